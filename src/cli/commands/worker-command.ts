@@ -1,0 +1,12 @@
+import type { Config } from '../../config/load-config.js';
+import type { Logger } from '../../logging/logger.js';
+import { installShutdown } from '../../worker/shutdown.js';
+import { Worker } from '../../worker/worker.js';
+import { workerServices } from '../../worker/services.js';
+
+/** Runs until SIGTERM/SIGINT; the shutdown handler exits the process. */
+export async function workerCommand(config: Config, logger: Logger): Promise<void> {
+  const worker = new Worker({ config, logger, ...workerServices() });
+  installShutdown({ stop: () => worker.stop(), timeoutMs: config.shutdownTimeoutMs, logger, exit: (code) => process.exit(code), emitter: process });
+  await worker.start();
+}

@@ -1,0 +1,142 @@
+import { VARIABLES, type VariableSpec } from './variables.js';
+
+export interface KafkaSasl {
+  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface Config {
+  readonly logLevel: string;
+  readonly database: { readonly url: string; readonly poolMax: number };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly ssl: boolean;
+    readonly sasl: KafkaSasl | null;
+    readonly groupId: string;
+  };
+  readonly topics: { readonly orders: string; readonly deadLetter: string; readonly status: string };
+  readonly http: { readonly host: string; readonly port: number };
+  readonly shutdownTimeoutMs: number;
+  readonly customHeaderName: string;
+  /** Values that must never appear in a log line. */
+  readonly secrets: readonly string[];
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Raw = Record<string, string | number | boolean | string[]>;
+
+function parseOne(spec: VariableSpec, text: string, problems: string[]): string | number | boolean | string[] {
+  const bad = (why: string): string => {
+    problems.push(`${spec.name}=${spec.secret ? '<secret>' : JSON.stringify(text)}: ${why}`);
+    return text;
+  };
+  if ('enum' in spec && spec.enum && !spec.enum.includes(text)) return bad(`must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+  if (spec.pattern && !new RegExp(spec.pattern).test(text)) return bad(`must match ${spec.pattern}`);
+  switch (spec.type) {
+    case 'integer': {
+      if (!/^-?\d+$/.test(text.trim())) return bad('must be an integer');
+      const n = Number(text);
+      if (spec.minimum !== undefined && n < spec.minimum) return bad(`must be ≥ ${spec.minimum}`);
+      if (spec.maximum !== undefined && n > spec.maximum) return bad(`must be ≤ ${spec.maximum}`);
+      return n;
+    }
+    case 'boolean': {
+      const t = text.trim().toLowerCase();
+      if (['true', '1', 'yes'].includes(t)) return true;
+      if (['false', '0', 'no', ''].includes(t)) return false;
+      return bad('must be true or false');
+    }
+    case 'list': {
+      const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (items.length === 0) return bad('must list at least one value');
+      return items;
+    }
+    case 'url': {
+      try {
+        new URL(text);
+        return text;
+      } catch {
+        return bad('must be a URL');
+      }
+    }
+    default:
+      return text;
+  }
+}
+
+function urlPassword(url: string): string[] {
+  try {
+    const pw = decodeURIComponent(new URL(url).password);
+    return pw ? [pw] : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Reads, validates and freezes the configuration. Pure: takes the environment
+ * as an argument, reports every problem at once.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const problems: string[] = [];
+  const raw: Raw = {};
+  for (const spec of VARIABLES as readonly VariableSpec[]) {
+    const given = env[spec.name];
+    const text = given ?? spec.default;
+    if (text === undefined) {
+      problems.push(`${spec.name}: required (${spec.description})`);
+      continue;
+    }
+    raw[spec.name] = parseOne(spec, text, problems);
+  }
+  const mechanism = String(raw.KAFKA_SASL_MECHANISM ?? '');
+  if (mechanism && (!raw.KAFKA_SASL_USERNAME || !raw.KAFKA_SASL_PASSWORD)) {
+    problems.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const str = (k: string): string => raw[k] as string;
+  const num = (k: string): number => raw[k] as number;
+  const secrets = [
+    ...VARIABLES.filter((v) => 'secret' in v && v.secret).map((v) => str(v.name)),
+    ...urlPassword(str('DATABASE_URL')),
+  ].filter((s) => s.length >= 4);
+
+  const config: Config = {
+    logLevel: str('LOG_LEVEL'),
+    database: { url: str('DATABASE_URL'), poolMax: num('DATABASE_POOL_MAX') },
+    kafka: {
+      brokers: raw.KAFKA_BROKERS as string[],
+      clientId: str('KAFKA_CLIENT_ID'),
+      ssl: raw.KAFKA_SSL as boolean,
+      sasl: mechanism
+        ? { mechanism: mechanism as KafkaSasl['mechanism'], username: str('KAFKA_SASL_USERNAME'), password: str('KAFKA_SASL_PASSWORD') }
+        : null,
+      groupId: str('KAFKA_GROUP_ID'),
+    },
+    topics: { orders: str('ORDERS_TOPIC'), deadLetter: str('DEAD_LETTER_TOPIC'), status: str('STATUS_TOPIC') },
+    http: { host: str('HTTP_HOST'), port: num('HTTP_PORT') },
+    shutdownTimeoutMs: num('SHUTDOWN_TIMEOUT_MS'),
+    customHeaderName: str('CUSTOM_HEADER_NAME'),
+    secrets,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,34 @@
+import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+
+export type { Pool, PoolClient } from 'pg';
+
+// int8 as JS number would lose precision above 2^53; offsets and counts stay strings unless cast.
+export function createPool(options: { url: string; max: number; logger?: Logger; applicationName?: string }): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max,
+    application_name: options.applicationName ?? 'flowthrough',
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client's error (a database restart) must not crash the process; the pool replaces it.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL client failed'));
+  return pool;
+}
+
+/** Runs fn in a transaction; rolls back on any throw. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,75 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logging/logger.js';
+
+export interface HttpReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type Route = (request: IncomingMessage, url: URL) => Promise<HttpReply | undefined>;
+
+/** A small HTTP server: routes are tried in order, the first reply wins. */
+export class HttpServer {
+  private readonly server: Server;
+  private readonly routes: Route[] = [];
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+    this.server = createServer((req, res) => void this.dispatch(req, res));
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  route(route: Route): this {
+    this.routes.push(route);
+    return this;
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      for (const route of this.routes) {
+        const reply = await route(req, url);
+        if (reply) return send(res, reply);
+      }
+      send(res, { status: 404, body: { error: { code: 'NotFound', message: `no resource at ${url.pathname}` } } });
+    } catch (error) {
+      this.logger.error({ err: error, path: url.pathname }, 'HTTP handler failed');
+      send(res, { status: 500, body: { error: { code: 'InternalError', message: 'internal error' } } });
+    }
+  }
+}
+
+function send(res: ServerResponse, reply: HttpReply): void {
+  const contentType = reply.contentType ?? 'application/json';
+  const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { 'content-type': contentType, ...reply.headers });
+  res.end(payload);
+}
+
+/** Matches one method and exact path. */
+export function get(path: string, handler: (request: IncomingMessage, url: URL) => Promise<HttpReply> | HttpReply): Route {
+  return async (request, url) => (request.method === 'GET' && url.pathname === path ? handler(request, url) : undefined);
+}

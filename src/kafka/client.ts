@@ -1,0 +1,33 @@
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { Config } from '../config/load-config.js';
+import type { Logger } from '../logging/logger.js';
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** Routes kafkajs' own logging into pino, below our own level so its chatter stays quiet. */
+function kafkaLogCreator(logger: Logger) {
+  const child = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, timestamp: _t, logger: _l, ...rest } = log;
+      child[LEVELS[level] ?? 'info'](rest, message);
+    };
+}
+
+export function createKafka(config: Pick<Config, 'kafka'>, logger: Logger, clientIdSuffix = ''): Kafka {
+  const { brokers, clientId, ssl, sasl } = config.kafka;
+  return new Kafka({
+    clientId: clientId + clientIdSuffix,
+    brokers: [...brokers],
+    ssl,
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 30_000 },
+  });
+}
