@@ -1,9 +1,11 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { processEnvironment } from '../config/environment.js';
 import { FlowthroughError } from '../errors.js';
 import { createLogger } from '../logging/logger.js';
+import { headerCommand } from './commands/header-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { simulatorCommand } from './commands/simulator-command.js';
 import { stackCommand } from './commands/stack-command.js';
 import { workerCommand } from './commands/worker-command.js';
 import { printError, printLine } from './output.js';
@@ -13,12 +15,16 @@ const USAGE = `usage: flowthrough <command>
 commands:
   worker                 run the provisioning worker (until SIGTERM/SIGINT)
   migrate                apply database migrations
-  stack up|down|status   local Kafka (KRaft) and PostgreSQL for development`;
+  stack up|down|status   local Kafka (KRaft) and PostgreSQL for development
+  simulator              the Operator Connect API simulator (for tests, demo, benchmarks)
+  header --direction from-operator|to-operator --calling +E164 --called +E164 [--json]
+                         the custom SIP header a call would carry`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const env = processEnvironment();
   const [command, ...rest] = argv;
   if (command === 'stack') return stackCommand(rest, env);
+  if (command === 'simulator') return simulatorCommand(rest, env);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     printLine(USAGE);
     return command === undefined ? 2 : 0;
@@ -31,6 +37,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return -1;
     case 'migrate':
       return migrateCommand(config);
+    case 'header':
+      return headerCommand(rest, config);
     default:
       printError(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

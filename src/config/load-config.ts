@@ -1,9 +1,10 @@
+import { Secret } from './secret.js';
 import { VARIABLES, type VariableSpec } from './variables.js';
 
 export interface KafkaSasl {
   readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   readonly username: string;
-  readonly password: string;
+  readonly password: Secret;
 }
 
 export interface Config {
@@ -21,7 +22,7 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly customHeaderName: string;
   /** Values that must never appear in a log line. */
-  readonly secrets: readonly string[];
+  readonly secrets: readonly Secret[];
 }
 
 export class ConfigError extends Error {
@@ -110,7 +111,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const secrets = [
     ...VARIABLES.filter((v) => 'secret' in v && v.secret).map((v) => str(v.name)),
     ...urlPassword(str('DATABASE_URL')),
-  ].filter((s) => s.length >= 4);
+  ].filter((s) => s.length >= 4).map((s) => new Secret(s));
 
   const config: Config = {
     logLevel: str('LOG_LEVEL'),
@@ -120,7 +121,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       clientId: str('KAFKA_CLIENT_ID'),
       ssl: raw.KAFKA_SSL as boolean,
       sasl: mechanism
-        ? { mechanism: mechanism as KafkaSasl['mechanism'], username: str('KAFKA_SASL_USERNAME'), password: str('KAFKA_SASL_PASSWORD') }
+        ? { mechanism: mechanism as KafkaSasl['mechanism'], username: str('KAFKA_SASL_USERNAME'), password: new Secret(str('KAFKA_SASL_PASSWORD')) }
         : null,
       groupId: str('KAFKA_GROUP_ID'),
     },
@@ -134,7 +135,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  if (value && typeof value === 'object' && !(value instanceof Secret)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

@@ -25,7 +25,7 @@ export function createKafka(config: Pick<Config, 'kafka'>, logger: Logger, clien
     clientId: clientId + clientIdSuffix,
     brokers: [...brokers],
     ssl,
-    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password.reveal() } as SASLOptions } : {}),
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger),
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 30_000 },

@@ -81,7 +81,7 @@ export class TransactionalBatchConsumer {
     await this.consumer.disconnect();
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const log = this.options.logger.child({ topic, partition });
     for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
@@ -95,7 +95,9 @@ export class TransactionalBatchConsumer {
       log.debug({ first: records[0]?.offset, last: last.offset, applied }, 'chunk committed to PostgreSQL');
       await this.options.afterDatabaseCommit?.(records);
       resolveOffset(last.offset);
-      await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
+      // The payload's commit works while the consumer is stopping (consumer.commitOffsets
+      // would silently skip), so a batch finished during shutdown still commits.
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
       await heartbeat();
     }
   }

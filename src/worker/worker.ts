@@ -64,10 +64,10 @@ export class Worker {
 
   async start(): Promise<void> {
     const { config, logger, pool } = this.deps;
-    this.port = await this.http.listen(config.http.port, config.http.host);
-    logger.info({ port: this.port }, 'health endpoints listening');
     await assertSchemaCurrent(pool);
     await this.admin.connect();
+    this.port = await this.http.listen(config.http.port, config.http.host);
+    logger.info({ port: this.port }, 'health endpoints listening');
     for (const service of this.services) {
       await service.start();
       this.started.push(service);

@@ -5,6 +5,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
+import type { Secret } from '../../src/config/secret.js';
 
 export function randomName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
@@ -22,7 +23,22 @@ export function databaseUrlFor(database: string): string {
   return url.toString();
 }
 
-/** A database of this test file's own, cloned from the migrated template, dropped at the end. */
+/**
+ * A pool for tests. Its clients may still be closing when the test's cleanup
+ * drops the database WITH (FORCE); the server's termination notice then
+ * arrives on an ended client, which is expected, not a failure.
+ */
+export function openPool(url: string, max = 5): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * A database of this test file's own, cloned from the migrated template, dropped at the end.
+ * Call it at module scope or inside a test: node:test runs an after() registered inside a
+ * before() hook as soon as that hook ends.
+ */
 export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool; name: string }> {
   const name = randomName('flowthrough_test');
   const admin = new pg.Client({ connectionString: requireEnv('DATABASE_URL') });
@@ -33,7 +49,7 @@ export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool
     await admin.end();
   }
   const url = databaseUrlFor(name);
-  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  const pool = openPool(url);
   after(async () => {
     await pool.end();
     const dropper = new pg.Client({ connectionString: requireEnv('DATABASE_URL') });
@@ -103,7 +119,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** A logger whose lines are kept in memory, for assertions on what was logged. */
-export function capturingLogger(options: { level?: string; secrets?: readonly string[] } = {}): { logger: Logger; lines: string[] } {
+export function capturingLogger(options: { level?: string; secrets?: readonly (Secret | string)[] } = {}): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {

@@ -8,5 +8,11 @@ import { workerServices } from '../../worker/services.js';
 export async function workerCommand(config: Config, logger: Logger): Promise<void> {
   const worker = new Worker({ config, logger, ...workerServices() });
   installShutdown({ stop: () => worker.stop(), timeoutMs: config.shutdownTimeoutMs, logger, exit: (code) => process.exit(code), emitter: process });
-  await worker.start();
+  try {
+    await worker.start();
+  } catch (error) {
+    // Release what did start (pool, sockets) so the process can exit with the error.
+    await worker.stop().catch((stopError: unknown) => logger.warn({ err: stopError }, 'cleanup after a failed start failed'));
+    throw error;
+  }
 }

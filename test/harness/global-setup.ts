@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate } from '../src/db/migrator.js';
-import { startServices, type RunningServices } from './harness/start-services.js';
+import { migrate } from '../../src/db/migrator.js';
+import { startServices, type RunningServices } from './start-services.js';
 
 let services: RunningServices | undefined;
 let templateDb: string | undefined;

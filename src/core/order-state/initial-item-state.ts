@@ -1,0 +1,77 @@
+import type { ItemState } from './states.js';
+
+/**
+ * The services whose number associations live in Microsoft's Operator Connect
+ * APIs and so need a backend call. Direct Routing, Zoom Phone Cloud Peering
+ * and Azure Operator Call Protection are configured in our own records only.
+ */
+export const FLOW_THROUGH_SERVICES = ['teamsOperatorConnect', 'teamsPhoneMobile'] as const;
+export type FlowThroughService = (typeof FLOW_THROUGH_SERVICES)[number];
+
+/** One number's association with one flow-through service, around this item. */
+export interface AssociationChange {
+  /** Associated before the item applies (from the stored desired state). */
+  readonly before: boolean;
+  /** Associated after it applies (from the item). */
+  readonly after: boolean;
+  /**
+   * Associated before and after, with a different service configuration
+   * (usage, capabilities, civic address, location…). Custom SIP header
+   * contents are not service configuration: they never reach Microsoft.
+   */
+  readonly configurationChanged?: boolean;
+}
+
+/** What intake knows about one number an item touches. */
+export interface NumberIntakeFacts {
+  readonly telephoneNumber: string;
+  readonly teamsOperatorConnect: AssociationChange;
+  readonly teamsPhoneMobile: AssociationChange;
+}
+
+/**
+ * What intake knows about an item, without depending on the order types.
+ * `numbers` lists every number whose association the item may change: the
+ * numbers of a numbers item, and for an account item the numbers it deletes
+ * or detaches with it (empty for plain account settings).
+ */
+export interface ItemIntakeFacts {
+  readonly resource: 'account' | 'numbers' | 'consent';
+  readonly numbers?: readonly NumberIntakeFacts[];
+}
+
+/** The account as it stands once the order's own account items are applied. */
+export interface AccountIntakeFacts {
+  readonly syncEnabled: Readonly<Record<FlowThroughService, boolean>>;
+}
+
+function changes(association: AssociationChange): boolean {
+  if (association.before !== association.after) return true;
+  return association.before && association.configurationChanged === true;
+}
+
+/**
+ * Whether the item adds, changes or removes an Operator Connect or Teams
+ * Phone Mobile association of a number on a service the account syncs.
+ * With syncEnabled false the operator manages that service in Microsoft's
+ * portal itself, so our records are all there is to change.
+ */
+export function needsFlowThrough(item: ItemIntakeFacts, account: AccountIntakeFacts): boolean {
+  // Consents are recorded only for now; their customerRelationship is not yet written back.
+  if (item.resource === 'consent') return false;
+  return (item.numbers ?? []).some((number) =>
+    FLOW_THROUGH_SERVICES.some((service) => account.syncEnabled[service] && changes(number[service])),
+  );
+}
+
+/**
+ * The state an item takes when the intake transaction commits: completed when
+ * committing it is all there is to do (account settings, Direct Routing,
+ * Zoom, Call Protection, custom SIP headers, consents, deleting numbers that
+ * have no OC/TPM association); inProgress when the reconciler must carry it to
+ * Operator Connect / Teams Phone Mobile. The item moves acknowledged → this
+ * state in the same transaction.
+ */
+export function initialItemState(item: ItemIntakeFacts, account: AccountIntakeFacts): Extract<ItemState, 'completed' | 'inProgress'> {
+  return needsFlowThrough(item, account) ? 'inProgress' : 'completed';
+}

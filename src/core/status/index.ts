@@ -1,0 +1,22 @@
+export {
+  STATUS_EVENT_TYPE,
+  STATUS_SCHEMA_ID,
+  type ItemStatus,
+  type NumberResult,
+  type StatusEventData,
+  type StatusItemAction,
+  type StatusItemResource,
+  type StatusProblem,
+  type StatusReason,
+} from './status-data.js';
+export {
+  buildStatusEvent,
+  parseStatusEvent,
+  statusEventId,
+  type ReceivedHeaders,
+  type StatusEvent,
+  type StatusEventInput,
+  type StatusEventOptions,
+  type StatusEventRecord,
+} from './status-event.js';
+export { formatStatusLine } from './status-line.js';

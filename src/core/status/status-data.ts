@@ -1,0 +1,66 @@
+import type { ItemState, NumberOutcome, OrderState } from '../order-state/states.js';
+
+/**
+ * The data of a status event, as schemas/status.v1.json describes it. The
+ * schema is the authority; these types follow it field by field.
+ */
+
+/** The $id of schemas/status.v1.json: the ce_dataschema of every status event. */
+export const STATUS_SCHEMA_ID = 'https://flowthrough.dev/schemas/status.v1.json';
+
+/** The CloudEvents type of a status event; `.v1` moves with the schema's major version. */
+export const STATUS_EVENT_TYPE = 'io.flowthrough.order.status.v1';
+
+// Item action and resource names mirror the order contract (DESIGN §3); kept
+// as literals here so the status code does not depend on the order module.
+export type StatusItemAction = 'upsert' | 'delete' | 'update';
+export type StatusItemResource = 'account' | 'numbers' | 'consent';
+
+export interface StatusReason {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A rejection cause or a warning, pointing into the order's data. */
+export interface StatusProblem {
+  readonly code: string;
+  /**
+   * JSON Pointer (RFC 6901) into the order's data ("" for the data itself);
+   * for an envelope problem, the header name or a pointer into the event.
+   * Intake's Violation has this same shape.
+   */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface NumberResult {
+  readonly telephoneNumber: string;
+  readonly state: NumberOutcome;
+  readonly errorCode?: string;
+  readonly message?: string;
+}
+
+export interface ItemStatus {
+  readonly id: string;
+  readonly action: StatusItemAction;
+  readonly resource: StatusItemResource;
+  readonly state: ItemState;
+  readonly reason?: StatusReason;
+  readonly numbers?: readonly NumberResult[];
+}
+
+export interface StatusEventData {
+  readonly orderId: string;
+  /** null when a rejected order's account could not be read. */
+  readonly account: string | null;
+  readonly state: OrderState;
+  /** null for an order's first event. */
+  readonly previousState: OrderState | null;
+  /** RFC 3339 time of the state change. */
+  readonly occurredAt: string;
+  /** Backend calls made for the order so far. */
+  readonly attempts: number;
+  readonly items: readonly ItemStatus[];
+  readonly violations?: readonly StatusProblem[];
+  readonly warnings?: readonly StatusProblem[];
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  initialItemState,
+  type AccountIntakeFacts,
+  type AssociationChange,
+  type NumberIntakeFacts,
+} from '../../../../src/core/order-state/index.js';
+
+const NONE: AssociationChange = { before: false, after: false };
+const ADDED: AssociationChange = { before: false, after: true };
+const REMOVED: AssociationChange = { before: true, after: false };
+const KEPT: AssociationChange = { before: true, after: true, configurationChanged: false };
+const RECONFIGURED: AssociationChange = { before: true, after: true, configurationChanged: true };
+
+const SYNC_ALL: AccountIntakeFacts = { syncEnabled: { teamsOperatorConnect: true, teamsPhoneMobile: true } };
+const SYNC_NONE: AccountIntakeFacts = { syncEnabled: { teamsOperatorConnect: false, teamsPhoneMobile: false } };
+const SYNC_TPM_ONLY: AccountIntakeFacts = { syncEnabled: { teamsOperatorConnect: false, teamsPhoneMobile: true } };
+
+function number(oc: AssociationChange, tpm: AssociationChange = NONE, telephoneNumber = '+15550100001'): NumberIntakeFacts {
+  return { telephoneNumber, teamsOperatorConnect: oc, teamsPhoneMobile: tpm };
+}
+
+describe('initialItemState', () => {
+  describe('completes on commit when no backend call is needed', () => {
+    it('account settings', () => assert.equal(initialItemState({ resource: 'account' }, SYNC_ALL), 'completed'));
+    it('account settings with an empty number list', () =>
+      assert.equal(initialItemState({ resource: 'account', numbers: [] }, SYNC_ALL), 'completed'));
+    it('a consent update (recorded only for now), even listing numbers', () =>
+      assert.equal(initialItemState({ resource: 'consent', numbers: [number(ADDED)] }, SYNC_ALL), 'completed'));
+    it('numbers with only Direct Routing / Zoom / Call Protection associations', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(NONE), number(NONE)] }, SYNC_ALL), 'completed'));
+    it('a custom SIP header change on an OC number (OC configuration unchanged)', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(KEPT)] }, SYNC_ALL), 'completed'));
+    it('deleting numbers that have no OC/TPM association', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(NONE, NONE, '+15550100001'), number(NONE, NONE, '+15550100002')] }, SYNC_ALL), 'completed'));
+    it('an OC association an unsynced account adds', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(ADDED)] }, SYNC_NONE), 'completed'));
+    it('an OC association removed while only TPM syncs', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(REMOVED)] }, SYNC_TPM_ONLY), 'completed'));
+  });
+
+  describe('stays inProgress for flow-through', () => {
+    it('adding an Operator Connect association', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(ADDED)] }, SYNC_ALL), 'inProgress'));
+    it('removing an Operator Connect association (delete of an OC number)', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(REMOVED)] }, SYNC_ALL), 'inProgress'));
+    it('changing an Operator Connect configuration', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(RECONFIGURED)] }, SYNC_ALL), 'inProgress'));
+    it('adding a Teams Phone Mobile association', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(NONE, ADDED)] }, SYNC_ALL), 'inProgress'));
+    it('one flow-through number among many local ones', () =>
+      assert.equal(
+        initialItemState({ resource: 'numbers', numbers: [number(NONE), number(KEPT), number(NONE, RECONFIGURED)] }, SYNC_ALL),
+        'inProgress',
+      ));
+    it('moving a number from OC to TPM when only TPM syncs', () =>
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(REMOVED, ADDED)] }, SYNC_TPM_ONLY), 'inProgress'));
+    it('an account delete that takes its OC numbers with it', () =>
+      assert.equal(initialItemState({ resource: 'account', numbers: [number(REMOVED)] }, SYNC_ALL), 'inProgress'));
+  });
+
+  it('treats "associated before and after" without configurationChanged as unchanged', () => {
+    assert.equal(initialItemState({ resource: 'numbers', numbers: [number({ before: true, after: true })] }, SYNC_ALL), 'completed');
+  });
+});
