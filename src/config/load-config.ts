@@ -17,7 +17,9 @@ export interface Config {
     readonly sasl: KafkaSasl | null;
     readonly groupId: string;
   };
-  readonly topics: { readonly orders: string; readonly deadLetter: string; readonly status: string };
+  readonly topics: { readonly orders: string; readonly deadLetter: string; readonly status: string; readonly create: boolean; readonly partitions: number };
+  readonly intake: { readonly chunkSize: number; readonly partitionsConcurrently: number; readonly statusSource: string };
+  readonly outbox: { readonly batchSize: number; readonly pollIntervalMs: number; readonly retentionHours: number };
   readonly http: { readonly host: string; readonly port: number };
   readonly shutdownTimeoutMs: number;
   readonly customHeaderName: string;
@@ -125,7 +127,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         : null,
       groupId: str('KAFKA_GROUP_ID'),
     },
-    topics: { orders: str('ORDERS_TOPIC'), deadLetter: str('DEAD_LETTER_TOPIC'), status: str('STATUS_TOPIC') },
+    topics: {
+      orders: str('ORDERS_TOPIC'),
+      deadLetter: str('DEAD_LETTER_TOPIC'),
+      status: str('STATUS_TOPIC'),
+      create: raw.KAFKA_CREATE_TOPICS as boolean,
+      partitions: num('KAFKA_TOPIC_PARTITIONS'),
+    },
+    intake: { chunkSize: num('INTAKE_CHUNK_SIZE'), partitionsConcurrently: num('INTAKE_PARTITIONS_CONCURRENTLY'), statusSource: str('STATUS_EVENT_SOURCE') },
+    outbox: { batchSize: num('OUTBOX_BATCH_SIZE'), pollIntervalMs: num('OUTBOX_POLL_INTERVAL_MS'), retentionHours: num('OUTBOX_RETENTION_HOURS') },
     http: { host: str('HTTP_HOST'), port: num('HTTP_PORT') },
     shutdownTimeoutMs: num('SHUTDOWN_TIMEOUT_MS'),
     customHeaderName: str('CUSTOM_HEADER_NAME'),

@@ -35,6 +35,14 @@ export const VARIABLES = [
   { name: 'HTTP_HOST', type: 'string', default: '0.0.0.0', description: 'address the health/metrics HTTP server binds' },
   { name: 'HTTP_PORT', type: 'integer', default: '8080', minimum: 0, maximum: 65535, description: 'port of the health/metrics HTTP server (0 picks a free one)' },
   { name: 'SHUTDOWN_TIMEOUT_MS', type: 'integer', default: '30000', minimum: 100, maximum: 600000, description: 'graceful shutdown budget before a forced exit' },
+  { name: 'KAFKA_CREATE_TOPICS', type: 'boolean', default: 'false', description: 'create the orders, dead-letter and status topics at start if missing (development; production topics are provisioned by ops)' },
+  { name: 'KAFKA_TOPIC_PARTITIONS', type: 'integer', default: '3', minimum: 1, maximum: 1000, description: 'partitions of topics created by KAFKA_CREATE_TOPICS' },
+  { name: 'STATUS_EVENT_SOURCE', type: 'string', default: '/flowthrough', description: 'ce_source of published status events (a URI reference naming this deployment)' },
+  { name: 'INTAKE_CHUNK_SIZE', type: 'integer', default: '500', minimum: 1, maximum: 10000, description: 'order records per PostgreSQL transaction' },
+  { name: 'INTAKE_PARTITIONS_CONCURRENTLY', type: 'integer', default: '3', minimum: 1, maximum: 64, description: 'partitions the intake processes at once (one transaction each)' },
+  { name: 'OUTBOX_BATCH_SIZE', type: 'integer', default: '1000', minimum: 1, maximum: 10000, description: 'outbox rows the relay publishes per Kafka batch' },
+  { name: 'OUTBOX_POLL_INTERVAL_MS', type: 'integer', default: '1000', minimum: 10, maximum: 60000, description: 'longest wait of the relay between looks (it is woken by NOTIFY at once)' },
+  { name: 'OUTBOX_RETENTION_HOURS', type: 'integer', default: '168', minimum: 1, maximum: 8760, description: 'how long published outbox rows (the status history) are kept' },
   { name: 'CUSTOM_HEADER_NAME', type: 'string', default: 'X-MS-Operator-Content', pattern: '^[A-Za-z0-9-]{1,64}$', description: 'the one custom SIP header name of the deployment' },
 ] as const satisfies readonly VariableSpec[];
 

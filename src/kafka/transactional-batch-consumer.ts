@@ -58,6 +58,9 @@ export class TransactionalBatchConsumer {
       sessionTimeout: options.sessionTimeout ?? 30_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
+      // Room for the largest order (10,000 numbers is ~2.5 MB).
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
     });
   }
 

@@ -54,6 +54,9 @@ function serverProperties(config: StackConfig, dataDir: string): string {
     'auto.create.topics.enable=true',
     'delete.topic.enable=true',
     'log.retention.hours=24',
+    // An order may carry 10,000 numbers (~2.5 MB of JSON): the 1 MiB default is too small.
+    'message.max.bytes=8388608',
+    'replica.fetch.max.bytes=8388608',
     '',
   ].join('\n');
 }

@@ -49,6 +49,8 @@ async function startKafkaContainer(): Promise<StartedTestContainer> {
       KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
       KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
       KAFKA_NUM_PARTITIONS: '3',
+      KAFKA_MESSAGE_MAX_BYTES: '8388608',
+      KAFKA_REPLICA_FETCH_MAX_BYTES: '8388608',
     })
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .start();

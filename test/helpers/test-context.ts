@@ -7,6 +7,24 @@ import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import type { Secret } from '../../src/config/secret.js';
 
+const cleanups: Array<() => Promise<unknown>> = [];
+let flushRegistered = false;
+
+/**
+ * Registers cleanup that runs in reverse order of registration (the worker
+ * stops before its database is dropped), when the current test ends — or the
+ * file, when called at module scope.
+ */
+export function onCleanup(fn: () => Promise<unknown>): void {
+  cleanups.push(fn);
+  if (flushRegistered) return;
+  flushRegistered = true;
+  after(async () => {
+    flushRegistered = false;
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+}
+
 export function randomName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
@@ -36,8 +54,8 @@ export function openPool(url: string, max = 5): pg.Pool {
 
 /**
  * A database of this test file's own, cloned from the migrated template, dropped at the end.
- * Call it at module scope or inside a test: node:test runs an after() registered inside a
- * before() hook as soon as that hook ends.
+ * Call it at module scope or inside a test (not in a before() hook: node:test runs cleanup
+ * registered there as soon as the hook ends).
  */
 export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool; name: string }> {
   const name = randomName('flowthrough_test');
@@ -50,7 +68,7 @@ export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool
   }
   const url = databaseUrlFor(name);
   const pool = openPool(url);
-  after(async () => {
+  onCleanup(async () => {
     await pool.end();
     const dropper = new pg.Client({ connectionString: requireEnv('DATABASE_URL') });
     await dropper.connect();
@@ -73,7 +91,7 @@ export async function createEmptyDatabase(): Promise<{ url: string; name: string
   } finally {
     await admin.end();
   }
-  after(async () => {
+  onCleanup(async () => {
     const dropper = new pg.Client({ connectionString: requireEnv('DATABASE_URL') });
     await dropper.connect();
     try {
@@ -99,7 +117,7 @@ export async function createTopics(prefixes: readonly string[], partitions = 3):
   const admin: Admin = testKafka().admin();
   await admin.connect();
   await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
-  after(async () => {
+  onCleanup(async () => {
     await admin.deleteTopics({ topics: names }).catch(() => undefined);
     await admin.disconnect();
   });

@@ -1,0 +1,6 @@
+import type { Scenario } from '../lib/scenario.js';
+import { bareIntake } from './bare-intake.js';
+import { ceilings } from './ceilings.js';
+
+/** Every scenario `npm run bench -- <name>` knows. Add new ones here (one module per scenario). */
+export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([ceilings, bareIntake].map((s) => [s.name, s]));

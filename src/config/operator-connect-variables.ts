@@ -1,0 +1,273 @@
+import { ConfigError } from './load-config.js';
+import { Secret } from './secret.js';
+import type { VariableSpec } from './variables.js';
+
+/**
+ * Settings of the Operator Connect client (docs/operator-connect-api.md §2).
+ * Kept apart from variables.ts so the lead can merge them; every default
+ * lives in this table. Microsoft does not publish the operator-side API, so
+ * every path, version and limit is a setting: pointing flowthrough at the
+ * real service should only need configuration.
+ */
+export const OPERATOR_CONNECT_VARIABLES = [
+  { name: 'OPERATOR_CONNECT_BASE_URL', type: 'url', description: 'base URL the API paths are appended to (the simulator prints its own)' },
+  { name: 'OPERATOR_CONNECT_API_VERSION', type: 'string', default: '2024-06-01', pattern: '^\\S+$', description: 'sent as ?api-version= on every call' },
+  {
+    name: 'OPERATOR_CONNECT_CREDENTIAL',
+    type: 'string',
+    default: 'client-secret',
+    enum: ['client-secret', 'managed-identity', 'default'],
+    description: 'how to get Entra ID tokens: an app registration secret, a managed identity, or DefaultAzureCredential',
+  },
+  { name: 'OPERATOR_CONNECT_AUTHORITY_HOST', type: 'url', default: 'https://login.microsoftonline.com', description: 'Entra ID authority host' },
+  {
+    name: 'OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY',
+    type: 'boolean',
+    default: 'false',
+    description: 'skip MSAL instance discovery: needed for an authority host Microsoft does not know, such as the simulator',
+  },
+  { name: 'OPERATOR_CONNECT_TENANT_ID', type: 'string', default: '', description: "the operator's Entra ID tenant (required for client-secret)" },
+  { name: 'OPERATOR_CONNECT_CLIENT_ID', type: 'string', default: '', description: 'application (client) id of the app registration (required for client-secret)' },
+  { name: 'OPERATOR_CONNECT_CLIENT_SECRET', type: 'string', default: '', secret: true, description: 'client secret of the app registration (secret; required for client-secret)' },
+  {
+    name: 'OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID',
+    type: 'string',
+    default: '',
+    description: 'client id of a user-assigned managed identity; empty uses the system-assigned one',
+  },
+  {
+    name: 'OPERATOR_CONNECT_SCOPE',
+    type: 'string',
+    default: 'eb63d611-525e-4a31-abd7-0cb33f679599/.default',
+    pattern: '^\\S+/\\.default$',
+    description: 'token scope: the Project Synergy app id plus /.default',
+  },
+  { name: 'OPERATOR_CONNECT_PATH_CONSENTS', type: 'string', default: '/consents', description: 'path template: list consents' },
+  { name: 'OPERATOR_CONNECT_PATH_CONSENT', type: 'string', default: '/consents/{tenantId}', description: 'path template: one consent' },
+  { name: 'OPERATOR_CONNECT_PATH_UPLOAD_ORDERS', type: 'string', default: '/tenants/{tenantId}/numberUploadOrders', description: 'path template: create an upload order' },
+  { name: 'OPERATOR_CONNECT_PATH_RELEASE_ORDERS', type: 'string', default: '/tenants/{tenantId}/numberReleaseOrders', description: 'path template: create a release order' },
+  { name: 'OPERATOR_CONNECT_PATH_UPDATE_ORDERS', type: 'string', default: '/tenants/{tenantId}/numberUpdateOrders', description: 'path template: create an update order' },
+  { name: 'OPERATOR_CONNECT_PATH_ORDER', type: 'string', default: '/numberOrders/{orderId}', description: 'path template: one number order' },
+  { name: 'OPERATOR_CONNECT_PATH_NUMBERS', type: 'string', default: '/tenants/{tenantId}/numbers', description: "path template: a tenant's numbers" },
+  { name: 'OPERATOR_CONNECT_PATH_NUMBER', type: 'string', default: '/tenants/{tenantId}/numbers/{telephoneNumber}', description: 'path template: one number status' },
+  { name: 'OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER', type: 'integer', default: '1000', minimum: 1, maximum: 100_000, description: 'largest order the client sends' },
+  {
+    name: 'OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND',
+    type: 'integer',
+    default: '10',
+    minimum: 0,
+    maximum: 10_000,
+    description: 'client-side pacing of API calls (retries included); keep it at or below the service limit; 0 turns pacing off',
+  },
+  { name: 'OPERATOR_CONNECT_REQUEST_TIMEOUT_MS', type: 'integer', default: '30000', minimum: 100, maximum: 600_000, description: 'time limit of one HTTP attempt' },
+  { name: 'OPERATOR_CONNECT_RETRY_ATTEMPTS', type: 'integer', default: '5', minimum: 1, maximum: 50, description: 'attempts per call, the first included' },
+  { name: 'OPERATOR_CONNECT_RETRY_BASE_MS', type: 'integer', default: '500', minimum: 1, maximum: 60_000, description: 'first backoff ceiling; doubles per retry (full jitter)' },
+  {
+    name: 'OPERATOR_CONNECT_RETRY_CAP_MS',
+    type: 'integer',
+    default: '30000',
+    minimum: 1,
+    maximum: 600_000,
+    description: 'largest backoff, and the longest Retry-After the client waits in-call (a longer one ends the call as transient)',
+  },
+  {
+    name: 'OPERATOR_CONNECT_CIRCUIT_BREAKER_THRESHOLD',
+    type: 'integer',
+    default: '5',
+    minimum: 1,
+    maximum: 1000,
+    description: 'consecutive transient failures (5xx, 408, network) that open the circuit',
+  },
+  {
+    name: 'OPERATOR_CONNECT_CIRCUIT_BREAKER_COOLDOWN_MS',
+    type: 'integer',
+    default: '30000',
+    minimum: 1,
+    maximum: 3_600_000,
+    description: 'how long an open circuit fails fast before one trial call',
+  },
+  { name: 'OPERATOR_CONNECT_POLL_INTERVAL_MS', type: 'integer', default: '2000', minimum: 1, maximum: 600_000, description: 'time between polls of an asynchronous order' },
+  { name: 'OPERATOR_CONNECT_PAGE_SIZE', type: 'integer', default: '100', minimum: 1, maximum: 500, description: 'maxpagesize of list calls' },
+] as const satisfies readonly VariableSpec[];
+
+export type OperatorConnectVariableName = (typeof OPERATOR_CONNECT_VARIABLES)[number]['name'];
+
+export const CREDENTIAL_KINDS = ['client-secret', 'managed-identity', 'default'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+export interface OperatorConnectPaths {
+  readonly consents: string;
+  readonly consent: string;
+  readonly uploadOrders: string;
+  readonly releaseOrders: string;
+  readonly updateOrders: string;
+  readonly order: string;
+  readonly numbers: string;
+  readonly number: string;
+}
+
+export type OperatorConnectPathName = keyof OperatorConnectPaths;
+
+export interface OperatorConnectAuthConfig {
+  readonly credential: CredentialKind;
+  readonly authorityHost: string;
+  readonly disableInstanceDiscovery: boolean;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: Secret;
+  /** Empty: the system-assigned identity. */
+  readonly managedIdentityClientId: string;
+  readonly scope: string;
+}
+
+export interface OperatorConnectConfig {
+  readonly baseUrl: string;
+  readonly apiVersion: string;
+  readonly auth: OperatorConnectAuthConfig;
+  readonly paths: OperatorConnectPaths;
+  readonly maxNumbersPerOrder: number;
+  readonly pageSize: number;
+  readonly pollIntervalMs: number;
+  readonly requestTimeoutMs: number;
+  /** 0: no client-side pacing. */
+  readonly rateLimitPerSecond: number;
+  readonly retry: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
+  readonly circuitBreaker: { readonly failureThreshold: number; readonly coolDownMs: number };
+  /** Values that must never appear in a log line (the client secret, when set). */
+  readonly secrets: readonly Secret[];
+}
+
+/** Each path setting, the key it fills and the placeholders its template must carry. */
+const PATH_SETTINGS: readonly { name: OperatorConnectVariableName; key: OperatorConnectPathName; placeholders: readonly string[] }[] = [
+  { name: 'OPERATOR_CONNECT_PATH_CONSENTS', key: 'consents', placeholders: [] },
+  { name: 'OPERATOR_CONNECT_PATH_CONSENT', key: 'consent', placeholders: ['tenantId'] },
+  { name: 'OPERATOR_CONNECT_PATH_UPLOAD_ORDERS', key: 'uploadOrders', placeholders: ['tenantId'] },
+  { name: 'OPERATOR_CONNECT_PATH_RELEASE_ORDERS', key: 'releaseOrders', placeholders: ['tenantId'] },
+  { name: 'OPERATOR_CONNECT_PATH_UPDATE_ORDERS', key: 'updateOrders', placeholders: ['tenantId'] },
+  { name: 'OPERATOR_CONNECT_PATH_ORDER', key: 'order', placeholders: ['orderId'] },
+  { name: 'OPERATOR_CONNECT_PATH_NUMBERS', key: 'numbers', placeholders: ['tenantId'] },
+  { name: 'OPERATOR_CONNECT_PATH_NUMBER', key: 'number', placeholders: ['tenantId', 'telephoneNumber'] },
+];
+
+type Value = string | number | boolean;
+
+/** The same rules and messages as load-config.ts's parser, for the types these settings use. */
+function parseValue(spec: VariableSpec, text: string, problems: string[]): Value {
+  const bad = (why: string): string => {
+    problems.push(`${spec.name}=${spec.secret ? '<secret>' : JSON.stringify(text)}: ${why}`);
+    return text;
+  };
+  if (spec.enum && !spec.enum.includes(text)) return bad(`must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+  if (spec.pattern && !new RegExp(spec.pattern).test(text)) return bad(`must match ${spec.pattern}`);
+  switch (spec.type) {
+    case 'integer': {
+      if (!/^-?\d+$/.test(text.trim())) return bad('must be an integer');
+      const n = Number(text);
+      if (spec.minimum !== undefined && n < spec.minimum) return bad(`must be ≥ ${spec.minimum}`);
+      if (spec.maximum !== undefined && n > spec.maximum) return bad(`must be ≤ ${spec.maximum}`);
+      return n;
+    }
+    case 'boolean': {
+      const t = text.trim().toLowerCase();
+      if (['true', '1', 'yes'].includes(t)) return true;
+      if (['false', '0', 'no', ''].includes(t)) return false;
+      return bad('must be true or false');
+    }
+    case 'url': {
+      try {
+        const url = new URL(text);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') return bad('must be an http(s) URL');
+        return text;
+      } catch {
+        return bad('must be a URL');
+      }
+    }
+    default:
+      return text;
+  }
+}
+
+function pathProblems(name: string, template: string, placeholders: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (!template.startsWith('/')) problems.push(`${name}=${JSON.stringify(template)}: must start with /`);
+  const present = [...template.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1] ?? '');
+  for (const p of placeholders) if (!present.includes(p)) problems.push(`${name}=${JSON.stringify(template)}: must contain {${p}}`);
+  for (const p of present) if (!placeholders.includes(p)) problems.push(`${name}=${JSON.stringify(template)}: unknown placeholder {${p}}`);
+  return problems;
+}
+
+/**
+ * Reads, validates and freezes the client settings. Pure: takes the
+ * environment as an argument and reports every problem at once as a
+ * ConfigError, so the lead can fold its `problems` into loadConfig's.
+ */
+export function loadOperatorConnectConfig(env: Readonly<Record<string, string | undefined>>): OperatorConnectConfig {
+  const problems: string[] = [];
+  const raw = new Map<string, Value>();
+  for (const spec of OPERATOR_CONNECT_VARIABLES as readonly VariableSpec[]) {
+    const text = env[spec.name] ?? spec.default;
+    if (text === undefined) {
+      problems.push(`${spec.name}: required (${spec.description})`);
+      continue;
+    }
+    raw.set(spec.name, parseValue(spec, text, problems));
+  }
+  const str = (k: OperatorConnectVariableName): string => String(raw.get(k) ?? '');
+  const num = (k: OperatorConnectVariableName): number => Number(raw.get(k) ?? 0);
+
+  const credential = str('OPERATOR_CONNECT_CREDENTIAL') as CredentialKind;
+  if (credential === 'client-secret') {
+    for (const name of ['OPERATOR_CONNECT_TENANT_ID', 'OPERATOR_CONNECT_CLIENT_ID', 'OPERATOR_CONNECT_CLIENT_SECRET'] as const) {
+      if (str(name) === '') problems.push(`${name}: required when OPERATOR_CONNECT_CREDENTIAL is client-secret`);
+    }
+  }
+  for (const p of PATH_SETTINGS) problems.push(...pathProblems(p.name, str(p.name), p.placeholders));
+  if (num('OPERATOR_CONNECT_RETRY_CAP_MS') < num('OPERATOR_CONNECT_RETRY_BASE_MS')) {
+    problems.push('OPERATOR_CONNECT_RETRY_CAP_MS: must be ≥ OPERATOR_CONNECT_RETRY_BASE_MS');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const clientSecret = new Secret(str('OPERATOR_CONNECT_CLIENT_SECRET'));
+  const paths = Object.fromEntries(PATH_SETTINGS.map((p) => [p.key, str(p.name)])) as unknown as OperatorConnectPaths;
+  const config: OperatorConnectConfig = {
+    // Paths start with "/", so a trailing slash on the base would double it.
+    baseUrl: str('OPERATOR_CONNECT_BASE_URL').replace(/\/+$/, ''),
+    apiVersion: str('OPERATOR_CONNECT_API_VERSION'),
+    auth: {
+      credential,
+      authorityHost: str('OPERATOR_CONNECT_AUTHORITY_HOST'),
+      disableInstanceDiscovery: raw.get('OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY') === true,
+      tenantId: str('OPERATOR_CONNECT_TENANT_ID'),
+      clientId: str('OPERATOR_CONNECT_CLIENT_ID'),
+      clientSecret,
+      managedIdentityClientId: str('OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID'),
+      scope: str('OPERATOR_CONNECT_SCOPE'),
+    },
+    paths,
+    maxNumbersPerOrder: num('OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER'),
+    pageSize: num('OPERATOR_CONNECT_PAGE_SIZE'),
+    pollIntervalMs: num('OPERATOR_CONNECT_POLL_INTERVAL_MS'),
+    requestTimeoutMs: num('OPERATOR_CONNECT_REQUEST_TIMEOUT_MS'),
+    rateLimitPerSecond: num('OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND'),
+    retry: {
+      attempts: num('OPERATOR_CONNECT_RETRY_ATTEMPTS'),
+      baseDelayMs: num('OPERATOR_CONNECT_RETRY_BASE_MS'),
+      maxDelayMs: num('OPERATOR_CONNECT_RETRY_CAP_MS'),
+    },
+    circuitBreaker: {
+      failureThreshold: num('OPERATOR_CONNECT_CIRCUIT_BREAKER_THRESHOLD'),
+      coolDownMs: num('OPERATOR_CONNECT_CIRCUIT_BREAKER_COOLDOWN_MS'),
+    },
+    // Short values would scrub ordinary words from log lines; load-config.ts uses the same floor.
+    secrets: clientSecret.reveal().length >= 4 ? [clientSecret] : [],
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Secret)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

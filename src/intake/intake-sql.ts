@@ -1,0 +1,76 @@
+/**
+ * The intake's writes: one set-based statement per table per chunk, every
+ * value a parameter, arrays unnested (de-duplicated by key beforehand).
+ */
+
+/** $1 names, $2 correlation ids, $3 tenant ids, $4 service details, $5 last order ids, $6 last requested at, $7 deleted at */
+export const UPSERT_ACCOUNTS = `
+  INSERT INTO accounts (name, correlation_id, teams_tenant_id, service_details, last_order_id, last_requested_at, deleted_at)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+  ON CONFLICT (name) DO UPDATE SET
+    correlation_id = EXCLUDED.correlation_id, teams_tenant_id = EXCLUDED.teams_tenant_id,
+    service_details = EXCLUDED.service_details, last_order_id = EXCLUDED.last_order_id,
+    last_requested_at = EXCLUDED.last_requested_at, deleted_at = EXCLUDED.deleted_at, updated_at = now()`;
+
+/** Existing rows, locked by the load: $1 numbers, $2 accounts, $3 service details, $4 custom headers, $5 last order ids, $6 last requested at, $7 deleted at */
+export const UPDATE_NUMBERS = `
+  UPDATE numbers n SET account_name = u.account_name, service_details = u.service_details,
+         custom_sip_header = u.custom_sip_header, last_order_id = u.last_order_id,
+         last_requested_at = u.last_requested_at, deleted_at = u.deleted_at, updated_at = now()
+    FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+         AS u(telephone_number, account_name, service_details, custom_sip_header, last_order_id, last_requested_at, deleted_at)
+   WHERE n.telephone_number = u.telephone_number`;
+
+/**
+ * New rows: a conflict means another partition's chunk created the number
+ * since the load; RETURNING tells, and the chunk is retried against fresh state.
+ * Same parameters as UPDATE_NUMBERS.
+ */
+export const INSERT_NUMBERS = `
+  INSERT INTO numbers (telephone_number, account_name, service_details, custom_sip_header, last_order_id, last_requested_at, deleted_at)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+  ON CONFLICT (telephone_number) DO NOTHING
+  RETURNING telephone_number`;
+
+/** $1 tenant ids, $2 customer relationships, $3 last order ids */
+export const UPSERT_CONSENTS = `
+  INSERT INTO consents (tenant_id, customer_relationship, last_order_id)
+  SELECT * FROM unnest($1::text[], $2::jsonb[], $3::text[])
+  ON CONFLICT (tenant_id) DO UPDATE SET customer_relationship = EXCLUDED.customer_relationship,
+    last_order_id = EXCLUDED.last_order_id, updated_at = now()`;
+
+/** $1 order ids … $11 status sequences */
+export const INSERT_ORDERS = `
+  INSERT INTO orders (order_id, account_name, fingerprint, requested_at, state, envelope, warnings,
+                      source_topic, source_partition, source_offset, status_sequence, completed_at)
+  SELECT o.*, CASE WHEN o.state IN ('completed', 'partial', 'failed') THEN now() END
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::jsonb[],
+                $8::text[], $9::int[], $10::bigint[], $11::int[])
+         AS o(order_id, account_name, fingerprint, requested_at, state, envelope, warnings,
+              source_topic, source_partition, source_offset, status_sequence)`;
+
+/** $1 order ids, $2 item ids, $3 positions, $4 actions, $5 resources, $6 states, $7 payloads, $8 number counts */
+export const INSERT_ORDER_ITEMS = `
+  INSERT INTO order_items (order_id, item_id, position, action, resource, state, payload, number_count)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::int[])`;
+
+/** $1 order ids, $2 item ids, $3 numbers, $4 services, $5 operations */
+export const INSERT_ORDER_ITEM_NUMBERS = `
+  INSERT INTO order_item_numbers (order_id, item_id, telephone_number, service, operation)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`;
+
+/** $1 topics … $13 account names */
+export const INSERT_DEAD_LETTERS = `
+  INSERT INTO dead_letters (source_topic, source_partition, source_offset, source_timestamp, consumer_group,
+                            message_key, value, headers, error_code, error_message, violations, order_id, account_name)
+  SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::timestamptz[], $5::text[], $6::bytea[], $7::bytea[],
+                       $8::jsonb[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $13::text[])
+  ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING`;
+
+/** $1 topics, $2 keys, $3 values, $4 headers, $5 event ids, $6 order ids */
+export const INSERT_OUTBOX = `
+  INSERT INTO outbox (topic, message_key, value, headers, event_id, order_id)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[], $5::text[], $6::text[])`;
+
+export const OUTBOX_CHANNEL = 'flowthrough_outbox';
+export const NOTIFY_OUTBOX = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;

@@ -1,0 +1,200 @@
+import type { PoolClient } from 'pg';
+import type { IntakeState } from '../core/intake/intake-state.js';
+import type { AcceptedOrder, RecordDecision, RecordSource } from '../core/intake/planned-order.js';
+import type { DirtyKeys } from '../core/intake/plan-record.js';
+import { buildStatusEvent, statusEventId } from '../core/status/status-event.js';
+import { TransientError } from '../errors.js';
+import { textHeadersToStored, type StoredHeaders } from '../kafka/record-headers.js';
+import { deadLetterHeaders } from './dead-letter-headers.js';
+import * as sql from './intake-sql.js';
+
+export interface DecidedRecord {
+  readonly decision: RecordDecision;
+  readonly source: RecordSource;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: StoredHeaders;
+}
+
+export interface IntakeWriteSettings {
+  readonly statusTopic: string;
+  readonly deadLetterTopic: string;
+  readonly consumerGroup: string;
+  readonly statusSource: string;
+}
+
+export interface IntakeCounts {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  numbers: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+class OutboxRows {
+  readonly topic: string[] = [];
+  readonly key: (string | null)[] = [];
+  readonly value: (Buffer | null)[] = [];
+  readonly headers: string[] = [];
+  readonly eventId: (string | null)[] = [];
+  readonly orderId: (string | null)[] = [];
+
+  add(topic: string, key: string | null, value: Buffer | null, headers: StoredHeaders, eventId: string | null, orderId: string | null): void {
+    this.topic.push(topic);
+    this.key.push(key);
+    this.value.push(value);
+    this.headers.push(JSON.stringify(headers));
+    this.eventId.push(eventId);
+    this.orderId.push(orderId);
+  }
+}
+
+async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKeys, now: string): Promise<void> {
+  if (dirty.accounts.size > 0) {
+    const rows = [...dirty.accounts].map((k) => state.accounts.get(k)).filter((a) => a !== undefined);
+    await client.query(sql.UPSERT_ACCOUNTS, [
+      rows.map((a) => a.name),
+      rows.map((a) => a.correlationId),
+      rows.map((a) => a.teamsTenantId),
+      rows.map((a) => JSON.stringify(a.serviceDetails)),
+      rows.map((a) => a.lastOrderId),
+      rows.map((a) => iso(a.lastRequestedAt)),
+      rows.map((a) => (a.deleted ? now : null)),
+    ]);
+  }
+  if (dirty.numbers.size > 0) {
+    const rows = [...dirty.numbers].map((k) => state.numbers.get(k)).filter((n) => n !== undefined);
+    const existing = rows.filter((n) => state.loadedNumbers.has(n.telephoneNumber));
+    const created = rows.filter((n) => !state.loadedNumbers.has(n.telephoneNumber));
+    const params = (list: typeof rows) => [
+      list.map((n) => n.telephoneNumber),
+      list.map((n) => n.accountName),
+      list.map((n) => JSON.stringify(n.serviceDetails)),
+      list.map((n) => n.customSipHeader),
+      list.map((n) => n.lastOrderId),
+      list.map((n) => iso(n.lastRequestedAt)),
+      list.map((n) => (n.deleted ? now : null)),
+    ];
+    if (existing.length > 0) await client.query(sql.UPDATE_NUMBERS, params(existing));
+    if (created.length > 0) {
+      const inserted = await client.query(sql.INSERT_NUMBERS, params(created));
+      if (inserted.rowCount !== created.length) {
+        throw new TransientError('concurrent_number_insert', `${created.length - (inserted.rowCount ?? 0)} number(s) were created by another chunk meanwhile; retrying against fresh state`);
+      }
+    }
+  }
+  if (dirty.consents.size > 0) {
+    const rows = [...dirty.consents].map((k) => state.consents.get(k)).filter((c) => c !== undefined);
+    await client.query(sql.UPSERT_CONSENTS, [rows.map((c) => c.tenantId), rows.map((c) => JSON.stringify(c.customerRelationship)), rows.map((c) => c.lastOrderId)]);
+  }
+}
+
+async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: AcceptedOrder; source: RecordSource }>): Promise<number> {
+  if (accepted.length === 0) return 0;
+  await client.query(sql.INSERT_ORDERS, [
+    accepted.map((a) => a.order.order.orderId),
+    accepted.map((a) => a.order.order.account),
+    accepted.map((a) => a.order.fingerprint),
+    accepted.map((a) => a.order.order.requestedAt),
+    accepted.map((a) => a.order.state),
+    accepted.map((a) => JSON.stringify(a.order.envelope)),
+    accepted.map((a) => JSON.stringify(a.order.warnings)),
+    accepted.map((a) => a.source.topic),
+    accepted.map((a) => a.source.partition),
+    accepted.map((a) => a.source.offset),
+    accepted.map((a) => a.order.events.length),
+  ]);
+  const items = accepted.flatMap((a) => a.order.items.map((p) => ({ orderId: a.order.order.orderId, p })));
+  await client.query(sql.INSERT_ORDER_ITEMS, [
+    items.map((i) => i.orderId),
+    items.map((i) => i.p.item.id),
+    items.map((i) => i.p.position),
+    items.map((i) => i.p.item.action),
+    items.map((i) => i.p.item.resource),
+    items.map((i) => i.p.state),
+    items.map((i) => (i.p.item.resource === 'numbers' ? null : JSON.stringify(i.p.item))),
+    items.map((i) => i.p.numberCount),
+  ]);
+  const flows = items.flatMap((i) => i.p.flowNumbers.map((f) => ({ orderId: i.orderId, itemId: i.p.item.id, f })));
+  if (flows.length > 0) {
+    await client.query(sql.INSERT_ORDER_ITEM_NUMBERS, [
+      flows.map((x) => x.orderId),
+      flows.map((x) => x.itemId),
+      flows.map((x) => x.f.telephoneNumber),
+      flows.map((x) => x.f.service),
+      flows.map((x) => x.f.operation),
+    ]);
+  }
+  return items.reduce((n, i) => n + i.p.numberCount, 0);
+}
+
+async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRecord[], settings: IntakeWriteSettings, now: string, outbox: OutboxRows): Promise<void> {
+  if (rejected.length === 0) return;
+  const rows = rejected.map((r) => ({ r, d: r.decision as Extract<RecordDecision, { kind: 'rejected' }> }));
+  await client.query(sql.INSERT_DEAD_LETTERS, [
+    rows.map(({ r }) => r.source.topic),
+    rows.map(({ r }) => r.source.partition),
+    rows.map(({ r }) => r.source.offset),
+    rows.map(({ r }) => r.source.timestamp),
+    rows.map(() => settings.consumerGroup),
+    rows.map(({ r }) => r.key),
+    rows.map(({ r }) => r.value),
+    rows.map(({ r }) => JSON.stringify(r.headers)),
+    rows.map(({ d }) => d.errorCode),
+    rows.map(({ d }) => d.errorMessage),
+    rows.map(({ d }) => JSON.stringify(d.violations)),
+    rows.map(({ d }) => d.orderId ?? null),
+    rows.map(({ d }) => d.account ?? null),
+  ]);
+  for (const { r, d } of rows) {
+    const dlt = deadLetterHeaders({
+      source: r.source,
+      consumerGroup: settings.consumerGroup,
+      errorCode: d.errorCode,
+      errorMessage: d.errorMessage,
+      violations: d.violations,
+      failedAt: now,
+      ...(d.orderId === undefined ? {} : { orderId: d.orderId }),
+    });
+    // Original headers first, untouched; the dead-letter headers after them.
+    outbox.add(settings.deadLetterTopic, r.key?.toString('utf8') ?? null, r.value, [...r.headers, ...textHeadersToStored(dlt)], null, d.orderId ?? null);
+    if (d.event) {
+      const id = `${d.event.orderId}:rejected:${r.source.topic}:${r.source.partition}:${r.source.offset}`;
+      const event = buildStatusEvent({ id, data: d.event }, { source: settings.statusSource });
+      outbox.add(settings.statusTopic, event.key, Buffer.from(event.value), textHeadersToStored(event.headers), id, d.event.orderId);
+    }
+  }
+}
+
+/** Writes a planned chunk: state, orders, dead letters and the outbox rows that announce them. */
+export async function writeIntake(
+  client: PoolClient,
+  input: { state: IntakeState; dirty: DirtyKeys; records: readonly DecidedRecord[]; settings: IntakeWriteSettings; now: string },
+): Promise<IntakeCounts> {
+  const { state, dirty, records, settings, now } = input;
+  const accepted: Array<{ order: AcceptedOrder; source: RecordSource }> = [];
+  const rejected: DecidedRecord[] = [];
+  let duplicates = 0;
+  for (const r of records) {
+    if (r.decision.kind === 'accepted') accepted.push({ order: r.decision, source: r.source });
+    else if (r.decision.kind === 'rejected') rejected.push(r);
+    else duplicates++;
+  }
+  await writeState(client, state, dirty, now);
+  const numbers = await writeOrders(client, accepted);
+  const outbox = new OutboxRows();
+  for (const { order } of accepted) {
+    order.events.forEach((data, index) => {
+      const id = statusEventId(order.order.orderId, index + 1);
+      const event = buildStatusEvent({ id, data }, { source: settings.statusSource });
+      outbox.add(settings.statusTopic, event.key, Buffer.from(event.value), textHeadersToStored(event.headers), id, order.order.orderId);
+    });
+  }
+  await writeDeadLetters(client, rejected, settings, now, outbox);
+  if (outbox.topic.length > 0) {
+    await client.query(sql.INSERT_OUTBOX, [outbox.topic, outbox.key, outbox.value, outbox.headers, outbox.eventId, outbox.orderId]);
+    await client.query(sql.NOTIFY_OUTBOX);
+  }
+  return { accepted: accepted.length, duplicates, rejected: rejected.length, numbers };
+}

@@ -1,0 +1,17 @@
+import type { Kafka } from 'kafkajs';
+
+/** Creates the topics that do not exist yet (development convenience; a no-op for existing ones). */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[], partitions: number): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    }
+    return missing;
+  } finally {
+    await admin.disconnect();
+  }
+}

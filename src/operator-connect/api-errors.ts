@@ -1,0 +1,129 @@
+import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError } from '@azure/identity';
+import { isAxiosError } from 'axios';
+import { classify, FlowthroughError, PermanentError, TransientError, type ErrorContext } from '../errors.js';
+import type { ErrorDetail } from '../simulator/api-contract.js';
+import { isTransientStatus } from './retry-policy.js';
+
+/** An answer the API gave that no retry can change: 400, 403, 404, 409, 412, a second 401… */
+export class OperatorConnectPermanentError extends PermanentError {
+  readonly operation: string;
+  /** HTTP status; undefined when the client refused the call itself. */
+  readonly status: number | undefined;
+  /** Azure.Core `error.details` (e.g. which number of an order is invalid). */
+  readonly details: readonly ErrorDetail[];
+
+  constructor(code: string, message: string, options: { operation: string; status?: number; details?: readonly ErrorDetail[]; context?: ErrorContext; cause?: unknown }) {
+    super(code, message, { cause: options.cause, context: { operation: options.operation, httpStatus: options.status, ...options.context } });
+    this.operation = options.operation;
+    this.status = options.status;
+    this.details = options.details ?? [];
+  }
+}
+
+/** A failure that may pass (5xx, 408, 429, a reset, a timeout), thrown once the call's attempts are spent. */
+export class OperatorConnectTransientError extends TransientError {
+  readonly operation: string;
+  readonly status: number | undefined;
+  /** What the service asked us to wait, when it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: string, message: string, options: { operation: string; status?: number; retryAfterMs?: number; context?: ErrorContext; cause?: unknown }) {
+    super(code, message, {
+      cause: options.cause,
+      context: { operation: options.operation, httpStatus: options.status, retryAfterMs: options.retryAfterMs, ...options.context },
+    });
+    this.operation = options.operation;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The circuit is open: the call was refused without touching the network. */
+export class CircuitOpenError extends TransientError {
+  readonly retryInMs: number;
+
+  constructor(operation: string, retryInMs: number) {
+    super('circuit_open', `Operator Connect ${operation} not sent: the circuit is open after repeated failures`, { context: { operation, retryInMs } });
+    this.retryInMs = retryInMs;
+  }
+}
+
+interface AzureErrorBody {
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly details?: unknown;
+}
+
+function azureError(body: unknown): AzureErrorBody {
+  if (body && typeof body === 'object' && 'error' in body) {
+    const error = (body as { error: unknown }).error;
+    if (error && typeof error === 'object') return error as AzureErrorBody;
+  }
+  return {};
+}
+
+/** An HTTP answer that is not 2xx, classified: transient statuses (contract §4.2) retry, the rest are final. */
+export function errorFromResponse(
+  operation: string,
+  answer: { status: number; body: unknown; headers: Readonly<Record<string, string | undefined>>; retryAfterMs: number | undefined },
+): OperatorConnectPermanentError | OperatorConnectTransientError {
+  const error = azureError(answer.body);
+  const code = typeof error.code === 'string' ? error.code : (answer.headers['x-ms-error-code'] ?? `http_${answer.status}`);
+  const text = typeof error.message === 'string' ? error.message : `HTTP ${answer.status}`;
+  const message = `Operator Connect ${operation} failed: ${answer.status} ${code}: ${text}`;
+  const context = { azureCode: code, msRequestId: answer.headers['x-ms-request-id'] };
+  if (isTransientStatus(answer.status)) {
+    return new OperatorConnectTransientError(code, message, { operation, status: answer.status, retryAfterMs: answer.retryAfterMs, context });
+  }
+  const details = Array.isArray(error.details) ? (error.details as ErrorDetail[]) : [];
+  return new OperatorConnectPermanentError(code, message, { operation, status: answer.status, details, context });
+}
+
+/** Axios codes for a request that never got an answer, beyond the Node codes errors.ts knows. */
+const TRANSIENT_AXIOS_CODES = new Set(['ERR_NETWORK', 'ECONNABORTED', 'ETIMEDOUT']);
+
+/**
+ * A request with no answer: a reset, a refused connection, a timeout. The
+ * outcome is unknown, so it is transient; a mutating call is retried under
+ * the same Repeatability-Request-ID. The cause is rebuilt from the code and
+ * message only: an AxiosError carries the request config, Authorization
+ * header included, and must never reach a log serializer.
+ */
+export function errorFromNetwork(operation: string, error: unknown): OperatorConnectTransientError | OperatorConnectPermanentError {
+  const code = (isAxiosError(error) ? error.code : undefined) ?? classify(error).code;
+  const text = error instanceof Error ? error.message : String(error);
+  const cause = Object.assign(new Error(text), { code });
+  const message = `Operator Connect ${operation} got no answer: ${code}: ${text}`;
+  if (TRANSIENT_AXIOS_CODES.has(code) || classify(cause).retryable) return new OperatorConnectTransientError(code, message, { operation, cause });
+  return new OperatorConnectPermanentError(code, message, { operation, cause });
+}
+
+/**
+ * A failure to get a token from @azure/identity. A refusal by Entra ID
+ * (wrong secret, unknown app or tenant) or a credential that cannot work here
+ * is permanent until the set-up changes; an unavailable or throttled Entra ID
+ * is transient.
+ */
+export function tokenFailure(error: unknown): FlowthroughError {
+  if (error instanceof FlowthroughError) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  const message = `cannot get an Operator Connect access token: ${text}`;
+  if (error instanceof AuthenticationError) {
+    const context = { httpStatus: error.statusCode, entraError: error.errorResponse.error };
+    // @azure/identity reports a token endpoint it could not reach with status 0 or undefined.
+    const unreachable = !error.statusCode;
+    return unreachable || isTransientStatus(error.statusCode)
+      ? new TransientError('token_unavailable', message, { context })
+      : new PermanentError('authentication_failed', message, { context });
+  }
+  if (error instanceof CredentialUnavailableError || error instanceof AggregateAuthenticationError) {
+    return new PermanentError('credential_unavailable', message);
+  }
+  const classified = classify(error);
+  return classified.retryable ? new TransientError('token_unavailable', message, { context: { cause: classified.code } }) : new PermanentError('authentication_failed', message);
+}
+
+/** A call the client refuses to send (too many numbers, a malformed id): the server would refuse it too. */
+export function refusal(operation: string, code: string, message: string, context: ErrorContext = {}): OperatorConnectPermanentError {
+  return new OperatorConnectPermanentError(code, `Operator Connect ${operation} refused by the client: ${message}`, { operation, context });
+}

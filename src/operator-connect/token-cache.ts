@@ -1,0 +1,80 @@
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import type { Logger } from '../logging/logger.js';
+import { tokenFailure } from './api-errors.js';
+import type { Clock } from './time.js';
+
+export interface TokenCacheOptions {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Refresh this long before expiry (at most half the token's lifetime, for short-lived tokens). */
+  readonly refreshMarginMs?: number;
+}
+
+interface Entry {
+  readonly token: AccessToken;
+  readonly refreshAt: number;
+}
+
+/** Five minutes, as MSAL's own renewal offset: long enough to ride out a slow Entra ID. */
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Access tokens per scope, renewed ahead of expiry. @azure/identity caches
+ * too, but behind a call that may go to Entra ID; this cache is the cheap
+ * synchronous check on every API call, lets a 401 drop exactly the token
+ * that failed, and keeps serving a still-valid token when a refresh ahead
+ * of time fails. Concurrent callers share one refresh.
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly refreshing = new Map<string, Promise<AccessToken>>();
+  private readonly marginMs: number;
+
+  constructor(
+    private readonly credential: TokenCredential,
+    private readonly options: TokenCacheOptions,
+  ) {
+    this.marginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
+  }
+
+  async get(scope: string): Promise<string> {
+    const entry = this.entries.get(scope);
+    const now = this.options.clock.now();
+    if (entry && now < entry.refreshAt) return entry.token.token;
+    if (entry && now < entry.token.expiresOnTimestamp) {
+      try {
+        return (await this.refresh(scope)).token;
+      } catch (error) {
+        this.options.logger.warn({ scope, err: tokenFailure(error) }, 'token refresh ahead of expiry failed; using the current token');
+        return entry.token.token;
+      }
+    }
+    return (await this.refresh(scope)).token;
+  }
+
+  /** Drops the cached token of `scope` if it is `token` (a 401 answered it), so the next get() fetches a new one. */
+  invalidate(scope: string, token: string): void {
+    if (this.entries.get(scope)?.token.token === token) this.entries.delete(scope);
+  }
+
+  private refresh(scope: string): Promise<AccessToken> {
+    const pending = this.refreshing.get(scope);
+    if (pending) return pending;
+    const work = (async () => {
+      try {
+        const token = await this.credential.getToken(scope);
+        if (!token) throw tokenFailure(new Error('the credential returned no token'));
+        const now = this.options.clock.now();
+        const lifetime = Math.max(0, token.expiresOnTimestamp - now);
+        const refreshAt = token.refreshAfterTimestamp ?? token.expiresOnTimestamp - Math.min(this.marginMs, lifetime / 2);
+        this.entries.set(scope, { token, refreshAt });
+        this.options.logger.debug({ scope, expiresOn: new Date(token.expiresOnTimestamp).toISOString() }, 'access token obtained');
+        return token;
+      } finally {
+        this.refreshing.delete(scope);
+      }
+    })();
+    this.refreshing.set(scope, work);
+    return work;
+  }
+}
