@@ -119,11 +119,16 @@ CREATE TABLE outbox (
   topic        text NOT NULL,
   message_key  text,
   value        bytea,
-  -- [[name, base64 value], …]
-  headers      jsonb NOT NULL,
+  -- JSON text of [[name, base64 value], …]: only the relay reads it, so it is
+  -- stored as text and not parsed into jsonb on the intake's hot path.
+  -- NULL for a status event: the relay derives its CloudEvents headers from
+  -- event_id, order_id and event_time (the same for every status event).
+  headers      text,
   -- ce_id of a status event: subscribers de-duplicate on it.
   event_id     text,
   order_id     text,
+  -- ce_time of a status event: when the state changed.
+  event_time   timestamptz,
   created_at   timestamptz NOT NULL DEFAULT now(),
   published_at timestamptz
 );

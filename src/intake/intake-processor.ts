@@ -118,7 +118,7 @@ export class IntakeProcessor {
   }
 
   private decided(p: ParsedRecord, decision: RecordDecision): DecidedRecord {
-    return { decision, source: p.source, key: p.record.message.key ?? null, value: p.record.message.value ?? null, headers: storeHeaders(p.record.message.headers) };
+    return { decision, source: p.source, key: p.record.message.key ?? null, value: p.record.message.value ?? null, headers: () => storeHeaders(p.record.message.headers) };
   }
 
   private logDecision(decision: RecordDecision, source: RecordSource): void {

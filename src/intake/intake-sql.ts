@@ -70,7 +70,12 @@ export const INSERT_DEAD_LETTERS = `
 /** $1 topics, $2 keys, $3 values, $4 headers, $5 event ids, $6 order ids */
 export const INSERT_OUTBOX = `
   INSERT INTO outbox (topic, message_key, value, headers, event_id, order_id)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[], $5::text[], $6::text[])`;
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[])`;
+
+/** Status events, whose headers the relay derives: $1 topics, $2 keys, $3 values, $4 event ids, $5 order ids, $6 event times */
+export const INSERT_STATUS_EVENTS = `
+  INSERT INTO outbox (topic, message_key, value, event_id, order_id, event_time)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::timestamptz[])`;
 
 export const OUTBOX_CHANNEL = 'flowthrough_outbox';
 export const NOTIFY_OUTBOX = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;

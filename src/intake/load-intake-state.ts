@@ -23,11 +23,16 @@ interface NumberRow {
   deleted: boolean;
 }
 
-// Rows are locked in key order so that concurrent chunks (other partitions) cannot deadlock.
+// Accounts are not locked: orders are keyed by account, so one account's
+// orders are in one partition, and a partition is applied under its
+// consumer_offsets row lock (see TransactionalBatchConsumer).
 const SELECT_ACCOUNTS = `
   SELECT name, correlation_id, teams_tenant_id, service_details, last_order_id,
          (extract(epoch FROM last_requested_at) * 1000)::float8 AS last_ms, deleted_at IS NOT NULL AS deleted
-    FROM accounts WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE`;
+    FROM accounts WHERE name = ANY($1::text[])`;
+
+// Numbers can be claimed by orders of other accounts (other partitions): existing
+// rows are locked, in key order so that concurrent chunks cannot deadlock.
 
 const NUMBER_COLUMNS = `telephone_number, account_name, service_details, custom_sip_header, last_order_id,
          (extract(epoch FROM last_requested_at) * 1000)::float8 AS last_ms, deleted_at IS NOT NULL AS deleted`;

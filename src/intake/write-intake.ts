@@ -2,7 +2,8 @@ import type { PoolClient } from 'pg';
 import type { IntakeState } from '../core/intake/intake-state.js';
 import type { AcceptedOrder, RecordDecision, RecordSource } from '../core/intake/planned-order.js';
 import type { DirtyKeys } from '../core/intake/plan-record.js';
-import { buildStatusEvent, statusEventId } from '../core/status/status-event.js';
+import { statusData, statusEventId, statusEventKey } from '../core/status/status-event.js';
+import type { StatusEventData } from '../core/status/status-data.js';
 import { TransientError } from '../errors.js';
 import { textHeadersToStored, type StoredHeaders } from '../kafka/record-headers.js';
 import { deadLetterHeaders } from './dead-letter-headers.js';
@@ -13,7 +14,8 @@ export interface DecidedRecord {
   readonly source: RecordSource;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers: StoredHeaders;
+  /** Only a dead letter keeps the original headers: encoded on demand, off the hot path. */
+  readonly headers: () => StoredHeaders;
 }
 
 export interface IntakeWriteSettings {
@@ -31,6 +33,27 @@ export interface IntakeCounts {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Status events: the relay derives their headers, so only data and attributes are stored. */
+class StatusRows {
+  readonly topic: string[] = [];
+  readonly key: string[] = [];
+  readonly value: Buffer[] = [];
+  readonly eventId: string[] = [];
+  readonly orderId: string[] = [];
+  readonly time: string[] = [];
+
+  constructor(private readonly statusTopic: string) {}
+
+  add(id: string, data: StatusEventData): void {
+    this.topic.push(this.statusTopic);
+    this.key.push(statusEventKey(data));
+    this.value.push(Buffer.from(JSON.stringify(statusData(data))));
+    this.eventId.push(id);
+    this.orderId.push(data.orderId);
+    this.time.push(data.occurredAt);
+  }
+}
 
 class OutboxRows {
   readonly topic: string[] = [];
@@ -129,7 +152,7 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
   return items.reduce((n, i) => n + i.p.numberCount, 0);
 }
 
-async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRecord[], settings: IntakeWriteSettings, now: string, outbox: OutboxRows): Promise<void> {
+async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRecord[], settings: IntakeWriteSettings, now: string, outbox: OutboxRows, status: StatusRows): Promise<void> {
   if (rejected.length === 0) return;
   const rows = rejected.map((r) => ({ r, d: r.decision as Extract<RecordDecision, { kind: 'rejected' }> }));
   await client.query(sql.INSERT_DEAD_LETTERS, [
@@ -140,7 +163,7 @@ async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRe
     rows.map(() => settings.consumerGroup),
     rows.map(({ r }) => r.key),
     rows.map(({ r }) => r.value),
-    rows.map(({ r }) => JSON.stringify(r.headers)),
+    rows.map(({ r }) => JSON.stringify(r.headers())),
     rows.map(({ d }) => d.errorCode),
     rows.map(({ d }) => d.errorMessage),
     rows.map(({ d }) => JSON.stringify(d.violations)),
@@ -158,12 +181,8 @@ async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRe
       ...(d.orderId === undefined ? {} : { orderId: d.orderId }),
     });
     // Original headers first, untouched; the dead-letter headers after them.
-    outbox.add(settings.deadLetterTopic, r.key?.toString('utf8') ?? null, r.value, [...r.headers, ...textHeadersToStored(dlt)], null, d.orderId ?? null);
-    if (d.event) {
-      const id = `${d.event.orderId}:rejected:${r.source.topic}:${r.source.partition}:${r.source.offset}`;
-      const event = buildStatusEvent({ id, data: d.event }, { source: settings.statusSource });
-      outbox.add(settings.statusTopic, event.key, Buffer.from(event.value), textHeadersToStored(event.headers), id, d.event.orderId);
-    }
+    outbox.add(settings.deadLetterTopic, r.key?.toString('utf8') ?? null, r.value, [...r.headers(), ...textHeadersToStored(dlt)], null, d.orderId ?? null);
+    if (d.event) status.add(`${d.event.orderId}:rejected:${r.source.topic}:${r.source.partition}:${r.source.offset}`, d.event);
   }
 }
 
@@ -184,17 +203,15 @@ export async function writeIntake(
   await writeState(client, state, dirty, now);
   const numbers = await writeOrders(client, accepted);
   const outbox = new OutboxRows();
-  for (const { order } of accepted) {
-    order.events.forEach((data, index) => {
-      const id = statusEventId(order.order.orderId, index + 1);
-      const event = buildStatusEvent({ id, data }, { source: settings.statusSource });
-      outbox.add(settings.statusTopic, event.key, Buffer.from(event.value), textHeadersToStored(event.headers), id, order.order.orderId);
-    });
-  }
-  await writeDeadLetters(client, rejected, settings, now, outbox);
+  const status = new StatusRows(settings.statusTopic);
+  for (const { order } of accepted) order.events.forEach((data, index) => status.add(statusEventId(order.order.orderId, index + 1), data));
+  await writeDeadLetters(client, rejected, settings, now, outbox, status);
   if (outbox.topic.length > 0) {
     await client.query(sql.INSERT_OUTBOX, [outbox.topic, outbox.key, outbox.value, outbox.headers, outbox.eventId, outbox.orderId]);
-    await client.query(sql.NOTIFY_OUTBOX);
   }
+  if (status.topic.length > 0) {
+    await client.query(sql.INSERT_STATUS_EVENTS, [status.topic, status.key, status.value, status.eventId, status.orderId, status.time]);
+  }
+  if (outbox.topic.length + status.topic.length > 0) await client.query(sql.NOTIFY_OUTBOX);
   return { accepted: accepted.length, duplicates, rejected: rejected.length, numbers };
 }

@@ -28,6 +28,12 @@ export interface TransactionalBatchConsumerOptions {
   readonly afterDatabaseCommit?: (records: readonly ConsumedRecord[]) => Promise<void> | void;
 }
 
+// The row exists before it is locked, so even a partition's first chunk is
+// serialised against a second consumer of the same partition (a rebalance).
+const ENSURE_OFFSET_ROW = `
+  INSERT INTO consumer_offsets (group_id, topic, partition, next_offset)
+  VALUES ($1, $2, $3, -1) ON CONFLICT DO NOTHING`;
+
 const SELECT_NEXT_OFFSET = `
   SELECT next_offset::text AS next_offset FROM consumer_offsets
    WHERE group_id = $1 AND topic = $2 AND partition = $3
@@ -113,6 +119,7 @@ export class TransactionalBatchConsumer {
     let broken = false;
     try {
       await client.query('BEGIN');
+      await client.query(ENSURE_OFFSET_ROW, [groupId, first.topic, first.partition]);
       const { rows } = await client.query<{ next_offset: string }>(SELECT_NEXT_OFFSET, [groupId, first.topic, first.partition]);
       const stored = rows[0] ? BigInt(rows[0].next_offset) : -1n;
       const fresh = records.filter((r) => BigInt(r.offset) >= stored);

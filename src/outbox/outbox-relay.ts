@@ -3,6 +3,7 @@ import type { Kafka, Message, Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { OUTBOX_CHANNEL } from '../intake/intake-sql.js';
+import { statusEventHeaders } from '../core/status/status-event.js';
 import { restoreHeaders, type StoredHeaders } from '../kafka/record-headers.js';
 import type { Logger } from '../logging/logger.js';
 import type { WorkerService } from '../worker/worker.js';
@@ -15,6 +16,8 @@ export interface OutboxRelayOptions {
   /** Longest wait between looks when no notification arrives. */
   readonly pollIntervalMs: number;
   readonly retentionHours: number;
+  /** ce_source of status events whose headers the relay derives. */
+  readonly statusSource: string;
   /** Fault injection for crash tests: runs after Kafka acknowledged, before the rows are marked. */
   readonly afterPublish?: (ids: readonly string[]) => Promise<void> | void;
   readonly onPublished?: (count: number) => void;
@@ -25,14 +28,18 @@ interface OutboxRow {
   topic: string;
   message_key: string | null;
   value: Buffer | null;
-  headers: StoredHeaders;
+  headers: string | null;
+  event_id: string | null;
+  order_id: string | null;
+  event_time: Date | null;
 }
 
 /** Every relay serialises on this lock: one publisher at a time keeps per-key order. */
 const RELAY_LOCK_KEY = 7_311_004_013;
 
 // ORDER BY the table's bigint id, not the text alias ("10" < "9").
-const CLAIM = `SELECT o.id::text AS id, topic, message_key, value, headers FROM outbox o WHERE published_at IS NULL ORDER BY o.id LIMIT $1`;
+const CLAIM = `SELECT o.id::text AS id, topic, message_key, value, headers, event_id, order_id, event_time
+                 FROM outbox o WHERE published_at IS NULL ORDER BY o.id LIMIT $1`;
 const MARK = `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`;
 const PRUNE = `DELETE FROM outbox WHERE published_at < now() - make_interval(hours => $1)`;
 
@@ -135,7 +142,7 @@ export class OutboxRelay implements WorkerService {
         await client.query('COMMIT');
         return 0;
       }
-      await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
+      await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows, this.options.statusSource) });
       const ids = rows.map((r) => r.id);
       await this.options.afterPublish?.(ids);
       await client.query(MARK, [ids]);
@@ -161,10 +168,14 @@ export class OutboxRelay implements WorkerService {
 }
 
 /** Consecutive rows of one topic stay together, in id order. */
-function groupByTopic(rows: readonly OutboxRow[]): Array<{ topic: string; messages: Message[] }> {
+function groupByTopic(rows: readonly OutboxRow[], statusSource: string): Array<{ topic: string; messages: Message[] }> {
   const out: Array<{ topic: string; messages: Message[] }> = [];
   for (const r of rows) {
-    const message: Message = { key: r.message_key, value: r.value, headers: restoreHeaders(r.headers) };
+    const headers =
+      r.headers !== null
+        ? restoreHeaders(JSON.parse(r.headers) as StoredHeaders)
+        : statusEventHeaders({ id: r.event_id ?? '', source: statusSource, orderId: r.order_id ?? '', time: (r.event_time ?? new Date()).toISOString() });
+    const message: Message = { key: r.message_key, value: r.value, headers };
     const last = out.at(-1);
     if (last && last.topic === r.topic) last.messages.push(message);
     else out.push({ topic: r.topic, messages: [message] });

@@ -26,6 +26,7 @@ function relayService({ config, kafka, pool, logger }: WorkerDependencies): Work
     batchSize: config.outbox.batchSize,
     pollIntervalMs: config.outbox.pollIntervalMs,
     retentionHours: config.outbox.retentionHours,
+    statusSource: config.intake.statusSource,
   });
 }
 

@@ -92,7 +92,7 @@ export async function startIntake(pool: pg.Pool, topics: IntakeTopics, options: 
   const groupId = options.groupId ?? randomName('intake');
   // TEST_LOG_LEVEL=debug shows the worker's own logs while a test is being debugged.
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const relay = new OutboxRelay({ kafka, pool, logger, batchSize: 1000, pollIntervalMs: 200, retentionHours: 24 });
+  const relay = new OutboxRelay({ kafka, pool, logger, batchSize: 1000, pollIntervalMs: 200, retentionHours: 24, statusSource: '/flowthrough/test' });
   const intake = new IntakeService({
     kafka,
     pool,

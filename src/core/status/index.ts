@@ -11,6 +11,8 @@ export {
 } from './status-data.js';
 export {
   buildStatusEvent,
+  statusEventHeaders,
+  statusEventKey,
   parseStatusEvent,
   statusEventId,
   type ReceivedHeaders,

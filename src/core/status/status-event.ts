@@ -73,7 +73,8 @@ function itemStatus(item: ItemStatus): ItemStatus {
   };
 }
 
-function statusData(data: StatusEventData): StatusEventData {
+/** Exactly the schema's fields of a status event's data. */
+export function statusData(data: StatusEventData): StatusEventData {
   const problem = (p: { code: string; path: string; message: string }) => ({ code: p.code, path: p.path, message: p.message });
   return {
     orderId: data.orderId,
@@ -99,18 +100,28 @@ export function buildStatusEvent(input: StatusEventInput, options: StatusEventOp
   if (id.length === 0) throw invalid('a status event needs a non-empty id (ce_id)', { orderId: data.orderId });
   if (options.source.length === 0) throw invalid('a status event needs a non-empty source (ce_source)', { orderId: data.orderId });
   return {
-    key: data.account !== null && data.account.length > 0 ? data.account : data.orderId,
-    headers: {
-      ce_specversion: '1.0',
-      ce_id: id,
-      ce_source: options.source,
-      ce_type: STATUS_EVENT_TYPE,
-      ce_subject: data.orderId,
-      ce_time: options.time ?? data.occurredAt,
-      ce_dataschema: STATUS_SCHEMA_ID,
-      'content-type': 'application/json',
-    },
+    key: statusEventKey(data),
+    headers: statusEventHeaders({ id, source: options.source, orderId: data.orderId, time: options.time ?? data.occurredAt }),
     value: JSON.stringify(statusData(data)),
+  };
+}
+
+/** The record key: the account, or the orderId when no account could be read. */
+export function statusEventKey(data: Pick<StatusEventData, 'account' | 'orderId'>): string {
+  return data.account !== null && data.account.length > 0 ? data.account : data.orderId;
+}
+
+/** The CloudEvents binary-mode headers of a status event (the relay derives them too). */
+export function statusEventHeaders(attributes: { id: string; source: string; orderId: string; time: string }): Record<string, string> {
+  return {
+    ce_specversion: '1.0',
+    ce_id: attributes.id,
+    ce_source: attributes.source,
+    ce_type: STATUS_EVENT_TYPE,
+    ce_subject: attributes.orderId,
+    ce_time: attributes.time,
+    ce_dataschema: STATUS_SCHEMA_ID,
+    'content-type': 'application/json',
   };
 }
 
