@@ -38,7 +38,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 class StatusRows {
   readonly topic: string[] = [];
   readonly key: string[] = [];
-  readonly value: Buffer[] = [];
+  readonly value: string[] = [];
   readonly eventId: string[] = [];
   readonly orderId: string[] = [];
   readonly time: string[] = [];
@@ -48,7 +48,7 @@ class StatusRows {
   add(id: string, data: StatusEventData): void {
     this.topic.push(this.statusTopic);
     this.key.push(statusEventKey(data));
-    this.value.push(Buffer.from(JSON.stringify(statusData(data))));
+    this.value.push(JSON.stringify(statusData(data)));
     this.eventId.push(id);
     this.orderId.push(data.orderId);
     this.time.push(data.occurredAt);
