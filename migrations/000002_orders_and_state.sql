@@ -117,7 +117,8 @@ CREATE INDEX dead_letters_by_order ON dead_letters (order_id) WHERE order_id IS 
 CREATE TABLE outbox (
   id           bigserial PRIMARY KEY,
   topic        text NOT NULL,
-  message_key  text,
+  -- Bytes: a dead letter keeps its original key even when it is not UTF-8.
+  message_key  bytea,
   value        bytea,
   -- JSON text of [[name, base64 value], …]: only the relay reads it, so it is
   -- stored as text and not parsed into jsonb on the intake's hot path.

@@ -3,8 +3,11 @@ import { ConfigError, loadConfig } from '../config/load-config.js';
 import { processEnvironment } from '../config/environment.js';
 import { FlowthroughError } from '../errors.js';
 import { createLogger } from '../logging/logger.js';
+import { DLQ_USAGE, dlqCommand } from './commands/dlq-command.js';
 import { headerCommand } from './commands/header-command.js';
+import { accountsCommand, INSPECT_USAGE, numbersCommand, ordersCommand } from './commands/inspect-commands.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { RECONCILE_USAGE, reconcileCommand } from './commands/reconcile-command.js';
 import { simulatorCommand } from './commands/simulator-command.js';
 import { stackCommand } from './commands/stack-command.js';
 import { workerCommand } from './commands/worker-command.js';
@@ -18,7 +21,16 @@ commands:
   stack up|down|status   local Kafka (KRaft) and PostgreSQL for development
   simulator              the Operator Connect API simulator (for tests, demo, benchmarks)
   header --direction from-operator|to-operator --calling +E164 --called +E164 [--json]
-                         the custom SIP header a call would carry`;
+                         the custom SIP header a call would carry
+  dlq list|show|replay|purge             dead letters (flowthrough dlq --help)
+  orders show|list, accounts show, numbers show   inspection (--json everywhere)
+  reconcile --audit [--account NAME] [--repair]  drift between PostgreSQL and Operator Connect
+
+${DLQ_USAGE}
+
+${INSPECT_USAGE}
+
+${RECONCILE_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const env = processEnvironment();
@@ -39,6 +51,16 @@ async function main(argv: readonly string[]): Promise<number> {
       return migrateCommand(config);
     case 'header':
       return headerCommand(rest, config);
+    case 'dlq':
+      return dlqCommand(rest, config);
+    case 'reconcile':
+      return reconcileCommand(rest, { config, env, logger });
+    case 'orders':
+      return ordersCommand(rest, config);
+    case 'accounts':
+      return accountsCommand(rest, config);
+    case 'numbers':
+      return numbersCommand(rest, config);
     default:
       printError(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -1,3 +1,6 @@
+import { loadOpsConfig, opsSecrets, type ReadApiSettings } from './ops-variables.js';
+import { loadOperatorConnectConfig, type OperatorConnectConfig } from './operator-connect-variables.js';
+import { loadReconcilerConfig, type ReconcilerConfig } from './reconciler-variables.js';
 import { Secret } from './secret.js';
 import { VARIABLES, type VariableSpec } from './variables.js';
 
@@ -23,6 +26,10 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number };
   readonly shutdownTimeoutMs: number;
   readonly customHeaderName: string;
+  readonly readApi: ReadApiSettings;
+  readonly reconciler: ReconcilerConfig;
+  /** null when OPERATOR_CONNECT_BASE_URL is not set; a worker with its reconciler enabled refuses to start then. */
+  readonly operatorConnect: OperatorConnectConfig | null;
   /** Values that must never appear in a log line. */
   readonly secrets: readonly Secret[];
 }
@@ -106,14 +113,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (mechanism && (!raw.KAFKA_SASL_USERNAME || !raw.KAFKA_SASL_PASSWORD)) {
     problems.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const ops = collectProblems(() => loadOpsConfig(env), problems);
+  const reconciler = collectProblems(() => loadReconcilerConfig(env), problems);
+  // Only the worker's reconciler talks to Operator Connect (it checks the section is there);
+  // migrate, dlq and the other commands run without it.
+  const operatorConnect = env.OPERATOR_CONNECT_BASE_URL ? collectProblems(() => loadOperatorConnectConfig(env), problems) : null;
+  if (problems.length > 0 || ops === undefined || reconciler === undefined || operatorConnect === undefined) throw new ConfigError(problems);
 
   const str = (k: string): string => raw[k] as string;
   const num = (k: string): number => raw[k] as number;
   const secrets = [
     ...VARIABLES.filter((v) => 'secret' in v && v.secret).map((v) => str(v.name)),
     ...urlPassword(str('DATABASE_URL')),
-  ].filter((s) => s.length >= 4).map((s) => new Secret(s));
+  ]
+    .filter((s) => s.length >= 4)
+    .map((s) => new Secret(s))
+    .concat(opsSecrets(ops))
+    .concat(operatorConnect?.secrets ?? []);
 
   const config: Config = {
     logLevel: str('LOG_LEVEL'),
@@ -139,9 +155,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     http: { host: str('HTTP_HOST'), port: num('HTTP_PORT') },
     shutdownTimeoutMs: num('SHUTDOWN_TIMEOUT_MS'),
     customHeaderName: str('CUSTOM_HEADER_NAME'),
+    readApi: ops.readApi,
+    reconciler,
+    operatorConnect,
     secrets,
   };
   return deepFreeze(config);
+}
+
+/** Runs a section's loader, adding its problems to the list instead of throwing, so all are reported at once. */
+function collectProblems<T>(load: () => T, problems: string[]): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
 }
 
 function deepFreeze<T>(value: T): T {

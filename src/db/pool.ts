@@ -13,7 +13,8 @@ export function createPool(options: { url: string; max: number; logger?: Logger;
     idleTimeoutMillis: 30_000,
   });
   // An idle client's error (a database restart) must not crash the process; the pool replaces it.
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL client failed'));
+  // pg attaches the whole client to such errors: log what explains it, not the client.
+  pool.on('error', (error: Error & { code?: string }) => options.logger?.warn({ error: error.message, code: error.code }, 'idle PostgreSQL client failed'));
   return pool;
 }
 

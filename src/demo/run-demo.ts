@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -11,11 +12,16 @@ import { migrate } from '../db/migrator.js';
 import { createKafka } from '../kafka/client.js';
 import { createLogger } from '../logging/logger.js';
 import { stackUp } from '../stack/stack.js';
+import { createSimulator } from '../simulator/index.js';
+import { simulatorClientEnvironment } from '../simulator/client-environment.js';
 import { Worker } from '../worker/worker.js';
 import { workerServices } from '../worker/services.js';
 import { printError, printLine } from '../cli/output.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+const SIMULATOR_SEED = fileURLToPath(new URL('../../simulator/demo-seed.json', import.meta.url));
+/** The Teams tenant whose consent the demo activates once its upload is held. */
+const HELD_TENANT = '8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 const DEMO_TIMEOUT_MS = 90_000;
 
 interface Example {
@@ -73,8 +79,18 @@ async function main(): Promise<number> {
   const run = randomBytes(3).toString('hex');
   const database = `flowthrough_demo_${run}`;
   const databaseUrl = await createDatabase(up.databaseUrl, database);
+  const simulator = createSimulator({ seedFile: SIMULATOR_SEED, latencyMs: 20, processingDelayMs: 500, rateLimitPerSecond: 20 });
+  const endpoints = await simulator.start();
+  // The simulator's fake Entra ID serves HTTPS with a certificate made at start: trust it in this process.
+  setDefaultCACertificates([...getCACertificates('default'), endpoints.caCertificatePem]);
+  printLine(`Operator Connect simulator on ${endpoints.url} (fake Entra ID on ${endpoints.authorityHost})`);
   const config = loadConfig({
     ...env,
+    ...simulatorClientEnvironment(endpoints),
+    OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND: '20',
+    RECONCILER_EXPECTED_PROCESSING_MS: '600',
+    RECONCILER_CONSENT_CACHE_MS: '200',
+    RECONCILER_CONSENT_RECHECK_MS: '1000',
     KAFKA_BROKERS: env.KAFKA_BROKERS ?? up.kafkaBrokers,
     DATABASE_URL: databaseUrl,
     ORDERS_TOPIC: `demo.${run}.provisioning.orders.v1`,
@@ -99,6 +115,7 @@ async function main(): Promise<number> {
   const pending = new Set(examples.map(orderIdOf));
   const final = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
+  let activated = false;
   try {
     await worker.start();
     printLine(`worker running (health on http://127.0.0.1:${worker.httpPort}/readyz); database ${database}; topics demo.${run}.*`);
@@ -110,6 +127,12 @@ async function main(): Promise<number> {
       eachMessage: async ({ message }) => {
         const event = parseStatusEvent(message.headers ?? {}, message.value);
         printLine(`  status  ${formatStatusLine(event.data)}`);
+        if (event.data.state === 'held' && !activated) {
+          // The enterprise accepts the operator in the Teams Admin Center: the consent becomes active.
+          activated = true;
+          simulator.admin.setConsent(HELD_TENANT, { status: 'active' });
+          printLine(`  (demo)  the consent of Teams tenant ${HELD_TENANT} becomes active`);
+        }
         if (isTerminal(event.data.state)) {
           final.set(event.data.orderId, event.data.state);
           pending.delete(event.data.orderId);
@@ -131,6 +154,7 @@ async function main(): Promise<number> {
     await subscriber.disconnect().catch(() => undefined);
     await worker.stop().catch((error: unknown) => printError(`worker stop failed: ${String(error)}`));
     await dropDatabase(up.databaseUrl, database).catch(() => undefined);
+    await simulator.stop();
   }
   printLine('');
   printLine('outcome:');
@@ -142,6 +166,8 @@ async function main(): Promise<number> {
     printError(`demo: ${pending.size} order(s) did not reach a terminal state within ${DEMO_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}`);
     return 1;
   }
+  const ledger = simulator.ledger.entries({});
+  printLine(`Operator Connect ledger: ${ledger.length} change(s) applied, ${simulator.ledger.repeatedChanges().length} applied twice.`);
   printLine(`demo: every example order reached a terminal state.${up.startedKafka ? ' (The Kafka broker started for the demo keeps running: npm run stack -- down stops it.)' : ''}`);
   return 0;
 }

@@ -67,17 +67,4 @@ export const INSERT_DEAD_LETTERS = `
                        $8::jsonb[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $13::text[])
   ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING`;
 
-/** $1 topics, $2 keys, $3 values, $4 headers, $5 event ids, $6 order ids */
-export const INSERT_OUTBOX = `
-  INSERT INTO outbox (topic, message_key, value, headers, event_id, order_id)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[])`;
-
-/** Status events, whose headers the relay derives: $1 topics, $2 keys, $3 JSON values as text (no hex encoding), $4 event ids, $5 order ids, $6 event times */
-export const INSERT_STATUS_EVENTS = `
-  INSERT INTO outbox (topic, message_key, value, event_id, order_id, event_time)
-  SELECT topic, message_key, convert_to(value, 'UTF8'), event_id, order_id, event_time
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-         AS u(topic, message_key, value, event_id, order_id, event_time)`;
-
-export const OUTBOX_CHANNEL = 'flowthrough_outbox';
-export const NOTIFY_OUTBOX = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+export { INSERT_OUTBOX, NOTIFY_OUTBOX, OUTBOX_CHANNEL } from '../outbox/outbox-sql.js';

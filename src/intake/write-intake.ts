@@ -2,8 +2,8 @@ import type { PoolClient } from 'pg';
 import type { IntakeState } from '../core/intake/intake-state.js';
 import type { AcceptedOrder, RecordDecision, RecordSource } from '../core/intake/planned-order.js';
 import type { DirtyKeys } from '../core/intake/plan-record.js';
-import { statusData, statusEventId, statusEventKey } from '../core/status/status-event.js';
-import type { StatusEventData } from '../core/status/status-data.js';
+import { statusEventId } from '../core/status/status-event.js';
+import { StatusEventRows } from '../outbox/status-event-rows.js';
 import { TransientError } from '../errors.js';
 import { textHeadersToStored, type StoredHeaders } from '../kafka/record-headers.js';
 import { deadLetterHeaders } from './dead-letter-headers.js';
@@ -34,36 +34,15 @@ export interface IntakeCounts {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** Status events: the relay derives their headers, so only data and attributes are stored. */
-class StatusRows {
-  readonly topic: string[] = [];
-  readonly key: string[] = [];
-  readonly value: string[] = [];
-  readonly eventId: string[] = [];
-  readonly orderId: string[] = [];
-  readonly time: string[] = [];
-
-  constructor(private readonly statusTopic: string) {}
-
-  add(id: string, data: StatusEventData): void {
-    this.topic.push(this.statusTopic);
-    this.key.push(statusEventKey(data));
-    this.value.push(JSON.stringify(statusData(data)));
-    this.eventId.push(id);
-    this.orderId.push(data.orderId);
-    this.time.push(data.occurredAt);
-  }
-}
-
 class OutboxRows {
   readonly topic: string[] = [];
-  readonly key: (string | null)[] = [];
+  readonly key: (Buffer | null)[] = [];
   readonly value: (Buffer | null)[] = [];
   readonly headers: string[] = [];
   readonly eventId: (string | null)[] = [];
   readonly orderId: (string | null)[] = [];
 
-  add(topic: string, key: string | null, value: Buffer | null, headers: StoredHeaders, eventId: string | null, orderId: string | null): void {
+  add(topic: string, key: Buffer | null, value: Buffer | null, headers: StoredHeaders, eventId: string | null, orderId: string | null): void {
     this.topic.push(topic);
     this.key.push(key);
     this.value.push(value);
@@ -152,7 +131,7 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
   return items.reduce((n, i) => n + i.p.numberCount, 0);
 }
 
-async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRecord[], settings: IntakeWriteSettings, now: string, outbox: OutboxRows, status: StatusRows): Promise<void> {
+async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRecord[], settings: IntakeWriteSettings, now: string, outbox: OutboxRows, status: StatusEventRows): Promise<void> {
   if (rejected.length === 0) return;
   const rows = rejected.map((r) => ({ r, d: r.decision as Extract<RecordDecision, { kind: 'rejected' }> }));
   await client.query(sql.INSERT_DEAD_LETTERS, [
@@ -181,7 +160,7 @@ async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRe
       ...(d.orderId === undefined ? {} : { orderId: d.orderId }),
     });
     // Original headers first, untouched; the dead-letter headers after them.
-    outbox.add(settings.deadLetterTopic, r.key?.toString('utf8') ?? null, r.value, [...r.headers(), ...textHeadersToStored(dlt)], null, d.orderId ?? null);
+    outbox.add(settings.deadLetterTopic, r.key, r.value, [...r.headers(), ...textHeadersToStored(dlt)], null, d.orderId ?? null);
     if (d.event) status.add(`${d.event.orderId}:rejected:${r.source.topic}:${r.source.partition}:${r.source.offset}`, d.event);
   }
 }
@@ -203,15 +182,13 @@ export async function writeIntake(
   await writeState(client, state, dirty, now);
   const numbers = await writeOrders(client, accepted);
   const outbox = new OutboxRows();
-  const status = new StatusRows(settings.statusTopic);
+  const status = new StatusEventRows(settings.statusTopic);
   for (const { order } of accepted) order.events.forEach((data, index) => status.add(statusEventId(order.order.orderId, index + 1), data));
   await writeDeadLetters(client, rejected, settings, now, outbox, status);
   if (outbox.topic.length > 0) {
     await client.query(sql.INSERT_OUTBOX, [outbox.topic, outbox.key, outbox.value, outbox.headers, outbox.eventId, outbox.orderId]);
   }
-  if (status.topic.length > 0) {
-    await client.query(sql.INSERT_STATUS_EVENTS, [status.topic, status.key, status.value, status.eventId, status.orderId, status.time]);
-  }
-  if (outbox.topic.length + status.topic.length > 0) await client.query(sql.NOTIFY_OUTBOX);
+  await status.insert(client);
+  if (outbox.topic.length + status.size > 0) await client.query(sql.NOTIFY_OUTBOX);
   return { accepted: accepted.length, duplicates, rejected: rejected.length, numbers };
 }

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
-import { OUTBOX_CHANNEL } from '../intake/intake-sql.js';
+import { OUTBOX_CHANNEL } from './outbox-sql.js';
 import { statusEventHeaders } from '../core/status/status-event.js';
 import { restoreHeaders, type StoredHeaders } from '../kafka/record-headers.js';
 import type { Logger } from '../logging/logger.js';
@@ -26,7 +26,7 @@ export interface OutboxRelayOptions {
 interface OutboxRow {
   id: string;
   topic: string;
-  message_key: string | null;
+  message_key: Buffer | null;
   value: Buffer | null;
   headers: string | null;
   event_id: string | null;

@@ -1,7 +1,11 @@
 import { createOrderValidator } from '../contracts/order-validator.js';
+import { readApiRouteFactory } from '../http/read-api/read-api-routes.js';
 import { IntakeService } from '../intake/intake-service.js';
-import { ensureTopics } from '../kafka/ensure-topics.js';
+import { assertTopicsExist, ensureTopics } from '../kafka/ensure-topics.js';
+import { ConfigError } from '../config/load-config.js';
+import { OperatorConnectClient } from '../operator-connect/index.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { reconcilerService } from '../reconciler/index.js';
 import type { RouteFactory, ServiceFactory, WorkerDependencies, WorkerService } from './worker.js';
 
 /** Creates the worker's topics first when configured to (development stacks). */
@@ -9,8 +13,9 @@ function topicsService({ config, kafka, logger }: WorkerDependencies): WorkerSer
   return {
     name: 'topics',
     start: async () => {
-      if (!config.topics.create) return;
-      const created = await ensureTopics(kafka, [config.topics.orders, config.topics.deadLetter, config.topics.status], config.topics.partitions);
+      const topics = [config.topics.orders, config.topics.deadLetter, config.topics.status];
+      if (!config.topics.create) return assertTopicsExist(kafka, topics);
+      const created = await ensureTopics(kafka, topics, config.topics.partitions);
       if (created.length > 0) logger.info({ created }, 'created topics');
     },
     stop: async () => undefined,
@@ -49,7 +54,32 @@ function intakeService({ config, kafka, pool, logger }: WorkerDependencies): Wor
   });
 }
 
+/** Flow-through to Operator Connect / Teams Phone Mobile, driven by PostgreSQL. */
+function reconcilerServices({ config, pool, logger }: WorkerDependencies): WorkerService[] {
+  if (!config.reconciler.enabled) return [];
+  const oc = config.operatorConnect;
+  if (oc === null) {
+    throw new ConfigError([
+      'OPERATOR_CONNECT_BASE_URL: required when RECONCILER_ENABLED=true (the default); set it (and the OPERATOR_CONNECT_* credentials), or RECONCILER_ENABLED=false for a worker without flow-through',
+    ]);
+  }
+  const log = logger.child({ component: 'reconciler' });
+  return [
+    reconcilerService({
+      pool,
+      logger: log,
+      client: new OperatorConnectClient({ config: oc, logger: log }),
+      config: config.reconciler,
+      maxNumbersPerOrder: oc.maxNumbersPerOrder,
+      status: { topic: config.topics.status, source: config.intake.statusSource },
+    }),
+  ];
+}
+
 /** What a production worker runs, in start order. */
 export function workerServices(): { services: ServiceFactory[]; routes: RouteFactory[] } {
-  return { services: [topicsService, relayService, intakeService], routes: [] };
+  return {
+    services: [topicsService, relayService, reconcilerServices, intakeService],
+    routes: [(deps) => readApiRouteFactory(deps.config.readApi)(deps)],
+  };
 }

@@ -69,7 +69,13 @@ export class Worker {
     this.port = await this.http.listen(config.http.port, config.http.host);
     logger.info({ port: this.port }, 'health endpoints listening');
     for (const service of this.services) {
-      await service.start();
+      try {
+        await service.start();
+      } catch (error) {
+        // A half-started service may hold connections that keep the process alive.
+        await service.stop().catch(() => undefined);
+        throw error;
+      }
       this.started.push(service);
       logger.info({ service: service.name }, 'service started');
     }

@@ -77,8 +77,11 @@ export function planRecord(state: IntakeState, record: RecordToPlan, dirty: Dirt
   if (known !== undefined) {
     return rejected(order.orderId, order.account, [{ code: 'duplicate_order_conflict', path: '/orderId', message: `order ${order.orderId} was already accepted with different content; an orderId is an idempotency key and cannot be reused` }], occurredAt, order.items);
   }
-  if (record.key !== null && record.key !== order.account) {
-    return rejected(order.orderId, order.account, [{ code: 'partition_key_mismatch', path: 'key', message: `the record key "${record.key}" must be the order's account "${order.account}", so that one account's orders stay in one partition, in order` }], occurredAt, order.items);
+  // One account's orders must share a partition: its state is read and written
+  // without row locks under that partition's offset lock, in order.
+  if (record.key !== order.account) {
+    const given = record.key === null ? 'missing' : `"${record.key}"`;
+    return rejected(order.orderId, order.account, [{ code: 'partition_key_mismatch', path: 'key', message: `the record key (${given}) must be the order's account "${order.account}", so that one account's orders stay in one partition, in order` }], occurredAt, order.items);
   }
 
   const staged = new StagedState(state);

@@ -4,13 +4,13 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { createEmptyDatabase, createTestDatabase, kafkaBrokers } from '../../helpers/test-context.js';
+import { createEmptyDatabase, createTestDatabase, kafkaBrokers, randomName } from '../../helpers/test-context.js';
 
 const CLI = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
 function startCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'info', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', KAFKA_BROKERS: kafkaBrokers().join(','), ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', RECONCILER_ENABLED: 'false', KAFKA_BROKERS: kafkaBrokers().join(','), ...env },
   });
 }
 
@@ -52,7 +52,15 @@ async function run(args: string[], env: Record<string, string>): Promise<{ code:
 describe('flowthrough worker process', () => {
   it('serves /healthz and /readyz, and stops gracefully on SIGTERM with exit 0', async () => {
     const { url } = await createTestDatabase();
-    const child = startCli(['worker'], { DATABASE_URL: url });
+    const run = randomName('w');
+    const child = startCli(['worker'], {
+      DATABASE_URL: url,
+      KAFKA_CREATE_TOPICS: 'true',
+      ORDERS_TOPIC: `${run}.orders`,
+      DEAD_LETTER_TOPIC: `${run}.orders.dlt`,
+      STATUS_TOPIC: `${run}.status`,
+      KAFKA_GROUP_ID: run,
+    });
     const log = logLines(child);
     const exit = once(child, 'exit');
     const listening = await log.waitFor((l) => l.msg === 'health endpoints listening');
@@ -78,6 +86,20 @@ describe('flowthrough worker process', () => {
     const result = await run(['worker'], { DATABASE_URL: url });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /database_not_migrated: .*run "npx flowthrough migrate"/);
+  });
+
+  it('refuses to start without its topics, saying what to do, and exits', async () => {
+    const { url } = await createTestDatabase();
+    const result = await run(['worker'], { DATABASE_URL: url, ORDERS_TOPIC: randomName('missing') });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /topics_missing: .*KAFKA_CREATE_TOPICS=true/);
+  });
+
+  it('refuses to run flow-through without its Operator Connect settings', async () => {
+    const { url } = await createTestDatabase();
+    const result = await run(['worker'], { DATABASE_URL: url, RECONCILER_ENABLED: 'true' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /OPERATOR_CONNECT_BASE_URL: required when RECONCILER_ENABLED=true/);
   });
 
   it('lists every invalid variable at once and exits 1', async () => {

@@ -1,0 +1,47 @@
+import { ConfigError } from './load-config.js';
+import { Secret } from './secret.js';
+import type { VariableSpec } from './variables.js';
+
+/**
+ * Settings of the ops tooling (read API). Kept apart from variables.ts so the
+ * lead can merge them; every default lives in this table.
+ */
+export const OPS_VARIABLES = [
+  {
+    name: 'READ_API_TOKENS',
+    type: 'string',
+    default: '',
+    secret: true,
+    description: 'comma-separated bearer tokens the read API (/v1/…) accepts (secret); empty disables the API: every /v1 path answers 404',
+  },
+  { name: 'READ_API_MAX_PAGE_SIZE', type: 'integer', default: '100', minimum: 1, maximum: 1000, description: 'largest page of the read API (maxpagesize above it is capped)' },
+] as const satisfies readonly VariableSpec[];
+
+export interface ReadApiSettings {
+  /** Empty: the API is disabled. Each token is a Secret of its own, so each is redacted from logs. */
+  readonly tokens: readonly Secret[];
+  readonly maxPageSize: number;
+}
+
+export interface OpsConfig {
+  readonly readApi: ReadApiSettings;
+}
+
+const TOKEN = /^[\x21-\x7e]{16,}$/;
+
+/** Pure: reads and validates the ops variables from the given environment. */
+export function loadOpsConfig(env: Readonly<Record<string, string | undefined>>): OpsConfig {
+  const problems: string[] = [];
+  const tokens = (env.READ_API_TOKENS ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  if (tokens.some((t) => !TOKEN.test(t))) problems.push('READ_API_TOKENS=<secret>: each token must be at least 16 printable characters without spaces or commas');
+  const pageText = env.READ_API_MAX_PAGE_SIZE ?? '100';
+  const maxPageSize = Number(pageText);
+  if (!/^\d+$/.test(pageText) || maxPageSize < 1 || maxPageSize > 1000) problems.push(`READ_API_MAX_PAGE_SIZE=${JSON.stringify(pageText)}: must be an integer from 1 to 1000`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ readApi: Object.freeze({ tokens: Object.freeze(tokens.map((t) => new Secret(t))), maxPageSize }) });
+}
+
+/** The values to add to Config.secrets (each token on its own, so a single token in a log line is redacted too). */
+export function opsSecrets(config: OpsConfig): Secret[] {
+  return [...config.readApi.tokens];
+}

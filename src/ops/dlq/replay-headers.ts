@@ -1,0 +1,59 @@
+import type { IHeaders } from 'kafkajs';
+import { FORCE_STALE_HEADER } from '../../core/order/index.js';
+import { DLT_HEADERS } from '../../intake/dead-letter-headers.js';
+import { restoreHeaders, type StoredHeaders } from '../../kafka/record-headers.js';
+
+/** Headers linking a re-published record to the dead letter it came from. */
+export const REPLAY_HEADERS = {
+  replayOf: 'flowthrough-replay-of',
+  replayedAt: 'flowthrough-replayed-at',
+  replayedBy: 'flowthrough-replayed-by',
+  attempt: 'flowthrough-replay-attempt',
+} as const;
+
+const DLT_NAMES: ReadonlySet<string> = new Set(Object.values(DLT_HEADERS));
+/** Replay markers of an earlier replay, and the stale override: set afresh (or not at all) by this replay. */
+const REPLACED_NAMES: ReadonlySet<string> = new Set([...Object.values(REPLAY_HEADERS), FORCE_STALE_HEADER]);
+
+/** Dead-letter headers (ours, Spring Kafka's, Kafka Connect's), whatever wrote them. */
+export function isDeadLetterHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return DLT_NAMES.has(lower) || lower.startsWith('kafka_dlt-') || lower.startsWith('flowthrough_dlt-') || lower.startsWith('__connect.errors.');
+}
+
+/** The record's original headers: without dead-letter headers and without markers a replay sets itself. */
+export function originalHeaders(stored: StoredHeaders): StoredHeaders {
+  return stored.filter(([name]) => !isDeadLetterHeader(name) && !REPLACED_NAMES.has(name.toLowerCase()));
+}
+
+export interface ReplayMarkers {
+  readonly deadLetterId: string;
+  readonly attempt: number;
+  readonly replayedAt: Date;
+  readonly replayedBy: string;
+  readonly forceStale: boolean;
+}
+
+export function replayMarkerHeaders(markers: ReplayMarkers): Record<string, string> {
+  return {
+    [REPLAY_HEADERS.replayOf]: markers.deadLetterId,
+    [REPLAY_HEADERS.replayedAt]: markers.replayedAt.toISOString(),
+    [REPLAY_HEADERS.replayedBy]: markers.replayedBy,
+    [REPLAY_HEADERS.attempt]: String(markers.attempt),
+    ...(markers.forceStale ? { [FORCE_STALE_HEADER]: 'true' } : {}),
+  };
+}
+
+/** Kafka headers of the re-published record: the original ones, byte for byte, then the replay markers. */
+export function replayKafkaHeaders(stored: StoredHeaders, markers: ReplayMarkers): IHeaders {
+  const headers = restoreHeaders(originalHeaders(stored)) as Record<string, Buffer | Buffer[] | string>;
+  for (const [name, value] of Object.entries(replayMarkerHeaders(markers))) headers[name] = value;
+  return headers;
+}
+
+/** The same headers as text (first value of each), the way the intake's parser sees them. */
+export function replayTextHeaders(stored: StoredHeaders, markers: ReplayMarkers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, b64] of originalHeaders(stored)) if (!(name in out)) out[name] = Buffer.from(b64, 'base64').toString('utf8');
+  return { ...out, ...replayMarkerHeaders(markers) };
+}

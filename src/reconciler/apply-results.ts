@@ -1,0 +1,88 @@
+import type { PoolClient } from 'pg';
+import type { FlowThroughService } from '../core/order-state/initial-item-state.js';
+import type { Association } from '../core/reconcile/association.js';
+import type { BackendOperationKind } from '../core/reconcile/plan-work.js';
+import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
+import * as sql from './sql.js';
+
+/** One number's outcome in a backend operation. */
+export interface NumberOutcome {
+  readonly telephoneNumber: string;
+  readonly succeeded: boolean;
+  readonly errorCode?: string | undefined;
+  readonly message?: string | undefined;
+}
+
+export interface OperationOutcome {
+  /** settled: the backend order ended (some numbers may have failed); failed: the operation itself failed. */
+  readonly state: 'settled' | 'failed';
+  readonly remoteStatus: string | null;
+  readonly remoteOrderId: string | null;
+  readonly results: readonly NumberOutcome[];
+  readonly lastError?: { code: string; message: string } | undefined;
+}
+
+interface OperationRow {
+  id: string;
+  tenant_id: string;
+  service: FlowThroughService;
+  operation: BackendOperationKind;
+  attempts: number;
+}
+
+type Observed = Partial<Record<FlowThroughService, Association & { remoteOrderId?: string | null; at?: string }>>;
+
+/**
+ * Applies a backend operation's per-number results in one transaction: the
+ * numbers' observed state, the operation's numbers, the order work rows it
+ * carries, the items' and orders' states and their status events. Returns
+ * false when this instance no longer holds the operation (its lease ran out
+ * and another instance took it): nothing is written then.
+ */
+export async function applyOperationOutcome(
+  client: PoolClient,
+  input: { operationId: string; instanceId: string; outcome: OperationOutcome; status: StatusSettings },
+): Promise<boolean> {
+  const { operationId, instanceId, outcome, status } = input;
+  const op = (await client.query<OperationRow>(sql.LOCK_OWN_OPERATION, [operationId, instanceId])).rows[0];
+  if (!op) return false;
+  const targets = (await client.query<{ telephone_number: string; target: Association | null }>(sql.OPERATION_NUMBERS, [operationId])).rows;
+  const byNumber = new Map(outcome.results.map((r) => [r.telephoneNumber, r]));
+  const at = new Date().toISOString();
+  const decided = targets.map((t) => {
+    const r = byNumber.get(t.telephone_number);
+    if (!r) return { number: t.telephone_number, target: t.target, succeeded: false, code: 'MissingResult', message: 'the backend reported no result for this number' };
+    // A release of a number the tenant does not hold has reached what it wanted.
+    if (!r.succeeded && op.operation === 'release' && r.errorCode === 'NumberNotFound') {
+      return { number: t.telephone_number, target: t.target, succeeded: true, code: null, message: 'the tenant did not hold the number (already released)' };
+    }
+    return { number: t.telephone_number, target: t.target, succeeded: r.succeeded, code: r.succeeded ? null : (r.errorCode ?? 'failed'), message: r.message ?? null };
+  });
+
+  const numbers = decided.map((d) => d.number);
+  const observedRows = (await client.query<{ telephone_number: string; observed: Observed }>(sql.LOCK_OBSERVED, [numbers])).rows;
+  const observedOf = new Map(observedRows.map((r) => [r.telephone_number, r.observed]));
+  const upd = { n: [] as string[], observed: [] as string[], state: [] as string[], error: [] as (string | null)[] };
+  for (const d of decided) {
+    const current: Observed = { ...(observedOf.get(d.number) ?? {}) };
+    if (d.succeeded) {
+      if (op.operation === 'release') delete current[op.service];
+      else if (d.target) current[op.service] = { ...d.target, remoteOrderId: outcome.remoteOrderId, at };
+    }
+    upd.n.push(d.number);
+    upd.observed.push(JSON.stringify(current));
+    upd.state.push(d.succeeded ? 'inSync' : 'failed');
+    upd.error.push(d.succeeded ? null : JSON.stringify({ code: d.code, message: d.message, service: op.service, operation: op.operation, at }));
+  }
+  if (upd.n.length > 0) await client.query(sql.UPDATE_OBSERVED, [upd.n, upd.observed, upd.state, upd.error]);
+
+  const outcomes = decided.map((d) => (d.succeeded ? 'succeeded' : 'failed'));
+  const codes = decided.map((d) => d.code);
+  const messages = decided.map((d) => d.message);
+  await client.query(sql.CLOSE_OPERATION_NUMBERS, [operationId, numbers, outcomes, codes, messages]);
+  const linked = (await client.query<{ order_id: string }>(sql.SETTLE_LINKED_ROWS, [operationId, numbers, outcomes, codes, messages])).rows;
+  await client.query(sql.FINISH_OPERATION, [operationId, outcome.state, outcome.remoteStatus, outcome.lastError ? JSON.stringify(outcome.lastError) : null]);
+  const orders = new Set(linked.map((r) => r.order_id));
+  await rollUpOrders(client, orders, status, new Map([...orders].map((o) => [o, op.attempts])));
+  return true;
+}

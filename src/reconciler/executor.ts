@@ -1,0 +1,167 @@
+import type { Pool } from 'pg';
+import { pollDelayMs, retryDelayMs } from '../core/reconcile/backoff.js';
+import type { BackendOperationKind } from '../core/reconcile/plan-work.js';
+import { withTransaction } from '../db/pool.js';
+import { classify, FlowthroughError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { OperatorConnectPermanentError } from '../operator-connect/api-errors.js';
+import type { MutationOptions, SubmittedOrder } from '../operator-connect/operator-connect-client.js';
+import { isTerminal } from '../operator-connect/order-polling.js';
+import type { Order, ReleaseOrderRequest, UpdateOrderRequest, UploadOrderRequest } from '../simulator/api-contract.js';
+import { applyOperationOutcome, type OperationOutcome } from './apply-results.js';
+import type { StatusSettings } from './roll-up-orders.js';
+import * as sql from './sql.js';
+
+/** The part of OperatorConnectClient the executor calls. */
+export interface OrderClient {
+  uploadNumbers(tenantId: string, request: UploadOrderRequest, requestId: string, options?: MutationOptions): Promise<SubmittedOrder>;
+  releaseNumbers(tenantId: string, request: ReleaseOrderRequest, requestId: string, options?: MutationOptions): Promise<SubmittedOrder>;
+  updateNumbers(tenantId: string, request: UpdateOrderRequest, requestId: string, options?: MutationOptions): Promise<SubmittedOrder>;
+  getOrder(orderId: string, options?: { signal?: AbortSignal }): Promise<Order>;
+}
+
+/** Test seams: fault points of the operation lifecycle. */
+export interface ExecutorHooks {
+  /** After the backend accepted the order, before its id is recorded: throw here to play a crash. */
+  readonly afterSubmit?: (op: { id: string; requestId: string; remoteOrderId: string }) => Promise<void> | void;
+  readonly onSettled?: (op: { id: string; state: 'settled' | 'failed'; remoteOrderId: string | null }) => void;
+}
+
+export interface ClaimedOperation {
+  readonly id: string;
+  readonly request_id: string;
+  readonly tenant_id: string;
+  readonly service: string;
+  readonly operation: BackendOperationKind;
+  readonly body: Record<string, unknown>;
+  readonly state: 'planned' | 'submitted';
+  readonly remote_order_id: string | null;
+  readonly attempts: number;
+  readonly polls: number;
+  readonly first_sent_ms: number | null;
+  readonly last_error: { code: string; message: string } | null;
+}
+
+export interface ExecutorOptions {
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly client: OrderClient;
+  readonly instanceId: string;
+  readonly status: StatusSettings;
+  readonly leaseMs: number;
+  readonly expectedProcessingMs: number;
+  readonly pollMaxMs: number;
+  readonly retry: { readonly baseMs: number; readonly capMs: number; readonly maxAttempts: number };
+  readonly random: () => number;
+  readonly hooks: ExecutorHooks;
+}
+
+function resultsOf(order: Order): OperationOutcome['results'] {
+  return order.results.map((r) => ({ telephoneNumber: r.telephoneNumber, succeeded: r.status === 'succeeded', errorCode: r.errorCode, message: r.message }));
+}
+
+function numbersOf(body: Record<string, unknown>): string[] {
+  const list = Array.isArray(body.numbers) ? (body.numbers as { telephoneNumber: string }[]) : [];
+  return list.map((n) => n.telephoneNumber);
+}
+
+/**
+ * Runs claimed backend operations: a planned one is sent under its persisted
+ * Repeatability-Request-ID (so a resend after a crash is replayed, not
+ * applied again) and its remote order id recorded at once; a submitted one
+ * is polled, and once terminal its per-number results are applied. Transient
+ * failures reschedule with a persisted next_attempt_at; permanent ones fail
+ * the operation's numbers with the backend's code and message.
+ */
+export class Executor {
+  constructor(private readonly options: ExecutorOptions) {}
+
+  async claim(limit: number): Promise<ClaimedOperation[]> {
+    if (limit <= 0) return [];
+    const { pool, instanceId, leaseMs } = this.options;
+    return (await pool.query<ClaimedOperation>(sql.CLAIM_OPERATIONS, [instanceId, leaseMs, limit])).rows;
+  }
+
+  async run(op: ClaimedOperation, signal?: AbortSignal): Promise<void> {
+    const log = this.options.logger.child({ operationId: op.id, tenantId: op.tenant_id, operation: op.operation });
+    try {
+      if (op.state === 'planned') await this.submit(op, signal);
+      else await this.poll(op, signal);
+    } catch (error) {
+      if (signal?.aborted) {
+        await this.options.pool.query(sql.UNLOCK, [op.id, this.options.instanceId]).catch(() => undefined);
+        return;
+      }
+      await this.failed(op, error, log);
+    }
+  }
+
+  private async submit(op: ClaimedOperation, signal?: AbortSignal): Promise<void> {
+    const { client, retry } = this.options;
+    if (op.attempts > retry.maxAttempts) {
+      const last = op.last_error ?? { code: 'attempts_exhausted', message: 'no attempt succeeded' };
+      await this.finish(op, { state: 'failed', remoteStatus: null, remoteOrderId: null, lastError: last, results: this.allFailed(op, last.code, `gave up after ${retry.maxAttempts} attempts: ${last.message}`) });
+      return;
+    }
+    const options: MutationOptions = { ...(signal ? { signal } : {}), ...(op.first_sent_ms !== null ? { firstSentAt: op.first_sent_ms } : {}) };
+    let submitted: SubmittedOrder;
+    if (op.operation === 'upload') submitted = await client.uploadNumbers(op.tenant_id, op.body as unknown as UploadOrderRequest, op.request_id, options);
+    else if (op.operation === 'release') submitted = await client.releaseNumbers(op.tenant_id, op.body as unknown as ReleaseOrderRequest, op.request_id, options);
+    else submitted = await client.updateNumbers(op.tenant_id, op.body as unknown as UpdateOrderRequest, op.request_id, options);
+    await this.options.hooks.afterSubmit?.({ id: op.id, requestId: op.request_id, remoteOrderId: submitted.orderId });
+    if (isTerminal(submitted.order) && submitted.order.results.length > 0) {
+      await this.finish({ ...op, remote_order_id: submitted.orderId }, { state: 'settled', remoteStatus: submitted.order.status, remoteOrderId: submitted.orderId, results: resultsOf(submitted.order) });
+      return;
+    }
+    await this.options.pool.query(sql.RECORD_SUBMITTED, [op.id, this.options.instanceId, submitted.orderId, submitted.status, this.options.expectedProcessingMs]);
+  }
+
+  private async poll(op: ClaimedOperation, signal?: AbortSignal): Promise<void> {
+    const remoteOrderId = op.remote_order_id as string;
+    const order = await this.options.client.getOrder(remoteOrderId, signal ? { signal } : {});
+    if (isTerminal(order)) {
+      await this.finish(op, { state: 'settled', remoteStatus: order.status, remoteOrderId, results: resultsOf(order) });
+      return;
+    }
+    const delay = pollDelayMs(this.options.expectedProcessingMs, op.polls + 1, this.options.pollMaxMs);
+    await this.options.pool.query(sql.RECORD_POLL, [op.id, this.options.instanceId, order.status, delay]);
+  }
+
+  private allFailed(op: ClaimedOperation, code: string, message: string): OperationOutcome['results'] {
+    return numbersOf(op.body).map((telephoneNumber) => ({ telephoneNumber, succeeded: false, errorCode: code, message }));
+  }
+
+  private async finish(op: ClaimedOperation, outcome: OperationOutcome): Promise<void> {
+    const { pool, instanceId, status } = this.options;
+    const applied = await withTransaction(pool, (client) => applyOperationOutcome(client, { operationId: op.id, instanceId, outcome, status }));
+    if (!applied) {
+      this.options.logger.warn({ operationId: op.id }, 'operation lease lost before its results were applied; the new holder applies them');
+      return;
+    }
+    this.options.hooks.onSettled?.({ id: op.id, state: outcome.state, remoteOrderId: outcome.remoteOrderId });
+  }
+
+  private async failed(op: ClaimedOperation, error: unknown, log: Logger): Promise<void> {
+    const { pool, instanceId, retry, random } = this.options;
+    const classified = error instanceof FlowthroughError ? { retryable: error.retryable, code: error.code, message: error.message } : classify(error);
+    if (error instanceof OperatorConnectPermanentError) {
+      const last = { code: error.code, message: error.message };
+      log.warn({ code: error.code, status: error.status }, 'backend refused the operation: its numbers fail');
+      const results = this.allFailed(op, error.code, error.message);
+      await this.finish(op, { state: 'failed', remoteStatus: null, remoteOrderId: op.remote_order_id, lastError: last, results });
+      return;
+    }
+    if (classified.retryable) {
+      const attempt = op.state === 'planned' ? op.attempts : op.polls + 1;
+      const retryAfter = error && typeof error === 'object' && 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
+      const retryIn = error && typeof error === 'object' && 'retryInMs' in error && typeof error.retryInMs === 'number' ? error.retryInMs : undefined;
+      const delay = retryDelayMs(retry, attempt, random, retryAfter ?? retryIn);
+      log.info({ code: classified.code, attempt, delayMs: delay }, 'transient failure: operation rescheduled');
+      await pool.query(sql.RESCHEDULE, [op.id, instanceId, delay, JSON.stringify({ code: classified.code, message: classified.message }), op.state === 'submitted']);
+      return;
+    }
+    // Anything else is a bug or a crash in the making: leave the lease to run out, so another
+    // attempt (here or on another instance) resends under the same Repeatability-Request-ID.
+    log.error({ err: error }, 'operation failed unexpectedly; it is retried once its lease runs out');
+  }
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';
+import type { FlowThroughService } from '../core/order-state/initial-item-state.js';
+import { desiredAssociation, type Association } from '../core/reconcile/association.js';
+import { planWork, type PendingRow, type PlannedBatch, type WorkKey, type WorkPlan } from '../core/reconcile/plan-work.js';
+import { withTransaction } from '../db/pool.js';
+import type { Logger } from '../logging/logger.js';
+import type { ConsentCache } from './consent-cache.js';
+import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
+import * as sql from './sql.js';
+
+export interface PlannerOptions {
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly consents: ConsentCache;
+  readonly status: StatusSettings;
+  readonly maxNumbersPerOrder: number;
+  readonly lingerMs: number;
+  readonly maxLingerMs: number;
+  readonly planBatch: number;
+  readonly consentRecheckMs: number;
+  readonly consentDeadlineMs: number;
+  readonly countryOf: (telephoneNumber: string) => string | undefined;
+}
+
+export interface PlanPassResult {
+  readonly operations: number;
+  readonly numbersPlanned: number;
+  readonly converged: number;
+  readonly held: number;
+  readonly failed: number;
+  /** Numbers left lingering for their batch to fill. */
+  readonly lingering: number;
+}
+
+interface LockedNumber {
+  telephone_number: string;
+  service_details: NumberServiceDetailsSpec;
+  deleted: boolean;
+  observed: Partial<Record<FlowThroughService, Association>>;
+  repair_services: FlowThroughService[];
+  teams_tenant_id: string | null;
+  account_details: AccountServiceDetailsSpec | null;
+  account_deleted: boolean;
+}
+
+interface UnplannedRow {
+  order_id: string;
+  item_id: string;
+  telephone_number: string;
+  service: FlowThroughService;
+  outcome: 'pending' | 'held';
+  held_ms: number | null;
+  received_ms: number;
+}
+
+const settingsHash = (batch: PlannedBatch): string => createHash('sha256').update(JSON.stringify({ teamsPhoneMobile: batch.teamsPhoneMobile })).digest('hex');
+
+/** The request body of a batch, exactly as it will be sent on every attempt. */
+export function batchBody(batch: PlannedBatch): Record<string, unknown> {
+  if (batch.operation === 'release') return { numbers: batch.entries.map((e) => ({ telephoneNumber: e.key.telephoneNumber })) };
+  const numbers = batch.entries.map((e) => ({ telephoneNumber: e.key.telephoneNumber, ...(e.target?.configuration ?? {}) }));
+  return batch.operation === 'upload' ? { teamsPhoneMobile: batch.teamsPhoneMobile, numbers } : { numbers };
+}
+
+/**
+ * Turns unplanned work into persisted backend operations, in one transaction
+ * per pass: candidate numbers are locked with SKIP LOCKED (another planner or
+ * an intake chunk holding one just leaves it for the next pass), desired and
+ * observed state are compared by the pure planner, and the operations, held
+ * and converged rows, and the order roll-ups are written together.
+ */
+export class Planner {
+  constructor(private readonly options: PlannerOptions) {}
+
+  /** One pass, repeated once when it had to read consents first. */
+  async pass(only?: { numbers?: readonly string[]; ignoreLinger?: boolean }): Promise<PlanPassResult> {
+    this.options.consents.startPass();
+    let result = await this.passOnce(only);
+    if (this.options.consents.pending > 0 && (await this.options.consents.refresh())) {
+      const again = await this.passOnce(only);
+      result = {
+        operations: result.operations + again.operations,
+        numbersPlanned: result.numbersPlanned + again.numbersPlanned,
+        converged: result.converged + again.converged,
+        held: result.held + again.held,
+        failed: result.failed + again.failed,
+        lingering: again.lingering,
+      };
+    }
+    return result;
+  }
+
+  private async passOnce(only?: { numbers?: readonly string[]; ignoreLinger?: boolean }): Promise<PlanPassResult> {
+    const { pool, planBatch } = this.options;
+    const candidates = only?.numbers ?? (await pool.query<{ telephone_number: string }>(sql.CANDIDATE_NUMBERS, [planBatch])).rows.map((r) => r.telephone_number);
+    if (candidates.length === 0) return { operations: 0, numbersPlanned: 0, converged: 0, held: 0, failed: 0, lingering: 0 };
+    return withTransaction(pool, (client) => this.planLocked(client, candidates, only?.ignoreLinger === true));
+  }
+
+  private async planLocked(client: PoolClient, candidates: readonly string[], ignoreLinger: boolean): Promise<PlanPassResult> {
+    const o = this.options;
+    const locked = (await client.query<LockedNumber>(sql.LOCK_NUMBERS, [candidates])).rows;
+    const numbers = locked.map((n) => n.telephone_number);
+    const rows = numbers.length === 0 ? [] : (await client.query<UnplannedRow>(sql.UNPLANNED_ROWS, [numbers])).rows;
+    const open = new Set(
+      numbers.length === 0 ? [] : (await client.query<{ telephone_number: string; service: string }>(sql.OPEN_OPERATION_NUMBERS, [numbers])).rows.map((r) => `${r.telephone_number}\u0000${r.service}`),
+    );
+    const nowMs = (await client.query<{ now_ms: number }>(sql.DB_NOW_MS)).rows[0]?.now_ms ?? Date.now();
+    const rowsByKey = new Map<string, PendingRow[]>();
+    const servicesOf = new Map<string, Set<FlowThroughService>>();
+    for (const r of rows) {
+      const k = `${r.telephone_number}\u0000${r.service}`;
+      let list = rowsByKey.get(k);
+      if (!list) rowsByKey.set(k, (list = []));
+      list.push({ orderId: r.order_id, itemId: r.item_id, outcome: r.outcome, heldSinceMs: r.held_ms, receivedAtMs: ignoreLinger ? 0 : r.received_ms });
+      let services = servicesOf.get(r.telephone_number);
+      if (!services) servicesOf.set(r.telephone_number, (services = new Set()));
+      services.add(r.service);
+    }
+    const keys: WorkKey[] = [];
+    for (const n of locked) {
+      const services = new Set<FlowThroughService>([...n.repair_services, ...(servicesOf.get(n.telephone_number) ?? [])]);
+      for (const service of services) {
+        const k = `${n.telephone_number}\u0000${service}`;
+        if (open.has(k)) continue;
+        const desired = desiredAssociation(
+          {
+            number: { serviceDetails: n.service_details, deleted: n.deleted },
+            account: n.account_details ? { teamsTenantId: n.teams_tenant_id, serviceDetails: n.account_details, deleted: n.account_deleted } : null,
+          },
+          service,
+        );
+        keys.push({
+          telephoneNumber: n.telephone_number,
+          service,
+          managed: desired.managed,
+          desired: desired.association,
+          observed: n.observed[service] ?? null,
+          rows: rowsByKey.get(k) ?? [],
+          repair: n.repair_services.includes(service) || ignoreLinger,
+        });
+      }
+    }
+    const plan = planWork(keys, {
+      nowMs,
+      maxNumbersPerOrder: o.maxNumbersPerOrder,
+      lingerMs: o.lingerMs,
+      maxLingerMs: o.maxLingerMs,
+      consentDeadlineMs: o.consentDeadlineMs,
+      consentOf: (tenantId) => o.consents.lookup(tenantId),
+      countryOf: o.countryOf,
+    });
+    const touched = await this.write(client, plan);
+    await rollUpOrders(client, touched, o.status);
+    const result = {
+      operations: plan.batches.length,
+      numbersPlanned: plan.batches.reduce((n, b) => n + b.entries.length, 0),
+      converged: plan.converged.length,
+      held: plan.held.length,
+      failed: plan.failed.length,
+      lingering: plan.deferred.filter((d) => d.why === 'linger').length,
+    };
+    if (result.operations + result.held + result.failed > 0) o.logger.debug(result, 'planned flow-through work');
+    return result;
+  }
+
+  private async write(client: PoolClient, plan: WorkPlan): Promise<Set<string>> {
+    const touched = new Set<string>();
+    const repairsDone: Array<{ n: string; s: string; state: string }> = [];
+    for (const batch of plan.batches) {
+      const numbers = batch.entries.map((e) => e.key.telephoneNumber);
+      const inserted = await client.query<{ id: string }>(sql.INSERT_OPERATION, [batch.tenantId, batch.service, batch.operation, settingsHash(batch), numbers, JSON.stringify(batchBody(batch))]);
+      const id = inserted.rows[0]?.id;
+      await client.query(sql.INSERT_OPERATION_NUMBERS, [id, batch.service, numbers, batch.entries.map((e) => (e.target ? JSON.stringify(e.target) : null))]);
+      for (const r of (await client.query<{ order_id: string | null }>(sql.LINK_ROWS, [id, numbers, batch.service])).rows) if (r.order_id !== null) touched.add(r.order_id);
+      for (const e of batch.entries) repairsDone.push({ n: e.key.telephoneNumber, s: e.key.service, state: 'pending' });
+    }
+    const decided = { n: [] as string[], s: [] as string[], outcome: [] as string[], code: [] as (string | null)[], message: [] as (string | null)[] };
+    for (const key of plan.converged) {
+      decided.n.push(key.telephoneNumber);
+      decided.s.push(key.service);
+      decided.outcome.push('succeeded');
+      decided.code.push(null);
+      decided.message.push(key.managed ? 'already in the desired state' : 'not synchronised: the account manages this service in the portal');
+      repairsDone.push({ n: key.telephoneNumber, s: key.service, state: 'inSync' });
+    }
+    for (const { key, reason } of plan.failed) {
+      decided.n.push(key.telephoneNumber);
+      decided.s.push(key.service);
+      decided.outcome.push('failed');
+      decided.code.push(reason.code);
+      decided.message.push(reason.message);
+      repairsDone.push({ n: key.telephoneNumber, s: key.service, state: 'failed' });
+    }
+    if (decided.n.length > 0) {
+      for (const r of (await client.query<{ order_id: string }>(sql.DECIDE_UNPLANNED_ROWS, [decided.n, decided.s, decided.outcome, decided.code, decided.message])).rows) touched.add(r.order_id);
+    }
+    if (plan.held.length > 0) {
+      const res = await client.query<{ order_id: string }>(sql.HOLD_ROWS, [
+        plan.held.map((h) => h.key.telephoneNumber),
+        plan.held.map((h) => h.key.service),
+        plan.held.map((h) => JSON.stringify(h.reason)),
+        this.options.consentRecheckMs,
+      ]);
+      for (const r of res.rows) touched.add(r.order_id);
+    }
+    if (repairsDone.length > 0) await client.query(sql.CLEAR_REPAIRS, [repairsDone.map((r) => r.n), repairsDone.map((r) => r.s), repairsDone.map((r) => r.state)]);
+    return touched;
+  }
+}

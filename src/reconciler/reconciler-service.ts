@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Pool, PoolClient } from 'pg';
+import type { ReconcilerConfig } from '../config/reconciler-variables.js';
+import { OUTBOX_CHANNEL } from '../outbox/outbox-sql.js';
+import type { Logger } from '../logging/logger.js';
+import { countryOf as simulatorCountryOf } from '../simulator/country-codes.js';
+import type { WorkerService } from '../worker/worker.js';
+import { ConsentCache, type ConsentReader } from './consent-cache.js';
+import { ConsentSync, type RelationshipWriter } from './consent-sync.js';
+import { Executor, type ExecutorHooks, type OrderClient } from './executor.js';
+import { Planner, type PlanPassResult } from './planner.js';
+import type { StatusSettings } from './roll-up-orders.js';
+import * as sql from './sql.js';
+
+export interface ReconcilerDeps {
+  readonly pool: Pool;
+  readonly logger: Logger;
+  /** An OperatorConnectClient (or anything with its order and consent calls). */
+  readonly client: OrderClient & ConsentReader & RelationshipWriter;
+  readonly config: ReconcilerConfig;
+  /** OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER. */
+  readonly maxNumbersPerOrder: number;
+  /** STATUS_TOPIC and STATUS_EVENT_SOURCE. */
+  readonly status: StatusSettings;
+  readonly hooks?: ExecutorHooks;
+  readonly random?: () => number;
+  /** Country of a number for the consent check; the modelled service's table by default. */
+  readonly countryOf?: (telephoneNumber: string) => string | undefined;
+}
+
+export interface Reconciler extends WorkerService {
+  readonly instanceId: string;
+  /** One planning pass and every operation due now, awaited (tests, CLI). */
+  runOnce(options?: { ignoreLinger?: boolean }): Promise<{ plan: PlanPassResult; operations: number }>;
+  readonly planner: Planner;
+}
+
+/** A sleep that a wake() ends early; a wake() while awake makes the next sleep return at once. */
+class Waker {
+  private resolve: (() => void) | undefined;
+  private pending = false;
+
+  wake(): void {
+    const r = this.resolve;
+    this.resolve = undefined;
+    if (r) r();
+    else this.pending = true;
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.resolve = undefined;
+        resolve();
+      }, ms);
+      this.resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/**
+ * The reconciler as a worker service: a loop that plans unplanned work from
+ * PostgreSQL and runs due backend operations, up to `concurrency` at once.
+ * It sleeps until the next operation is due (or a held number is to be
+ * looked at again), and wakes early when the intake announces new orders
+ * (the outbox notification) or an operation of its own finishes.
+ */
+class ReconcilerService implements Reconciler {
+  readonly name = 'reconciler';
+  readonly instanceId: string;
+  readonly planner: Planner;
+  private readonly executor: Executor;
+  private readonly consentSync: ConsentSync;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly planWake = new Waker();
+  private readonly executeWake = new Waker();
+  private listener: PoolClient | undefined;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    const { config, logger } = deps;
+    this.instanceId = config.instanceId || `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    const log = logger.child({ component: 'reconciler', instance: this.instanceId });
+    const consents = new ConsentCache(deps.client, config.consent.cacheMs, log);
+    this.planner = new Planner({
+      pool: deps.pool,
+      logger: log,
+      consents,
+      status: deps.status,
+      maxNumbersPerOrder: deps.maxNumbersPerOrder,
+      lingerMs: config.lingerMs,
+      maxLingerMs: config.maxLingerMs,
+      planBatch: config.planBatch,
+      consentRecheckMs: config.consent.recheckMs,
+      consentDeadlineMs: config.consent.deadlineMs,
+      countryOf: deps.countryOf ?? simulatorCountryOf,
+    });
+    this.consentSync = new ConsentSync({ pool: deps.pool, logger: log, client: deps.client, leaseMs: config.leaseMs, retry: config.retry, random: deps.random ?? Math.random });
+    this.executor = new Executor({
+      pool: deps.pool,
+      logger: log,
+      client: deps.client,
+      instanceId: this.instanceId,
+      status: deps.status,
+      leaseMs: config.leaseMs,
+      expectedProcessingMs: config.expectedProcessingMs,
+      pollMaxMs: config.pollMaxMs,
+      retry: config.retry,
+      random: deps.random ?? Math.random,
+      hooks: deps.hooks ?? {},
+    });
+  }
+
+  async start(): Promise<void> {
+    if (!this.deps.config.enabled) {
+      this.deps.logger.info('reconciler disabled (RECONCILER_ENABLED=false)');
+      return;
+    }
+    this.listener = await this.deps.pool.connect();
+    this.listener.on('notification', () => this.planWake.wake());
+    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running && !this.loop) return;
+    this.running = false;
+    this.abort.abort(new Error('reconciler stopping'));
+    this.planWake.wake();
+    this.executeWake.wake();
+    await this.loop;
+    await Promise.allSettled(this.inFlight.values());
+    if (this.listener) {
+      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+      this.listener.release();
+      this.listener = undefined;
+    }
+  }
+
+  async runOnce(options: { ignoreLinger?: boolean } = {}): Promise<{ plan: PlanPassResult; operations: number }> {
+    const plan = await this.planner.pass(options.ignoreLinger ? { ignoreLinger: true } : undefined);
+    await this.consentSync.run();
+    const claimed = await this.executor.claim(this.deps.config.concurrency);
+    await Promise.all(claimed.map((op) => this.executor.run(op)));
+    return { plan, operations: claimed.length };
+  }
+
+  /**
+   * Two loops: planning (reads and locks many rows) must not hold up the
+   * operations whose submits and polls keep the API's rate budget busy.
+   */
+  private async run(): Promise<void> {
+    await Promise.all([this.planLoop(), this.executeLoop()]);
+  }
+
+  private async planLoop(): Promise<void> {
+    const { config, logger } = this.deps;
+    while (this.running) {
+      let lingering = 0;
+      let planned = 0;
+      try {
+        const result = await this.planner.pass();
+        lingering = result.lingering;
+        planned = result.operations;
+        await this.consentSync.run(this.abort.signal);
+      } catch (error) {
+        logger.error({ err: error }, 'planning pass failed; retrying');
+      }
+      if (planned > 0) this.executeWake.wake();
+      if (!this.running) break;
+      // Lingering batches are looked at again soon; otherwise new orders (the outbox notification) or the idle poll wake it.
+      const delay = lingering > 0 ? Math.max(10, Math.ceil(config.lingerMs / 2)) : config.idlePollMs;
+      await this.planWake.sleep(delay);
+    }
+  }
+
+  private async executeLoop(): Promise<void> {
+    const { config, logger, pool } = this.deps;
+    while (this.running) {
+      try {
+        const free = config.concurrency - this.inFlight.size;
+        for (const op of await this.executor.claim(free)) {
+          const task = this.executor
+            .run(op, this.abort.signal)
+            .catch((error: unknown) => logger.error({ err: error, operationId: op.id }, 'operation task failed'))
+            .finally(() => {
+              this.inFlight.delete(op.id);
+              this.executeWake.wake();
+            });
+          this.inFlight.set(op.id, task);
+        }
+      } catch (error) {
+        logger.error({ err: error }, 'claiming operations failed; retrying');
+      }
+      if (!this.running) break;
+      let delay = config.idlePollMs;
+      try {
+        const due = (await pool.query<{ due_ms: number | null }>(sql.NEXT_DUE_MS)).rows[0]?.due_ms;
+        if (due !== null && due !== undefined && this.inFlight.size < config.concurrency) delay = Math.min(delay, Math.ceil(due));
+      } catch (error) {
+        logger.warn({ err: error }, 'cannot read the next due time');
+      }
+      if (delay > 0) await this.executeWake.sleep(delay);
+    }
+  }
+
+}
+
+/** The reconciler as a WorkerService (src/worker/services.ts wires it). */
+export function reconcilerService(deps: ReconcilerDeps): Reconciler {
+  return new ReconcilerService(deps);
+}
