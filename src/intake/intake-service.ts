@@ -18,7 +18,8 @@ export interface IntakeServiceOptions {
   readonly chunkSize: number;
   readonly partitionsConsumedConcurrently: number;
   readonly fromBeginning?: boolean;
-  readonly onChunk?: (counts: IntakeCounts) => void;
+  /** After each chunk is applied, inside its still open transaction; durationMs: time spent applying it. */
+  readonly onChunk?: (counts: IntakeCounts, durationMs: number) => void;
   /** Fault injection for crash tests. */
   readonly afterDatabaseCommit?: (records: readonly ConsumedRecord[]) => Promise<void> | void;
 }
@@ -40,8 +41,9 @@ export class IntakeService implements WorkerService {
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       fromBeginning: options.fromBeginning ?? true,
       apply: async (client, records) => {
+        const started = performance.now();
         const counts = await processor.apply(client, records);
-        options.onChunk?.(counts);
+        options.onChunk?.(counts, performance.now() - started);
       },
       ...(options.afterDatabaseCommit ? { afterDatabaseCommit: options.afterDatabaseCommit } : {}),
     });

@@ -23,7 +23,7 @@ function topicsService({ config, kafka, logger }: WorkerDependencies): WorkerSer
 }
 
 /** The relay starts before the intake and stops after it, so nothing the intake writes waits for a restart. */
-function relayService({ config, kafka, pool, logger }: WorkerDependencies): WorkerService {
+function relayService({ config, kafka, pool, logger, metrics }: WorkerDependencies): WorkerService {
   return new OutboxRelay({
     kafka,
     pool,
@@ -32,10 +32,11 @@ function relayService({ config, kafka, pool, logger }: WorkerDependencies): Work
     pollIntervalMs: config.outbox.pollIntervalMs,
     retentionHours: config.outbox.retentionHours,
     statusSource: config.intake.statusSource,
+    onPublished: metrics.onPublished,
   });
 }
 
-function intakeService({ config, kafka, pool, logger }: WorkerDependencies): WorkerService {
+function intakeService({ config, kafka, pool, logger, metrics }: WorkerDependencies): WorkerService {
   return new IntakeService({
     kafka,
     pool,
@@ -51,11 +52,12 @@ function intakeService({ config, kafka, pool, logger }: WorkerDependencies): Wor
       consumerGroup: config.kafka.groupId,
       statusSource: config.intake.statusSource,
     },
+    onChunk: metrics.onChunk,
   });
 }
 
 /** Flow-through to Operator Connect / Teams Phone Mobile, driven by PostgreSQL. */
-function reconcilerServices({ config, pool, logger }: WorkerDependencies): WorkerService[] {
+function reconcilerServices({ config, pool, logger, metrics }: WorkerDependencies): WorkerService[] {
   if (!config.reconciler.enabled) return [];
   const oc = config.operatorConnect;
   if (oc === null) {
@@ -64,11 +66,14 @@ function reconcilerServices({ config, pool, logger }: WorkerDependencies): Worke
     ]);
   }
   const log = logger.child({ component: 'reconciler' });
+  const { onCall, onRetry, onCircuitStateChange } = metrics;
+  const client = new OperatorConnectClient({ config: oc, logger: log, onCall, onRetry, onCircuitStateChange });
+  metrics.observeCircuit(() => client.circuitState);
   return [
     reconcilerService({
       pool,
       logger: log,
-      client: new OperatorConnectClient({ config: oc, logger: log }),
+      client,
       config: config.reconciler,
       maxNumbersPerOrder: oc.maxNumbersPerOrder,
       status: { topic: config.topics.status, source: config.intake.statusSource },

@@ -7,6 +7,7 @@ import { healthRoutes } from '../http/health-routes.js';
 import { HttpServer, type Route } from '../http/http-server.js';
 import { createKafka } from '../kafka/client.js';
 import type { Logger } from '../logging/logger.js';
+import { WorkerMetrics } from '../metrics/worker-metrics.js';
 
 /** A long-running part of the worker (intake consumer, outbox relay, reconciler…). */
 export interface WorkerService {
@@ -21,6 +22,7 @@ export interface WorkerDependencies {
   readonly logger: Logger;
   readonly pool: Pool;
   readonly kafka: Kafka;
+  readonly metrics: WorkerMetrics;
 }
 
 export type ServiceFactory = (deps: WorkerDependencies) => WorkerService | WorkerService[];
@@ -46,8 +48,9 @@ export class Worker {
     const { config, logger } = options;
     const pool = createPool({ url: config.database.url, max: config.database.poolMax, logger });
     const kafka = createKafka(config, logger);
-    this.deps = { config, logger, pool, kafka };
     this.admin = kafka.admin();
+    const metrics = new WorkerMetrics({ pool, admin: this.admin, logger, ordersTopic: config.topics.orders, groupId: config.kafka.groupId });
+    this.deps = { config, logger, pool, kafka, metrics };
     this.services = (options.services ?? []).flatMap((factory) => factory(this.deps));
     this.http = new HttpServer(logger);
     const checks = [
@@ -55,6 +58,7 @@ export class Worker {
       { name: 'kafka', check: async () => void (await this.admin.describeCluster()) },
     ];
     for (const route of healthRoutes(checks, () => this.stopping)) this.http.route(route);
+    this.http.route(metrics.route());
     for (const factory of options.routes ?? []) for (const route of factory(this.deps)) this.http.route(route);
   }
 
