@@ -50,10 +50,11 @@ export class ConsentCache {
     if (tenants.length >= LIST_CONSENTS_FROM) {
       try {
         const all = new Map((await this.reader.listConsents(signal ? { signal } : {})).map((c) => [c.tenantId, c]));
-        for (const tenantId of tenants) {
-          const consent = all.get(tenantId);
-          this.entries.set(tenantId, { facts: consent ? { status: consent.status, consentedCountries: consent.consentedCountries } : null, atMs: this.now(), generation });
-        }
+        const atMs = this.now();
+        // The list answered for every tenant that has a consent: keep them all (as fresh as the ones asked for),
+        // so tenants whose orders arrive in the next passes do not cost another list and another planning pass.
+        for (const [tenantId, consent] of all) this.entries.set(tenantId, { facts: { status: consent.status, consentedCountries: consent.consentedCountries }, atMs, generation });
+        for (const tenantId of tenants) if (!all.has(tenantId)) this.entries.set(tenantId, { facts: null, atMs, generation });
         return true;
       } catch (error) {
         this.logger.warn({ err: error, tenants: tenants.length }, 'cannot list consents; uploads wait');

@@ -94,9 +94,22 @@ export class Planner {
 
   private async passOnce(only?: { numbers?: readonly string[]; ignoreLinger?: boolean }): Promise<PlanPassResult> {
     const { pool, planBatch } = this.options;
-    const candidates = only?.numbers ?? (await pool.query<{ telephone_number: string }>(sql.CANDIDATE_NUMBERS, [planBatch])).rows.map((r) => r.telephone_number);
+    const candidates = only?.numbers ?? (await this.candidates(pool, planBatch));
     if (candidates.length === 0) return { operations: 0, numbersPlanned: 0, converged: 0, held: 0, failed: 0, lingering: 0 };
     return withTransaction(pool, (client) => this.planLocked(client, candidates, only?.ignoreLinger === true));
+  }
+
+  /**
+   * Up to `limit` numbers with work, whole accounts oldest first. When the limit cut the list, its last
+   * account may go on beyond it: that account waits for the next pass (unless it is the only one),
+   * so its numbers are batched together rather than split across two backend orders.
+   */
+  private async candidates(pool: Pool, limit: number): Promise<string[]> {
+    const rows = (await pool.query<{ telephone_number: string; account_name: string | null }>(sql.CANDIDATE_NUMBERS, [limit])).rows;
+    const last = rows[rows.length - 1];
+    if (rows.length < limit || last === undefined) return rows.map((r) => r.telephone_number);
+    const whole = rows.filter((r) => r.account_name !== last.account_name);
+    return (whole.length > 0 ? whole : rows).map((r) => r.telephone_number);
   }
 
   private async planLocked(client: PoolClient, candidates: readonly string[], ignoreLinger: boolean): Promise<PlanPassResult> {

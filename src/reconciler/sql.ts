@@ -3,14 +3,22 @@
  * bulk writes through unnest. Claims use FOR UPDATE SKIP LOCKED.
  */
 
-/** $1 limit: numbers with unplanned work (pending, or held and due for a re-check) or a repair request. */
+/**
+ * $1 limit: numbers with unplanned work (pending, or held and due for a re-check) or a repair request,
+ * with their account. Accounts come whole and oldest work first (repairs first of all), so a pass
+ * cut by the limit cuts at most its last account (the planner leaves that one for the next pass)
+ * instead of taking a slice of every tenant, which would split each tenant's batch.
+ */
 export const CANDIDATE_NUMBERS = `
-  SELECT telephone_number FROM (
-    SELECT telephone_number FROM order_item_numbers
-     WHERE outcome IN ('pending', 'held') AND operation_id IS NULL AND (next_check_at IS NULL OR next_check_at <= now())
-    UNION
-    SELECT telephone_number FROM numbers WHERE repair_services <> '{}'
-  ) c ORDER BY telephone_number LIMIT $1`;
+  SELECT c.telephone_number, n.account_name FROM (
+    SELECT telephone_number, min(since) AS since FROM (
+      SELECT w.telephone_number, o.received_at AS since FROM order_item_numbers w JOIN orders o ON o.order_id = w.order_id
+       WHERE w.outcome IN ('pending', 'held') AND w.operation_id IS NULL AND (w.next_check_at IS NULL OR w.next_check_at <= now())
+      UNION ALL
+      SELECT telephone_number, '-infinity'::timestamptz FROM numbers WHERE repair_services <> '{}'
+    ) u GROUP BY telephone_number
+  ) c LEFT JOIN numbers n ON n.telephone_number = c.telephone_number
+  ORDER BY min(c.since) OVER (PARTITION BY n.account_name), n.account_name, c.telephone_number LIMIT $1`;
 
 /** $1 numbers: desired and observed state, locked; numbers another planner or an intake holds are skipped. */
 export const LOCK_NUMBERS = `
