@@ -64,9 +64,11 @@ export class TransactionalBatchConsumer {
       sessionTimeout: options.sessionTimeout ?? 30_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
-      // Room for the largest order (10,000 numbers is ~2.5 MB).
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 16 * 1024 * 1024,
+      // Room for the largest order (10,000 numbers is ~2.5 MB; kafkajs needs the
+      // per-partition limit at least as large as one record), and no more: a
+      // fetch is held in memory whole.
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 8 * 1024 * 1024,
     });
   }
 
