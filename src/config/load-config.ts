@@ -1,6 +1,7 @@
 import { loadOpsConfig, opsSecrets, type ReadApiSettings } from './ops-variables.js';
 import { loadOperatorConnectConfig, type OperatorConnectConfig } from './operator-connect-variables.js';
 import { loadReconcilerConfig, type ReconcilerConfig } from './reconciler-variables.js';
+import { parseVariable } from './parse-variable.js';
 import { Secret } from './secret.js';
 import { VARIABLES, type VariableSpec } from './variables.js';
 
@@ -45,45 +46,6 @@ export class ConfigError extends Error {
 
 type Raw = Record<string, string | number | boolean | string[]>;
 
-function parseOne(spec: VariableSpec, text: string, problems: string[]): string | number | boolean | string[] {
-  const bad = (why: string): string => {
-    problems.push(`${spec.name}=${spec.secret ? '<secret>' : JSON.stringify(text)}: ${why}`);
-    return text;
-  };
-  if ('enum' in spec && spec.enum && !spec.enum.includes(text)) return bad(`must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}`);
-  if (spec.pattern && !new RegExp(spec.pattern).test(text)) return bad(`must match ${spec.pattern}`);
-  switch (spec.type) {
-    case 'integer': {
-      if (!/^-?\d+$/.test(text.trim())) return bad('must be an integer');
-      const n = Number(text);
-      if (spec.minimum !== undefined && n < spec.minimum) return bad(`must be ≥ ${spec.minimum}`);
-      if (spec.maximum !== undefined && n > spec.maximum) return bad(`must be ≤ ${spec.maximum}`);
-      return n;
-    }
-    case 'boolean': {
-      const t = text.trim().toLowerCase();
-      if (['true', '1', 'yes'].includes(t)) return true;
-      if (['false', '0', 'no', ''].includes(t)) return false;
-      return bad('must be true or false');
-    }
-    case 'list': {
-      const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-      if (items.length === 0) return bad('must list at least one value');
-      return items;
-    }
-    case 'url': {
-      try {
-        new URL(text);
-        return text;
-      } catch {
-        return bad('must be a URL');
-      }
-    }
-    default:
-      return text;
-  }
-}
-
 function urlPassword(url: string): string[] {
   try {
     const pw = decodeURIComponent(new URL(url).password);
@@ -107,7 +69,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       problems.push(`${spec.name}: required (${spec.description})`);
       continue;
     }
-    raw[spec.name] = parseOne(spec, text, problems);
+    raw[spec.name] = parseVariable(spec, text, problems);
   }
   const mechanism = String(raw.KAFKA_SASL_MECHANISM ?? '');
   if (mechanism && (!raw.KAFKA_SASL_USERNAME || !raw.KAFKA_SASL_PASSWORD)) {

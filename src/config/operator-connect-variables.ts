@@ -1,5 +1,6 @@
 import { ConfigError } from './load-config.js';
 import { Secret } from './secret.js';
+import { parseVariable } from './parse-variable.js';
 import type { VariableSpec } from './variables.js';
 
 /**
@@ -151,40 +152,13 @@ const PATH_SETTINGS: readonly { name: OperatorConnectVariableName; key: Operator
 
 type Value = string | number | boolean;
 
-/** The same rules and messages as load-config.ts's parser, for the types these settings use. */
+/** The shared parser, plus: a base URL must be http(s). */
 function parseValue(spec: VariableSpec, text: string, problems: string[]): Value {
-  const bad = (why: string): string => {
-    problems.push(`${spec.name}=${spec.secret ? '<secret>' : JSON.stringify(text)}: ${why}`);
-    return text;
-  };
-  if (spec.enum && !spec.enum.includes(text)) return bad(`must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}`);
-  if (spec.pattern && !new RegExp(spec.pattern).test(text)) return bad(`must match ${spec.pattern}`);
-  switch (spec.type) {
-    case 'integer': {
-      if (!/^-?\d+$/.test(text.trim())) return bad('must be an integer');
-      const n = Number(text);
-      if (spec.minimum !== undefined && n < spec.minimum) return bad(`must be ≥ ${spec.minimum}`);
-      if (spec.maximum !== undefined && n > spec.maximum) return bad(`must be ≤ ${spec.maximum}`);
-      return n;
-    }
-    case 'boolean': {
-      const t = text.trim().toLowerCase();
-      if (['true', '1', 'yes'].includes(t)) return true;
-      if (['false', '0', 'no', ''].includes(t)) return false;
-      return bad('must be true or false');
-    }
-    case 'url': {
-      try {
-        const url = new URL(text);
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') return bad('must be an http(s) URL');
-        return text;
-      } catch {
-        return bad('must be a URL');
-      }
-    }
-    default:
-      return text;
+  const value = parseVariable(spec, text, problems);
+  if (spec.type === 'url' && typeof value === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^https?:/i.test(value)) {
+    problems.push(`${spec.name}=${JSON.stringify(text)}: must be an http(s) URL`);
   }
+  return value as Value;
 }
 
 function pathProblems(name: string, template: string, placeholders: readonly string[]): string[] {

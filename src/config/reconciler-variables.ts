@@ -1,4 +1,5 @@
 import { ConfigError } from './load-config.js';
+import { parseVariable } from './parse-variable.js';
 import type { VariableSpec } from './variables.js';
 
 /**
@@ -65,24 +66,7 @@ export interface ReconcilerConfig {
 }
 
 function parse(spec: VariableSpec, text: string, problems: string[]): string | number | boolean {
-  const bad = (why: string) => {
-    problems.push(`${spec.name}=${JSON.stringify(text)}: ${why}`);
-    return text;
-  };
-  if (spec.type === 'integer') {
-    if (!/^-?\d+$/.test(text.trim())) return bad('must be an integer');
-    const n = Number(text);
-    if (spec.minimum !== undefined && n < spec.minimum) return bad(`must be ≥ ${spec.minimum}`);
-    if (spec.maximum !== undefined && n > spec.maximum) return bad(`must be ≤ ${spec.maximum}`);
-    return n;
-  }
-  if (spec.type === 'boolean') {
-    const t = text.trim().toLowerCase();
-    if (['true', '1', 'yes'].includes(t)) return true;
-    if (['false', '0', 'no', ''].includes(t)) return false;
-    return bad('must be true or false');
-  }
-  return text;
+  return parseVariable(spec, text, problems) as string | number | boolean;
 }
 
 /** Reads, validates and freezes the reconciler settings; throws ConfigError listing every problem. */

@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { loadOperatorConnectConfig, type OperatorConnectConfig } from '../../src/config/operator-connect-variables.js';
 import { OperatorConnectClient, type CallEvent, type CircuitState, type OperatorConnectClientOptions, type RetryEvent } from '../../src/operator-connect/index.js';
 import { createSimulator, ManualClock, type Simulator, type SimulatorEndpoints, type SimulatorOptions } from '../../src/simulator/index.js';
+import { simulatorClientEnvironment } from '../../src/simulator/client-environment.js';
 
 /** Tenants seeded in every simulator these tests start. */
 export const TENANT_US = '11111111-1111-4111-8111-111111111111';
@@ -40,14 +41,7 @@ export async function startSimulator(
 /** The client settings for a started simulator, through the real loader; `env` overrides. */
 export function clientConfig(endpoints: SimulatorEndpoints, env: Record<string, string> = {}): OperatorConnectConfig {
   return loadOperatorConnectConfig({
-    OPERATOR_CONNECT_BASE_URL: endpoints.url,
-    OPERATOR_CONNECT_API_VERSION: endpoints.apiVersion,
-    OPERATOR_CONNECT_AUTHORITY_HOST: endpoints.authorityHost,
-    OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY: 'true',
-    OPERATOR_CONNECT_TENANT_ID: endpoints.tenantId,
-    OPERATOR_CONNECT_CLIENT_ID: endpoints.clientId,
-    OPERATOR_CONNECT_CLIENT_SECRET: endpoints.clientSecret,
-    OPERATOR_CONNECT_SCOPE: endpoints.scope,
+    ...simulatorClientEnvironment(endpoints),
     OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND: '0',
     OPERATOR_CONNECT_REQUEST_TIMEOUT_MS: '5000',
     ...env,
