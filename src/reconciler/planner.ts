@@ -19,6 +19,15 @@ export interface PlannerOptions {
   readonly lingerMs: number;
   readonly maxLingerMs: number;
   readonly planBatch: number;
+  /**
+   * Numbers one planning transaction takes (whole accounts; an account larger than this goes alone).
+   * A pass's candidates are planned in transactions of this size, each committed (and announced
+   * through onPlanned) before the next starts, so the first operations can be sent while the rest
+   * of the pass is still being planned. Defaults to planBatch (one transaction per pass).
+   */
+  readonly planChunk?: number;
+  /** Called after a planning transaction that created operations committed. */
+  readonly onPlanned?: () => void;
   readonly consentRecheckMs: number;
   readonly consentDeadlineMs: number;
   readonly countryOf: (telephoneNumber: string) => string | undefined;
@@ -55,6 +64,15 @@ interface UnplannedRow {
   received_ms: number;
 }
 
+const add = (a: PlanPassResult, b: PlanPassResult): PlanPassResult => ({
+  operations: a.operations + b.operations,
+  numbersPlanned: a.numbersPlanned + b.numbersPlanned,
+  converged: a.converged + b.converged,
+  held: a.held + b.held,
+  failed: a.failed + b.failed,
+  lingering: a.lingering + b.lingering,
+});
+
 const settingsHash = (batch: PlannedBatch): string => createHash('sha256').update(JSON.stringify({ teamsPhoneMobile: batch.teamsPhoneMobile })).digest('hex');
 
 /** The request body of a batch, exactly as it will be sent on every attempt. */
@@ -74,29 +92,51 @@ export function batchBody(batch: PlannedBatch): Record<string, unknown> {
 export class Planner {
   constructor(private readonly options: PlannerOptions) {}
 
-  /** One pass, repeated once when it had to read consents first. */
+  /**
+   * One pass: the candidates, planned in transactions of whole accounts (planChunk numbers each).
+   * A transaction that had to read consents first is repeated once after reading them.
+   */
   async pass(only?: { numbers?: readonly string[]; ignoreLinger?: boolean }): Promise<PlanPassResult> {
     this.options.consents.startPass();
-    let result = await this.passOnce(only);
-    if (this.options.consents.pending > 0 && (await this.options.consents.refresh())) {
-      const again = await this.passOnce(only);
-      result = {
-        operations: result.operations + again.operations,
-        numbersPlanned: result.numbersPlanned + again.numbersPlanned,
-        converged: result.converged + again.converged,
-        held: result.held + again.held,
-        failed: result.failed + again.failed,
-        lingering: again.lingering,
-      };
+    const ignoreLinger = only?.ignoreLinger === true;
+    const chunks = only?.numbers ? [only.numbers] : this.chunks(await this.candidates(this.options.pool, this.options.planBatch));
+    let result: PlanPassResult = { operations: 0, numbersPlanned: 0, converged: 0, held: 0, failed: 0, lingering: 0 };
+    for (const chunk of chunks) {
+      if (chunk.length === 0) continue;
+      let part = await this.planChunk(chunk, ignoreLinger);
+      if (this.options.consents.pending > 0 && (await this.options.consents.refresh())) {
+        const again = await this.planChunk(chunk, ignoreLinger);
+        part = { ...add(part, again), lingering: again.lingering };
+      }
+      result = { ...add(result, part), lingering: result.lingering + part.lingering };
+      if (part.operations > 0) this.options.onPlanned?.();
     }
     return result;
   }
 
-  private async passOnce(only?: { numbers?: readonly string[]; ignoreLinger?: boolean }): Promise<PlanPassResult> {
-    const { pool, planBatch } = this.options;
-    const candidates = only?.numbers ?? (await this.candidates(pool, planBatch));
-    if (candidates.length === 0) return { operations: 0, numbersPlanned: 0, converged: 0, held: 0, failed: 0, lingering: 0 };
-    return withTransaction(pool, (client) => this.planLocked(client, candidates, only?.ignoreLinger === true));
+  private planChunk(numbers: readonly string[], ignoreLinger: boolean): Promise<PlanPassResult> {
+    return withTransaction(this.options.pool, (client) => this.planLocked(client, numbers, ignoreLinger));
+  }
+
+  /** Candidates cut into runs of whole accounts of at most planChunk numbers (a larger account alone). */
+  private chunks(candidates: ReadonlyArray<{ telephone_number: string; account_name: string | null }>): string[][] {
+    const size = Math.max(1, this.options.planChunk ?? this.options.planBatch);
+    const out: string[][] = [];
+    let current: string[] = [];
+    let i = 0;
+    while (i < candidates.length) {
+      const account = candidates[i]?.account_name;
+      let j = i;
+      while (j < candidates.length && candidates[j]?.account_name === account) j += 1;
+      if (current.length > 0 && current.length + (j - i) > size) {
+        out.push(current);
+        current = [];
+      }
+      for (let k = i; k < j; k += 1) current.push((candidates[k] as { telephone_number: string }).telephone_number);
+      i = j;
+    }
+    if (current.length > 0) out.push(current);
+    return out;
   }
 
   /**
@@ -104,12 +144,12 @@ export class Planner {
    * account may go on beyond it: that account waits for the next pass (unless it is the only one),
    * so its numbers are batched together rather than split across two backend orders.
    */
-  private async candidates(pool: Pool, limit: number): Promise<string[]> {
+  private async candidates(pool: Pool, limit: number): Promise<Array<{ telephone_number: string; account_name: string | null }>> {
     const rows = (await pool.query<{ telephone_number: string; account_name: string | null }>(sql.CANDIDATE_NUMBERS, [limit])).rows;
     const last = rows[rows.length - 1];
-    if (rows.length < limit || last === undefined) return rows.map((r) => r.telephone_number);
+    if (rows.length < limit || last === undefined) return rows;
     const whole = rows.filter((r) => r.account_name !== last.account_name);
-    return (whole.length > 0 ? whole : rows).map((r) => r.telephone_number);
+    return whole.length > 0 ? whole : rows;
   }
 
   private async planLocked(client: PoolClient, candidates: readonly string[], ignoreLinger: boolean): Promise<PlanPassResult> {
@@ -182,13 +222,29 @@ export class Planner {
   private async write(client: PoolClient, plan: WorkPlan): Promise<Set<string>> {
     const touched = new Set<string>();
     const repairsDone: Array<{ n: string; s: string; state: string }> = [];
-    for (const batch of plan.batches) {
-      const numbers = batch.entries.map((e) => e.key.telephoneNumber);
-      const inserted = await client.query<{ id: string }>(sql.INSERT_OPERATION, [batch.tenantId, batch.service, batch.operation, settingsHash(batch), numbers, JSON.stringify(batchBody(batch))]);
-      const id = inserted.rows[0]?.id;
-      await client.query(sql.INSERT_OPERATION_NUMBERS, [id, batch.service, numbers, batch.entries.map((e) => (e.target ? JSON.stringify(e.target) : null))]);
-      for (const r of (await client.query<{ order_id: string | null }>(sql.LINK_ROWS, [id, numbers, batch.service])).rows) if (r.order_id !== null) touched.add(r.order_id);
-      for (const e of batch.entries) repairsDone.push({ n: e.key.telephoneNumber, s: e.key.service, state: 'pending' });
+    if (plan.batches.length > 0) {
+      // Set-based: the pass's operations, their numbers and the links, one statement each (ids reserved first).
+      const ids = (await client.query<{ id: string }>(sql.RESERVE_OPERATION_IDS, [plan.batches.length])).rows.map((r) => r.id);
+      const ops = { tenant: [] as string[], service: [] as string[], operation: [] as string[], hash: [] as string[], body: [] as string[] };
+      const per = { op: [] as string[], n: [] as string[], s: [] as string[], target: [] as (string | null)[] };
+      plan.batches.forEach((batch, i) => {
+        const id = ids[i] as string;
+        ops.tenant.push(batch.tenantId);
+        ops.service.push(batch.service);
+        ops.operation.push(batch.operation);
+        ops.hash.push(settingsHash(batch));
+        ops.body.push(JSON.stringify(batchBody(batch)));
+        for (const e of batch.entries) {
+          per.op.push(id);
+          per.n.push(e.key.telephoneNumber);
+          per.s.push(batch.service);
+          per.target.push(e.target ? JSON.stringify(e.target) : null);
+          repairsDone.push({ n: e.key.telephoneNumber, s: e.key.service, state: 'pending' });
+        }
+      });
+      await client.query(sql.INSERT_OPERATIONS, [ids, ops.tenant, ops.service, ops.operation, ops.hash, ops.body]);
+      await client.query(sql.INSERT_OPERATION_NUMBERS, [per.op, per.n, per.s, per.target]);
+      for (const r of (await client.query<{ order_id: string | null }>(sql.LINK_ROWS, [per.n, per.s, per.op])).rows) if (r.order_id !== null) touched.add(r.order_id);
     }
     const decided = { n: [] as string[], s: [] as string[], outcome: [] as string[], code: [] as (string | null)[], message: [] as (string | null)[] };
     for (const key of plan.converged) {

@@ -36,6 +36,9 @@ export interface Reconciler extends WorkerService {
   readonly planner: Planner;
 }
 
+/** Numbers per planning transaction (at least one backend order's worth). */
+const PLAN_CHUNK_NUMBERS = 2000;
+
 /** A sleep that a wake() ends early; a wake() while awake makes the next sleep return at once. */
 class Waker {
   private resolve: (() => void) | undefined;
@@ -101,6 +104,9 @@ class ReconcilerService implements Reconciler {
       lingerMs: config.lingerMs,
       maxLingerMs: config.maxLingerMs,
       planBatch: config.planBatch,
+      // Transactions of a few backend orders' worth: the first operations commit (and go out) while the pass goes on.
+      planChunk: Math.min(config.planBatch, Math.max(deps.maxNumbersPerOrder, PLAN_CHUNK_NUMBERS)),
+      onPlanned: () => this.executeWake.wake(),
       consentRecheckMs: config.consent.recheckMs,
       consentDeadlineMs: config.consent.deadlineMs,
       countryOf: deps.countryOf ?? simulatorCountryOf,

@@ -8,17 +8,26 @@
  * with their account. Accounts come whole and oldest work first (repairs first of all), so a pass
  * cut by the limit cuts at most its last account (the planner leaves that one for the next pass)
  * instead of taking a slice of every tenant, which would split each tenant's batch.
+ * A work row counts under its order's account (the account the intake wrote the number under), so
+ * the accounts are ranked from the work rows alone: no per-number lookup of the numbers table and no
+ * window sort over every unplanned row; only the numbers that come out are sorted. (Candidates are a
+ * hint: the planner locks and re-reads each number, its real account included.)
  */
 export const CANDIDATE_NUMBERS = `
-  SELECT c.telephone_number, n.account_name FROM (
-    SELECT telephone_number, min(since) AS since FROM (
-      SELECT w.telephone_number, o.received_at AS since FROM order_item_numbers w JOIN orders o ON o.order_id = w.order_id
-       WHERE w.outcome IN ('pending', 'held') AND w.operation_id IS NULL AND (w.next_check_at IS NULL OR w.next_check_at <= now())
-      UNION ALL
-      SELECT telephone_number, '-infinity'::timestamptz FROM numbers WHERE repair_services <> '{}'
-    ) u GROUP BY telephone_number
-  ) c LEFT JOIN numbers n ON n.telephone_number = c.telephone_number
-  ORDER BY min(c.since) OVER (PARTITION BY n.account_name), n.account_name, c.telephone_number LIMIT $1`;
+  WITH work AS MATERIALIZED (
+    SELECT o.account_name AS account, w.telephone_number, min(o.received_at) AS since
+      FROM order_item_numbers w JOIN orders o ON o.order_id = w.order_id
+     WHERE w.outcome IN ('pending', 'held') AND w.operation_id IS NULL AND (w.next_check_at IS NULL OR w.next_check_at <= now())
+     GROUP BY 1, 2
+    UNION ALL
+    SELECT COALESCE(account_name, ''), telephone_number, '-infinity'::timestamptz FROM numbers WHERE repair_services <> '{}'
+  ), ranked AS (
+    SELECT account, min(since) AS since FROM work GROUP BY account
+  )
+  SELECT w.telephone_number, NULLIF(w.account, '') AS account_name
+    FROM work w JOIN ranked r ON r.account = w.account
+   GROUP BY r.since, w.account, w.telephone_number
+   ORDER BY r.since, w.account, w.telephone_number LIMIT $1`;
 
 /** $1 numbers: desired and observed state, locked; numbers another planner or an intake holds are skipped. */
 export const LOCK_NUMBERS = `
@@ -43,25 +52,37 @@ export const OPEN_OPERATION_NUMBERS = `
 
 export const DB_NOW_MS = `SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms`;
 
-/** $1 tenant, $2 service, $3 operation, $4 settings hash, $5 numbers, $6 body */
-export const INSERT_OPERATION = `
-  INSERT INTO backend_operations (tenant_id, service, operation, settings_hash, numbers, body)
-  VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb) RETURNING id::text AS id, request_id`;
-
-/** $1 operation id, $2 service, $3 numbers, $4 targets */
-export const INSERT_OPERATION_NUMBERS = `
-  INSERT INTO backend_operation_numbers (operation_id, telephone_number, service, target)
-  SELECT $1::bigint, n, $2, t FROM unnest($3::text[], $4::jsonb[]) AS u(n, t)`;
+/** $1 how many: operation ids reserved up front, so one statement can insert a whole pass's operations and their numbers. */
+export const RESERVE_OPERATION_IDS = `SELECT nextval(pg_get_serial_sequence('backend_operations', 'id'))::text AS id FROM generate_series(1, $1::int)`;
 
 /**
- * $1 operation id, $2 numbers, $3 service: every unplanned row of those numbers joins the operation.
+ * A pass's operations in one statement: $1 ids, $2 tenants, $3 services, $4 operations, $5 settings hashes,
+ * $6 bodies. The numbers column is the body's telephone numbers in order (the body is the one copy sent).
+ */
+export const INSERT_OPERATIONS = `
+  INSERT INTO backend_operations (id, tenant_id, service, operation, settings_hash, numbers, body)
+  SELECT u.id, u.tenant_id, u.service, u.operation, u.settings_hash,
+         ARRAY(SELECT e ->> 'telephoneNumber' FROM jsonb_array_elements(u.body -> 'numbers') WITH ORDINALITY AS x(e, i) ORDER BY i), u.body
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS u(id, tenant_id, service, operation, settings_hash, body)`;
+
+/** A pass's operation numbers in one statement: $1 operation ids, $2 numbers, $3 services, $4 targets (one element per number). */
+export const INSERT_OPERATION_NUMBERS = `
+  INSERT INTO backend_operation_numbers (operation_id, telephone_number, service, target)
+  SELECT o, n, s, t FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[]) AS u(o, n, s, t)`;
+
+/**
+ * A pass's links in one statement: $1 numbers, $2 services, $3 operation ids (one element per number):
+ * every unplanned row of a (number, service) joins its operation. The rows are found through
+ * `telephone_number = ANY` (the unplanned index; at worst one scan of the table, whatever the
+ * statistics say) and updated by row id; the numbers are locked, so no one moves those rows meanwhile.
  * Returns the orders of rows that were held (their items move back to inProgress).
  */
 export const LINK_ROWS = `
-  UPDATE order_item_numbers w SET operation_id = $1::bigint, outcome = 'pending', held_reason = NULL, next_check_at = NULL, updated_at = now()
-    FROM (SELECT order_id, telephone_number, service, outcome AS was FROM order_item_numbers
-           WHERE telephone_number = ANY($2::text[]) AND service = $3 AND outcome IN ('pending', 'held') AND operation_id IS NULL) o
-   WHERE w.order_id = o.order_id AND w.telephone_number = o.telephone_number AND w.service = o.service
+  UPDATE order_item_numbers w SET operation_id = o.op, outcome = 'pending', held_reason = NULL, next_check_at = NULL, updated_at = now()
+    FROM (SELECT r.ctid AS row_id, r.outcome AS was, u.op
+            FROM order_item_numbers r JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS u(n, s, op) ON r.telephone_number = u.n AND r.service = u.s
+           WHERE r.telephone_number = ANY($1::text[]) AND r.outcome IN ('pending', 'held') AND r.operation_id IS NULL) o
+   WHERE w.ctid = o.row_id
   RETURNING CASE WHEN o.was = 'held' THEN w.order_id END AS order_id`;
 
 /** $1 numbers, $2 services, $3 outcomes, $4 error codes, $5 messages: unplanned rows decided without a call. */
@@ -80,11 +101,17 @@ export const HOLD_ROWS = `
    WHERE w.telephone_number = u.telephone_number AND w.service = u.service AND w.outcome IN ('pending', 'held') AND w.operation_id IS NULL
   RETURNING w.order_id`;
 
-/** $1 numbers, $2 services to clear from repair_services, $3 sync states */
+/**
+ * $1 numbers, $2 services to clear from repair_services, $3 sync states. The numbers are locked by the
+ * planning transaction: found by `telephone_number = ANY` (the key; never a hash of the whole table)
+ * and updated by row id.
+ */
 export const CLEAR_REPAIRS = `
-  UPDATE numbers n SET repair_services = array_remove(n.repair_services, u.service), sync_state = u.sync_state, updated_at = now()
-    FROM unnest($1::text[], $2::text[], $3::text[]) AS u(telephone_number, service, sync_state)
-   WHERE n.telephone_number = u.telephone_number`;
+  UPDATE numbers n SET repair_services = array_remove(n.repair_services, x.service), sync_state = x.sync_state, updated_at = now()
+    FROM (SELECT m.ctid AS row_id, u.service, u.sync_state
+            FROM numbers m JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(telephone_number, service, sync_state) ON m.telephone_number = u.telephone_number
+           WHERE m.telephone_number = ANY($1::text[])) x
+   WHERE n.ctid = x.row_id`;
 
 /** $1 instance, $2 lease ms, $3 limit: due operations, locked to this instance. A planned one counts a submit attempt. */
 export const CLAIM_OPERATIONS = `
@@ -134,11 +161,17 @@ export const OPERATION_NUMBERS = `SELECT telephone_number, target FROM backend_o
 /** $1 numbers */
 export const LOCK_OBSERVED = `SELECT telephone_number, observed FROM numbers WHERE telephone_number = ANY($1::text[]) ORDER BY telephone_number FOR UPDATE`;
 
-/** $1 numbers, $2 observed, $3 sync states, $4 sync errors */
+/**
+ * $1 numbers, $2 observed, $3 sync states, $4 sync errors. The numbers are locked (LOCK_OBSERVED): found by
+ * `telephone_number = ANY` (the key; never a hash of the whole table) and updated by row id.
+ */
 export const UPDATE_OBSERVED = `
-  UPDATE numbers n SET observed = u.observed, sync_state = u.sync_state, sync_error = u.sync_error, updated_at = now()
-    FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::jsonb[]) AS u(telephone_number, observed, sync_state, sync_error)
-   WHERE n.telephone_number = u.telephone_number`;
+  UPDATE numbers n SET observed = x.observed, sync_state = x.sync_state, sync_error = x.sync_error, updated_at = now()
+    FROM (SELECT m.ctid AS row_id, u.observed, u.sync_state, u.sync_error
+            FROM numbers m JOIN unnest($1::text[], $2::jsonb[], $3::text[], $4::jsonb[]) AS u(telephone_number, observed, sync_state, sync_error)
+                 ON m.telephone_number = u.telephone_number
+           WHERE m.telephone_number = ANY($1::text[])) x
+   WHERE n.ctid = x.row_id`;
 
 /** $1 operation id, $2 numbers, $3 outcomes, $4 error codes, $5 messages */
 export const CLOSE_OPERATION_NUMBERS = `
