@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import type { CallEvent } from '../../src/operator-connect/index.js';
 import { createSimulator, type CounterSnapshot } from '../../src/simulator/index.js';
+import { startSimulatorProcess, type BenchSimulator, type SimulatorProcessOptions } from '../lib/flowthrough-simulator-process.js';
 import { simulatorClientEnvironment } from '../../src/simulator/client-environment.js';
 import { flowThroughProfile } from '../lib/flowthrough-profile.js';
 import { watchStatus } from '../lib/flowthrough-status.js';
@@ -27,6 +28,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'tenants', description: 'tenants (accounts, each with its own Teams tenant and an active consent)', default: '200' },
   { name: 'orders-per-tenant', description: 'number orders per tenant', default: '10' },
   { name: 'numbers-per-order', description: 'Operator Connect numbers per order', default: '50' },
+  { name: 'simulator', description: 'where the Operator Connect simulator runs: process (its own, as the real API is remote) or in-process (shares the worker’s event loop)', default: 'process' },
   { name: 'interleave', description: 'publishing order of the number orders: by-tenant (a tenant’s orders together) or round-robin', default: 'by-tenant' },
   { name: 'seed', description: 'seed of the tenants and numbers', default: '20261129' },
   { name: 'partitions', description: 'partitions of the order and status topics', default: '3' },
@@ -93,6 +95,20 @@ function delta(after: CounterSnapshot, before: CounterSnapshot): Record<'mutatin
 
 const r = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** The simulator in this process, behind the same interface as the separate process. */
+async function inProcessSimulator(options: SimulatorProcessOptions): Promise<BenchSimulator> {
+  const simulator = createSimulator(options);
+  const endpoints = await simulator.start();
+  return {
+    endpoints,
+    counters: async () => simulator.counters.snapshot(),
+    ledgerSize: async () => simulator.ledger.size,
+    uploads: async () => simulator.ledger.entries({ operation: 'upload' }).length,
+    repeatedChanges: async () => simulator.ledger.repeatedChanges().length,
+    stop: () => simulator.stop(),
+  };
+}
+
 async function run(context: Parameters<Scenario['run']>[0], options: BenchOptions): Promise<Figures> {
   const { log } = context;
   const interleave = options.string('interleave');
@@ -122,15 +138,11 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
   const db = await context.createDatabase();
   const [ordersTopic, deadLetterTopic, statusTopic] = (await context.createTopics(['ft-orders', 'ft-dlt', 'ft-status'], partitions)) as [string, string, string];
 
-  const simulator = createSimulator({
-    latencyMs,
-    processingDelayMs: processingMs,
-    maxNumbersPerOrder: maxPerOrder,
-    rateLimitPerSecond: rate,
-    consents: workload.consents,
-    seed: spec.seed,
-  });
-  const endpoints = await simulator.start();
+  const where = options.string('simulator');
+  if (where !== 'process' && where !== 'in-process') throw new Error(`--simulator ${where}: must be process or in-process`);
+  const simulatorOptions = { latencyMs, processingDelayMs: processingMs, maxNumbersPerOrder: maxPerOrder, rateLimitPerSecond: rate, consents: workload.consents, seed: spec.seed };
+  const simulator = where === 'process' ? await startSimulatorProcess(simulatorOptions) : await inProcessSimulator(simulatorOptions);
+  const endpoints = simulator.endpoints;
   context.defer('stop the Operator Connect simulator', () => simulator.stop());
   const trusted = getCACertificates('default');
   setDefaultCACertificates([...trusted, endpoints.caCertificatePem]);
@@ -197,8 +209,8 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
   log(`accounts: ${spec.tenants} completed in ${accountSeconds.toFixed(1)} s; the clock starts at the first number order`);
 
   // Phase 2, timed: first number order published → last terminal status event received.
-  const before = simulator.counters.snapshot();
-  const ledgerBefore = simulator.ledger.size;
+  const before = await simulator.counters();
+  const ledgerBefore = await simulator.ledgerSize();
   const t0WallMs = Date.now();
   const t0 = performance.now();
   const published = await publishRecords(producer, ordersTopic, workload.numberRecords());
@@ -207,7 +219,7 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
   await watcher.whenTerminal(workload.numberOrderIds, stepTimeoutMs);
   const lastTerminal = Math.max(...workload.numberOrderIds.map((id) => watcher.terminalAt(id) ?? Number.NaN));
   const seconds = (lastTerminal - t0) / 1000;
-  const after = simulator.counters.snapshot();
+  const after = await simulator.counters();
   const d = delta(after, before);
   const statusEvents = watcher.eventsBetween(t0, lastTerminal);
   log(`last terminal status event after ${seconds.toFixed(2)} s (API-imposed minimum ${apiBoundSeconds.toFixed(2)} s)`);
@@ -220,8 +232,9 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
   }
   const dbStates = (await db.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM orders GROUP BY state ORDER BY state')).rows;
   const deadLetters = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters')).rows[0]?.n ?? -1;
-  const uploads = simulator.ledger.entries({ operation: 'upload' }).length;
-  const repeated = simulator.ledger.repeatedChanges().length;
+  const uploads = await simulator.uploads();
+  const repeated = await simulator.repeatedChanges();
+  const ledgerSize = await simulator.ledgerSize();
   const profile = await flowThroughProfile(db.pool, t0WallMs, calls);
   await stopWorker();
 
@@ -262,7 +275,8 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
     db_orders_by_state: dbStates.map((row) => `${row.state}:${row.n}`).join(' '),
     dead_letters: deadLetters,
     ledger_uploads: uploads,
-    ledger_entries_in_window: simulator.ledger.size - ledgerBefore,
+    ledger_entries_in_window: ledgerSize - ledgerBefore,
+    simulator_process: where,
     ledger_repeated_changes: repeated,
     unparsable_status_events: watcher.unparsable,
     ...settings,
@@ -272,7 +286,7 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
   if (completed !== workload.numberOrders) problems.push(`${workload.numberOrders - completed} number orders did not end completed: ${[...states].map(([s, n]) => `${s} ${n}`).join(', ')}`);
   if (dbStates.some((row) => row.state !== 'completed')) problems.push(`orders in the database not completed: ${figures.db_orders_by_state as string}`);
   if (uploads !== workload.numbers) problems.push(`the simulator ledger holds ${uploads} uploads, not ${workload.numbers}`);
-  if (simulator.ledger.size !== workload.numbers) problems.push(`the simulator ledger holds ${simulator.ledger.size} entries in all, not ${workload.numbers}`);
+  if (ledgerSize !== workload.numbers) problems.push(`the simulator ledger holds ${ledgerSize} entries in all, not ${workload.numbers}`);
   if (repeated !== 0) problems.push(`${repeated} changes were applied more than once`);
   if (deadLetters !== 0) problems.push(`${deadLetters} dead letters`);
   if (problems.length > 0) {
