@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { named } from '../db/named-query.js';
 import { emptyIntakeState, type IntakeState } from '../core/intake/intake-state.js';
 import type { Order } from '../core/order/index.js';
 import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';
@@ -81,7 +82,7 @@ export async function loadIntakeState(client: PoolClient, orders: readonly Order
     }
   }
 
-  const accounts = await client.query<AccountRow>(SELECT_ACCOUNTS, [[...accountNames]]);
+  const accounts = await client.query<AccountRow>(named('intake-select_accounts', SELECT_ACCOUNTS), [[...accountNames]]);
   for (const r of accounts.rows) {
     state.accounts.set(r.name, {
       name: r.name,
@@ -99,8 +100,8 @@ export async function loadIntakeState(client: PoolClient, orders: readonly Order
     addNumberRows(state, (await client.query<NumberRow>(SELECT_ACCOUNT_NUMBERS, [[...deleting]])).rows);
     for (const a of deleting) state.fullyLoadedAccounts.add(a);
   }
-  if (numbers.size > 0) addNumberRows(state, (await client.query<NumberRow>(SELECT_NUMBERS, [[...numbers]])).rows);
-  for (const r of (await client.query<{ order_id: string; fingerprint: string }>(SELECT_ORDERS, [[...orderIds]])).rows) {
+  if (numbers.size > 0) addNumberRows(state, (await client.query<NumberRow>(named('intake-select_numbers', SELECT_NUMBERS), [[...numbers]])).rows);
+  for (const r of (await client.query<{ order_id: string; fingerprint: string }>(named('intake-select_orders', SELECT_ORDERS), [[...orderIds]])).rows) {
     state.orderFingerprints.set(r.order_id, r.fingerprint);
   }
   return state;

@@ -7,6 +7,7 @@ import { StatusEventRows } from '../outbox/status-event-rows.js';
 import { TransientError } from '../errors.js';
 import { textHeadersToStored, type StoredHeaders } from '../kafka/record-headers.js';
 import { deadLetterHeaders } from './dead-letter-headers.js';
+import { named } from '../db/named-query.js';
 import * as sql from './intake-sql.js';
 
 export interface DecidedRecord {
@@ -55,7 +56,7 @@ class OutboxRows {
 async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKeys, now: string): Promise<void> {
   if (dirty.accounts.size > 0) {
     const rows = [...dirty.accounts].map((k) => state.accounts.get(k)).filter((a) => a !== undefined);
-    await client.query(sql.UPSERT_ACCOUNTS, [
+    await client.query(named('intake-upsert_accounts', sql.UPSERT_ACCOUNTS), [
       rows.map((a) => a.name),
       rows.map((a) => a.correlationId),
       rows.map((a) => a.teamsTenantId),
@@ -78,9 +79,9 @@ async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKe
       list.map((n) => iso(n.lastRequestedAt)),
       list.map((n) => (n.deleted ? now : null)),
     ];
-    if (existing.length > 0) await client.query(sql.UPDATE_NUMBERS, params(existing));
+    if (existing.length > 0) await client.query(named('intake-update_numbers', sql.UPDATE_NUMBERS), params(existing));
     if (created.length > 0) {
-      const inserted = await client.query(sql.INSERT_NUMBERS, params(created));
+      const inserted = await client.query(named('intake-insert_numbers', sql.INSERT_NUMBERS), params(created));
       if (inserted.rowCount !== created.length) {
         throw new TransientError('concurrent_number_insert', `${created.length - (inserted.rowCount ?? 0)} number(s) were created by another chunk meanwhile; retrying against fresh state`);
       }
@@ -94,7 +95,7 @@ async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKe
 
 async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: AcceptedOrder; source: RecordSource }>): Promise<number> {
   if (accepted.length === 0) return 0;
-  await client.query(sql.INSERT_ORDERS, [
+  await client.query(named('intake-insert_orders', sql.INSERT_ORDERS), [
     accepted.map((a) => a.order.order.orderId),
     accepted.map((a) => a.order.order.account),
     accepted.map((a) => a.order.fingerprint),
@@ -108,7 +109,7 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
     accepted.map((a) => a.order.events.length),
   ]);
   const items = accepted.flatMap((a) => a.order.items.map((p) => ({ orderId: a.order.order.orderId, p })));
-  await client.query(sql.INSERT_ORDER_ITEMS, [
+  await client.query(named('intake-insert_order_items', sql.INSERT_ORDER_ITEMS), [
     items.map((i) => i.orderId),
     items.map((i) => i.p.item.id),
     items.map((i) => i.p.position),
@@ -120,7 +121,7 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
   ]);
   const flows = items.flatMap((i) => i.p.flowNumbers.map((f) => ({ orderId: i.orderId, itemId: i.p.item.id, f })));
   if (flows.length > 0) {
-    await client.query(sql.INSERT_ORDER_ITEM_NUMBERS, [
+    await client.query(named('intake-insert_order_item_numbers', sql.INSERT_ORDER_ITEM_NUMBERS), [
       flows.map((x) => x.orderId),
       flows.map((x) => x.itemId),
       flows.map((x) => x.f.telephoneNumber),

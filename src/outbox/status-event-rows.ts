@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { StatusEventData } from '../core/status/status-data.js';
 import { statusData, statusEventKey } from '../core/status/status-event.js';
+import { named } from '../db/named-query.js';
 import { INSERT_STATUS_EVENTS } from './outbox-sql.js';
 
 /** Status events gathered for one set-based insert into the outbox. */
@@ -33,6 +34,6 @@ export class StatusEventRows {
 
   async insert(client: PoolClient): Promise<void> {
     if (this.size === 0) return;
-    await client.query(INSERT_STATUS_EVENTS, [this.topic, this.key, this.value, this.eventId, this.orderId, this.time]);
+    await client.query(named('outbox-insert-status-events', INSERT_STATUS_EVENTS), [this.topic, this.key, this.value, this.eventId, this.orderId, this.time]);
   }
 }
