@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after } from 'node:test';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
@@ -109,6 +109,14 @@ export function kafkaBrokers(): string[] {
 
 export function testKafka(clientId = randomName('test')): Kafka {
   return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+/** A connected producer, disconnected when the file (or test) ends. */
+export async function connectedProducer(kafka: Kafka = testKafka()): Promise<Producer> {
+  const producer = kafka.producer();
+  await producer.connect();
+  onCleanup(() => producer.disconnect());
+  return producer;
 }
 
 /** Creates topics with random names and deletes them when the file ends. */

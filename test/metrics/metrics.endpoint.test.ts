@@ -6,16 +6,14 @@ import type { WorkerMetrics } from '../../src/metrics/index.js';
 import { workerServices } from '../../src/worker/services.js';
 import { Worker, type ServiceFactory, type WorkerDependencies } from '../../src/worker/worker.js';
 import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents } from '../helpers/intake-harness.js';
-import { createTestDatabase, onCleanup, randomName, testConfig, testKafka } from '../helpers/test-context.js';
+import { connectedProducer, createTestDatabase, onCleanup, randomName, testConfig, testKafka } from '../helpers/test-context.js';
 import { byLabel, parseExposition, valueOf } from './scrape.js';
 
 const { url, pool } = await createTestDatabase();
 const topics = await intakeTopics();
 const groupId = randomName('metrics');
 const kafka = testKafka();
-const producer = kafka.producer();
-await producer.connect();
-onCleanup(() => producer.disconnect());
+const producer = await connectedProducer(kafka);
 const admin = kafka.admin();
 await admin.connect();
 onCleanup(() => admin.disconnect());

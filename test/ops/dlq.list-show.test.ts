@@ -6,7 +6,7 @@ import { dlqCommand } from '../../src/cli/commands/dlq-command.js';
 import { createOrderValidator } from '../../src/contracts/order-validator.js';
 import { parseOrderRecord } from '../../src/core/order/index.js';
 import { collect, intakeTopics, startIntake } from '../helpers/intake-harness.js';
-import { onCleanup, testConfig, testKafka } from '../helpers/test-context.js';
+import { connectedProducer, testConfig, testKafka } from '../helpers/test-context.js';
 import { captureIo, createOpsDatabase, topicEnd } from './ops-kit.js';
 
 interface Fixture {
@@ -42,9 +42,7 @@ const expectedCode = new Map(
 const { url, pool } = await createOpsDatabase();
 const topics = await intakeTopics();
 const kafka = testKafka();
-const producer = kafka.producer();
-await producer.connect();
-onCleanup(() => producer.disconnect());
+const producer = await connectedProducer(kafka);
 const dlt = await collect(topics.deadLetter);
 await startIntake(pool, topics);
 const messages: Message[] = fixtures.map((f) => ({ key: f.expect.account ?? 'contoso', headers: f.headers, value: valueOf(f) }));

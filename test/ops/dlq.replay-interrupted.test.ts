@@ -7,15 +7,13 @@ import { createOrderValidator } from '../../src/contracts/order-validator.js';
 import { KafkaReplaySink } from '../../src/ops/dlq/kafka-replay-sink.js';
 import { replayDeadLetters, type ReplayMessage, type ReplaySink } from '../../src/ops/dlq/replay.js';
 import { accountItem, collect, headerText, intakeTopics, numbersItem, ocNumber, orderRecord, startIntake, statusEvents } from '../helpers/intake-harness.js';
-import { onCleanup, testConfig, testKafka } from '../helpers/test-context.js';
+import { connectedProducer, onCleanup, testConfig, testKafka } from '../helpers/test-context.js';
 import { captureIo, createOpsDatabase } from './ops-kit.js';
 
 const { url, pool } = await createOpsDatabase();
 const topics = await intakeTopics();
 const kafka = testKafka();
-const producer = kafka.producer();
-await producer.connect();
-onCleanup(() => producer.disconnect());
+const producer = await connectedProducer(kafka);
 const status = await collect(topics.status);
 const orders = await collect(topics.orders);
 await startIntake(pool, topics);

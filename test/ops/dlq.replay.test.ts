@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dlqCommand } from '../../src/cli/commands/dlq-command.js';
 import { accountItem, collect, headerText, intakeTopics, numbersItem, ocNumber, orderRecord, startIntake, statusEvents } from '../helpers/intake-harness.js';
-import { onCleanup, testConfig, testKafka } from '../helpers/test-context.js';
+import { connectedProducer, testConfig, testKafka } from '../helpers/test-context.js';
 import { captureIo, createOpsDatabase } from './ops-kit.js';
 
 const { url, pool } = await createOpsDatabase();
 const topics = await intakeTopics();
 const kafka = testKafka();
-const producer = kafka.producer();
-await producer.connect();
-onCleanup(() => producer.disconnect());
+const producer = await connectedProducer(kafka);
 const status = await collect(topics.status);
 const orders = await collect(topics.orders);
 await startIntake(pool, topics);

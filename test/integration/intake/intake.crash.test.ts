@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { Message } from 'kafkajs';
-import { createTestDatabase, onCleanup, randomName, testKafka } from '../../helpers/test-context.js';
+import { connectedProducer, createTestDatabase, onCleanup, randomName, testKafka } from '../../helpers/test-context.js';
 import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents, type IntakeTopics } from '../../helpers/intake-harness.js';
 import { caughtUp, count, outboxDrained, quickKafka, runFixture, startWorker, tally, within } from './intake-kit.js';
 
@@ -16,9 +16,7 @@ const CRASH_INTAKE = fileURLToPath(new URL('../../fixtures/crash-intake.ts', imp
 
 const { pool, url } = await createTestDatabase();
 const kafka = testKafka();
-const producer = kafka.producer();
-await producer.connect();
-onCleanup(() => producer.disconnect());
+const producer = await connectedProducer(kafka);
 const admin = kafka.admin();
 await admin.connect();
 onCleanup(() => admin.disconnect());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isTerminal } from '../../../src/core/order-state/states.js';
-import { createTestDatabase, onCleanup, testKafka } from '../../helpers/test-context.js';
+import { connectedProducer, createTestDatabase, testKafka } from '../../helpers/test-context.js';
 import {
   accountItem,
   collect,
@@ -19,9 +19,7 @@ import {
 const { pool } = await createTestDatabase();
 const topics = await intakeTopics();
 const kafka = testKafka();
-const producer = kafka.producer();
-await producer.connect();
-onCleanup(() => producer.disconnect());
+const producer = await connectedProducer(kafka);
 const status = await collect(topics.status);
 const dlt = await collect(topics.deadLetter);
 await startIntake(pool, topics);
