@@ -18,18 +18,24 @@ export function createPool(options: { url: string; max: number; logger?: Logger;
   return pool;
 }
 
-/** Runs fn in a transaction; rolls back on any throw. */
+/**
+ * Runs fn in a transaction; rolls back on any throw. A client whose rollback
+ * fails too (a broken connection) is destroyed, not returned to the pool.
+ */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken = false;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '../db/pool.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface ConsumedRecord {
@@ -117,25 +118,14 @@ export class TransactionalBatchConsumer {
     const { pool, groupId, apply } = this.options;
     const first = records[0];
     if (!first) return 0;
-    const client = await pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
+    return withTransaction(pool, async (client) => {
       await client.query(ENSURE_OFFSET_ROW, [groupId, first.topic, first.partition]);
       const { rows } = await client.query<{ next_offset: string }>(SELECT_NEXT_OFFSET, [groupId, first.topic, first.partition]);
       const stored = rows[0] ? BigInt(rows[0].next_offset) : -1n;
       const fresh = records.filter((r) => BigInt(r.offset) >= stored);
       if (fresh.length > 0) await apply(client, fresh);
       await client.query(UPSERT_NEXT_OFFSET, [groupId, first.topic, first.partition, nextOffset]);
-      await client.query('COMMIT');
       return fresh.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 }

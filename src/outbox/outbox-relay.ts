@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type pg from 'pg';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { withTransaction } from '../db/pool.js';
 import { OUTBOX_CHANNEL } from './outbox-sql.js';
 import { statusEventHeaders } from '../core/status/status-event.js';
 import { restoreHeaders, type StoredHeaders } from '../kafka/record-headers.js';
@@ -127,36 +128,20 @@ export class OutboxRelay implements WorkerService {
 
   /** One claim-publish-mark cycle; null when another relay holds the lock. */
   private async publishBatch(): Promise<number | null> {
-    const client: PoolClient = await this.options.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
+    const published = await withTransaction(this.options.pool, async (client) => {
       const { rows: lock } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
-      if (!lock[0]?.locked) {
-        await client.query('ROLLBACK');
-        await delay(50);
-        return null;
-      }
+      if (!lock[0]?.locked) return null;
       const { rows } = await client.query<OutboxRow>(CLAIM, [this.options.batchSize]);
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
+      if (rows.length === 0) return 0;
       await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows, this.options.statusSource) });
       const ids = rows.map((r) => r.id);
       await this.options.afterPublish?.(ids);
       await client.query(MARK, [ids]);
-      await client.query('COMMIT');
-      this.options.onPublished?.(rows.length);
       return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
+    if (published === null) await delay(50);
+    else if (published > 0) this.options.onPublished?.(published);
+    return published;
   }
 
   private async pruneNowAndThen(): Promise<void> {
