@@ -46,6 +46,7 @@ export function numberRowsOf(message: KafkaMessage): NumberRow[] {
 
 export const bareIntakeUnderTest: IntakeUnderTest = {
   name: 'bareIntake',
+  location: { module: import.meta.url, exportName: 'bareIntakeUnderTest' },
   async create(args: IntakeRunArgs): Promise<IntakeInstance> {
     const pool = createPool({ url: args.config.database.url, max: args.partitionsConsumedConcurrently, logger: args.logger, applicationName: 'flowthrough-bench-bare-intake' });
     const consumer = args.kafka.consumer({ groupId: args.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false });

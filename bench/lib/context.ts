@@ -31,6 +31,8 @@ export interface BenchContext {
   readonly admin: Admin;
   /** The worker's Config for this run's services; pass DATABASE_URL, ORDERS_TOPIC, … as overrides. */
   config(overrides?: Readonly<Record<string, string>>): Config;
+  /** The environment config() loads: for code under test that runs in a process of its own. */
+  configEnv(overrides?: Readonly<Record<string, string>>): Readonly<Record<string, string | undefined>>;
   /** A fresh database, migrated; dropped at the end of the run. */
   createDatabase(): Promise<BenchDatabase>;
   /** Topics with random names (`bench.<prefix>.<hex>`), one per prefix; deleted at the end of the run. */
@@ -77,7 +79,8 @@ export async function openBenchContext(env: Readonly<Record<string, string | und
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
     };
-    const config = (overrides: Readonly<Record<string, string>> = {}): Config => loadConfig({ ...baseEnv, ...overrides });
+    const configEnv = (overrides: Readonly<Record<string, string>> = {}): Record<string, string | undefined> => ({ ...baseEnv, ...overrides });
+    const config = (overrides: Readonly<Record<string, string>> = {}): Config => loadConfig(configEnv(overrides));
     const kafka = createKafka(config(), logger);
     const admin = kafka.admin();
     await admin.connect();
@@ -101,6 +104,7 @@ export async function openBenchContext(env: Readonly<Record<string, string | und
       kafka,
       admin,
       config,
+      configEnv,
       defer,
       createDatabase: async () => {
         const database = await createBenchDatabase(services.databaseUrl, log);

@@ -1,27 +1,26 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../../src/config/load-config.js';
 import type { Logger } from '../../src/logging/logger.js';
-import { measureCeilingRound, type CeilingRound } from './ceiling-round.js';
 import type { BenchContext } from './context.js';
-import { workloadNumberRows } from './order-generator.js';
-import { publishWorkload } from './producer.js';
-import { prepareRawUpsertTable } from './raw-upsert.js';
-import { startRssSampler, type RssSummary } from './rss-sampler.js';
+import { runIntakeProcess, type IntakeLocation, type IntakeProcessResult, type PhaseReport } from './intake-process.js';
+import { phaseNumberRows, WORKLOAD_PHASES, type WorkloadPhase } from './order-generator.js';
+import { publishPhases, type PhasePublication } from './producer.js';
+import { measureRawPipe, type RawPipeResult } from './raw-pipe.js';
+import { measureRawUpsert, prepareRawUpsertTable, type RawUpsertResult } from './raw-upsert.js';
 import type { Figures } from './scenario.js';
 import type { BenchDatabase } from './services.js';
 import { BYTES_PER_MB, median, perSecond, ratio, relativeSpread, round, runsFigure } from './stats.js';
-import { timeIntake, type IntakeTiming } from './time-intake.js';
+import { workerNodeOptions } from './worker-node-options.js';
 import { assertWorkloadAccepted } from './workload-check.js';
 import { describeSpec, type WorkloadSettings } from './workload-options.js';
 
-/** Everything an intake under test needs to start on this run's services. */
+/** Everything an intake under test needs to start on this run's services (in the intake's own process). */
 export interface IntakeRunArgs {
   /** kafkajs client from the worker's createKafka(), on this run's broker. */
   readonly kafka: Kafka;
   /** The worker Config: DATABASE_URL (this run's database), ORDERS_TOPIC, DEAD_LETTER_TOPIC, STATUS_TOPIC, KAFKA_GROUP_ID set. */
   readonly config: Config;
   readonly logger: Logger;
-  readonly database: BenchDatabase;
   readonly topic: string;
   readonly groupId: string;
   /** Use it for kafkajs partitionsConsumedConcurrently (and size the pool to it): the ceilings use the same. */
@@ -40,135 +39,151 @@ export interface IntakeInstance {
 export interface IntakeUnderTest {
   /** camelCase prefix of its figures: "intake" gives intakeOrdersPerSec, intakeVsRawPipe, … */
   readonly name: string;
+  /** This object's module (import.meta.url) and export name: the intake's process imports it from there. */
+  readonly location: IntakeLocation;
+  /** Extra worker environment for this intake (e.g. the benchmark's --relay choice). */
+  readonly env?: Readonly<Record<string, string>>;
   create(args: IntakeRunArgs): Promise<IntakeInstance>;
 }
 
-interface IntakeMeasurement {
-  readonly timing: IntakeTiming;
-  readonly memory: RssSummary;
+interface RepeatResult {
+  readonly intake: IntakeProcessResult;
+  readonly pipe: RawPipeResult;
+  readonly consume: RawPipeResult;
+  readonly upsertSingle: RawUpsertResult;
+  readonly upsertConcurrent: RawUpsertResult;
   readonly numbersStored: number;
   readonly deadLetters: number;
 }
 
-/** Rows of one of the intake's tables; NaN when the schema has no such table (yet). */
 async function countRows(database: BenchDatabase, table: 'numbers' | 'dead_letters'): Promise<number> {
-  const { rows: found } = await database.pool.query<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [table]);
-  if (!found[0]?.name) return Number.NaN;
   const { rows } = await database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
   return rows[0]?.n ?? Number.NaN;
 }
 
-async function measureIntakeOnce(context: BenchContext, intake: IntakeUnderTest, run: Omit<IntakeRunArgs, 'config' | 'groupId'> & { endOffsets: ReadonlyMap<number, string>; timeoutMs: number; topics: { deadLetter: string; status: string } }): Promise<IntakeMeasurement> {
-  const groupId = context.groupId(intake.name);
-  const config = context.config({
-    DATABASE_URL: run.database.url,
-    ORDERS_TOPIC: run.topic,
-    DEAD_LETTER_TOPIC: run.topics.deadLetter,
-    STATUS_TOPIC: run.topics.status,
-    KAFKA_GROUP_ID: groupId,
-  });
-  const instance = await intake.create({ ...run, config, groupId });
-  const timer = timeIntake(instance.consumer, { topic: run.topic, endOffsets: run.endOffsets, timeoutMs: run.timeoutMs });
-  const rss = startRssSampler();
-  try {
-    await instance.start();
-    const timing = await timer.done;
-    const memory = rss.stop();
-    return { timing, memory, numbersStored: await countRows(run.database, 'numbers'), deadLetters: await countRows(run.database, 'dead_letters') };
-  } finally {
-    rss.stop();
-    timer.cancel(new Error(`${intake.name} stopped before the end of the topic`));
-    await instance.stop();
-  }
+function phaseReport(result: IntakeProcessResult, phase: WorkloadPhase): PhaseReport {
+  const report = result.phases.find((p) => p.phase === phase);
+  if (!report) throw new Error(`the intake process reported no ${phase} phase`);
+  return report;
+}
+
+function describePipe(result: RawPipeResult): string {
+  const t = result.timing;
+  const suspect = t.rebalances + t.restarts > 0 ? `, ${t.rebalances} REBALANCES, ${t.restarts} RESTARTS` : '';
+  return `${round(result.recordsPerSec, 0)} msg/s (${round(t.elapsedMs, 0)} ms, ${t.batches} batches${suspect})`;
 }
 
 /**
- * The intake benchmark: publishes the workload once, then per repeat measures
- * the intake under test (fresh tables, fresh group), the raw pipe and raw
- * consume over the same topic and the raw upsert of the same rows, so every
- * ratio compares figures taken seconds apart on the same machine. Returns
- * medians and per-repeat ratios' medians.
+ * The intake benchmark. Each phase of the workload is published to its own
+ * topic. Per repeat, on emptied tables, the intake runs in a process of its
+ * own (with the production worker's Node options) through the accounts, the
+ * single-number orders and the bulk orders, each timed from its first fetch
+ * to the commit that reaches the end of its topic. Then, seconds later on the
+ * same machine: the raw pipe and the raw consume over the single-number
+ * topic, and the raw upsert of the bulk phase's rows. Ratios are taken per
+ * repeat, then their median.
  */
 export async function runIntakeComparison(context: BenchContext, settings: WorkloadSettings, intake: IntakeUnderTest): Promise<Figures> {
   const { spec, repeats } = settings;
   assertWorkloadAccepted(spec);
-  context.log(`workload: ${describeSpec(spec)}; ${settings.partitions} partitions, ${repeats} repeats, intake under test: ${intake.name}`);
+  const nodeOptions = workerNodeOptions();
+  context.log(`workload: ${describeSpec(spec)}; ${settings.partitions} partitions, ${repeats} repeats, intake under test: ${intake.name} in its own process (node ${nodeOptions.join(' ')})`);
   const database = await context.createDatabase();
   await prepareRawUpsertTable(database.pool);
-  const [topic, deadLetter, status] = await context.createTopics(['orders', 'orders-dlt', 'status'], settings.partitions);
-  if (topic === undefined || deadLetter === undefined || status === undefined) throw new Error('topics were not created');
-  const publication = await publishWorkload(context.kafka, topic, spec, { batchSize: settings.produceBatch, inFlight: settings.produceInFlight });
-  context.log(`published ${publication.records} records to ${topic}: ${round(publication.recordsPerSec, 0)} msg/s including generation`);
+  const [accountsTopic, singleTopic, bulkTopic, deadLetter, status] = await context.createTopics(['orders-accounts', 'orders-single', 'orders-bulk', 'orders-dlt', 'status'], settings.partitions);
+  if (!accountsTopic || !singleTopic || !bulkTopic || !deadLetter || !status) throw new Error('topics were not created');
+  const topics: Record<WorkloadPhase, string> = { accounts: accountsTopic, 'single-number': singleTopic, bulk: bulkTopic };
+  const published = await publishPhases(context.kafka, topics, spec, { batchSize: settings.produceBatch, inFlight: settings.produceInFlight });
+  const publication = (phase: WorkloadPhase): PhasePublication => published.find((p) => p.phase === phase) as PhasePublication;
+  for (const p of published) context.log(`published ${p.records} ${p.phase} records to ${p.topic}: ${round(p.recordsPerSec, 0)} msg/s including generation`);
+  const single = publication('single-number');
+  const bulkRows = [...phaseNumberRows(spec, 'bulk')];
 
-  const rounds: CeilingRound[] = [];
-  const intakes: IntakeMeasurement[] = [];
+  const results: RepeatResult[] = [];
   for (let i = 0; i < repeats; i += 1) {
     const label = `[${i + 1}/${repeats}]`;
-    // The intake first: in the first repeat it then starts from the harness' smallest footprint
-    // (the workload was published lazily), which makes that repeat's RSS the cleanest figure.
     await database.reset();
-    const measured = await measureIntakeOnce(context, intake, {
-      kafka: context.kafka,
-      logger: context.logger,
-      database,
-      topic,
-      topics: { deadLetter, status },
-      endOffsets: publication.endOffsets,
-      partitionsConsumedConcurrently: settings.concurrency,
+    const result = await runIntakeProcess({
+      intake: intake.location,
+      env: context.configEnv({ DATABASE_URL: database.url, DEAD_LETTER_TOPIC: deadLetter, STATUS_TOPIC: status, ...intake.env }),
+      phases: WORKLOAD_PHASES.map((phase) => ({ name: phase, topic: topics[phase], groupId: context.groupId(`${intake.name}-${phase}`), endOffsets: publication(phase).endOffsets })),
+      concurrency: settings.concurrency,
       timeoutMs: settings.stepTimeoutMs,
+      nodeOptions,
     });
-    intakes.push(measured);
-    const t = measured.timing;
-    context.log(
-      `${label} ${intake.name}: ${round(perSecond(publication.counts.orders, t.elapsedMs), 0)} orders/s, ${round(perSecond(publication.counts.numbers, t.elapsedMs), 0)} numbers/s (${round(t.elapsedMs, 0)} ms, ${t.batches} batches, ${t.commits} commits, rss peak ${round(measured.memory.peakMb, 0)} MB from ${round(measured.memory.startMb, 0)} MB${t.rebalances + t.restarts > 0 ? `, ${t.rebalances} REBALANCES ${t.restarts} RESTARTS` : ''})`,
-    );
-    if (measured.numbersStored !== publication.counts.numbers) {
-      context.log(`${label} WARNING: ${intake.name} stored ${measured.numbersStored} numbers, the workload has ${publication.counts.numbers}`);
+    for (const r of result.phases) {
+      const p = publication(r.phase as WorkloadPhase);
+      const numbers = [...phaseNumberRows(spec, r.phase as WorkloadPhase)].length;
+      const t = r.timing;
+      context.log(
+        `${label} ${intake.name} ${r.phase}: ${round(perSecond(p.records, t.elapsedMs), 0)} orders/s, ${round(perSecond(numbers, t.elapsedMs), 0)} numbers/s (${round(t.elapsedMs, 0)} ms, ${t.batches} batches, ${t.commits} commits, process CPU ${round(r.cpuMs, 0)} ms, peak RSS ${round(r.vmHwmMb, 0)} MB${t.rebalances + t.restarts > 0 ? `, ${t.rebalances} REBALANCES ${t.restarts} RESTARTS` : ''})`,
+      );
     }
-    rounds.push(
-      await measureCeilingRound(
-        context,
-        { topic, endOffsets: publication.endOffsets, sourceBytes: publication.bytes, rows: [...workloadNumberRows(spec)], databaseUrl: database.url, settings },
-        label,
-      ),
-    );
+    const numbersStored = await countRows(database, 'numbers');
+    const deadLetters = await countRows(database, 'dead_letters');
+    if (numbersStored !== spec.singleNumberOrders + spec.bulkOrders * spec.numbersPerBulkOrder || deadLetters !== 0) {
+      context.log(`${label} WARNING: ${intake.name} stored ${numbersStored} numbers and ${deadLetters} dead letters`);
+    }
+    const common = { sourceTopic: singleTopic, endOffsets: single.endOffsets, partitionsConsumedConcurrently: settings.concurrency, sourceBytes: single.bytes, timeoutMs: settings.stepTimeoutMs };
+    const [target] = await context.createTopics(['pipe-out'], settings.partitions);
+    if (target === undefined) throw new Error('no pipe target topic');
+    const pipe = await measureRawPipe(context.kafka, { ...common, targetTopic: target, groupId: context.groupId('raw-pipe') });
+    await context.deleteTopics([target]);
+    context.log(`${label} raw pipe over the single-number orders: ${describePipe(pipe)}`);
+    const consume = await measureRawPipe(context.kafka, { ...common, groupId: context.groupId('raw-consume') });
+    context.log(`${label} raw consume over the single-number orders: ${describePipe(consume)}`);
+    const upsert = (connections: number): Promise<RawUpsertResult> => measureRawUpsert({ databaseUrl: database.url, rows: bulkRows, connections, batchSize: settings.upsertBatch });
+    const upsertSingle = await upsert(1);
+    const upsertConcurrent = await upsert(settings.concurrency);
+    context.log(`${label} raw upsert of the bulk orders' numbers: ${round(upsertSingle.rowsPerSec, 0)} rows/s on 1 connection, ${round(upsertConcurrent.rowsPerSec, 0)} rows/s on ${settings.concurrency}`);
+    results.push({ intake: result, pipe, consume, upsertSingle, upsertConcurrent, numbersStored, deadLetters });
   }
 
   const p = intake.name;
-  const orderRates = intakes.map((m) => perSecond(publication.counts.orders, m.timing.elapsedMs));
-  const numberRates = intakes.map((m) => perSecond(publication.counts.numbers, m.timing.elapsedMs));
-  const pipeRates = rounds.map((r) => r.pipe.recordsPerSec);
-  const consumeRates = rounds.map((r) => r.consume.recordsPerSec);
-  const upsertSingle = rounds.map((r) => r.upsertSingle.rowsPerSec);
-  const upsertConcurrent = rounds.map((r) => r.upsertConcurrent.rowsPerSec);
-  const first = intakes[0];
-  const last = intakes.at(-1);
+  const elapsed = (r: RepeatResult, phase: WorkloadPhase): number => phaseReport(r.intake, phase).timing.elapsedMs;
+  const singleRates = results.map((r) => perSecond(spec.singleNumberOrders, elapsed(r, 'single-number')));
+  const bulkNumberRates = results.map((r) => perSecond(spec.bulkOrders * spec.numbersPerBulkOrder, elapsed(r, 'bulk')));
+  const bulkOrderRates = results.map((r) => perSecond(spec.bulkOrders, elapsed(r, 'bulk')));
+  const totalOrders = published.reduce((n, x) => n + x.records, 0);
+  const wholeRates = results.map((r) => perSecond(totalOrders, WORKLOAD_PHASES.reduce((ms, phase) => ms + elapsed(r, phase), 0)));
+  const pipeRates = results.map((r) => r.pipe.recordsPerSec);
+  const consumeRates = results.map((r) => r.consume.recordsPerSec);
+  const upsertConcurrent = results.map((r) => r.upsertConcurrent.rowsPerSec);
+  const rss = results.map((r) => r.intake.vmHwmMb);
+  const last = results.at(-1);
   return {
-    workloadOrders: publication.counts.orders,
-    workloadNumbers: publication.counts.numbers,
-    workloadMB: round(publication.bytes / BYTES_PER_MB, 1),
+    workloadOrders: totalOrders,
+    workloadNumbers: spec.singleNumberOrders + spec.bulkOrders * spec.numbersPerBulkOrder,
+    workloadMB: round(published.reduce((n, x) => n + x.bytes, 0) / BYTES_PER_MB, 1),
     partitions: settings.partitions,
     concurrency: settings.concurrency,
     repeats,
-    publishMsgsPerSec: round(publication.recordsPerSec, 0),
+    intakeNodeOptions: nodeOptions.join(' '),
+    publishMsgsPerSec: round(perSecond(totalOrders, published.reduce((ms, x) => ms + x.elapsedMs, 0)), 0),
     rawPipeMsgsPerSec: round(median(pipeRates), 0),
     rawPipeMsgsPerSecRuns: runsFigure(pipeRates),
     rawConsumeMsgsPerSec: round(median(consumeRates), 0),
-    rawUpsertRowsPerSec1Conn: round(median(upsertSingle), 0),
+    rawUpsertRowsPerSec1Conn: round(median(results.map((r) => r.upsertSingle.rowsPerSec)), 0),
     rawUpsertRowsPerSecConcurrent: round(median(upsertConcurrent), 0),
     rawUpsertRowsPerSecConcurrentRuns: runsFigure(upsertConcurrent),
-    [`${p}OrdersPerSec`]: round(median(orderRates), 0),
-    [`${p}OrdersPerSecRuns`]: runsFigure(orderRates),
-    [`${p}NumbersPerSec`]: round(median(numberRates), 0),
-    [`${p}Spread`]: round(relativeSpread(orderRates), 3),
-    // Per-repeat ratios, then their median: each pair was measured back to back.
-    [`${p}VsRawPipe`]: round(median(intakes.map((_, i) => ratio(orderRates[i] ?? Number.NaN, pipeRates[i] ?? Number.NaN))), 3),
-    [`${p}VsRawConsume`]: round(median(intakes.map((_, i) => ratio(orderRates[i] ?? Number.NaN, consumeRates[i] ?? Number.NaN))), 3),
-    [`${p}NumbersVsRawUpsert`]: round(median(intakes.map((_, i) => ratio(numberRates[i] ?? Number.NaN, upsertConcurrent[i] ?? Number.NaN))), 3),
-    [`${p}RssPeakMb`]: round(first?.memory.peakMb ?? Number.NaN, 0),
-    [`${p}RssStartMb`]: round(first?.memory.startMb ?? Number.NaN, 0),
-    [`${p}RssGrowthMb`]: round(median(intakes.map((m) => m.memory.peakMb - m.memory.startMb)), 0),
-    [`${p}Rebalances`]: intakes.reduce((sum, m) => sum + m.timing.rebalances + m.timing.restarts, 0),
+    [`${p}OrdersPerSec`]: round(median(singleRates), 0),
+    [`${p}OrdersPerSecRuns`]: runsFigure(singleRates),
+    [`${p}Spread`]: round(relativeSpread(singleRates), 3),
+    [`${p}BulkNumbersPerSec`]: round(median(bulkNumberRates), 0),
+    [`${p}BulkNumbersPerSecRuns`]: runsFigure(bulkNumberRates),
+    [`${p}BulkOrdersPerSec`]: round(median(bulkOrderRates), 0),
+    [`${p}WholeWorkloadOrdersPerSec`]: round(median(wholeRates), 0),
+    [`${p}AccountsMs`]: round(median(results.map((r) => elapsed(r, 'accounts'))), 0),
+    // Per-repeat ratios, then their median: each pair was measured seconds apart.
+    [`${p}VsRawPipe`]: round(median(results.map((_, i) => ratio(singleRates[i] ?? Number.NaN, pipeRates[i] ?? Number.NaN))), 3),
+    [`${p}VsRawPipeRuns`]: runsFigure(results.map((_, i) => ratio(singleRates[i] ?? Number.NaN, pipeRates[i] ?? Number.NaN)), 3),
+    [`${p}VsRawConsume`]: round(median(results.map((_, i) => ratio(singleRates[i] ?? Number.NaN, consumeRates[i] ?? Number.NaN))), 3),
+    [`${p}BulkVsRawUpsert`]: round(median(results.map((_, i) => ratio(bulkNumberRates[i] ?? Number.NaN, upsertConcurrent[i] ?? Number.NaN))), 3),
+    [`${p}BulkVsRawUpsertRuns`]: runsFigure(results.map((_, i) => ratio(bulkNumberRates[i] ?? Number.NaN, upsertConcurrent[i] ?? Number.NaN)), 3),
+    [`${p}RssPeakMb`]: round(median(rss), 0),
+    [`${p}RssPeakMbRuns`]: runsFigure(rss),
+    [`${p}SingleCpuMsPerOrder`]: round(median(results.map((r) => phaseReport(r.intake, 'single-number').cpuMs / spec.singleNumberOrders)), 4),
+    [`${p}Rebalances`]: results.reduce((sum, r) => sum + r.intake.phases.reduce((n, x) => n + x.timing.rebalances + x.timing.restarts, 0), 0),
     [`${p}NumbersStored`]: last?.numbersStored ?? Number.NaN,
     [`${p}DeadLetters`]: last?.deadLetters ?? Number.NaN,
   };

@@ -82,6 +82,13 @@ export class BenchOptions {
     return value;
   }
 
+  choice<T extends string>(name: string, allowed: readonly T[]): T {
+    const text = this.string(name);
+    const found = allowed.find((a) => a === text);
+    if (found === undefined) throw new Error(`--${name} ${JSON.stringify(text)}: must be one of ${allowed.join(', ')}`);
+    return found;
+  }
+
   /** Every option with its effective value, for the record of a run. */
   effective(): Record<string, string> {
     return Object.fromEntries([...this.specs.keys()].map((name) => [name, this.string(name)]));

@@ -217,25 +217,33 @@ export function* workloadRecords(spec: WorkloadSpec): Generator<BenchRecord> {
   for (const phase of WORKLOAD_PHASES) yield* phaseRecords(spec, phase);
 }
 
-/** The `numbers` rows the workload asks for (one per number, in publishing order). */
-export function* workloadNumberRows(spec: WorkloadSpec): Generator<NumberRow> {
-  for (const phase of WORKLOAD_PHASES) {
-    for (const { order } of phaseOrders(spec, phase)) {
-      for (const item of order.items) {
-        if (item.resource !== 'numbers') continue;
-        for (const number of item.numbers) {
-          yield {
-            telephoneNumber: number.telephoneNumber,
-            accountName: order.account,
-            serviceDetails: JSON.stringify(number.serviceDetails),
-            customSipHeader: null,
-            lastOrderId: order.orderId,
-            lastRequestedAt: order.requestedAt,
-          };
-        }
+/** The `numbers` rows one phase asks for (one per number, in publishing order). */
+export function* phaseNumberRows(spec: WorkloadSpec, phase: WorkloadPhase): Generator<NumberRow> {
+  for (const { order } of phaseOrders(spec, phase)) {
+    for (const item of order.items) {
+      if (item.resource !== 'numbers') continue;
+      for (const number of item.numbers) {
+        yield {
+          telephoneNumber: number.telephoneNumber,
+          accountName: order.account,
+          serviceDetails: JSON.stringify(number.serviceDetails),
+          customSipHeader: null,
+          lastOrderId: order.orderId,
+          lastRequestedAt: order.requestedAt,
+        };
       }
     }
   }
+}
+
+/** The `numbers` rows the workload asks for (one per number, in publishing order). */
+export function* workloadNumberRows(spec: WorkloadSpec): Generator<NumberRow> {
+  for (const phase of WORKLOAD_PHASES) yield* phaseNumberRows(spec, phase);
+}
+
+/** Records of one phase of the workload. */
+export function phaseCount(spec: WorkloadSpec, phase: WorkloadPhase): number {
+  return phase === 'accounts' ? spec.accounts : phase === 'single-number' ? spec.singleNumberOrders : spec.bulkOrders;
 }
 
 /** Bytes a record puts on the wire (key, value, header names and values), for MB/s figures. */

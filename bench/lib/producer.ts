@@ -1,6 +1,6 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { topicExtent, type EndOffsets } from './offsets.js';
-import { recordBytes, WORKLOAD_PHASES, phaseRecords, workloadCounts, type BenchRecord, type WorkloadCounts, type WorkloadSpec } from './order-generator.js';
+import { phaseCount, recordBytes, WORKLOAD_PHASES, phaseRecords, workloadCounts, type BenchRecord, type WorkloadCounts, type WorkloadPhase, type WorkloadSpec } from './order-generator.js';
 import { BYTES_PER_MB, perSecond } from './stats.js';
 
 export interface PublishOptions {
@@ -143,6 +143,39 @@ export async function publishWorkload(kafka: Kafka, topic: string, spec: Workloa
       recordsPerSec: perSecond(records, elapsedMs),
       mbPerSec: perSecond(bytes / BYTES_PER_MB, elapsedMs),
     };
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+  }
+}
+
+export interface PhasePublication extends ProduceResult {
+  readonly phase: WorkloadPhase;
+  readonly topic: string;
+  readonly endOffsets: EndOffsets;
+}
+
+/**
+ * Publishes each phase of the workload to its own topic (accounts first, each
+ * acknowledged before the next starts), so each phase can be consumed and
+ * timed on its own. Records are generated lazily, as publishWorkload does.
+ */
+export async function publishPhases(kafka: Kafka, topics: Readonly<Record<WorkloadPhase, string>>, spec: WorkloadSpec, options: PublishOptions = {}): Promise<PhasePublication[]> {
+  const producer = benchProducer(kafka);
+  const admin = kafka.admin();
+  await producer.connect();
+  await admin.connect();
+  try {
+    const published: PhasePublication[] = [];
+    for (const phase of WORKLOAD_PHASES) {
+      const topic = topics[phase];
+      const result = await publishRecords(producer, topic, phaseRecords(spec, phase), options);
+      const extent = await topicExtent(admin, topic);
+      const expected = phaseCount(spec, phase);
+      if (extent.records !== expected) throw new Error(`topic ${topic} holds ${extent.records} records after publishing ${expected}: is it shared or not empty?`);
+      published.push({ ...result, phase, topic, endOffsets: extent.endOffsets });
+    }
+    return published;
   } finally {
     await producer.disconnect();
     await admin.disconnect();

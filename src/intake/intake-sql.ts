@@ -12,23 +12,34 @@ export const UPSERT_ACCOUNTS = `
     service_details = EXCLUDED.service_details, last_order_id = EXCLUDED.last_order_id,
     last_requested_at = EXCLUDED.last_requested_at, deleted_at = EXCLUDED.deleted_at, updated_at = now()`;
 
-/** Existing rows, locked by the load: $1 numbers, $2 accounts, $3 service details, $4 custom headers, $5 last order ids, $6 last requested at, $7 deleted at */
+/**
+ * The numbers' columns, with their service details sent once per distinct
+ * value: $1 numbers, $2 accounts, $3 distinct service details (jsonb[]),
+ * $4 each number's 1-based index into $3, $5 custom headers, $6 last order
+ * ids, $7 last requested at, $8 deleted at.
+ */
+const NUMBER_ROWS = `
+  SELECT u.telephone_number, u.account_name, ($3::jsonb[])[u.details] AS service_details, u.custom_sip_header,
+         u.last_order_id, u.last_requested_at, u.deleted_at
+    FROM unnest($1::text[], $2::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+         AS u(telephone_number, account_name, details, custom_sip_header, last_order_id, last_requested_at, deleted_at)`;
+
+/** Existing rows, locked by the load; parameters as NUMBER_ROWS. */
 export const UPDATE_NUMBERS = `
   UPDATE numbers n SET account_name = u.account_name, service_details = u.service_details,
          custom_sip_header = u.custom_sip_header, last_order_id = u.last_order_id,
          last_requested_at = u.last_requested_at, deleted_at = u.deleted_at, updated_at = now()
-    FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
-         AS u(telephone_number, account_name, service_details, custom_sip_header, last_order_id, last_requested_at, deleted_at)
+    FROM (${NUMBER_ROWS}) AS u
    WHERE n.telephone_number = u.telephone_number`;
 
 /**
  * New rows: a conflict means another partition's chunk created the number
  * since the load; RETURNING tells, and the chunk is retried against fresh state.
- * Same parameters as UPDATE_NUMBERS.
+ * Parameters as NUMBER_ROWS.
  */
 export const INSERT_NUMBERS = `
   INSERT INTO numbers (telephone_number, account_name, service_details, custom_sip_header, last_order_id, last_requested_at, deleted_at)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+  ${NUMBER_ROWS}
   ON CONFLICT (telephone_number) DO NOTHING
   RETURNING telephone_number`;
 
@@ -54,10 +65,15 @@ export const INSERT_ORDER_ITEMS = `
   INSERT INTO order_items (order_id, item_id, position, action, resource, state, payload, number_count)
   SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::int[])`;
 
-/** $1 order ids, $2 item ids, $3 numbers, $4 services, $5 operations */
+/**
+ * One row per number; what numbers share is sent once: $1 numbers, $2 each
+ * number's 1-based index into the distinct (order id $3, item id $4,
+ * service $5, operation $6) groups.
+ */
 export const INSERT_ORDER_ITEM_NUMBERS = `
   INSERT INTO order_item_numbers (order_id, item_id, telephone_number, service, operation)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`;
+  SELECT ($3::text[])[u.g], ($4::text[])[u.g], u.telephone_number, ($5::text[])[u.g], ($6::text[])[u.g]
+    FROM unnest($1::text[], $2::int[]) AS u(telephone_number, g)`;
 
 /** $1 topics … $13 account names */
 export const INSERT_DEAD_LETTERS = `

@@ -9,6 +9,7 @@ import { textHeadersToStored, type StoredHeaders } from '../kafka/record-headers
 import { deadLetterHeaders } from './dead-letter-headers.js';
 import { named } from '../db/named-query.js';
 import * as sql from './intake-sql.js';
+import { DistinctValues } from './distinct-values.js';
 
 export interface DecidedRecord {
   readonly decision: RecordDecision;
@@ -70,15 +71,19 @@ async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKe
     const rows = [...dirty.numbers].map((k) => state.numbers.get(k)).filter((n) => n !== undefined);
     const existing = rows.filter((n) => state.loadedNumbers.has(n.telephoneNumber));
     const created = rows.filter((n) => !state.loadedNumbers.has(n.telephoneNumber));
-    const params = (list: typeof rows) => [
-      list.map((n) => n.telephoneNumber),
-      list.map((n) => n.accountName),
-      list.map((n) => JSON.stringify(n.serviceDetails)),
-      list.map((n) => n.customSipHeader),
-      list.map((n) => n.lastOrderId),
-      list.map((n) => iso(n.lastRequestedAt)),
-      list.map((n) => (n.deleted ? now : null)),
-    ];
+    const params = (list: typeof rows): unknown[] => {
+      const details = new DistinctValues<string>();
+      return [
+        list.map((n) => n.telephoneNumber),
+        list.map((n) => n.accountName),
+        details.values,
+        list.map((n) => details.indexOf(JSON.stringify(n.serviceDetails))),
+        list.map((n) => n.customSipHeader),
+        list.map((n) => n.lastOrderId),
+        list.map((n) => iso(n.lastRequestedAt)),
+        list.map((n) => (n.deleted ? now : null)),
+      ];
+    };
     if (existing.length > 0) await client.query(named('intake-update_numbers', sql.UPDATE_NUMBERS), params(existing));
     if (created.length > 0) {
       const inserted = await client.query(named('intake-insert_numbers', sql.INSERT_NUMBERS), params(created));
@@ -119,15 +124,25 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
     items.map((i) => (i.p.item.resource === 'numbers' ? null : JSON.stringify(i.p.item))),
     items.map((i) => i.p.numberCount),
   ]);
-  const flows = items.flatMap((i) => i.p.flowNumbers.map((f) => ({ orderId: i.orderId, itemId: i.p.item.id, f })));
-  if (flows.length > 0) {
-    await client.query(named('intake-insert_order_item_numbers', sql.INSERT_ORDER_ITEM_NUMBERS), [
-      flows.map((x) => x.orderId),
-      flows.map((x) => x.itemId),
-      flows.map((x) => x.f.telephoneNumber),
-      flows.map((x) => x.f.service),
-      flows.map((x) => x.f.operation),
-    ]);
+  const numbers: string[] = [];
+  const groupOf: number[] = [];
+  const groups = { orderId: [] as string[], itemId: [] as string[], service: [] as string[], operation: [] as string[] };
+  const distinct = new DistinctValues<string>();
+  for (const i of items) {
+    for (const f of i.p.flowNumbers) {
+      const g = distinct.indexOf(`${f.service}\u0000${f.operation}\u0000${i.orderId}\u0000${i.p.item.id}`);
+      if (g > groups.orderId.length) {
+        groups.orderId.push(i.orderId);
+        groups.itemId.push(i.p.item.id);
+        groups.service.push(f.service);
+        groups.operation.push(f.operation);
+      }
+      numbers.push(f.telephoneNumber);
+      groupOf.push(g);
+    }
+  }
+  if (numbers.length > 0) {
+    await client.query(named('intake-insert_order_item_numbers', sql.INSERT_ORDER_ITEM_NUMBERS), [numbers, groupOf, groups.orderId, groups.itemId, groups.service, groups.operation]);
   }
   return items.reduce((n, i) => n + i.p.numberCount, 0);
 }
