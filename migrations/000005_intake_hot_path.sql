@@ -7,3 +7,9 @@
 -- the same relation after the intake's own runs.
 ALTER TABLE order_item_numbers DROP CONSTRAINT order_item_numbers_order_id_item_id_fkey;
 ALTER TABLE order_items DROP CONSTRAINT order_items_order_id_fkey;
+
+-- A status row may carry several consecutive events of one order that share
+-- their instant (the intake's "acknowledged" and the state that follows):
+-- one row to write instead of two. Their ce_ids and JSON values are joined
+-- by line feeds, in order (src/outbox/status-row-events.ts).
+COMMENT ON COLUMN outbox.event_id IS 'ce_id of a status event; several, separated by line feeds, when value holds as many JSON values, one per line';

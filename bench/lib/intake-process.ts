@@ -58,7 +58,8 @@ const CHILD = fileURLToPath(new URL('./intake-child.ts', import.meta.url));
 /** Runs the intake under test in its own Node process, phase after phase, and returns its timings and peak RSS. */
 export function runIntakeProcess(options: IntakeProcessOptions): Promise<IntakeProcessResult> {
   const child = fork(CHILD, [], {
-    execArgv: [...options.nodeOptions, '--import', 'tsx'],
+    // FLOWTHROUGH_BENCH_INTAKE_NODE_OPTIONS adds options for a look inside (--cpu-prof, --trace-gc…).
+    execArgv: [...options.nodeOptions, ...(process.env.FLOWTHROUGH_BENCH_INTAKE_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean), '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning
+#!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning --max-semi-space-size=8
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { processEnvironment } from '../config/environment.js';
 import { FlowthroughError } from '../errors.js';

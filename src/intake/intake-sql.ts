@@ -14,15 +14,17 @@ export const UPSERT_ACCOUNTS = `
 
 /**
  * The numbers' columns, with their service details sent once per distinct
- * value: $1 numbers, $2 accounts, $3 distinct service details (jsonb[]),
+ * value (joined by position: a subscript would walk the array from its start
+ * for every row): $1 numbers, $2 accounts, $3 distinct service details (jsonb[]),
  * $4 each number's 1-based index into $3, $5 custom headers, $6 last order
  * ids, $7 last requested at, $8 deleted at.
  */
 const NUMBER_ROWS = `
-  SELECT u.telephone_number, u.account_name, ($3::jsonb[])[u.details] AS service_details, u.custom_sip_header,
+  SELECT u.telephone_number, u.account_name, d.service_details, u.custom_sip_header,
          u.last_order_id, u.last_requested_at, u.deleted_at
     FROM unnest($1::text[], $2::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
-         AS u(telephone_number, account_name, details, custom_sip_header, last_order_id, last_requested_at, deleted_at)`;
+         AS u(telephone_number, account_name, details, custom_sip_header, last_order_id, last_requested_at, deleted_at)
+    JOIN unnest($3::jsonb[]) WITH ORDINALITY AS d(service_details, position) ON d.position = u.details`;
 
 /** Existing rows, locked by the load; parameters as NUMBER_ROWS. */
 export const UPDATE_NUMBERS = `
@@ -72,8 +74,10 @@ export const INSERT_ORDER_ITEMS = `
  */
 export const INSERT_ORDER_ITEM_NUMBERS = `
   INSERT INTO order_item_numbers (order_id, item_id, telephone_number, service, operation)
-  SELECT ($3::text[])[u.g], ($4::text[])[u.g], u.telephone_number, ($5::text[])[u.g], ($6::text[])[u.g]
-    FROM unnest($1::text[], $2::int[]) AS u(telephone_number, g)`;
+  SELECT g.order_id, g.item_id, u.telephone_number, g.service, g.operation
+    FROM unnest($1::text[], $2::int[]) AS u(telephone_number, g)
+    JOIN unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS g(order_id, item_id, service, operation, position)
+      ON g.position = u.g`;
 
 /** $1 topics … $13 account names */
 export const INSERT_DEAD_LETTERS = `

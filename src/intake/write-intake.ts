@@ -199,7 +199,7 @@ export async function writeIntake(
   const numbers = await writeOrders(client, accepted);
   const outbox = new OutboxRows();
   const status = new StatusEventRows(settings.statusTopic);
-  for (const { order } of accepted) order.events.forEach((data, index) => status.add(statusEventId(order.order.orderId, index + 1), data));
+  for (const { order } of accepted) status.addSequence(order.events.map((data, index) => ({ id: statusEventId(order.order.orderId, index + 1), data })));
   await writeDeadLetters(client, rejected, settings, now, outbox, status);
   if (outbox.topic.length > 0) {
     await client.query(sql.INSERT_OUTBOX, [outbox.topic, outbox.key, outbox.value, outbox.headers, outbox.eventId, outbox.orderId]);

@@ -92,7 +92,7 @@ export class WorkerMetrics {
     this.records = new Counter({ name: 'flowthrough_intake_records_total', help: 'Order records applied by the intake, by decision', labelNames: ['decision'], registers });
     for (const decision of DECISIONS) this.records.inc({ decision }, 0);
 
-    this.published = new Counter({ name: 'flowthrough_outbox_published_total', help: 'Outbox rows (status events, dead letters) the relay published to Kafka', registers });
+    this.published = new Counter({ name: 'flowthrough_outbox_published_total', help: 'Records (status events, dead letters) the relay published to Kafka', registers });
 
     this.calls = new Counter({ name: 'flowthrough_operator_connect_calls_total', help: 'Operator Connect HTTP attempts, by operation and outcome', labelNames: ['operation', 'outcome'], registers });
     this.callSeconds = new Histogram({ name: 'flowthrough_operator_connect_call_duration_seconds', help: 'Wall time of Operator Connect HTTP exchanges', labelNames: ['operation'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Pool } from 'pg';
 import { withTransaction } from '../db/pool.js';
 import { OUTBOX_CHANNEL } from './outbox-sql.js';
+import { unpackStatusRow } from './status-row-events.js';
 import { statusEventHeaders } from '../core/status/status-event.js';
 import { restoreHeaders, type StoredHeaders } from '../kafka/record-headers.js';
 import type { Logger } from '../logging/logger.js';
@@ -21,6 +22,7 @@ export interface OutboxRelayOptions {
   readonly statusSource: string;
   /** Fault injection for crash tests: runs after Kafka acknowledged, before the rows are marked. */
   readonly afterPublish?: (ids: readonly string[]) => Promise<void> | void;
+  /** Records published (a status row may hold several). */
   readonly onPublished?: (count: number) => void;
 }
 
@@ -126,22 +128,23 @@ export class OutboxRelay implements WorkerService {
     }
   }
 
-  /** One claim-publish-mark cycle; null when another relay holds the lock. */
+  /** One claim-publish-mark cycle: the rows published, or null when another relay holds the lock. */
   private async publishBatch(): Promise<number | null> {
     const published = await withTransaction(this.options.pool, async (client) => {
       const { rows: lock } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!lock[0]?.locked) return null;
       const { rows } = await client.query<OutboxRow>(CLAIM, [this.options.batchSize]);
-      if (rows.length === 0) return 0;
-      await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows, this.options.statusSource) });
+      if (rows.length === 0) return { rows: 0, records: 0 };
+      const topicMessages = groupByTopic(rows, this.options.statusSource);
+      await this.producer.sendBatch({ acks: -1, topicMessages });
       const ids = rows.map((r) => r.id);
       await this.options.afterPublish?.(ids);
       await client.query(MARK, [ids]);
-      return rows.length;
+      return { rows: rows.length, records: topicMessages.reduce((n, t) => n + t.messages.length, 0) };
     });
     if (published === null) await delay(50);
-    else if (published > 0) this.options.onPublished?.(published);
-    return published;
+    else if (published.records > 0) this.options.onPublished?.(published.records);
+    return published === null ? null : published.rows;
   }
 
   private async pruneNowAndThen(): Promise<void> {
@@ -152,18 +155,21 @@ export class OutboxRelay implements WorkerService {
   }
 }
 
-/** Consecutive rows of one topic stay together, in id order. */
+/** Consecutive rows of one topic stay together, in id order; a status row may hold several events. */
 function groupByTopic(rows: readonly OutboxRow[], statusSource: string): Array<{ topic: string; messages: Message[] }> {
   const out: Array<{ topic: string; messages: Message[] }> = [];
   for (const r of rows) {
-    const headers =
-      r.headers !== null
-        ? restoreHeaders(JSON.parse(r.headers) as StoredHeaders)
-        : statusEventHeaders({ id: r.event_id ?? '', source: statusSource, orderId: r.order_id ?? '', time: (r.event_time ?? new Date()).toISOString() });
-    const message: Message = { key: r.message_key, value: r.value, headers };
+    const messages: Message[] =
+      r.headers !== null || r.event_id === null || r.value === null
+        ? [{ key: r.message_key, value: r.value, headers: r.headers !== null ? restoreHeaders(JSON.parse(r.headers) as StoredHeaders) : {} }]
+        : unpackStatusRow(r.event_id, r.value).map((event) => ({
+            key: r.message_key,
+            value: event.value,
+            headers: statusEventHeaders({ id: event.id, source: statusSource, orderId: r.order_id ?? '', time: (r.event_time ?? new Date()).toISOString() }),
+          }));
     const last = out.at(-1);
-    if (last && last.topic === r.topic) last.messages.push(message);
-    else out.push({ topic: r.topic, messages: [message] });
+    if (last && last.topic === r.topic) last.messages.push(...messages);
+    else out.push({ topic: r.topic, messages });
   }
   return out;
 }

@@ -10,14 +10,16 @@ export const INSERT_OUTBOX = `
 
 /**
  * Status events, whose CloudEvents headers the relay derives from event_id,
- * order_id and event_time (headers NULL): $1 topics, $2 keys, $3 JSON values
- * (text: no hex encoding on the way), $4 event ids, $5 order ids, $6 event times
+ * order_id and event_time (headers NULL); a row may hold several events of
+ * one order (src/outbox/status-row-events.ts): $1 the status topic, $2 keys,
+ * $3 JSON values (text: no hex encoding on the way), $4 event ids, $5 order
+ * ids, $6 event times
  */
 export const INSERT_STATUS_EVENTS = `
   INSERT INTO outbox (topic, message_key, value, event_id, order_id, event_time)
-  SELECT topic, convert_to(message_key, 'UTF8'), convert_to(value, 'UTF8'), event_id, order_id, event_time
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-         AS u(topic, message_key, value, event_id, order_id, event_time)`;
+  SELECT $1, convert_to(message_key, 'UTF8'), convert_to(value, 'UTF8'), event_id, order_id, event_time
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+         AS u(message_key, value, event_id, order_id, event_time)`;
 
 export const OUTBOX_CHANNEL = 'flowthrough_outbox';
 

@@ -1,3 +1,4 @@
+import { unpackStatusRow } from '../../src/outbox/status-row-events.js';
 import type { TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KafkaMessage } from 'kafkajs';
@@ -170,11 +171,13 @@ export async function statusEventsOf(pool: pg.Pool, orderId: string): Promise<Ou
     'SELECT event_id, event_time, value FROM outbox WHERE order_id = $1 AND topic = $2 ORDER BY id',
     [orderId, STATUS.topic],
   );
-  // The relay derives the headers of a status event the same way.
-  return rows.rows.map((r) => ({
-    eventId: r.event_id,
-    data: parseStatusEvent(statusEventHeaders({ id: r.event_id, source: STATUS.source, orderId, time: r.event_time.toISOString() }), r.value).data,
-  }));
+  // The relay unpacks a row and derives the headers of a status event the same way.
+  return rows.rows.flatMap((r) =>
+    unpackStatusRow(r.event_id, r.value).map((e) => ({
+      eventId: e.id,
+      data: parseStatusEvent(statusEventHeaders({ id: e.id, source: STATUS.source, orderId, time: r.event_time.toISOString() }), e.value).data,
+    })),
+  );
 }
 
 export async function operations(pool: pg.Pool) {

@@ -59,13 +59,20 @@ export interface OrderDetail {
 const ORDER_COLUMNS = `order_id, account_name, state, requested_at, received_at, updated_at, completed_at, attempts,
   source_topic, source_partition, source_offset::text AS source_offset, warnings`;
 
-/** The status events of an order, from the outbox (kept OUTBOX_RETENTION_HOURS after publishing). $1 order id */
+/**
+ * The status events of an order, from the outbox (kept OUTBOX_RETENTION_HOURS
+ * after publishing); a row may hold several (src/outbox/status-row-events.ts). $1 order id
+ */
 const SELECT_TIMELINE = `
-  SELECT event_id, created_at, published_at,
-         convert_from(value, 'UTF8')::jsonb ->> 'state' AS state,
-         convert_from(value, 'UTF8')::jsonb ->> 'previousState' AS previous_state,
-         convert_from(value, 'UTF8')::jsonb ->> 'occurredAt' AS occurred_at
-    FROM outbox WHERE order_id = $1 AND event_id IS NOT NULL ORDER BY id`;
+  SELECT e.event_id, o.created_at, o.published_at,
+         e.value::jsonb ->> 'state' AS state,
+         e.value::jsonb ->> 'previousState' AS previous_state,
+         e.value::jsonb ->> 'occurredAt' AS occurred_at
+    FROM outbox o
+         CROSS JOIN LATERAL unnest(string_to_array(o.event_id, E'\\n'), string_to_array(convert_from(o.value, 'UTF8'), E'\\n'))
+                    WITH ORDINALITY AS e(event_id, value, position)
+   WHERE o.order_id = $1 AND o.event_id IS NOT NULL
+   ORDER BY o.id, e.position`;
 
 export async function orderDetail(pool: Pool, orderId: string, numberLimit = 10_000): Promise<OrderDetail | null> {
   const order = (await pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = $1`, [orderId])).rows[0];

@@ -59,6 +59,18 @@ export async function count(pool: pg.Pool, sql: string, params: unknown[] = []):
   return rows[0]?.n ?? Number.NaN;
 }
 
+/** The ce_ids in the outbox, in order (a row may hold several: src/outbox/status-row-events.ts); `rows` limits the rows read. */
+export async function outboxEventIds(pool: pg.Pool, condition = 'TRUE', params: unknown[] = [], rows?: number): Promise<string[]> {
+  const limit = rows === undefined ? '' : `LIMIT ${Number(rows)}`;
+  const { rows: found } = await pool.query<{ event_id: string }>(
+    `SELECT e.event_id FROM (SELECT id, event_id FROM outbox WHERE ${condition} ORDER BY id ${limit}) o
+       CROSS JOIN LATERAL unnest(string_to_array(o.event_id, E'\\n')) WITH ORDINALITY AS e(event_id, position)
+      ORDER BY o.id, e.position`,
+    params,
+  );
+  return found.map((r) => r.event_id);
+}
+
 /** Every outbox row has been published and marked. */
 export function outboxDrained(pool: pg.Pool, timeoutMs = 30_000): Promise<void> {
   return eventually(async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) === 0, 'the outbox to drain', timeoutMs);

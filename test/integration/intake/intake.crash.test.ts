@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Message } from 'kafkajs';
 import { connectedProducer, createTestDatabase, onCleanup, randomName, testKafka } from '../../helpers/test-context.js';
 import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents, type IntakeTopics } from '../../helpers/intake-harness.js';
-import { caughtUp, count, outboxDrained, quickKafka, runFixture, startWorker, tally, within } from './intake-kit.js';
+import { caughtUp, count, outboxDrained, outboxEventIds, quickKafka, runFixture, startWorker, tally, within } from './intake-kit.js';
 
 /**
  * The real IntakeService SIGKILLed in a child process (test/fixtures/crash-intake.ts)
@@ -68,8 +68,7 @@ async function assertAnnouncedOnce(orderIds: readonly string[], status: Awaited<
   await within(status.waitFor((all) => statusEvents(all).filter((e) => expected.has(e.id)).length >= expected.size), 30_000, 'every status event');
   await outboxDrained(pool);
   await caughtUp(status, statusTopic);
-  const { rows } = await pool.query<{ event_id: string }>('SELECT event_id FROM outbox WHERE order_id = ANY($1)', [orderIds]);
-  assert.deepEqual(tally(rows.map((r) => r.event_id)), expected, 'each status event once in the outbox');
+  assert.deepEqual(tally(await outboxEventIds(pool, 'order_id = ANY($1)', [orderIds])), expected, 'each status event once in the outbox');
   assert.deepEqual(tally(statusEvents(status.received).map((e) => e.id)), expected, 'each status event once on the topic');
   const states = await pool.query<{ order_id: string; state: string }>('SELECT order_id, state FROM orders WHERE order_id = ANY($1)', [orderIds]);
   for (const { order_id, state } of states.rows) {
@@ -91,7 +90,7 @@ describe('the intake killed around its PostgreSQL commit', () => {
     const exit = await crash('after-db-commit', topics, groupId);
     assert.equal(exit.signal, 'SIGKILL');
     assert.equal(await count(pool, 'SELECT count(*)::int AS n FROM orders WHERE order_id = ANY($1)', [orderIds]), 3, 'committed to PostgreSQL before the crash');
-    assert.equal(await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE order_id = ANY($1)', [orderIds]), 6, 'with their status events');
+    assert.equal((await outboxEventIds(pool, 'order_id = ANY($1)', [orderIds])).length, 6, 'with their status events');
     assert.equal(await groupOffset(groupId, topics.orders), '-1', 'no offset reached Kafka');
     const before = await snapshot(orderIds, numbers);
 

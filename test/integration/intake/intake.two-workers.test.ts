@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Message } from 'kafkajs';
 import { createTestDatabase, onCleanup, openPool, randomName, testKafka } from '../../helpers/test-context.js';
 import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents } from '../../helpers/intake-harness.js';
-import { caughtUp, count, eventually, outboxDrained, quickKafka, startWorker, tally, within } from './intake-kit.js';
+import { caughtUp, count, eventually, outboxDrained, outboxEventIds, quickKafka, startWorker, tally, within } from './intake-kit.js';
 
 /**
  * Two workers (intake + outbox relay each, their own pools) in one consumer
@@ -98,8 +98,7 @@ describe('two intake workers in one group', () => {
     assert.deepEqual(rows.map((r) => r.order_id), Array.from({ length: ORDERS }, (_, i) => orderId(i)), 'one orders row per order');
     assert.equal(await count(pool, 'SELECT count(*)::int AS n FROM numbers'), ORDERS);
     assert.equal(await count(pool, 'SELECT count(*)::int AS n FROM dead_letters'), 0);
-    const outbox = await pool.query<{ event_id: string }>('SELECT event_id FROM outbox');
-    assert.deepEqual(tally(outbox.rows.map((r) => r.event_id)), expected, 'each status event once in the outbox');
+    assert.deepEqual(tally(await outboxEventIds(pool)), expected, 'each status event once in the outbox');
     const published = tally(statusEvents(status.received).map((e) => e.id));
     const twice = [...published].filter(([, n]) => n > 1).map(([id]) => id);
     assert.deepEqual(twice, [], 'no status event published twice');
