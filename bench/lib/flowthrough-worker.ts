@@ -48,6 +48,7 @@ export function flowThroughWorker(config: Config, logger: Logger, onCall: (event
       ordersTopic: c.topics.orders,
       groupId: c.kafka.groupId,
       chunkSize: c.intake.chunkSize,
+      chunkBytes: c.intake.chunkBytes,
       partitionsConsumedConcurrently: c.intake.partitionsConcurrently,
       settings: { statusTopic: c.topics.status, deadLetterTopic: c.topics.deadLetter, consumerGroup: c.kafka.groupId, statusSource: c.intake.statusSource },
     });

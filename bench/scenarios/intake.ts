@@ -28,6 +28,7 @@ function workerIntakeUnderTest(withRelay: boolean, exportName: string): IntakeUn
         ordersTopic: topic,
         groupId,
         chunkSize: config.intake.chunkSize,
+        chunkBytes: config.intake.chunkBytes,
         partitionsConsumedConcurrently,
         settings: { statusTopic: config.topics.status, deadLetterTopic: config.topics.deadLetter, consumerGroup: groupId, statusSource: config.intake.statusSource },
       });

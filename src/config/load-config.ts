@@ -22,7 +22,7 @@ export interface Config {
     readonly groupId: string;
   };
   readonly topics: { readonly orders: string; readonly deadLetter: string; readonly status: string; readonly create: boolean; readonly partitions: number };
-  readonly intake: { readonly chunkSize: number; readonly partitionsConcurrently: number; readonly statusSource: string };
+  readonly intake: { readonly chunkSize: number; readonly chunkBytes: number; readonly partitionsConcurrently: number; readonly statusSource: string };
   readonly outbox: { readonly batchSize: number; readonly pollIntervalMs: number; readonly retentionHours: number };
   readonly http: { readonly host: string; readonly port: number };
   readonly shutdownTimeoutMs: number;
@@ -112,7 +112,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       create: raw.KAFKA_CREATE_TOPICS as boolean,
       partitions: num('KAFKA_TOPIC_PARTITIONS'),
     },
-    intake: { chunkSize: num('INTAKE_CHUNK_SIZE'), partitionsConcurrently: num('INTAKE_PARTITIONS_CONCURRENTLY'), statusSource: str('STATUS_EVENT_SOURCE') },
+    intake: { chunkSize: num('INTAKE_CHUNK_SIZE'), chunkBytes: num('INTAKE_CHUNK_BYTES'), partitionsConcurrently: num('INTAKE_PARTITIONS_CONCURRENTLY'), statusSource: str('STATUS_EVENT_SOURCE') },
     outbox: { batchSize: num('OUTBOX_BATCH_SIZE'), pollIntervalMs: num('OUTBOX_POLL_INTERVAL_MS'), retentionHours: num('OUTBOX_RETENTION_HOURS') },
     http: { host: str('HTTP_HOST'), port: num('HTTP_PORT') },
     shutdownTimeoutMs: num('SHUTDOWN_TIMEOUT_MS'),

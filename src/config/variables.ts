@@ -39,6 +39,7 @@ export const VARIABLES = [
   { name: 'KAFKA_TOPIC_PARTITIONS', type: 'integer', default: '3', minimum: 1, maximum: 1000, description: 'partitions of topics created by KAFKA_CREATE_TOPICS' },
   { name: 'STATUS_EVENT_SOURCE', type: 'string', default: '/flowthrough', description: 'ce_source of published status events (a URI reference naming this deployment)' },
   { name: 'INTAKE_CHUNK_SIZE', type: 'integer', default: '500', minimum: 1, maximum: 10000, description: 'order records per PostgreSQL transaction' },
+  { name: 'INTAKE_CHUNK_BYTES', type: 'integer', default: '1048576', minimum: 1024, maximum: 67108864, description: 'order record bytes per PostgreSQL transaction, at most (bounds memory with large orders; a larger record goes alone)' },
   { name: 'INTAKE_PARTITIONS_CONCURRENTLY', type: 'integer', default: '3', minimum: 1, maximum: 64, description: 'partitions the intake processes at once (one transaction each)' },
   { name: 'OUTBOX_BATCH_SIZE', type: 'integer', default: '1000', minimum: 1, maximum: 10000, description: 'outbox rows the relay publishes per Kafka batch' },
   { name: 'OUTBOX_POLL_INTERVAL_MS', type: 'integer', default: '1000', minimum: 10, maximum: 60000, description: 'longest wait of the relay between looks (it is woken by NOTIFY at once)' },

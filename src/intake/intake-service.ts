@@ -16,6 +16,8 @@ export interface IntakeServiceOptions {
   readonly groupId: string;
   readonly settings: IntakeWriteSettings;
   readonly chunkSize: number;
+  /** Record bytes per transaction, at most (INTAKE_CHUNK_BYTES). */
+  readonly chunkBytes?: number;
   readonly partitionsConsumedConcurrently: number;
   readonly fromBeginning?: boolean;
   /** After each chunk is applied, inside its still open transaction; durationMs: time spent applying it. */
@@ -38,6 +40,7 @@ export class IntakeService implements WorkerService {
       groupId: options.groupId,
       topic: options.ordersTopic,
       chunkSize: options.chunkSize,
+      ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }),
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       fromBeginning: options.fromBeginning ?? true,
       apply: async (client, records) => {

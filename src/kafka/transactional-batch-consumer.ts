@@ -22,6 +22,8 @@ export interface TransactionalBatchConsumerOptions {
   readonly apply: ApplyRecords;
   /** Records per transaction; a batch larger than this is applied in several transactions. */
   readonly chunkSize?: number;
+  /** Record value bytes per transaction, at most (a larger record goes alone): bounds what a chunk holds in memory. */
+  readonly chunkBytes?: number;
   readonly fromBeginning?: boolean;
   readonly sessionTimeout?: number;
   readonly partitionsConsumedConcurrently?: number;
@@ -56,10 +58,12 @@ export class TransactionalBatchConsumer {
   private readonly consumer: Consumer;
   private readonly options: TransactionalBatchConsumerOptions;
   private readonly chunkSize: number;
+  private readonly chunkBytes: number;
 
   constructor(options: TransactionalBatchConsumerOptions) {
     this.options = options;
     this.chunkSize = options.chunkSize ?? 500;
+    this.chunkBytes = options.chunkBytes ?? Number.POSITIVE_INFINITY;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeout ?? 30_000,
@@ -96,9 +100,11 @@ export class TransactionalBatchConsumer {
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const log = this.options.logger.child({ topic, partition });
-    for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
+    for (let start = 0; start < batch.messages.length; ) {
       if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(start, start + this.chunkSize);
+      const end = chunkEnd(batch.messages, start, this.chunkSize, this.chunkBytes);
+      const chunk = batch.messages.slice(start, end);
+      start = end;
       const records = chunk.map((message) => ({ topic, partition, offset: message.offset, message }));
       const last = records.at(-1);
       if (!last) continue;
@@ -128,4 +134,17 @@ export class TransactionalBatchConsumer {
       return fresh.length;
     });
   }
+}
+
+/** Where the chunk that starts at `start` ends: at most `maxRecords` records and `maxBytes` value bytes, never empty. */
+export function chunkEnd(messages: ReadonlyArray<{ value: Buffer | null }>, start: number, maxRecords: number, maxBytes: number): number {
+  let end = start;
+  let bytes = 0;
+  while (end < messages.length && end - start < maxRecords) {
+    const size = messages[end]?.value?.length ?? 0;
+    if (end > start && bytes + size > maxBytes) break;
+    bytes += size;
+    end += 1;
+  }
+  return end;
 }

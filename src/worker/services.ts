@@ -45,6 +45,7 @@ function intakeService({ config, kafka, pool, logger, metrics }: WorkerDependenc
     ordersTopic: config.topics.orders,
     groupId: config.kafka.groupId,
     chunkSize: config.intake.chunkSize,
+    chunkBytes: config.intake.chunkBytes,
     partitionsConsumedConcurrently: config.intake.partitionsConcurrently,
     settings: {
       statusTopic: config.topics.status,
