@@ -101,6 +101,15 @@ export class ApiExecutor {
     });
   }
 
+  /** Obtains the access token now (cached as any other), so the first call does not wait for Entra ID. */
+  async authenticate(): Promise<void> {
+    try {
+      await this.deps.tokens.get(this.deps.scope);
+    } catch (error) {
+      throw tokenFailure(error);
+    }
+  }
+
   async send<T>(request: ApiRequest): Promise<ApiAnswer<T>> {
     const { policy, clock } = this.deps;
     const clientRequestId = randomUUID();

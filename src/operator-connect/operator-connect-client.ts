@@ -141,6 +141,14 @@ export class OperatorConnectClient {
     });
   }
 
+  /**
+   * Takes the access token ahead of the first call (a worker does at start): a credential that does
+   * not work shows at once, and the first order does not wait for Entra ID. Renewal stays on demand.
+   */
+  authenticate(): Promise<void> {
+    return this.executor.authenticate();
+  }
+
   /** For metrics: closed, open or half-open. */
   get circuitState(): CircuitState {
     return this.breaker.state;

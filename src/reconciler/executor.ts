@@ -33,7 +33,8 @@ export interface ClaimedOperation {
   readonly tenant_id: string;
   readonly service: string;
   readonly operation: BackendOperationKind;
-  readonly body: Record<string, unknown>;
+  /** The request body; null for a submitted operation (a status read does not need it). */
+  readonly body: Record<string, unknown> | null;
   readonly state: 'planned' | 'submitted';
   readonly remote_order_id: string | null;
   readonly attempts: number;
@@ -100,7 +101,7 @@ export class Executor {
     const { client, retry } = this.options;
     if (op.attempts > retry.maxAttempts) {
       const last = op.last_error ?? { code: 'attempts_exhausted', message: 'no attempt succeeded' };
-      await this.finish(op, { state: 'failed', remoteStatus: null, remoteOrderId: null, lastError: last, results: this.allFailed(op, last.code, `gave up after ${retry.maxAttempts} attempts: ${last.message}`) });
+      await this.finish(op, { state: 'failed', remoteStatus: null, remoteOrderId: null, lastError: last, results: await this.allFailed(op, last.code, `gave up after ${retry.maxAttempts} attempts: ${last.message}`) });
       return;
     }
     const options: MutationOptions = { ...(signal ? { signal } : {}), ...(op.first_sent_ms !== null ? { firstSentAt: op.first_sent_ms } : {}) };
@@ -127,8 +128,9 @@ export class Executor {
     await this.options.pool.query(sql.RECORD_POLL, [op.id, this.options.instanceId, order.status, delay]);
   }
 
-  private allFailed(op: ClaimedOperation, code: string, message: string): OperationOutcome['results'] {
-    return numbersOf(op.body).map((telephoneNumber) => ({ telephoneNumber, succeeded: false, errorCode: code, message }));
+  private async allFailed(op: ClaimedOperation, code: string, message: string): Promise<OperationOutcome['results']> {
+    const numbers = op.body ? numbersOf(op.body) : (await this.options.pool.query<{ telephone_number: string }>(sql.OPERATION_NUMBERS, [op.id])).rows.map((r) => r.telephone_number);
+    return numbers.map((telephoneNumber) => ({ telephoneNumber, succeeded: false, errorCode: code, message }));
   }
 
   private async finish(op: ClaimedOperation, outcome: OperationOutcome): Promise<void> {
@@ -147,7 +149,7 @@ export class Executor {
     if (error instanceof OperatorConnectPermanentError) {
       const last = { code: error.code, message: error.message };
       log.warn({ code: error.code, status: error.status }, 'backend refused the operation: its numbers fail');
-      const results = this.allFailed(op, error.code, error.message);
+      const results = await this.allFailed(op, error.code, error.message);
       await this.finish(op, { state: 'failed', remoteStatus: null, remoteOrderId: op.remote_order_id, lastError: last, results });
       return;
     }

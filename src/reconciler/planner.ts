@@ -26,6 +26,11 @@ export interface PlannerOptions {
    * of the pass is still being planned. Defaults to planBatch (one transaction per pass).
    */
   readonly planChunk?: number;
+  /**
+   * Numbers the first transaction of a pass takes (whole accounts), defaults to planChunk. Smaller,
+   * its operations commit and go out sooner while the API may be waiting for work.
+   */
+  readonly firstChunk?: number;
   /** Called after a planning transaction that created operations committed. */
   readonly onPlanned?: () => void;
   readonly consentRecheckMs: number;
@@ -41,9 +46,22 @@ export interface PlanPassResult {
   readonly failed: number;
   /** Numbers left lingering for their batch to fill. */
   readonly lingering: number;
+  /** Numbers (and services) skipped because an operation of theirs is still open: a settle frees them. */
+  readonly waiting: number;
+  /** The candidates were cut by planBatch: more work is due now, the next pass should follow at once. */
+  readonly more: boolean;
+}
+
+const NOTHING: PlanPassResult = { operations: 0, numbersPlanned: 0, converged: 0, held: 0, failed: 0, lingering: 0, waiting: 0, more: false };
+
+interface Candidate {
+  telephone_number: string;
+  account_name: string | null;
+  tenant_id: string | null;
 }
 
 interface LockedNumber {
+  now_ms: number;
   telephone_number: string;
   service_details: NumberServiceDetailsSpec;
   deleted: boolean;
@@ -71,6 +89,8 @@ const add = (a: PlanPassResult, b: PlanPassResult): PlanPassResult => ({
   held: a.held + b.held,
   failed: a.failed + b.failed,
   lingering: a.lingering + b.lingering,
+  waiting: a.waiting + b.waiting,
+  more: a.more || b.more,
 });
 
 const settingsHash = (batch: PlannedBatch): string => createHash('sha256').update(JSON.stringify({ teamsPhoneMobile: batch.teamsPhoneMobile })).digest('hex');
@@ -97,18 +117,31 @@ export class Planner {
    * A transaction that had to read consents first is repeated once after reading them.
    */
   async pass(only?: { numbers?: readonly string[]; ignoreLinger?: boolean }): Promise<PlanPassResult> {
-    this.options.consents.startPass();
+    const consents = this.options.consents;
+    consents.startPass();
     const ignoreLinger = only?.ignoreLinger === true;
-    const chunks = only?.numbers ? [only.numbers] : this.chunks(await this.candidates(this.options.pool, this.options.planBatch));
-    let result: PlanPassResult = { operations: 0, numbersPlanned: 0, converged: 0, held: 0, failed: 0, lingering: 0 };
+    let chunks: (readonly string[])[];
+    let more = false;
+    let readable = true;
+    if (only?.numbers) chunks = [only.numbers];
+    else {
+      const found = await this.candidates(this.options.pool, this.options.planBatch);
+      more = found.cut;
+      // The candidates' consents are read before anything is locked: the first transaction plans at once instead of twice.
+      for (const tenant of new Set(found.rows.map((r) => r.tenant_id))) if (tenant) consents.lookup(tenant);
+      // A read that failed is not repeated for every transaction of this pass: its uploads wait for the next.
+      if (consents.pending > 0) readable = await consents.refresh();
+      chunks = this.chunks(found.rows);
+    }
+    let result: PlanPassResult = { ...NOTHING, more };
     for (const chunk of chunks) {
       if (chunk.length === 0) continue;
       let part = await this.planChunk(chunk, ignoreLinger);
-      if (this.options.consents.pending > 0 && (await this.options.consents.refresh())) {
+      if (readable && consents.pending > 0 && (await consents.refresh())) {
         const again = await this.planChunk(chunk, ignoreLinger);
-        part = { ...add(part, again), lingering: again.lingering };
+        part = { ...add(part, again), lingering: again.lingering, waiting: again.waiting };
       }
-      result = { ...add(result, part), lingering: result.lingering + part.lingering };
+      result = add(result, part);
       if (part.operations > 0) this.options.onPlanned?.();
     }
     return result;
@@ -118,9 +151,10 @@ export class Planner {
     return withTransaction(this.options.pool, (client) => this.planLocked(client, numbers, ignoreLinger));
   }
 
-  /** Candidates cut into runs of whole accounts of at most planChunk numbers (a larger account alone). */
-  private chunks(candidates: ReadonlyArray<{ telephone_number: string; account_name: string | null }>): string[][] {
-    const size = Math.max(1, this.options.planChunk ?? this.options.planBatch);
+  /** Candidates cut into runs of whole accounts of at most planChunk numbers, the first of firstChunk (a larger account alone). */
+  private chunks(candidates: readonly Candidate[]): string[][] {
+    const chunk = Math.max(1, this.options.planChunk ?? this.options.planBatch);
+    const first = Math.max(1, Math.min(chunk, this.options.firstChunk ?? chunk));
     const out: string[][] = [];
     let current: string[] = [];
     let i = 0;
@@ -128,7 +162,7 @@ export class Planner {
       const account = candidates[i]?.account_name;
       let j = i;
       while (j < candidates.length && candidates[j]?.account_name === account) j += 1;
-      if (current.length > 0 && current.length + (j - i) > size) {
+      if (current.length > 0 && current.length + (j - i) > (out.length === 0 ? first : chunk)) {
         out.push(current);
         current = [];
       }
@@ -144,12 +178,12 @@ export class Planner {
    * account may go on beyond it: that account waits for the next pass (unless it is the only one),
    * so its numbers are batched together rather than split across two backend orders.
    */
-  private async candidates(pool: Pool, limit: number): Promise<Array<{ telephone_number: string; account_name: string | null }>> {
-    const rows = (await pool.query<{ telephone_number: string; account_name: string | null }>(sql.CANDIDATE_NUMBERS, [limit])).rows;
+  private async candidates(pool: Pool, limit: number): Promise<{ rows: Candidate[]; cut: boolean }> {
+    const rows = (await pool.query<Candidate>(sql.CANDIDATE_NUMBERS, [limit])).rows;
     const last = rows[rows.length - 1];
-    if (rows.length < limit || last === undefined) return rows;
+    if (rows.length < limit || last === undefined) return { rows, cut: false };
     const whole = rows.filter((r) => r.account_name !== last.account_name);
-    return whole.length > 0 ? whole : rows;
+    return { rows: whole.length > 0 ? whole : rows, cut: true };
   }
 
   private async planLocked(client: PoolClient, candidates: readonly string[], ignoreLinger: boolean): Promise<PlanPassResult> {
@@ -160,7 +194,7 @@ export class Planner {
     const open = new Set(
       numbers.length === 0 ? [] : (await client.query<{ telephone_number: string; service: string }>(sql.OPEN_OPERATION_NUMBERS, [numbers])).rows.map((r) => `${r.telephone_number}\u0000${r.service}`),
     );
-    const nowMs = (await client.query<{ now_ms: number }>(sql.DB_NOW_MS)).rows[0]?.now_ms ?? Date.now();
+    const nowMs = locked[0]?.now_ms ?? Date.now();
     const rowsByKey = new Map<string, PendingRow[]>();
     const servicesOf = new Map<string, Set<FlowThroughService>>();
     for (const r of rows) {
@@ -173,11 +207,15 @@ export class Planner {
       services.add(r.service);
     }
     const keys: WorkKey[] = [];
+    let waiting = 0;
     for (const n of locked) {
       const services = new Set<FlowThroughService>([...n.repair_services, ...(servicesOf.get(n.telephone_number) ?? [])]);
       for (const service of services) {
         const k = `${n.telephone_number}\u0000${service}`;
-        if (open.has(k)) continue;
+        if (open.has(k)) {
+          waiting += 1;
+          continue;
+        }
         const desired = desiredAssociation(
           {
             number: { serviceDetails: n.service_details, deleted: n.deleted },
@@ -214,6 +252,8 @@ export class Planner {
       held: plan.held.length,
       failed: plan.failed.length,
       lingering: plan.deferred.filter((d) => d.why === 'linger').length,
+      waiting,
+      more: false,
     };
     if (result.operations + result.held + result.failed > 0) o.logger.debug(result, 'planned flow-through work');
     return result;
@@ -221,31 +261,28 @@ export class Planner {
 
   private async write(client: PoolClient, plan: WorkPlan): Promise<Set<string>> {
     const touched = new Set<string>();
-    const repairsDone: Array<{ n: string; s: string; state: string }> = [];
-    if (plan.batches.length > 0) {
-      // Set-based: the pass's operations, their numbers and the links, one statement each (ids reserved first).
-      const ids = (await client.query<{ id: string }>(sql.RESERVE_OPERATION_IDS, [plan.batches.length])).rows.map((r) => r.id);
-      const ops = { tenant: [] as string[], service: [] as string[], operation: [] as string[], hash: [] as string[], body: [] as string[] };
-      const per = { op: [] as string[], n: [] as string[], s: [] as string[], target: [] as (string | null)[] };
-      plan.batches.forEach((batch, i) => {
-        const id = ids[i] as string;
-        ops.tenant.push(batch.tenantId);
-        ops.service.push(batch.service);
-        ops.operation.push(batch.operation);
-        ops.hash.push(settingsHash(batch));
-        ops.body.push(JSON.stringify(batchBody(batch)));
-        for (const e of batch.entries) {
-          per.op.push(id);
-          per.n.push(e.key.telephoneNumber);
-          per.s.push(batch.service);
-          per.target.push(e.target ? JSON.stringify(e.target) : null);
-          repairsDone.push({ n: e.key.telephoneNumber, s: e.key.service, state: 'pending' });
-        }
-      });
-      await client.query(sql.INSERT_OPERATIONS, [ids, ops.tenant, ops.service, ops.operation, ops.hash, ops.body]);
-      await client.query(sql.INSERT_OPERATION_NUMBERS, [per.op, per.n, per.s, per.target]);
-      for (const r of (await client.query<{ order_id: string | null }>(sql.LINK_ROWS, [per.n, per.s, per.op])).rows) if (r.order_id !== null) touched.add(r.order_id);
-    }
+    const ops = { tenant: [] as string[], service: [] as string[], operation: [] as string[], hash: [] as string[], body: [] as string[] };
+    const per = { op: [] as number[], n: [] as string[], s: [] as string[], target: [] as (string | null)[] };
+    const repairs = { n: [] as string[], s: [] as string[], state: [] as string[] };
+    const repaired = (n: string, service: string, state: string): void => {
+      repairs.n.push(n);
+      repairs.s.push(service);
+      repairs.state.push(state);
+    };
+    plan.batches.forEach((batch, i) => {
+      ops.tenant.push(batch.tenantId);
+      ops.service.push(batch.service);
+      ops.operation.push(batch.operation);
+      ops.hash.push(settingsHash(batch));
+      ops.body.push(JSON.stringify(batchBody(batch)));
+      for (const e of batch.entries) {
+        per.op.push(i + 1);
+        per.n.push(e.key.telephoneNumber);
+        per.s.push(batch.service);
+        per.target.push(e.target ? JSON.stringify(e.target) : null);
+        repaired(e.key.telephoneNumber, e.key.service, 'pending');
+      }
+    });
     const decided = { n: [] as string[], s: [] as string[], outcome: [] as string[], code: [] as (string | null)[], message: [] as (string | null)[] };
     for (const key of plan.converged) {
       decided.n.push(key.telephoneNumber);
@@ -253,7 +290,7 @@ export class Planner {
       decided.outcome.push('succeeded');
       decided.code.push(null);
       decided.message.push(key.managed ? 'already in the desired state' : 'not synchronised: the account manages this service in the portal');
-      repairsDone.push({ n: key.telephoneNumber, s: key.service, state: 'inSync' });
+      repaired(key.telephoneNumber, key.service, 'inSync');
     }
     for (const { key, reason } of plan.failed) {
       decided.n.push(key.telephoneNumber);
@@ -261,7 +298,12 @@ export class Planner {
       decided.outcome.push('failed');
       decided.code.push(reason.code);
       decided.message.push(reason.message);
-      repairsDone.push({ n: key.telephoneNumber, s: key.service, state: 'failed' });
+      repaired(key.telephoneNumber, key.service, 'failed');
+    }
+    if (per.n.length + repairs.n.length > 0) {
+      // The operations, their numbers, the links and the numbers' sync state: one statement.
+      const params = [ops.tenant, ops.service, ops.operation, ops.hash, ops.body, per.op, per.n, per.s, per.target, repairs.n, repairs.s, repairs.state];
+      for (const r of (await client.query<{ order_id: string }>(sql.WRITE_PLAN, params)).rows) touched.add(r.order_id);
     }
     if (decided.n.length > 0) {
       for (const r of (await client.query<{ order_id: string }>(sql.DECIDE_UNPLANNED_ROWS, [decided.n, decided.s, decided.outcome, decided.code, decided.message])).rows) touched.add(r.order_id);
@@ -275,7 +317,6 @@ export class Planner {
       ]);
       for (const r of res.rows) touched.add(r.order_id);
     }
-    if (repairsDone.length > 0) await client.query(sql.CLEAR_REPAIRS, [repairsDone.map((r) => r.n), repairsDone.map((r) => r.s), repairsDone.map((r) => r.state)]);
     return touched;
   }
 }

@@ -10,14 +10,14 @@ import { ConsentCache, type ConsentReader } from './consent-cache.js';
 import { ConsentSync, type RelationshipWriter } from './consent-sync.js';
 import { Executor, type ExecutorHooks, type OrderClient } from './executor.js';
 import { Planner, type PlanPassResult } from './planner.js';
-import type { StatusSettings } from './roll-up-orders.js';
+import { RECONCILER_NOTICE, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 
 export interface ReconcilerDeps {
   readonly pool: Pool;
   readonly logger: Logger;
-  /** An OperatorConnectClient (or anything with its order and consent calls). */
-  readonly client: OrderClient & ConsentReader & RelationshipWriter;
+  /** An OperatorConnectClient (or anything with its order and consent calls; authenticate is optional). */
+  readonly client: OrderClient & ConsentReader & RelationshipWriter & { authenticate?(): Promise<void> };
   readonly config: ReconcilerConfig;
   /** OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER. */
   readonly maxNumbersPerOrder: number;
@@ -89,6 +89,8 @@ class ReconcilerService implements Reconciler {
   private readonly planWake = new Waker();
   private readonly executeWake = new Waker();
   private listener: PoolClient | undefined;
+  /** The last planning pass skipped numbers whose operation is open: a settled operation may free them. */
+  private waitingOnOperations = false;
 
   constructor(private readonly deps: ReconcilerDeps) {
     const { config, logger } = deps;
@@ -106,6 +108,8 @@ class ReconcilerService implements Reconciler {
       planBatch: config.planBatch,
       // Transactions of a few backend orders' worth: the first operations commit (and go out) while the pass goes on.
       planChunk: Math.min(config.planBatch, Math.max(deps.maxNumbersPerOrder, PLAN_CHUNK_NUMBERS)),
+      // The first transaction of a pass: one backend order's worth, out before the rest is planned.
+      firstChunk: deps.maxNumbersPerOrder,
       onPlanned: () => this.executeWake.wake(),
       consentRecheckMs: config.consent.recheckMs,
       consentDeadlineMs: config.consent.deadlineMs,
@@ -132,8 +136,13 @@ class ReconcilerService implements Reconciler {
       this.deps.logger.info('reconciler disabled (RECONCILER_ENABLED=false)');
       return;
     }
+    // The token is taken now, not by the first operation; a failure here is only logged (each call retries it).
+    this.deps.client.authenticate?.().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'cannot obtain an Operator Connect access token yet'));
     this.listener = await this.deps.pool.connect();
-    this.listener.on('notification', () => this.planWake.wake());
+    // New orders wake the planner; the status events of its own roll-ups do not (they bring no work).
+    this.listener.on('notification', (notice) => {
+      if (notice.payload !== RECONCILER_NOTICE) this.planWake.wake();
+    });
     await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.running = true;
     this.loop = this.run();
@@ -175,17 +184,24 @@ class ReconcilerService implements Reconciler {
     while (this.running) {
       let lingering = 0;
       let planned = 0;
+      let more = false;
       try {
         const result = await this.planner.pass();
         lingering = result.lingering;
         planned = result.operations;
+        // Only a pass that got somewhere goes again at once (numbers locked elsewhere or waiting on an operation must not spin it).
+        more = result.more && result.numbersPlanned + result.converged + result.held + result.failed > 0;
+        this.waitingOnOperations = result.waiting > 0;
         await this.consentSync.run(this.abort.signal);
       } catch (error) {
         logger.error({ err: error }, 'planning pass failed; retrying');
       }
       if (planned > 0) this.executeWake.wake();
       if (!this.running) break;
-      // Lingering batches are looked at again soon; otherwise new orders (the outbox notification) or the idle poll wake it.
+      // A pass cut by planBatch left due work: the next one follows at once, so the API never waits for planning.
+      if (more) continue;
+      // Lingering batches are looked at again soon; otherwise new orders (the outbox notification),
+      // a settled operation that held numbers back, or the idle poll wake it.
       const delay = lingering > 0 ? Math.max(10, Math.ceil(config.lingerMs / 2)) : config.idlePollMs;
       await this.planWake.sleep(delay);
     }
@@ -203,6 +219,7 @@ class ReconcilerService implements Reconciler {
             .finally(() => {
               this.inFlight.delete(op.id);
               this.executeWake.wake();
+              if (this.waitingOnOperations) this.planWake.wake();
             });
           this.inFlight.set(op.id, task);
         }
@@ -211,11 +228,14 @@ class ReconcilerService implements Reconciler {
       }
       if (!this.running) break;
       let delay = config.idlePollMs;
-      try {
-        const due = (await pool.query<{ due_ms: number | null }>(sql.NEXT_DUE_MS)).rows[0]?.due_ms;
-        if (due !== null && due !== undefined && this.inFlight.size < config.concurrency) delay = Math.min(delay, Math.ceil(due));
-      } catch (error) {
-        logger.warn({ err: error }, 'cannot read the next due time');
+      // With every slot taken only a finishing operation (its wake) can start another: no need to ask when the next is due.
+      if (this.inFlight.size < config.concurrency) {
+        try {
+          const due = (await pool.query<{ due_ms: number | null }>(sql.NEXT_DUE_MS)).rows[0]?.due_ms;
+          if (due !== null && due !== undefined) delay = Math.min(delay, Math.ceil(due));
+        } catch (error) {
+          logger.warn({ err: error }, 'cannot read the next due time');
+        }
       }
       if (delay > 0) await this.executeWake.sleep(delay);
     }

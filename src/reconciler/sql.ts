@@ -1,40 +1,60 @@
 /**
  * The reconciler's statements: one per constant, every value a parameter,
  * bulk writes through unnest. Claims use FOR UPDATE SKIP LOCKED.
+ *
+ * Lookups of a list of numbers go one number at a time through an index: the list is unnested and
+ * each element looked up in a LATERAL subquery that OFFSET 0 keeps from being flattened into a join.
+ * Without that, a table without statistics (never analysed yet, or just filled by the intake) gets
+ * a hash join over a scan of the whole table or of a partial index, tens of milliseconds a chunk.
+ * Work rows are looked up by telephone number alone (the unplanned index), their service compared
+ * outside the subquery: with the service inside, a table without statistics takes the
+ * (service, outcome) index instead, one scan of every open row per number.
  */
 
 /**
  * $1 limit: numbers with unplanned work (pending, or held and due for a re-check) or a repair request,
- * with their account. Accounts come whole and oldest work first (repairs first of all), so a pass
- * cut by the limit cuts at most its last account (the planner leaves that one for the next pass)
- * instead of taking a slice of every tenant, which would split each tenant's batch.
- * A work row counts under its order's account (the account the intake wrote the number under), so
- * the accounts are ranked from the work rows alone: no per-number lookup of the numbers table and no
- * window sort over every unplanned row; only the numbers that come out are sorted. (Candidates are a
- * hint: the planner locks and re-reads each number, its real account included.)
+ * with their account and its Teams tenant. Accounts come whole and oldest work first (repairs first of
+ * all), so a pass cut by the limit cuts at most its last account (the planner leaves that one for the
+ * next pass) instead of taking a slice of every tenant, which would split each tenant's batch.
+ * A work row counts under its order's account (the account the intake wrote the number under).
+ * Cost: one scan of the unplanned rows, folded into one row per order at once (a number list), so the
+ * ranking joins orders, not work rows, whatever the statistics say; only the chosen accounts' numbers
+ * are unnested and sorted. Repairs are read through their partial index (the ORDER BY … LIMIT makes
+ * that index the cheap plan even on a table never analysed). (Candidates are a hint: the planner
+ * locks and re-reads each number, its real account included.)
  */
 export const CANDIDATE_NUMBERS = `
-  WITH work AS MATERIALIZED (
-    SELECT o.account_name AS account, w.telephone_number, min(o.received_at) AS since
-      FROM order_item_numbers w JOIN orders o ON o.order_id = w.order_id
+  WITH per_order AS MATERIALIZED (
+    SELECT w.order_id, array_agg(w.telephone_number) AS numbers FROM order_item_numbers w
      WHERE w.outcome IN ('pending', 'held') AND w.operation_id IS NULL AND (w.next_check_at IS NULL OR w.next_check_at <= now())
-     GROUP BY 1, 2
+     GROUP BY w.order_id
+  ), repairs AS MATERIALIZED (
+    SELECT COALESCE(account_name, '') AS account, telephone_number FROM numbers WHERE repair_services <> '{}' ORDER BY telephone_number LIMIT $1
+  ), work AS MATERIALIZED (
+    SELECT o.account_name AS account, o.received_at AS since, p.numbers FROM per_order p JOIN orders o ON o.order_id = p.order_id
     UNION ALL
-    SELECT COALESCE(account_name, ''), telephone_number, '-infinity'::timestamptz FROM numbers WHERE repair_services <> '{}'
-  ), ranked AS (
-    SELECT account, min(since) AS since FROM work GROUP BY account
+    SELECT account, '-infinity'::timestamptz, array_agg(telephone_number) FROM repairs GROUP BY account
+  ), chosen AS MATERIALIZED (
+    SELECT account, since FROM (
+      SELECT account, since, n, sum(n) OVER (ORDER BY since, account) AS upto
+        FROM (SELECT account, min(since) AS since, sum(cardinality(numbers)) AS n FROM work GROUP BY account) a
+    ) r WHERE upto - n < $1
   )
-  SELECT w.telephone_number, NULLIF(w.account, '') AS account_name
-    FROM work w JOIN ranked r ON r.account = w.account
-   GROUP BY r.since, w.account, w.telephone_number
-   ORDER BY r.since, w.account, w.telephone_number LIMIT $1`;
+  SELECT u.telephone_number, NULLIF(c.account, '') AS account_name, a.teams_tenant_id AS tenant_id
+    FROM chosen c JOIN work w ON w.account = c.account CROSS JOIN LATERAL unnest(w.numbers) AS u(telephone_number)
+         LEFT JOIN accounts a ON a.name = c.account AND a.deleted_at IS NULL
+   GROUP BY c.since, c.account, u.telephone_number, a.teams_tenant_id
+   ORDER BY c.since, c.account, u.telephone_number LIMIT $1`;
 
-/** $1 numbers: desired and observed state, locked; numbers another planner or an intake holds are skipped. */
+/**
+ * $1 numbers: desired and observed state, locked; numbers another planner or an intake holds are
+ * skipped. now_ms: the database's clock (the linger clock of received_at), on every row.
+ */
 export const LOCK_NUMBERS = `
-  SELECT n.telephone_number, n.service_details, n.deleted_at IS NOT NULL AS deleted, n.observed, n.repair_services,
+  SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms, n.telephone_number, n.service_details, n.deleted_at IS NOT NULL AS deleted, n.observed, n.repair_services,
          a.teams_tenant_id, a.service_details AS account_details, (a.name IS NULL OR a.deleted_at IS NOT NULL) AS account_deleted
-    FROM numbers n LEFT JOIN accounts a ON a.name = n.account_name
-   WHERE n.telephone_number = ANY($1::text[])
+    FROM unnest($1::text[]) AS u(telephone_number) JOIN numbers n ON n.telephone_number = u.telephone_number
+         LEFT JOIN accounts a ON a.name = n.account_name
    ORDER BY n.telephone_number
      FOR UPDATE OF n SKIP LOCKED`;
 
@@ -42,78 +62,91 @@ export const LOCK_NUMBERS = `
 export const UNPLANNED_ROWS = `
   SELECT w.order_id, w.item_id, w.telephone_number, w.service, w.outcome,
          (extract(epoch FROM w.held_since) * 1000)::float8 AS held_ms, (extract(epoch FROM o.received_at) * 1000)::float8 AS received_ms
-    FROM order_item_numbers w JOIN orders o ON o.order_id = w.order_id
-   WHERE w.telephone_number = ANY($1::text[]) AND w.outcome IN ('pending', 'held') AND w.operation_id IS NULL
-     AND (w.next_check_at IS NULL OR w.next_check_at <= now())`;
+    FROM unnest($1::text[]) AS u(telephone_number)
+         CROSS JOIN LATERAL (
+           SELECT r.order_id, r.item_id, r.telephone_number, r.service, r.outcome, r.held_since FROM order_item_numbers r
+            WHERE r.telephone_number = u.telephone_number AND r.outcome IN ('pending', 'held') AND r.operation_id IS NULL
+              AND (r.next_check_at IS NULL OR r.next_check_at <= now()) OFFSET 0) w
+         CROSS JOIN LATERAL (SELECT x.received_at FROM orders x WHERE x.order_id = w.order_id OFFSET 0) o`;
 
 /** $1 numbers: (number, service) pairs with an operation still open. */
 export const OPEN_OPERATION_NUMBERS = `
   SELECT telephone_number, service FROM backend_operation_numbers WHERE open AND telephone_number = ANY($1::text[])`;
 
-export const DB_NOW_MS = `SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms`;
-
-/** $1 how many: operation ids reserved up front, so one statement can insert a whole pass's operations and their numbers. */
-export const RESERVE_OPERATION_IDS = `SELECT nextval(pg_get_serial_sequence('backend_operations', 'id'))::text AS id FROM generate_series(1, $1::int)`;
-
 /**
- * A pass's operations in one statement: $1 ids, $2 tenants, $3 services, $4 operations, $5 settings hashes,
- * $6 bodies. The numbers column is the body's telephone numbers in order (the body is the one copy sent).
+ * A planning transaction's writes in one statement (one round trip, whatever the size):
+ * $1–$5 per operation: tenants, services, operations, settings hashes, bodies (ids drawn here);
+ * $6–$9 per number of an operation: its operation (1-based index into $1), number, service, target;
+ * $10–$12 per number decided: number, service, sync state (repair_services loses that service).
+ * The operations' numbers column is the body's telephone numbers in order (the body is the one copy
+ * sent). Every unplanned row of a planned (number, service) joins its operation: found number by
+ * number through the unplanned index, updated by row id (the numbers are locked, so no one moves those
+ * rows meanwhile). A number row that would not change is not rewritten. Returns the orders of rows
+ * that were held (their items move back to inProgress).
  */
-export const INSERT_OPERATIONS = `
-  INSERT INTO backend_operations (id, tenant_id, service, operation, settings_hash, numbers, body)
-  SELECT u.id, u.tenant_id, u.service, u.operation, u.settings_hash,
-         ARRAY(SELECT e ->> 'telephoneNumber' FROM jsonb_array_elements(u.body -> 'numbers') WITH ORDINALITY AS x(e, i) ORDER BY i), u.body
-    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS u(id, tenant_id, service, operation, settings_hash, body)`;
-
-/** A pass's operation numbers in one statement: $1 operation ids, $2 numbers, $3 services, $4 targets (one element per number). */
-export const INSERT_OPERATION_NUMBERS = `
-  INSERT INTO backend_operation_numbers (operation_id, telephone_number, service, target)
-  SELECT o, n, s, t FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[]) AS u(o, n, s, t)`;
-
-/**
- * A pass's links in one statement: $1 numbers, $2 services, $3 operation ids (one element per number):
- * every unplanned row of a (number, service) joins its operation. The rows are found through
- * `telephone_number = ANY` (the unplanned index; at worst one scan of the table, whatever the
- * statistics say) and updated by row id; the numbers are locked, so no one moves those rows meanwhile.
- * Returns the orders of rows that were held (their items move back to inProgress).
- */
-export const LINK_ROWS = `
-  UPDATE order_item_numbers w SET operation_id = o.op, outcome = 'pending', held_reason = NULL, next_check_at = NULL, updated_at = now()
-    FROM (SELECT r.ctid AS row_id, r.outcome AS was, u.op
-            FROM order_item_numbers r JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS u(n, s, op) ON r.telephone_number = u.n AND r.service = u.s
-           WHERE r.telephone_number = ANY($1::text[]) AND r.outcome IN ('pending', 'held') AND r.operation_id IS NULL) o
-   WHERE w.ctid = o.row_id
-  RETURNING CASE WHEN o.was = 'held' THEN w.order_id END AS order_id`;
+export const WRITE_PLAN = `
+  WITH ids AS MATERIALIZED (
+    SELECT i, nextval(pg_get_serial_sequence('backend_operations', 'id')) AS id FROM generate_series(1, cardinality($1::text[])) AS i
+  ), ops AS (
+    INSERT INTO backend_operations (id, tenant_id, service, operation, settings_hash, numbers, body)
+    SELECT ids.id, u.tenant_id, u.service, u.operation, u.settings_hash,
+           ARRAY(SELECT e ->> 'telephoneNumber' FROM jsonb_array_elements(u.body -> 'numbers') WITH ORDINALITY AS x(e, i) ORDER BY i), u.body
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS u(tenant_id, service, operation, settings_hash, body, i)
+      JOIN ids ON ids.i = u.i
+  ), planned AS (
+    INSERT INTO backend_operation_numbers (operation_id, telephone_number, service, target)
+    SELECT ids.id, v.n, v.s, v.t FROM unnest($6::int[], $7::text[], $8::text[], $9::jsonb[]) AS v(k, n, s, t) JOIN ids ON ids.i = v.k
+    RETURNING operation_id, telephone_number, service
+  ), linked AS (
+    UPDATE order_item_numbers w SET operation_id = o.op, outcome = 'pending', held_reason = NULL, next_check_at = NULL, updated_at = now()
+      FROM (SELECT r.row_id, r.was, p.operation_id AS op
+              FROM planned p
+                   CROSS JOIN LATERAL (
+                     SELECT x.ctid AS row_id, x.outcome AS was, x.service FROM order_item_numbers x
+                      WHERE x.telephone_number = p.telephone_number AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r
+             WHERE r.service = p.service) o
+     WHERE w.ctid = o.row_id
+    RETURNING CASE WHEN o.was = 'held' THEN w.order_id END AS order_id
+  ), repaired AS (
+    UPDATE numbers n SET repair_services = array_remove(n.repair_services, x.service), sync_state = x.sync_state, updated_at = now()
+      FROM (SELECT m.row_id, u.service, u.sync_state
+              FROM unnest($10::text[], $11::text[], $12::text[]) AS u(telephone_number, service, sync_state)
+                   CROSS JOIN LATERAL (SELECT y.ctid AS row_id FROM numbers y WHERE y.telephone_number = u.telephone_number OFFSET 0) m) x
+     WHERE n.ctid = x.row_id AND (n.sync_state IS DISTINCT FROM x.sync_state OR x.service = ANY(n.repair_services))
+  )
+  SELECT DISTINCT order_id FROM linked WHERE order_id IS NOT NULL`;
 
 /** $1 numbers, $2 services, $3 outcomes, $4 error codes, $5 messages: unplanned rows decided without a call. */
 export const DECIDE_UNPLANNED_ROWS = `
-  UPDATE order_item_numbers w SET outcome = u.outcome, error_code = u.error_code, message = u.message,
+  UPDATE order_item_numbers w SET outcome = d.outcome, error_code = d.error_code, message = d.message,
          held_reason = NULL, next_check_at = NULL, updated_at = now()
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(telephone_number, service, outcome, error_code, message)
-   WHERE w.telephone_number = u.telephone_number AND w.service = u.service AND w.outcome IN ('pending', 'held') AND w.operation_id IS NULL
+    FROM (SELECT r.row_id, u.outcome, u.error_code, u.message
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(telephone_number, service, outcome, error_code, message)
+                 CROSS JOIN LATERAL (
+                   SELECT x.ctid AS row_id, x.service FROM order_item_numbers x
+                    WHERE x.telephone_number = u.telephone_number AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r
+           WHERE r.service = u.service) d
+   WHERE w.ctid = d.row_id
   RETURNING w.order_id`;
 
 /** $1 numbers, $2 services, $3 reasons, $4 re-check after (ms) */
 export const HOLD_ROWS = `
-  UPDATE order_item_numbers w SET outcome = 'held', held_reason = u.reason, held_since = COALESCE(w.held_since, now()),
+  UPDATE order_item_numbers w SET outcome = 'held', held_reason = h.reason, held_since = COALESCE(w.held_since, now()),
          next_check_at = now() + make_interval(secs => $4::float8 / 1000), updated_at = now()
-    FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(telephone_number, service, reason)
-   WHERE w.telephone_number = u.telephone_number AND w.service = u.service AND w.outcome IN ('pending', 'held') AND w.operation_id IS NULL
+    FROM (SELECT r.row_id, u.reason
+            FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(telephone_number, service, reason)
+                 CROSS JOIN LATERAL (
+                   SELECT x.ctid AS row_id, x.service FROM order_item_numbers x
+                    WHERE x.telephone_number = u.telephone_number AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r
+           WHERE r.service = u.service) h
+   WHERE w.ctid = h.row_id
   RETURNING w.order_id`;
 
 /**
- * $1 numbers, $2 services to clear from repair_services, $3 sync states. The numbers are locked by the
- * planning transaction: found by `telephone_number = ANY` (the key; never a hash of the whole table)
- * and updated by row id.
+ * $1 instance, $2 lease ms, $3 limit: due operations, locked to this instance. A planned one counts a
+ * submit attempt and comes with its body; a submitted one (a status read) without it, as the body of
+ * a full backend order is tens of kilobytes to read and parse for nothing.
  */
-export const CLEAR_REPAIRS = `
-  UPDATE numbers n SET repair_services = array_remove(n.repair_services, x.service), sync_state = x.sync_state, updated_at = now()
-    FROM (SELECT m.ctid AS row_id, u.service, u.sync_state
-            FROM numbers m JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(telephone_number, service, sync_state) ON m.telephone_number = u.telephone_number
-           WHERE m.telephone_number = ANY($1::text[])) x
-   WHERE n.ctid = x.row_id`;
-
-/** $1 instance, $2 lease ms, $3 limit: due operations, locked to this instance. A planned one counts a submit attempt. */
 export const CLAIM_OPERATIONS = `
   UPDATE backend_operations b
      SET locked_by = $1, locked_until = now() + make_interval(secs => $2::float8 / 1000),
@@ -124,7 +157,7 @@ export const CLAIM_OPERATIONS = `
                    WHERE state IN ('planned', 'submitted') AND next_attempt_at <= now()
                      AND (locked_until IS NULL OR locked_until < now())
                    ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-  RETURNING b.id::text AS id, b.request_id, b.tenant_id, b.service, b.operation, b.body, b.state, b.remote_order_id,
+  RETURNING b.id::text AS id, b.request_id, b.tenant_id, b.service, b.operation, CASE WHEN b.state = 'planned' THEN b.body END AS body, b.state, b.remote_order_id,
             b.attempts, b.polls, (extract(epoch FROM b.first_sent_at) * 1000)::float8 AS first_sent_ms, b.last_error`;
 
 /** $1 id, $2 instance, $3 remote order id, $4 remote status, $5 first poll after (ms) */
@@ -192,12 +225,15 @@ export const FINISH_OPERATION = `
          locked_by = NULL, locked_until = NULL, updated_at = now()
    WHERE id = $1::bigint`;
 
-/** Milliseconds until the next operation or held re-check is due (null: nothing scheduled). */
+/**
+ * Milliseconds until the next operation is due (null: none scheduled; GREATEST alone would turn that
+ * into 0 and spin the executor). Held work rows are the planner's (its own loop looks at them again);
+ * reading them here cost a scan of every unplanned row on each wake of the executor.
+ */
 export const NEXT_DUE_MS = `
-  SELECT GREATEST(0, (extract(epoch FROM (LEAST(
-           (SELECT min(GREATEST(next_attempt_at, COALESCE(locked_until, next_attempt_at))) FROM backend_operations WHERE state IN ('planned', 'submitted')),
-           (SELECT min(next_check_at) FROM order_item_numbers WHERE outcome IN ('pending', 'held') AND operation_id IS NULL)
-         ) - now())) * 1000))::float8 AS due_ms`;
+  SELECT CASE WHEN d.due IS NULL THEN NULL ELSE GREATEST(0, extract(epoch FROM d.due - now()) * 1000) END::float8 AS due_ms
+    FROM (SELECT min(GREATEST(next_attempt_at, COALESCE(locked_until, next_attempt_at))) AS due
+            FROM backend_operations WHERE state IN ('planned', 'submitted')) d`;
 
 /** Roll-up reads: $1 order ids */
 export const LOCK_ORDERS = `
@@ -221,4 +257,8 @@ export const UPDATE_ORDERS = `
     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS u(order_id, state, seq, attempts)
    WHERE o.order_id = u.order_id`;
 
-
+/**
+ * $1 channel, $2 payload: wakes the outbox relays at commit, as the intake's notification does, with a
+ * payload that tells the reconciler's own planner the notice is its own (no new orders to plan).
+ */
+export const NOTIFY_STATUS_EVENTS = `SELECT pg_notify($1::text, $2::text)`;

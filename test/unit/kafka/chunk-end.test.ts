@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chunkEnd } from '../../../src/kafka/transactional-batch-consumer.js';
 
-const records = (...sizes: number[]) => sizes.map((n) => ({ value: Buffer.alloc(n) }));
+const records = (...sizes: number[]): Array<{ value: Buffer | null }> => sizes.map((n) => ({ value: Buffer.alloc(n) }));
 
 /** Splits the whole batch the way the consumer does, returning the chunk sizes. */
 function chunks(messages: ReturnType<typeof records>, maxRecords: number, maxBytes: number): number[] {
