@@ -49,6 +49,9 @@ async function run(request: ChildRequest): Promise<PhaseReport[]> {
   return reports;
 }
 
+// The benchmark process went away (Ctrl-C, a crash): nothing will read this process's report.
+process.once('disconnect', () => process.exit(1));
+
 process.once('message', (request: ChildRequest) => {
   run(request).then(
     async (phases) => {
