@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { ReconcilerConfig } from '../config/reconciler-variables.js';
 import { OUTBOX_CHANNEL } from '../outbox/outbox-sql.js';
 import type { Logger } from '../logging/logger.js';
-import { countryOf as simulatorCountryOf } from '../simulator/country-codes.js';
+import { countryOf } from '../core/telephony/country-of-number.js';
 import type { WorkerService } from '../worker/worker.js';
 import { ConsentCache, type ConsentReader } from './consent-cache.js';
 import { ConsentSync, type RelationshipWriter } from './consent-sync.js';
@@ -113,7 +113,7 @@ class ReconcilerService implements Reconciler {
       onPlanned: () => this.executeWake.wake(),
       consentRecheckMs: config.consent.recheckMs,
       consentDeadlineMs: config.consent.deadlineMs,
-      countryOf: deps.countryOf ?? simulatorCountryOf,
+      countryOf: deps.countryOf ?? countryOf,
     });
     this.consentSync = new ConsentSync({ pool: deps.pool, logger: log, client: deps.client, leaseMs: config.leaseMs, retry: config.retry, random: deps.random ?? Math.random });
     this.executor = new Executor({

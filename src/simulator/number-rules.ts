@@ -1,5 +1,5 @@
 import type { NumberConfiguration, NumberEntry, NumberErrorCode } from './api-contract.js';
-import { consentCovers, countryOf } from './country-codes.js';
+import { consentCovers, countryOf } from '../core/telephony/country-of-number.js';
 import type { SimulatorState } from './state.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consent, ConsentStatus, Contact, NumberConfiguration, NumberStatus, RelationshipStatus } from './api-contract.js';
 import { isoAt, type Clock } from './clock.js';
-import { countryOf } from './country-codes.js';
+import { countryOf } from '../core/telephony/country-of-number.js';
 import type { ConsentSeed, NumberSeed } from './seeds.js';
 
 interface ConsentRecord {

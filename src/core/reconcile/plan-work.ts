@@ -1,6 +1,7 @@
 import type { FlowThroughService } from '../order-state/initial-item-state.js';
 import type { StatusReason } from '../status/status-data.js';
 import { sameAssociation, type Association } from './association.js';
+import { consentCovers } from '../telephony/country-of-number.js';
 
 export type BackendOperationKind = 'upload' | 'release' | 'update';
 
@@ -66,11 +67,6 @@ export interface WorkPlan {
   readonly failed: Array<{ readonly key: WorkKey; readonly reason: StatusReason }>;
   /** Left for a later pass: lingering for more numbers, or the consent could not be read. */
   readonly deferred: Array<{ readonly key: WorkKey; readonly why: 'linger' | 'consent_unknown' }>;
-}
-
-/** Consents in the wild say "UK" for GB (ACG's own example does). */
-export function consentCovers(consentedCountries: readonly string[], country: string): boolean {
-  return consentedCountries.some((c) => (c.toUpperCase() === 'UK' ? 'GB' : c.toUpperCase()) === country);
 }
 
 /** Why an upload cannot go yet, or null when the consent allows it. Mirrors the backend's codes. */

@@ -1,7 +1,11 @@
 /**
- * ISO 3166 country of an E.164 number, for the consent's country check. A
- * small table is enough for a simulator; a number outside it fails with
- * UnknownCountryCode, as Teams reports `unknown_country_code` (reference §1.4).
+ * ISO 3166 country of an E.164 number, for the consent's country check: the
+ * reconciler holds an upload whose consent does not cover the number's
+ * country, and the simulator refuses it, as Teams does. The table covers the
+ * countries operators have consented to so far; outside it the answer is
+ * undefined: the reconciler then sends the upload and leaves the check to the
+ * backend, and the simulator fails the number with UnknownCountryCode, as
+ * Teams reports `unknown_country_code` (reference §1.4). Pure: no I/O.
  */
 
 /** Canadian area codes inside the North American Numbering Plan (+1); the rest of +1 is US here. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { consentCovers, countryOf } from '../../src/simulator/country-codes.js';
+import { consentCovers, countryOf } from '../../../../src/core/telephony/country-of-number.js';
 
 test('E.164 numbers map to ISO countries, +1 split between Canada and the US by area code', () => {
   assert.equal(countryOf('+14255550100'), 'US');
