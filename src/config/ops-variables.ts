@@ -15,12 +15,20 @@ export const OPS_VARIABLES = [
     description: 'comma-separated bearer tokens the read API (/v1/…) accepts (secret); empty disables the API: every /v1 path answers 404',
   },
   { name: 'READ_API_MAX_PAGE_SIZE', type: 'integer', default: '100', minimum: 1, maximum: 1000, description: 'largest page of the read API (maxpagesize above it is capped)' },
+  {
+    name: 'READ_API_PUBLIC_URL',
+    type: 'string',
+    default: '',
+    description: 'the read API as its clients reach it (http(s)://host[:port][/prefix], e.g. behind a TLS proxy); nextLink is built on it; empty: http:// and the request\'s Host',
+  },
 ] as const satisfies readonly VariableSpec[];
 
 export interface ReadApiSettings {
   /** Empty: the API is disabled. Each token is a Secret of its own, so each is redacted from logs. */
   readonly tokens: readonly Secret[];
   readonly maxPageSize: number;
+  /** Base of nextLink (no trailing slash); null: http:// and the request's Host. */
+  readonly publicUrl: string | null;
 }
 
 export interface OpsConfig {
@@ -37,8 +45,25 @@ export function loadOpsConfig(env: Readonly<Record<string, string | undefined>>)
   const pageText = env.READ_API_MAX_PAGE_SIZE ?? '100';
   const maxPageSize = Number(pageText);
   if (!/^\d+$/.test(pageText) || maxPageSize < 1 || maxPageSize > 1000) problems.push(`READ_API_MAX_PAGE_SIZE=${JSON.stringify(pageText)}: must be an integer from 1 to 1000`);
+  const publicUrl = parsePublicUrl(env.READ_API_PUBLIC_URL ?? '', problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ readApi: Object.freeze({ tokens: Object.freeze(tokens.map((t) => new Secret(t))), maxPageSize }) });
+  return Object.freeze({ readApi: Object.freeze({ tokens: Object.freeze(tokens.map((t) => new Secret(t))), maxPageSize, publicUrl }) });
+}
+
+function parsePublicUrl(text: string, problems: string[]): string | null {
+  if (text.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push(`READ_API_PUBLIC_URL=${JSON.stringify(text)}: not a URL`);
+    return null;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    problems.push(`READ_API_PUBLIC_URL=${JSON.stringify(text)}: must be http(s)://host[:port][/prefix], without query, fragment or credentials`);
+    return null;
+  }
+  return url.toString().replace(/\/+$/, '');
 }
 
 /** The values to add to Config.secrets (each token on its own, so a single token in a log line is redacted too). */

@@ -48,9 +48,9 @@ await pool.query(`UPDATE order_item_numbers SET outcome = 'failed', error_code =
 // And on another: uploaded.
 await pool.query(`UPDATE order_item_numbers SET outcome = 'succeeded', updated_at = now() WHERE telephone_number = $1`, [alphaNumbers[1]]);
 
-async function serve(tokens: string[], maxPageSize = 100): Promise<string> {
+async function serve(tokens: string[], maxPageSize = 100, publicUrl: string | null = null): Promise<string> {
   const server = new HttpServer(silentLogger());
-  for (const r of readApiRoutes({ pool, tokens: tokens.map((t) => new Secret(t)), maxPageSize })) server.route(r);
+  for (const r of readApiRoutes({ pool, tokens: tokens.map((t) => new Secret(t)), maxPageSize, publicUrl })) server.route(r);
   const port = await server.listen(0, '127.0.0.1');
   onCleanup(() => server.close());
   return `http://127.0.0.1:${port}`;
@@ -102,6 +102,16 @@ describe('read API resources', () => {
     }
     assert.deepEqual(names, ['alpha', 'beta', 'delta', 'epsilon', 'gamma']);
     assert.equal(pages, 3);
+  });
+
+  it('builds nextLink on the request\'s Host by default, and on READ_API_PUBLIC_URL (scheme and path prefix kept) when set', async () => {
+    const direct = await fetch(`${base}/v1/accounts?maxpagesize=2`, { headers: auth });
+    assert.ok(((await direct.json()) as { nextLink: string }).nextLink.startsWith(`${base}/v1/accounts?`));
+    const proxied = await serve([TOKEN], 100, 'https://api.example.com/provisioning');
+    const answer = await fetch(`${proxied}/v1/accounts?maxpagesize=2&api-version=2024-02-29-preview`, { headers: auth });
+    const nextLink = ((await answer.json()) as { nextLink: string }).nextLink;
+    assert.match(nextLink, /^https:\/\/api\.example\.com\/provisioning\/v1\/accounts\?/);
+    assert.equal(new URL(nextLink).searchParams.get('api-version'), '2024-02-29-preview');
   });
 
   it('rejects a bad maxpagesize or a forged continuation token with 400', async () => {

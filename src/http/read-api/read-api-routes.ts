@@ -42,10 +42,16 @@ function pageRequest(url: URL, maxPageSize: number): PageRequest | HttpReply {
   return { after: token.after, size: sizeText === null ? Math.min(token.pageSize, maxPageSize) : size };
 }
 
-function pagedReply(request: IncomingMessage, url: URL, page: Page<Record<string, unknown>>, size: number): HttpReply {
+/** Where clients reach this API: READ_API_PUBLIC_URL, else http:// and the request's Host. */
+function publicBase(request: IncomingMessage, publicUrl: string | null): string {
+  return publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
+}
+
+function pagedReply(request: IncomingMessage, url: URL, page: Page<Record<string, unknown>>, size: number, publicUrl: string | null): HttpReply {
   let nextLink: string | undefined;
   if (page.nextAfter !== null) {
-    const next = new URL(url.pathname, `http://${request.headers.host ?? 'localhost'}`);
+    // The path is appended to the base as text, so a base with a path prefix keeps it.
+    const next = new URL(`${publicBase(request, publicUrl)}${url.pathname}`);
     for (const [k, v] of url.searchParams) if (k !== 'continuationToken' && k !== 'maxpagesize') next.searchParams.append(k, v);
     next.searchParams.set('maxpagesize', String(size));
     next.searchParams.set('continuationToken', encodeContinuation({ after: page.nextAfter, pageSize: size }));
@@ -68,7 +74,7 @@ function decodeSegment(segment: string): string | null {
  * configured the API is off and /v1 answers 404 as if it did not exist.
  */
 export function readApiRoutes(options: ReadApiOptions): Route[] {
-  const { pool, maxPageSize } = options;
+  const { pool, maxPageSize, publicUrl } = options;
   const auth = new BearerAuth(options.tokens);
   const enabled = options.tokens.length > 0;
 
@@ -78,7 +84,7 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
       async (request, url) => {
         const page = pageRequest(url, maxPageSize);
         if ('status' in page) return page;
-        return pagedReply(request, url, await accountPage(pool, page.after, page.size), page.size);
+        return pagedReply(request, url, await accountPage(pool, page.after, page.size), page.size, publicUrl);
       },
     ],
     [
@@ -96,7 +102,7 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
         const page = pageRequest(url, maxPageSize);
         if ('status' in page) return page;
         if (!(await accountExists(pool, name ?? ''))) return apiError(404, 'NotFound', `no account ${name}`);
-        return pagedReply(request, url, await numberPage(pool, name ?? '', page.after, page.size), page.size);
+        return pagedReply(request, url, await numberPage(pool, name ?? '', page.after, page.size), page.size, publicUrl);
       },
     ],
     [

@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     assert.match(error.message, /HTTP_PORT="eighty": must be an integer/);
   });
 
+  it('reads READ_API_PUBLIC_URL without its trailing slash, and refuses what is not an http(s) base', () => {
+    assert.equal(loadConfig({}).readApi.publicUrl, null);
+    assert.equal(loadConfig({ READ_API_PUBLIC_URL: 'https://api.example.com/provisioning/' }).readApi.publicUrl, 'https://api.example.com/provisioning');
+    for (const bad of ['not a url', 'ftp://api.example.com', 'https://api.example.com/?x=1', 'https://user:pw@api.example.com']) {
+      assert.throws(() => loadConfig({ READ_API_PUBLIC_URL: bad }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('READ_API_PUBLIC_URL=')), bad);
+    }
+  });
+
   it('never echoes a secret value in its errors', () => {
     assert.throws(
       () => loadConfig({ KAFKA_SASL_MECHANISM: 'bogus', KAFKA_SASL_PASSWORD: 'hunter2-very-secret' }),
