@@ -13,3 +13,8 @@ ALTER TABLE order_items DROP CONSTRAINT order_items_order_id_fkey;
 -- one row to write instead of two. Their ce_ids and JSON values are joined
 -- by line feeds, in order (src/outbox/status-row-events.ts).
 COMMENT ON COLUMN outbox.event_id IS 'ce_id of a status event; several, separated by line feeds, when value holds as many JSON values, one per line';
+
+-- The intake now sets a number 'pending' when an order gives it flow-through
+-- work (before, it stayed 'inSync' until the reconciler planned it, which then
+-- rewrote every planned number's row).
+COMMENT ON COLUMN numbers.sync_state IS 'inSync | pending | failed | drift: pending from the order that gives the number flow-through work until the reconciler''s word; failed and inSync from the reconciler, drift from the audit';

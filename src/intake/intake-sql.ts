@@ -17,20 +17,23 @@ export const UPSERT_ACCOUNTS = `
  * value (joined by position: a subscript would walk the array from its start
  * for every row): $1 numbers, $2 accounts, $3 distinct service details (jsonb[]),
  * $4 each number's 1-based index into $3, $5 custom headers, $6 last order
- * ids, $7 last requested at, $8 deleted at.
+ * ids, $7 last requested at, $8 deleted at, $9 whether the chunk gives it
+ * flow-through work (its sync_state is then 'pending' until the reconciler's
+ * word, which spares the planner rewriting the row).
  */
 const NUMBER_ROWS = `
   SELECT u.telephone_number, u.account_name, d.service_details, u.custom_sip_header,
-         u.last_order_id, u.last_requested_at, u.deleted_at
-    FROM unnest($1::text[], $2::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
-         AS u(telephone_number, account_name, details, custom_sip_header, last_order_id, last_requested_at, deleted_at)
+         u.last_order_id, u.last_requested_at, u.deleted_at, u.has_work
+    FROM unnest($1::text[], $2::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::bool[])
+         AS u(telephone_number, account_name, details, custom_sip_header, last_order_id, last_requested_at, deleted_at, has_work)
     JOIN unnest($3::jsonb[]) WITH ORDINALITY AS d(service_details, position) ON d.position = u.details`;
 
 /** Existing rows, locked by the load; parameters as NUMBER_ROWS. */
 export const UPDATE_NUMBERS = `
   UPDATE numbers n SET account_name = u.account_name, service_details = u.service_details,
          custom_sip_header = u.custom_sip_header, last_order_id = u.last_order_id,
-         last_requested_at = u.last_requested_at, deleted_at = u.deleted_at, updated_at = now()
+         last_requested_at = u.last_requested_at, deleted_at = u.deleted_at,
+         sync_state = CASE WHEN u.has_work THEN 'pending' ELSE n.sync_state END, updated_at = now()
     FROM (${NUMBER_ROWS}) AS u
    WHERE n.telephone_number = u.telephone_number`;
 
@@ -40,8 +43,10 @@ export const UPDATE_NUMBERS = `
  * Parameters as NUMBER_ROWS.
  */
 export const INSERT_NUMBERS = `
-  INSERT INTO numbers (telephone_number, account_name, service_details, custom_sip_header, last_order_id, last_requested_at, deleted_at)
-  ${NUMBER_ROWS}
+  INSERT INTO numbers (telephone_number, account_name, service_details, custom_sip_header, last_order_id, last_requested_at, deleted_at, sync_state)
+  SELECT r.telephone_number, r.account_name, r.service_details, r.custom_sip_header, r.last_order_id, r.last_requested_at, r.deleted_at,
+         CASE WHEN r.has_work THEN 'pending' ELSE 'inSync' END
+    FROM (${NUMBER_ROWS}) AS r
   ON CONFLICT (telephone_number) DO NOTHING
   RETURNING telephone_number`;
 

@@ -54,7 +54,7 @@ class OutboxRows {
   }
 }
 
-async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKeys, now: string): Promise<void> {
+async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKeys, withWork: ReadonlySet<string>, now: string): Promise<void> {
   if (dirty.accounts.size > 0) {
     const rows = [...dirty.accounts].map((k) => state.accounts.get(k)).filter((a) => a !== undefined);
     await client.query(named('intake-upsert_accounts', sql.UPSERT_ACCOUNTS), [
@@ -82,6 +82,7 @@ async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKe
         list.map((n) => n.lastOrderId),
         list.map((n) => iso(n.lastRequestedAt)),
         list.map((n) => (n.deleted ? now : null)),
+        list.map((n) => withWork.has(n.telephoneNumber)),
       ];
     };
     if (existing.length > 0) await client.query(named('intake-update_numbers', sql.UPDATE_NUMBERS), params(existing));
@@ -195,7 +196,9 @@ export async function writeIntake(
     else if (r.decision.kind === 'rejected') rejected.push(r);
     else duplicates++;
   }
-  await writeState(client, state, dirty, now);
+  const withWork = new Set<string>();
+  for (const { order } of accepted) for (const item of order.items) for (const f of item.flowNumbers) withWork.add(f.telephoneNumber);
+  await writeState(client, state, dirty, withWork, now);
   const numbers = await writeOrders(client, accepted);
   const outbox = new OutboxRows();
   const status = new StatusEventRows(settings.statusTopic);

@@ -169,19 +169,20 @@ describe('order intake', () => {
     ];
     await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'mix-1', account: 'mixco', items })] });
     await stateReached('mix-1', 'inProgress');
-    const stored = await pool.query<{ telephone_number: string; usage: string | null; dr: boolean }>(
+    const stored = await pool.query<{ telephone_number: string; usage: string | null; dr: boolean; sync_state: string }>(
       `SELECT telephone_number, service_details #>> '{teamsOperatorConnect,configuration,usage}' AS usage,
-              service_details ? 'teamsDirectRouting' AS dr
+              service_details ? 'teamsDirectRouting' AS dr, sync_state
          FROM numbers WHERE account_name = 'mixco' ORDER BY telephone_number`,
     );
+    // Numbers with flow-through work are 'pending' from the intake on; Direct Routing has none.
     assert.deepEqual(
-      stored.rows.map((r) => [r.telephone_number, r.usage, r.dr]),
+      stored.rows.map((r) => [r.telephone_number, r.usage, r.dr, r.sync_state]),
       [
-        ['+14255559601', 'CallingUserAssignment', false],
-        ['+14255559602', 'ConferenceAssignment', false],
-        ['+14255559603', 'CallingUserAssignment', false],
-        ['+14255559604', 'ConferenceAssignment', false],
-        ['+14255559605', null, true],
+        ['+14255559601', 'CallingUserAssignment', false, 'pending'],
+        ['+14255559602', 'ConferenceAssignment', false, 'pending'],
+        ['+14255559603', 'CallingUserAssignment', false, 'pending'],
+        ['+14255559604', 'ConferenceAssignment', false, 'pending'],
+        ['+14255559605', null, true, 'inSync'],
       ],
     );
     const work = await pool.query<{ item_id: string; telephone_number: string; service: string; operation: string }>(
