@@ -1,12 +1,12 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../../src/config/load-config.js';
 import type { Logger } from '../../src/logging/logger.js';
+import { measureCeilingRound, type CeilingRound } from './ceiling-round.js';
 import type { BenchContext } from './context.js';
 import { runIntakeProcess, type IntakeLocation, type IntakeProcessResult, type PhaseReport } from './intake-process.js';
-import { phaseNumberRows, WORKLOAD_PHASES, type WorkloadPhase } from './order-generator.js';
+import { phaseNumberCount, phaseNumberRows, workloadCounts, WORKLOAD_PHASES, type WorkloadPhase } from './order-generator.js';
 import { publishPhases, type PhasePublication } from './producer.js';
-import { measureRawPipe, type RawPipeResult } from './raw-pipe.js';
-import { measureRawUpsert, prepareRawUpsertTable, type RawUpsertResult } from './raw-upsert.js';
+import { prepareRawUpsertTable } from './raw-upsert.js';
 import type { Figures } from './scenario.js';
 import type { BenchDatabase } from './services.js';
 import { BYTES_PER_MB, median, perSecond, ratio, relativeSpread, round, runsFigure } from './stats.js';
@@ -46,12 +46,8 @@ export interface IntakeUnderTest {
   create(args: IntakeRunArgs): Promise<IntakeInstance>;
 }
 
-interface RepeatResult {
+interface RepeatResult extends CeilingRound {
   readonly intake: IntakeProcessResult;
-  readonly pipe: RawPipeResult;
-  readonly consume: RawPipeResult;
-  readonly upsertSingle: RawUpsertResult;
-  readonly upsertConcurrent: RawUpsertResult;
   readonly numbersStored: number;
   readonly deadLetters: number;
 }
@@ -65,12 +61,6 @@ function phaseReport(result: IntakeProcessResult, phase: WorkloadPhase): PhaseRe
   const report = result.phases.find((p) => p.phase === phase);
   if (!report) throw new Error(`the intake process reported no ${phase} phase`);
   return report;
-}
-
-function describePipe(result: RawPipeResult): string {
-  const t = result.timing;
-  const suspect = t.rebalances + t.restarts > 0 ? `, ${t.rebalances} REBALANCES, ${t.restarts} RESTARTS` : '';
-  return `${round(result.recordsPerSec, 0)} msg/s (${round(t.elapsedMs, 0)} ms, ${t.batches} batches${suspect})`;
 }
 
 /**
@@ -113,7 +103,7 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
     });
     for (const r of result.phases) {
       const p = publication(r.phase as WorkloadPhase);
-      const numbers = [...phaseNumberRows(spec, r.phase as WorkloadPhase)].length;
+      const numbers = phaseNumberCount(spec, r.phase as WorkloadPhase);
       const t = r.timing;
       context.log(
         `${label} ${intake.name} ${r.phase}: ${round(perSecond(p.records, t.elapsedMs), 0)} orders/s, ${round(perSecond(numbers, t.elapsedMs), 0)} numbers/s (${round(t.elapsedMs, 0)} ms, ${t.batches} batches, ${t.commits} commits, process CPU ${round(r.cpuMs, 0)} ms, peak RSS ${round(r.vmHwmMb, 0)} MB${t.rebalances + t.restarts > 0 ? `, ${t.rebalances} REBALANCES ${t.restarts} RESTARTS` : ''})`,
@@ -121,28 +111,18 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
     }
     const numbersStored = await countRows(database, 'numbers');
     const deadLetters = await countRows(database, 'dead_letters');
-    if (numbersStored !== spec.singleNumberOrders + spec.bulkOrders * spec.numbersPerBulkOrder || deadLetters !== 0) {
+    if (numbersStored !== workloadCounts(spec).numbers || deadLetters !== 0) {
       context.log(`${label} WARNING: ${intake.name} stored ${numbersStored} numbers and ${deadLetters} dead letters`);
     }
-    const common = { sourceTopic: singleTopic, endOffsets: single.endOffsets, partitionsConsumedConcurrently: settings.concurrency, sourceBytes: single.bytes, timeoutMs: settings.stepTimeoutMs };
-    const [target] = await context.createTopics(['pipe-out'], settings.partitions);
-    if (target === undefined) throw new Error('no pipe target topic');
-    const pipe = await measureRawPipe(context.kafka, { ...common, targetTopic: target, groupId: context.groupId('raw-pipe') });
-    await context.deleteTopics([target]);
-    context.log(`${label} raw pipe over the single-number orders: ${describePipe(pipe)}`);
-    const consume = await measureRawPipe(context.kafka, { ...common, groupId: context.groupId('raw-consume') });
-    context.log(`${label} raw consume over the single-number orders: ${describePipe(consume)}`);
-    const upsert = (connections: number): Promise<RawUpsertResult> => measureRawUpsert({ databaseUrl: database.url, rows: bulkRows, connections, batchSize: settings.upsertBatch });
-    const upsertSingle = await upsert(1);
-    const upsertConcurrent = await upsert(settings.concurrency);
-    context.log(`${label} raw upsert of the bulk orders' numbers: ${round(upsertSingle.rowsPerSec, 0)} rows/s on 1 connection, ${round(upsertConcurrent.rowsPerSec, 0)} rows/s on ${settings.concurrency}`);
-    results.push({ intake: result, pipe, consume, upsertSingle, upsertConcurrent, numbersStored, deadLetters });
+    // Seconds later, same machine: the pipe and the consume over the same single-number records, the upsert of the bulk rows.
+    const ceilings = await measureCeilingRound(context, { topic: singleTopic, endOffsets: single.endOffsets, sourceBytes: single.bytes, rows: bulkRows, databaseUrl: database.url, settings }, label);
+    results.push({ ...ceilings, intake: result, numbersStored, deadLetters });
   }
 
   const p = intake.name;
   const elapsed = (r: RepeatResult, phase: WorkloadPhase): number => phaseReport(r.intake, phase).timing.elapsedMs;
   const singleRates = results.map((r) => perSecond(spec.singleNumberOrders, elapsed(r, 'single-number')));
-  const bulkNumberRates = results.map((r) => perSecond(spec.bulkOrders * spec.numbersPerBulkOrder, elapsed(r, 'bulk')));
+  const bulkNumberRates = results.map((r) => perSecond(phaseNumberCount(spec, 'bulk'), elapsed(r, 'bulk')));
   const bulkOrderRates = results.map((r) => perSecond(spec.bulkOrders, elapsed(r, 'bulk')));
   const totalOrders = published.reduce((n, x) => n + x.records, 0);
   const wholeRates = results.map((r) => perSecond(totalOrders, WORKLOAD_PHASES.reduce((ms, phase) => ms + elapsed(r, phase), 0)));
@@ -153,7 +133,7 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
   const last = results.at(-1);
   return {
     workloadOrders: totalOrders,
-    workloadNumbers: spec.singleNumberOrders + spec.bulkOrders * spec.numbersPerBulkOrder,
+    workloadNumbers: workloadCounts(spec).numbers,
     workloadMB: round(published.reduce((n, x) => n + x.bytes, 0) / BYTES_PER_MB, 1),
     partitions: settings.partitions,
     concurrency: settings.concurrency,

@@ -241,6 +241,11 @@ export function* workloadNumberRows(spec: WorkloadSpec): Generator<NumberRow> {
   for (const phase of WORKLOAD_PHASES) yield* phaseNumberRows(spec, phase);
 }
 
+/** Numbers one phase upserts. */
+export function phaseNumberCount(spec: WorkloadSpec, phase: WorkloadPhase): number {
+  return phase === 'accounts' ? 0 : phase === 'single-number' ? spec.singleNumberOrders : spec.bulkOrders * spec.numbersPerBulkOrder;
+}
+
 /** Records of one phase of the workload. */
 export function phaseCount(spec: WorkloadSpec, phase: WorkloadPhase): number {
   return phase === 'accounts' ? spec.accounts : phase === 'single-number' ? spec.singleNumberOrders : spec.bulkOrders;

@@ -99,7 +99,42 @@ async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKe
   }
 }
 
-async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: AcceptedOrder; source: RecordSource }>): Promise<number> {
+/**
+ * The chunk's flow-through work rows, one per number, with what numbers share
+ * (order, item, service, operation) sent once per group: INSERT_ORDER_ITEM_NUMBERS.
+ */
+interface WorkRows {
+  readonly numbers: string[];
+  /** Each number's 1-based group. */
+  readonly groupOf: number[];
+  readonly orderId: string[];
+  readonly itemId: string[];
+  readonly service: string[];
+  readonly operation: string[];
+}
+
+function workRowsOf(accepted: ReadonlyArray<{ order: AcceptedOrder }>): WorkRows {
+  const work: WorkRows = { numbers: [], groupOf: [], orderId: [], itemId: [], service: [], operation: [] };
+  const groups = new DistinctValues<string>();
+  for (const { order } of accepted) {
+    for (const p of order.items) {
+      for (const f of p.flowNumbers) {
+        const g = groups.indexOf(`${f.service}\u0000${f.operation}\u0000${order.order.orderId}\u0000${p.item.id}`);
+        if (g > work.orderId.length) {
+          work.orderId.push(order.order.orderId);
+          work.itemId.push(p.item.id);
+          work.service.push(f.service);
+          work.operation.push(f.operation);
+        }
+        work.numbers.push(f.telephoneNumber);
+        work.groupOf.push(g);
+      }
+    }
+  }
+  return work;
+}
+
+async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: AcceptedOrder; source: RecordSource }>, work: WorkRows): Promise<number> {
   if (accepted.length === 0) return 0;
   await client.query(named('intake-insert_orders', sql.INSERT_ORDERS), [
     accepted.map((a) => a.order.order.orderId),
@@ -125,25 +160,8 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
     items.map((i) => (i.p.item.resource === 'numbers' ? null : JSON.stringify(i.p.item))),
     items.map((i) => i.p.numberCount),
   ]);
-  const numbers: string[] = [];
-  const groupOf: number[] = [];
-  const groups = { orderId: [] as string[], itemId: [] as string[], service: [] as string[], operation: [] as string[] };
-  const distinct = new DistinctValues<string>();
-  for (const i of items) {
-    for (const f of i.p.flowNumbers) {
-      const g = distinct.indexOf(`${f.service}\u0000${f.operation}\u0000${i.orderId}\u0000${i.p.item.id}`);
-      if (g > groups.orderId.length) {
-        groups.orderId.push(i.orderId);
-        groups.itemId.push(i.p.item.id);
-        groups.service.push(f.service);
-        groups.operation.push(f.operation);
-      }
-      numbers.push(f.telephoneNumber);
-      groupOf.push(g);
-    }
-  }
-  if (numbers.length > 0) {
-    await client.query(named('intake-insert_order_item_numbers', sql.INSERT_ORDER_ITEM_NUMBERS), [numbers, groupOf, groups.orderId, groups.itemId, groups.service, groups.operation]);
+  if (work.numbers.length > 0) {
+    await client.query(named('intake-insert_order_item_numbers', sql.INSERT_ORDER_ITEM_NUMBERS), [work.numbers, work.groupOf, work.orderId, work.itemId, work.service, work.operation]);
   }
   return items.reduce((n, i) => n + i.p.numberCount, 0);
 }
@@ -196,10 +214,9 @@ export async function writeIntake(
     else if (r.decision.kind === 'rejected') rejected.push(r);
     else duplicates++;
   }
-  const withWork = new Set<string>();
-  for (const { order } of accepted) for (const item of order.items) for (const f of item.flowNumbers) withWork.add(f.telephoneNumber);
-  await writeState(client, state, dirty, withWork, now);
-  const numbers = await writeOrders(client, accepted);
+  const work = workRowsOf(accepted);
+  await writeState(client, state, dirty, new Set(work.numbers), now);
+  const numbers = await writeOrders(client, accepted, work);
   const outbox = new OutboxRows();
   const status = new StatusEventRows(settings.statusTopic);
   for (const { order } of accepted) status.addSequence(order.events.map((data, index) => ({ id: statusEventId(order.order.orderId, index + 1), data })));
@@ -208,6 +225,6 @@ export async function writeIntake(
     await client.query(sql.INSERT_OUTBOX, [outbox.topic, outbox.key, outbox.value, outbox.headers, outbox.eventId, outbox.orderId]);
   }
   await status.insert(client);
-  if (outbox.topic.length + status.size > 0) await client.query(sql.NOTIFY_OUTBOX);
+  if (outbox.topic.length + status.size > 0) await client.query(sql.NOTIFY_OUTBOX, [sql.OUTBOX_NOTICE.intake]);
   return { accepted: accepted.length, duplicates, rejected: rejected.length, numbers };
 }

@@ -23,5 +23,11 @@ export const INSERT_STATUS_EVENTS = `
 
 export const OUTBOX_CHANNEL = 'flowthrough_outbox';
 
-/** Wakes the relays at commit (LISTEN/NOTIFY is transactional). */
-export const NOTIFY_OUTBOX = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+/**
+ * Who wrote the rows a notice announces: the relay publishes after any; the
+ * reconciler's planner wakes for new orders only, not for its own roll-ups.
+ */
+export const OUTBOX_NOTICE = { intake: 'intake', reconciler: 'reconciler' } as const;
+
+/** Wakes the relays at commit (LISTEN/NOTIFY is transactional): $1 an OUTBOX_NOTICE origin. */
+export const NOTIFY_OUTBOX = `SELECT pg_notify('${OUTBOX_CHANNEL}', $1::text)`;

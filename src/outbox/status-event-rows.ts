@@ -26,8 +26,7 @@ export class StatusEventRows {
 
   /** `id` is the event's ce_id (orderId:sequence, or a rejection's own id). */
   add(id: string, data: StatusEventData): void {
-    this.addRow(id, JSON.stringify(statusData(data)), data);
-    this.events += 1;
+    this.addSequence([{ id, data }]);
   }
 
   /**

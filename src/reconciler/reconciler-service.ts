@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import type { ReconcilerConfig } from '../config/reconciler-variables.js';
-import { OUTBOX_CHANNEL } from '../outbox/outbox-sql.js';
+import { OUTBOX_CHANNEL, OUTBOX_NOTICE } from '../outbox/outbox-sql.js';
 import type { Logger } from '../logging/logger.js';
 import { countryOf } from '../core/telephony/country-of-number.js';
 import type { WorkerService } from '../worker/worker.js';
@@ -10,7 +10,7 @@ import { ConsentCache, type ConsentReader } from './consent-cache.js';
 import { ConsentSync, type RelationshipWriter } from './consent-sync.js';
 import { Executor, type ExecutorHooks, type OrderClient } from './executor.js';
 import { Planner, type PlanPassResult } from './planner.js';
-import { RECONCILER_NOTICE, type StatusSettings } from './roll-up-orders.js';
+import type { StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 
 export interface ReconcilerDeps {
@@ -141,7 +141,7 @@ class ReconcilerService implements Reconciler {
     this.listener = await this.deps.pool.connect();
     // New orders wake the planner; the status events of its own roll-ups do not (they bring no work).
     this.listener.on('notification', (notice) => {
-      if (notice.payload !== RECONCILER_NOTICE) this.planWake.wake();
+      if (notice.payload !== OUTBOX_NOTICE.reconciler) this.planWake.wake();
     });
     await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.running = true;

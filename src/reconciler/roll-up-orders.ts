@@ -3,12 +3,9 @@ import type { ItemState, NumberOutcome, OrderState } from '../core/order-state/s
 import { rollUpOrder, type ItemView, type NumberRow } from '../core/reconcile/roll-up-order.js';
 import type { StatusItemAction, StatusItemResource, StatusReason } from '../core/status/status-data.js';
 import { statusEventId } from '../core/status/status-event.js';
-import { OUTBOX_CHANNEL } from '../outbox/outbox-sql.js';
+import { NOTIFY_OUTBOX, OUTBOX_NOTICE } from '../outbox/outbox-sql.js';
 import { StatusEventRows } from '../outbox/status-event-rows.js';
 import * as sql from './sql.js';
-
-/** Payload of the reconciler's own outbox notifications: the relay publishes them, the planner ignores them. */
-export const RECONCILER_NOTICE = 'reconciler';
 
 export interface StatusSettings {
   /** STATUS_TOPIC. */
@@ -120,7 +117,7 @@ export async function rollUpOrders(
   if (orderUpdates.order.length > 0) await client.query(sql.UPDATE_ORDERS, [orderUpdates.order, orderUpdates.state, orderUpdates.seq, orderUpdates.attempts]);
   if (outbox.size > 0) {
     await outbox.insert(client);
-    await client.query(sql.NOTIFY_STATUS_EVENTS, [OUTBOX_CHANNEL, RECONCILER_NOTICE]);
+    await client.query(NOTIFY_OUTBOX, [OUTBOX_NOTICE.reconciler]);
   }
   return { changed };
 }

@@ -58,6 +58,16 @@ export const LOCK_NUMBERS = `
    ORDER BY n.telephone_number
      FOR UPDATE OF n SKIP LOCKED`;
 
+/**
+ * `r`: the unplanned work rows (row id, outcome as `was`, service) of the number `${alias}.telephone_number`,
+ * looked up through order_item_numbers_unplanned, whose predicate this is. `alias` is a constant of this file.
+ */
+function unplannedRowsOf(alias: 'p' | 'u'): string {
+  return `CROSS JOIN LATERAL (
+                   SELECT x.ctid AS row_id, x.outcome AS was, x.service FROM order_item_numbers x
+                    WHERE x.telephone_number = ${alias}.telephone_number AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r`;
+}
+
 /** $1 numbers: their unplanned work rows (read after the numbers are locked, so fresh). */
 export const UNPLANNED_ROWS = `
   SELECT w.order_id, w.item_id, w.telephone_number, w.service, w.outcome,
@@ -101,9 +111,7 @@ export const WRITE_PLAN = `
     UPDATE order_item_numbers w SET operation_id = o.op, outcome = 'pending', held_reason = NULL, next_check_at = NULL, updated_at = now()
       FROM (SELECT r.row_id, r.was, p.operation_id AS op
               FROM planned p
-                   CROSS JOIN LATERAL (
-                     SELECT x.ctid AS row_id, x.outcome AS was, x.service FROM order_item_numbers x
-                      WHERE x.telephone_number = p.telephone_number AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r
+                   ${unplannedRowsOf('p')}
              WHERE r.service = p.service) o
      WHERE w.ctid = o.row_id
     RETURNING CASE WHEN o.was = 'held' THEN w.order_id END AS order_id
@@ -122,9 +130,7 @@ export const DECIDE_UNPLANNED_ROWS = `
          held_reason = NULL, next_check_at = NULL, updated_at = now()
     FROM (SELECT r.row_id, u.outcome, u.error_code, u.message
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(telephone_number, service, outcome, error_code, message)
-                 CROSS JOIN LATERAL (
-                   SELECT x.ctid AS row_id, x.service FROM order_item_numbers x
-                    WHERE x.telephone_number = u.telephone_number AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r
+                 ${unplannedRowsOf('u')}
            WHERE r.service = u.service) d
    WHERE w.ctid = d.row_id
   RETURNING w.order_id`;
@@ -135,9 +141,7 @@ export const HOLD_ROWS = `
          next_check_at = now() + make_interval(secs => $4::float8 / 1000), updated_at = now()
     FROM (SELECT r.row_id, u.reason
             FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(telephone_number, service, reason)
-                 CROSS JOIN LATERAL (
-                   SELECT x.ctid AS row_id, x.service FROM order_item_numbers x
-                    WHERE x.telephone_number = u.telephone_number AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r
+                 ${unplannedRowsOf('u')}
            WHERE r.service = u.service) h
    WHERE w.ctid = h.row_id
   RETURNING w.order_id`;
@@ -257,8 +261,3 @@ export const UPDATE_ORDERS = `
     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS u(order_id, state, seq, attempts)
    WHERE o.order_id = u.order_id`;
 
-/**
- * $1 channel, $2 payload: wakes the outbox relays at commit, as the intake's notification does, with a
- * payload that tells the reconciler's own planner the notice is its own (no new orders to plan).
- */
-export const NOTIFY_STATUS_EVENTS = `SELECT pg_notify($1::text, $2::text)`;

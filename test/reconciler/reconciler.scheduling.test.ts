@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OUTBOX_CHANNEL } from '../../src/outbox/outbox-sql.js';
-import { RECONCILER_NOTICE } from '../../src/reconciler/roll-up-orders.js';
+import { OUTBOX_CHANNEL, OUTBOX_NOTICE } from '../../src/outbox/outbox-sql.js';
 import * as sql from '../../src/reconciler/sql.js';
 import { account, numbersItem, ocNumber, operations, setUp, TENANT_EU, waitForOrderState } from './helpers.js';
 
@@ -61,5 +60,5 @@ test('the reconciler plans pass after pass while work is due, and tags its own o
   }
   // Only the reconciler's roll-ups wrote status events since LISTEN: the relay is woken, the planner knows they are its own.
   assert.ok(payloads.length > 0);
-  assert.deepEqual([...new Set(payloads)], [RECONCILER_NOTICE]);
+  assert.deepEqual([...new Set(payloads)], [OUTBOX_NOTICE.reconciler]);
 });
