@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { isTerminal } from '../../src/core/order-state/states.js';
-import { parseStatusEvent } from '../../src/core/status/index.js';
+import { parseStatusEvent, STATUS_EVENT_TYPE } from '../../src/core/status/index.js';
 
 /**
  * A downstream subscriber of the status topic, as the BSS runs one: it reads
@@ -48,7 +48,7 @@ export async function watchStatus(kafka: Kafka, topic: string, groupId: string):
         try {
           const event = parseStatusEvent(message.headers ?? {}, message.value);
           const { orderId, state } = event.data;
-          if (isTerminal(state) && !terminal.has(orderId)) {
+          if (event.type === STATUS_EVENT_TYPE && isTerminal(state) && !terminal.has(orderId)) {
             terminal.set(orderId, { state, at });
             waiting?.ids.delete(orderId);
           }

@@ -22,9 +22,27 @@ export interface Config {
     readonly groupId: string;
   };
   readonly topics: { readonly orders: string; readonly deadLetter: string; readonly status: string; readonly create: boolean; readonly partitions: number };
-  readonly intake: { readonly chunkSize: number; readonly chunkBytes: number; readonly partitionsConcurrently: number; readonly statusSource: string };
-  readonly outbox: { readonly batchSize: number; readonly pollIntervalMs: number; readonly retentionHours: number };
+  readonly intake: {
+    readonly chunkSize: number;
+    readonly chunkBytes: number;
+    readonly partitionsConcurrently: number;
+    readonly statusSource: string;
+    readonly maxRecordBytes: number;
+    readonly maxJsonDepth: number;
+    readonly maxFutureSkewMs: number;
+    readonly deadLetterMaxRecordBytes: number;
+  };
+  readonly outbox: {
+    readonly batchSize: number;
+    readonly pollIntervalMs: number;
+    readonly retentionHours: number;
+    readonly maxBatchBytes: number;
+    readonly maxAttempts: number;
+    readonly retryBaseMs: number;
+    readonly retryCapMs: number;
+  };
   readonly http: { readonly host: string; readonly port: number };
+  readonly startupTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly customHeaderName: string;
   readonly readApi: ReadApiSettings;
@@ -112,9 +130,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       create: raw.KAFKA_CREATE_TOPICS as boolean,
       partitions: num('KAFKA_TOPIC_PARTITIONS'),
     },
-    intake: { chunkSize: num('INTAKE_CHUNK_SIZE'), chunkBytes: num('INTAKE_CHUNK_BYTES'), partitionsConcurrently: num('INTAKE_PARTITIONS_CONCURRENTLY'), statusSource: str('STATUS_EVENT_SOURCE') },
-    outbox: { batchSize: num('OUTBOX_BATCH_SIZE'), pollIntervalMs: num('OUTBOX_POLL_INTERVAL_MS'), retentionHours: num('OUTBOX_RETENTION_HOURS') },
+    intake: {
+      chunkSize: num('INTAKE_CHUNK_SIZE'),
+      chunkBytes: num('INTAKE_CHUNK_BYTES'),
+      partitionsConcurrently: num('INTAKE_PARTITIONS_CONCURRENTLY'),
+      statusSource: str('STATUS_EVENT_SOURCE'),
+      maxRecordBytes: num('INTAKE_MAX_RECORD_BYTES'),
+      maxJsonDepth: num('INTAKE_MAX_JSON_DEPTH'),
+      maxFutureSkewMs: num('INTAKE_MAX_FUTURE_SKEW_MS'),
+      deadLetterMaxRecordBytes: num('DEAD_LETTER_MAX_RECORD_BYTES'),
+    },
+    outbox: {
+      batchSize: num('OUTBOX_BATCH_SIZE'),
+      pollIntervalMs: num('OUTBOX_POLL_INTERVAL_MS'),
+      retentionHours: num('OUTBOX_RETENTION_HOURS'),
+      maxBatchBytes: num('OUTBOX_MAX_BATCH_BYTES'),
+      maxAttempts: num('OUTBOX_MAX_ATTEMPTS'),
+      retryBaseMs: num('OUTBOX_RETRY_BASE_MS'),
+      retryCapMs: num('OUTBOX_RETRY_CAP_MS'),
+    },
     http: { host: str('HTTP_HOST'), port: num('HTTP_PORT') },
+    startupTimeoutMs: num('STARTUP_TIMEOUT_MS'),
     shutdownTimeoutMs: num('SHUTDOWN_TIMEOUT_MS'),
     customHeaderName: str('CUSTOM_HEADER_NAME'),
     readApi: ops.readApi,

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Pool, PoolClient } from 'pg';
 import { PermanentError } from '../errors.js';
+import { explainDatabaseError, explainedError, redactDatabaseUrl } from '../errors/explain.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
@@ -56,7 +57,9 @@ async function ensureLedger(client: PoolClient): Promise<void> {
  */
 export async function migrate(pool: Pool, options: { dir?: string } = {}): Promise<MigrationResult> {
   const migrations = await readMigrations(options.dir);
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => {
+    throw explainedError(explainDatabaseError(error, poolUrl(pool)), error);
+  });
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -97,17 +100,33 @@ export async function migrate(pool: Pool, options: { dir?: string } = {}): Promi
   }
 }
 
-/** For start-up: the worker refuses a database that is behind or ahead of its code. */
-export async function assertSchemaCurrent(pool: Pool, options: { dir?: string } = {}): Promise<void> {
+/** Where the pool connects, for messages (the password is hidden by the explainer). */
+function poolUrl(pool: Pool): string {
+  return pool.options.connectionString ?? '';
+}
+
+/**
+ * For start-up: the worker refuses a database that is behind or ahead of its
+ * code. A database it cannot reach, log in to or find is said to be that
+ * (retryable when waiting can help), never "not migrated".
+ */
+export async function assertSchemaCurrent(pool: Pool, options: { dir?: string; databaseUrl?: string } = {}): Promise<void> {
   const known = (await readMigrations(options.dir)).length;
-  const { rows } = await pool.query<{ version: number | null }>(
-    `SELECT max(version) AS version FROM flowthrough_migrations`,
-  ).catch(() => ({ rows: [{ version: 0 }] }));
-  const current = rows[0]?.version ?? 0;
+  const databaseUrl = options.databaseUrl ?? poolUrl(pool);
+  let current: number;
+  try {
+    const { rows } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM flowthrough_migrations`);
+    current = rows[0]?.version ?? 0;
+  } catch (error) {
+    // 42P01 undefined_table: no ledger, so nothing was ever applied.
+    if ((error as { code?: unknown }).code !== '42P01') throw explainedError(explainDatabaseError(error, databaseUrl), error);
+    current = 0;
+  }
+  const where = `the database at DATABASE_URL=${redactDatabaseUrl(databaseUrl)}`;
   if (current > known) {
-    throw new PermanentError('database_newer_than_code', `the database is at migration ${current} but this flowthrough knows only ${known}`);
+    throw new PermanentError('database_newer_than_code', `${where} is at migration ${current} but this flowthrough knows only ${known}: run a flowthrough version at least as new as the one that migrated it`);
   }
   if (current < known) {
-    throw new PermanentError('database_not_migrated', `the database is at migration ${current}, this flowthrough needs ${known}: run "npx flowthrough migrate"`);
+    throw new PermanentError('database_not_migrated', `${where} is at migration ${current}, this flowthrough needs ${known}: run "npx flowthrough migrate"`);
   }
 }

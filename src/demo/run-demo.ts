@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load-config.js';
 import { processEnvironment } from '../config/environment.js';
 import { loadStackConfig } from '../config/stack-config.js';
 import { isTerminal } from '../core/order-state/states.js';
-import { formatStatusLine, parseStatusEvent } from '../core/status/index.js';
+import { formatStatusLine, parseStatusEvent, STATUS_EVENT_TYPE } from '../core/status/index.js';
 import { migrate } from '../db/migrator.js';
 import { createKafka } from '../kafka/client.js';
 import { createLogger } from '../logging/logger.js';
@@ -126,6 +126,11 @@ async function main(): Promise<number> {
     await subscriber.run({
       eachMessage: async ({ message }) => {
         const event = parseStatusEvent(message.headers ?? {}, message.value);
+        if (event.type !== STATUS_EVENT_TYPE) {
+          // A rejected resend of an accepted order: not a state change of that order.
+          printLine(`  resend  ${formatStatusLine(event.data)} (the accepted order is unaffected)`);
+          return;
+        }
         printLine(`  status  ${formatStatusLine(event.data)}`);
         if (event.data.state === 'held' && !activated) {
           // The enterprise accepts the operator in the Teams Admin Center: the consent becomes active.

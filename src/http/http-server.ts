@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { explainedError, explainHttpListenError, HTTP_SETTINGS, type ListenSettingNames } from '../errors/explain.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface HttpReply {
@@ -28,11 +29,17 @@ export class HttpServer {
     return this;
   }
 
-  async listen(port: number, host: string): Promise<number> {
+  /**
+   * Listens on host:port. A port in use, a privileged port or an address not
+   * of this host is thrown as one line naming the settings (HTTP_PORT and
+   * HTTP_HOST unless `names` says otherwise), the Node error as its cause.
+   */
+  async listen(port: number, host: string, names: ListenSettingNames = HTTP_SETTINGS): Promise<number> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
+      const fail = (error: Error): void => reject(explainedError(explainHttpListenError(error, host, port, names), error));
+      this.server.once('error', fail);
       this.server.listen(port, host, () => {
-        this.server.off('error', reject);
+        this.server.off('error', fail);
         resolve();
       });
     });

@@ -1,5 +1,6 @@
 import type { StatusProblem } from '../core/status/status-data.js';
 import type { RecordSource } from '../core/intake/planned-order.js';
+import { textHeadersToStored, unstoreHeaders, type StoredHeaders } from '../kafka/record-headers.js';
 
 /**
  * Headers added to a dead-lettered record (schemas/dead-letter-headers.v1.json):
@@ -17,7 +18,63 @@ export const DLT_HEADERS = {
   violations: 'flowthrough_dlt-violations',
   failedAt: 'flowthrough_dlt-failed-at',
   orderId: 'flowthrough_dlt-order-id',
+  /** Parts of the original left out of this copy because it would not fit the topic (value, headers, key). */
+  omitted: 'flowthrough_dlt-omitted',
+  /** The original record's size in bytes, when parts were left out; the whole original is in PostgreSQL. */
+  originalBytes: 'flowthrough_dlt-original-bytes',
 } as const;
+
+/** DEAD_LETTER_MAX_RECORD_BYTES' default: a 10,000-number order (~2.5 MB) still goes whole to a 4 MiB topic. */
+export const DEFAULT_DEAD_LETTER_MAX_RECORD_BYTES = 3 * 1024 * 1024;
+
+/** Per-record and per-header framing in a Kafka record batch, rounded up. */
+const RECORD_OVERHEAD = 128;
+const HEADER_OVERHEAD = 10;
+
+function headersBytes(headers: StoredHeaders): number {
+  return unstoreHeaders(headers).reduce((n, h) => n + Buffer.byteLength(h.name) + (h.value?.length ?? 0) + HEADER_OVERHEAD, 0);
+}
+
+export interface DeadLetterCopy {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: StoredHeaders;
+}
+
+/**
+ * The record published to the dead-letter topic: the original key, value and
+ * headers untouched, then the dead-letter headers. When that would exceed
+ * `maxBytes`, the value, then the original headers, then the key are left
+ * out, named in flowthrough_dlt-omitted; the original stays whole in
+ * PostgreSQL (dead_letters, found by its kafka_dlt-original-* position), so
+ * the copy always fits the topic and nothing is lost.
+ */
+export function deadLetterCopy(original: DeadLetterCopy, dlt: StoredHeaders, maxBytes = DEFAULT_DEAD_LETTER_MAX_RECORD_BYTES): DeadLetterCopy {
+  const keyBytes = original.key?.length ?? 0;
+  const valueBytes = original.value?.length ?? 0;
+  const originalHeaders = headersBytes(original.headers);
+  const fixed = RECORD_OVERHEAD + headersBytes(dlt);
+  if (fixed + keyBytes + valueBytes + originalHeaders <= maxBytes) {
+    return { key: original.key, value: original.value, headers: [...original.headers, ...dlt] };
+  }
+  const omitted: string[] = ['value'];
+  // Room for the two headers that say what was left out.
+  let size = fixed + 2 * (HEADER_OVERHEAD + 64) + keyBytes + originalHeaders;
+  if (size > maxBytes) {
+    omitted.push('headers');
+    size -= originalHeaders;
+  }
+  if (size > maxBytes) omitted.push('key');
+  const marks = textHeadersToStored({
+    [DLT_HEADERS.omitted]: omitted.join(','),
+    [DLT_HEADERS.originalBytes]: String(keyBytes + valueBytes + originalHeaders),
+  });
+  return {
+    key: omitted.includes('key') ? null : original.key,
+    value: null,
+    headers: [...(omitted.includes('headers') ? [] : original.headers), ...dlt, ...marks],
+  };
+}
 
 /** Header values stay readable; the full list is in PostgreSQL (dead_letters.violations). */
 const MAX_VIOLATIONS_HEADER_BYTES = 8_192;

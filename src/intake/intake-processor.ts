@@ -1,28 +1,40 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { planRecord, rejected, type DirtyKeys } from '../core/intake/plan-record.js';
+import { planRecord, rejected, resendWhenAccepted, type DirtyKeys } from '../core/intake/plan-record.js';
+import { emptyIntakeState } from '../core/intake/intake-state.js';
 import type { RecordDecision, RecordSource } from '../core/intake/planned-order.js';
-import { parseOrderRecord, type Order, type OrderValidator, type ParseResult } from '../core/order/index.js';
+import { replayClaim, type ReplayClaim } from '../core/intake/replay-claim.js';
+import { DEFAULT_PARSE_LIMITS, parseOrderRecord, type Order, type OrderValidator, type ParseLimits, type ParseResult } from '../core/order/index.js';
 import { classify } from '../errors.js';
 import type { ConsumedRecord } from '../kafka/transactional-batch-consumer.js';
-import { headersAsText, storeHeaders } from '../kafka/record-headers.js';
+import { headersAsText, rawHeaders, storeHeaders } from '../kafka/record-headers.js';
 import type { Logger } from '../logging/logger.js';
 import { loadIntakeState } from './load-intake-state.js';
 import { writeIntake, type DecidedRecord, type IntakeCounts, type IntakeWriteSettings } from './write-intake.js';
+
+/** Where a record's own decision failed for a reason of ours (a bug): it is dead-lettered as internal_error. */
+export type InternalErrorStage = 'parse' | 'process' | 'dead_letter';
 
 export interface IntakeProcessorOptions {
   readonly validator: OrderValidator;
   readonly settings: IntakeWriteSettings;
   readonly logger: Logger;
+  /** INTAKE_MAX_*: the defaults when absent. */
+  readonly limits?: Omit<ParseLimits, 'now'>;
   readonly now?: () => Date;
+  readonly onInternalError?: (stage: InternalErrorStage) => void;
 }
 
 interface ParsedRecord {
   readonly record: ConsumedRecord;
-  readonly parsed: ParseResult;
+  /** null: parsing itself threw; `failure` says why. */
+  readonly parsed: ParseResult | null;
+  readonly failure: string | null;
   readonly fingerprint: string | null;
   readonly source: RecordSource;
   readonly key: string | null;
+  readonly claim: ReplayClaim | null;
+  forceStaleAuthorised: boolean;
 }
 
 /**
@@ -35,27 +47,40 @@ export function orderFingerprint(order: Order): string {
   return createHash('sha256').update(JSON.stringify(order)).digest('hex');
 }
 
-function fingerprintOf(parsed: ParseResult): string | null {
-  return parsed.ok ? orderFingerprint(parsed.order) : null;
-}
-
 function sourceOf(r: ConsumedRecord): RecordSource {
   const ts = Number(r.message.timestamp);
   return {
     topic: r.topic,
     partition: r.partition,
     offset: r.offset,
-    timestamp: Number.isFinite(ts) && ts > 0 ? new Date(ts).toISOString() : new Date(0).toISOString(),
+    timestamp: Number.isFinite(ts) && ts > 0 && ts < 8.64e15 ? new Date(ts).toISOString() : new Date(0).toISOString(),
     key: r.message.key?.toString('utf8') ?? null,
   };
 }
 
 /**
+ * A force-stale claim is believed when PostgreSQL holds that replay attempt,
+ * made with --force-stale, to this topic, of exactly these bytes: $1 dead
+ * letter ids, $2 attempts, $3 values, $4 the orders topic. Returns the
+ * 1-based positions of the claims that hold.
+ */
+const AUTHORISED_CLAIMS = `
+  SELECT u.position::int AS position
+    FROM unnest($1::bigint[], $2::int[], $3::bytea[]) WITH ORDINALITY AS u(dead_letter_id, attempt, value, position)
+   WHERE EXISTS (SELECT 1 FROM dead_letter_replays r JOIN dead_letters d ON d.id = r.dead_letter_id
+                  WHERE r.dead_letter_id = u.dead_letter_id AND r.attempt = u.attempt AND r.force_stale
+                    AND r.target_topic = $4 AND d.value = u.value)`;
+
+const messageOf = (error: unknown): string => classify(error).message.slice(0, 1_000);
+
+/**
  * Turns a chunk of order records into PostgreSQL writes inside the caller's
  * transaction: parse and validate, load the state they touch, plan each in
- * order, write it all set-based. A record that makes the chunk fail for a
- * non-transient reason (a bug, a value PostgreSQL refuses) is isolated and
- * dead-lettered as internal_error, so it cannot stall its partition.
+ * order, write it all set-based. Nothing derived from one record can fail the
+ * chunk for good: a record whose parsing throws is decided as internal_error
+ * on the spot, and a chunk that fails for a non-transient reason (a bug, a
+ * value PostgreSQL refuses) is applied record by record, so the one that
+ * fails is dead-lettered as internal_error and its partition moves on.
  */
 export class IntakeProcessor {
   private readonly options: IntakeProcessorOptions;
@@ -65,7 +90,9 @@ export class IntakeProcessor {
   }
 
   async apply(client: PoolClient, records: readonly ConsumedRecord[]): Promise<IntakeCounts> {
-    const parsed = records.map((record) => this.parse(record));
+    const now = (this.options.now?.() ?? new Date()).getTime();
+    const parsed = records.map((record) => this.parse(record, now));
+    await this.authoriseForceStale(client, parsed);
     await client.query('SAVEPOINT intake_chunk');
     try {
       return await this.process(client, parsed);
@@ -77,22 +104,55 @@ export class IntakeProcessor {
     }
   }
 
-  private parse(record: ConsumedRecord): ParsedRecord {
-    const parsed = parseOrderRecord({ headers: headersAsText(record.message.headers), value: record.message.value }, this.options.validator);
+  private parse(record: ConsumedRecord, now: number): ParsedRecord {
     const source = sourceOf(record);
-    return { record, parsed, fingerprint: fingerprintOf(parsed), source, key: source.key };
+    const base = { record, source, key: source.key, forceStaleAuthorised: false };
+    try {
+      const headers = headersAsText(record.message.headers);
+      const parsed = parseOrderRecord({ headers, value: record.message.value }, this.options.validator, { ...(this.options.limits ?? DEFAULT_PARSE_LIMITS), now });
+      const fingerprint = parsed.ok ? orderFingerprint(parsed.order) : null;
+      return { ...base, parsed, failure: null, fingerprint, claim: parsed.ok && parsed.forceStale ? replayClaim(headers) : null };
+    } catch (error) {
+      this.options.onInternalError?.('parse');
+      this.options.logger.error({ err: error, topic: source.topic, partition: source.partition, offset: source.offset }, 'record dead-lettered as internal_error: parsing it failed (a bug: please report it with the dead letter)');
+      return { ...base, parsed: null, failure: `parsing failed: ${messageOf(error)}`, fingerprint: null, claim: null };
+    }
+  }
+
+  private async authoriseForceStale(client: PoolClient, parsed: readonly ParsedRecord[]): Promise<void> {
+    const claimed = parsed.filter((p) => p.claim !== null);
+    if (claimed.length === 0) return;
+    const { rows } = await client.query<{ position: number }>(AUTHORISED_CLAIMS, [
+      claimed.map((p) => p.claim?.deadLetterId),
+      claimed.map((p) => p.claim?.attempt),
+      claimed.map((p) => p.record.message.value),
+      claimed[0]?.source.topic,
+    ]);
+    for (const { position } of rows) {
+      const p = claimed[position - 1];
+      if (p) p.forceStaleAuthorised = true;
+    }
   }
 
   private async process(client: PoolClient, parsed: readonly ParsedRecord[]): Promise<IntakeCounts> {
-    const now = (this.options.now?.() ?? new Date()).toISOString();
-    const state = await loadIntakeState(client, parsed.flatMap((p) => (p.parsed.ok ? [p.parsed.order] : [])));
+    const occurredAt = (this.options.now?.() ?? new Date()).toISOString();
+    const orders: Order[] = [];
+    const rejectedIds: string[] = [];
+    for (const { parsed: r } of parsed) {
+      if (r?.ok) orders.push(r.order);
+      else if (r?.orderId !== undefined) rejectedIds.push(r.orderId);
+    }
+    const state = await loadIntakeState(client, orders, rejectedIds);
     const dirty: DirtyKeys = { accounts: new Set(), numbers: new Set(), consents: new Set() };
     const decided: DecidedRecord[] = parsed.map((p) => {
-      const decision = planRecord(state, { parsed: p.parsed, fingerprint: p.fingerprint, key: p.key, occurredAt: now }, dirty);
+      const decision =
+        p.parsed === null
+          ? rejected(undefined, undefined, [{ code: 'internal_error', path: '', message: p.failure ?? 'parsing failed' }], occurredAt)
+          : planRecord(state, { parsed: p.parsed, fingerprint: p.fingerprint, key: p.key, occurredAt, forceStaleAuthorised: p.forceStaleAuthorised }, dirty);
       this.logDecision(decision, p.source);
       return this.decided(p, decision);
     });
-    return writeIntake(client, { state, dirty, records: decided, settings: this.options.settings, now });
+    return writeIntake(client, { state, dirty, records: decided, settings: this.options.settings, now: occurredAt });
   }
 
   private async processOneByOne(client: PoolClient, parsed: readonly ParsedRecord[]): Promise<IntakeCounts> {
@@ -103,20 +163,11 @@ export class IntakeProcessor {
       try {
         counts = await this.process(client, [p]);
       } catch (error) {
-        const c = classify(error);
-        if (c.retryable) throw error;
+        if (classify(error).retryable) throw error;
         await client.query('ROLLBACK TO SAVEPOINT intake_record');
-        this.options.logger.error({ err: error, ...p.source }, 'record dead-lettered: processing failed');
-        const orderId = p.parsed.ok ? p.parsed.order.orderId : p.parsed.orderId;
-        const account = p.parsed.ok ? p.parsed.order.account : p.parsed.account;
-        const decision: RecordDecision = rejected(orderId, account, [{ code: 'internal_error', path: '', message: `processing failed: ${c.message}` }], new Date().toISOString());
-        counts = await writeIntake(client, {
-          state: (await loadIntakeState(client, [])),
-          dirty: { accounts: new Set(), numbers: new Set(), consents: new Set() },
-          records: [this.decided(p, decision)],
-          settings: this.options.settings,
-          now: new Date().toISOString(),
-        });
+        this.options.onInternalError?.('process');
+        this.options.logger.error({ err: error, ...p.source }, 'record dead-lettered as internal_error: processing it failed (a bug: please report it with the dead letter)');
+        counts = await this.deadLetterInternalError(client, p, `processing failed: ${messageOf(error)}`);
       }
       await client.query('RELEASE SAVEPOINT intake_record');
       total.accepted += counts.accepted;
@@ -127,8 +178,42 @@ export class IntakeProcessor {
     return total;
   }
 
+  /**
+   * Dead-letters a record whose processing failed, with its rejected status
+   * event where the orderId is readable; if even that fails, the bare dead
+   * letter (its bytes, no event), which depends on nothing the record holds.
+   */
+  private async deadLetterInternalError(client: PoolClient, p: ParsedRecord, message: string): Promise<IntakeCounts> {
+    const now = new Date().toISOString();
+    const orderId = p.parsed?.ok ? p.parsed.order.orderId : p.parsed?.orderId;
+    const account = p.parsed?.ok ? p.parsed.order.account : p.parsed?.account;
+    const problem = [{ code: 'internal_error', path: '', message }];
+    await client.query('SAVEPOINT intake_dead_letter');
+    try {
+      const state = await loadIntakeState(client, [], orderId === undefined ? [] : [orderId]);
+      const decision = resendWhenAccepted(state, rejected(orderId, account, problem, now));
+      return await this.writeAlone(client, p, decision, now);
+    } catch (error) {
+      if (classify(error).retryable) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT intake_dead_letter');
+      this.options.onInternalError?.('dead_letter');
+      this.options.logger.error({ err: error, ...p.source }, 'dead letter written without its status event: writing it with the record\'s ids failed');
+      return this.writeAlone(client, p, rejected(undefined, undefined, problem, now), now);
+    }
+  }
+
+  private writeAlone(client: PoolClient, p: ParsedRecord, decision: RecordDecision, now: string): Promise<IntakeCounts> {
+    return writeIntake(client, {
+      state: emptyIntakeState(),
+      dirty: { accounts: new Set(), numbers: new Set(), consents: new Set() },
+      records: [this.decided(p, decision)],
+      settings: this.options.settings,
+      now,
+    });
+  }
+
   private decided(p: ParsedRecord, decision: RecordDecision): DecidedRecord {
-    return { decision, source: p.source, key: p.record.message.key ?? null, value: p.record.message.value ?? null, headers: () => storeHeaders(p.record.message.headers) };
+    return { decision, source: p.source, key: p.record.message.key ?? null, value: p.record.message.value ?? null, headers: () => storeHeaders(rawHeaders(p.record.message.headers)) };
   }
 
   private logDecision(decision: RecordDecision, source: RecordSource): void {

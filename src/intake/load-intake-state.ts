@@ -64,12 +64,13 @@ function addNumberRows(state: IntakeState, rows: readonly NumberRow[]): void {
  * and known orderIds; and every live number of an account the chunk deletes
  * or moves to another tenant, so those rules can count exactly.
  */
-export async function loadIntakeState(client: PoolClient, orders: readonly Order[]): Promise<IntakeState> {
+export async function loadIntakeState(client: PoolClient, orders: readonly Order[], otherOrderIds: readonly string[] = []): Promise<IntakeState> {
   const state = emptyIntakeState();
-  if (orders.length === 0) return state;
+  if (orders.length === 0 && otherOrderIds.length === 0) return state;
   const accountNames = new Set<string>();
   const numbers = new Set<string>();
-  const orderIds = new Set<string>();
+  // Rejected records' orderIds too: a rejection of an accepted order's id is not that order's state change.
+  const orderIds = new Set<string>(otherOrderIds);
   const tenantOfUpsert = new Map<string, string | null>();
   const deleting = new Set<string>();
   for (const order of orders) {
@@ -82,7 +83,7 @@ export async function loadIntakeState(client: PoolClient, orders: readonly Order
     }
   }
 
-  const accounts = await client.query<AccountRow>(named('intake-select_accounts', SELECT_ACCOUNTS), [[...accountNames]]);
+  const accounts = accountNames.size === 0 ? { rows: [] } : await client.query<AccountRow>(named('intake-select_accounts', SELECT_ACCOUNTS), [[...accountNames]]);
   for (const r of accounts.rows) {
     state.accounts.set(r.name, {
       name: r.name,

@@ -3,10 +3,12 @@ import type { IntakeState } from '../core/intake/intake-state.js';
 import type { AcceptedOrder, RecordDecision, RecordSource } from '../core/intake/planned-order.js';
 import type { DirtyKeys } from '../core/intake/plan-record.js';
 import { statusEventId } from '../core/status/status-event.js';
+import { RESEND_REJECTED_EVENT_TYPE, type StatusProblem } from '../core/status/status-data.js';
+import { storableOrNull, storableText } from '../db/storable-text.js';
 import { StatusEventRows } from '../outbox/status-event-rows.js';
 import { TransientError } from '../errors.js';
 import { textHeadersToStored, type StoredHeaders } from '../kafka/record-headers.js';
-import { deadLetterHeaders } from './dead-letter-headers.js';
+import { deadLetterCopy, deadLetterHeaders } from './dead-letter-headers.js';
 import { named } from '../db/named-query.js';
 import * as sql from './intake-sql.js';
 import { DistinctValues } from './distinct-values.js';
@@ -25,6 +27,8 @@ export interface IntakeWriteSettings {
   readonly deadLetterTopic: string;
   readonly consumerGroup: string;
   readonly statusSource: string;
+  /** Largest dead-letter copy published whole (DEAD_LETTER_MAX_RECORD_BYTES); a larger original is referenced. */
+  readonly deadLetterMaxRecordBytes?: number;
 }
 
 export interface IntakeCounts {
@@ -140,7 +144,8 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
     accepted.map((a) => a.order.order.orderId),
     accepted.map((a) => a.order.order.account),
     accepted.map((a) => a.order.fingerprint),
-    accepted.map((a) => a.order.order.requestedAt),
+    // As an instant in UTC: RFC 3339 allows offsets (+23:59) that PostgreSQL's timestamptz input refuses.
+    accepted.map((a) => iso(Date.parse(a.order.order.requestedAt))),
     accepted.map((a) => a.order.state),
     accepted.map((a) => JSON.stringify(a.order.envelope)),
     accepted.map((a) => JSON.stringify(a.order.warnings)),
@@ -166,9 +171,14 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
   return items.reduce((n, i) => n + i.p.numberCount, 0);
 }
 
+/** ce_id of a rejection: its record's position, which no accepted order's `orderId:sequence` can spell (orderIds have no "/"). */
+export function rejectionEventId(source: Pick<RecordSource, 'topic' | 'partition' | 'offset'>): string {
+  return `rejected/${source.topic}/${source.partition}/${source.offset}`;
+}
+
 async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRecord[], settings: IntakeWriteSettings, now: string, outbox: OutboxRows, status: StatusEventRows): Promise<void> {
   if (rejected.length === 0) return;
-  const rows = rejected.map((r) => ({ r, d: r.decision as Extract<RecordDecision, { kind: 'rejected' }> }));
+  const rows = rejected.map((r) => ({ r, d: r.decision as Extract<RecordDecision, { kind: 'rejected' }>, headers: r.headers() }));
   await client.query(sql.INSERT_DEAD_LETTERS, [
     rows.map(({ r }) => r.source.topic),
     rows.map(({ r }) => r.source.partition),
@@ -177,14 +187,14 @@ async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRe
     rows.map(() => settings.consumerGroup),
     rows.map(({ r }) => r.key),
     rows.map(({ r }) => r.value),
-    rows.map(({ r }) => JSON.stringify(r.headers())),
-    rows.map(({ d }) => d.errorCode),
-    rows.map(({ d }) => d.errorMessage),
-    rows.map(({ d }) => JSON.stringify(d.violations)),
-    rows.map(({ d }) => d.orderId ?? null),
-    rows.map(({ d }) => d.account ?? null),
+    rows.map(({ headers }) => JSON.stringify(headers)),
+    rows.map(({ d }) => storableText(d.errorCode)),
+    rows.map(({ d }) => storableText(d.errorMessage)),
+    rows.map(({ d }) => JSON.stringify(d.violations.map(storableProblem))),
+    rows.map(({ d }) => storableOrNull(d.orderId)),
+    rows.map(({ d }) => storableOrNull(d.account)),
   ]);
-  for (const { r, d } of rows) {
+  for (const { r, d, headers } of rows) {
     const dlt = deadLetterHeaders({
       source: r.source,
       consumerGroup: settings.consumerGroup,
@@ -194,10 +204,14 @@ async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRe
       failedAt: now,
       ...(d.orderId === undefined ? {} : { orderId: d.orderId }),
     });
-    // Original headers first, untouched; the dead-letter headers after them.
-    outbox.add(settings.deadLetterTopic, r.key, r.value, [...r.headers(), ...textHeadersToStored(dlt)], null, d.orderId ?? null);
-    if (d.event) status.add(`${d.event.orderId}:rejected:${r.source.topic}:${r.source.partition}:${r.source.offset}`, d.event);
+    const copy = deadLetterCopy({ key: r.key, value: r.value, headers }, textHeadersToStored(dlt), settings.deadLetterMaxRecordBytes);
+    outbox.add(settings.deadLetterTopic, copy.key, copy.value, copy.headers, null, storableOrNull(d.orderId));
+    if (d.event) status.add(rejectionEventId(r.source), d.event, d.resendOfAcceptedOrder === true ? { type: RESEND_REJECTED_EVENT_TYPE } : undefined);
   }
+}
+
+function storableProblem(p: StatusProblem): StatusProblem {
+  return { code: storableText(p.code), path: storableText(p.path), message: storableText(p.message) };
 }
 
 /** Writes a planned chunk: state, orders, dead letters and the outbox rows that announce them. */

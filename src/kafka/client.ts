@@ -19,15 +19,30 @@ function kafkaLogCreator(logger: Logger) {
     };
 }
 
-export function createKafka(config: Pick<Config, 'kafka'>, logger: Logger, clientIdSuffix = ''): Kafka {
+/**
+ * A client for a quick yes/no: is the cluster there? One retry and a short
+ * connection timeout, so a start-up probe reports a broker that is down in
+ * seconds instead of after the worker clients' whole retry budget.
+ */
+export function createProbeKafka(config: Pick<Config, 'kafka'>, logger: Logger): Kafka {
+  return createKafka(config, logger, '-probe', { retry: { initialRetryTime: 300, retries: 1, maxRetryTime: 1_000 }, connectionTimeout: 3_000, logLevel: logLevel.NOTHING });
+}
+
+export function createKafka(
+  config: Pick<Config, 'kafka'>,
+  logger: Logger,
+  clientIdSuffix = '',
+  overrides: { retry?: { initialRetryTime: number; retries: number; maxRetryTime: number }; connectionTimeout?: number; logLevel?: logLevel } = {},
+): Kafka {
   const { brokers, clientId, ssl, sasl } = config.kafka;
   return new Kafka({
     clientId: clientId + clientIdSuffix,
     brokers: [...brokers],
     ssl,
     ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password.reveal() } as SASLOptions } : {}),
-    logLevel: logLevel.WARN,
+    logLevel: overrides.logLevel ?? logLevel.WARN,
     logCreator: kafkaLogCreator(logger),
-    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 30_000 },
+    retry: overrides.retry ?? { initialRetryTime: 300, retries: 8, maxRetryTime: 30_000 },
+    ...(overrides.connectionTimeout === undefined ? {} : { connectionTimeout: overrides.connectionTimeout }),
   });
 }

@@ -13,7 +13,8 @@ export const METRICS_SNAPSHOT = `
        FROM (SELECT error_code, count(*)::int AS n FROM dead_letters GROUP BY error_code) d) AS dead_letters,
     (SELECT count(*)::int FROM outbox WHERE published_at IS NULL) AS outbox_backlog,
     (SELECT COALESCE(extract(epoch FROM now() - created_at), 0)::float8
-       FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1) AS outbox_oldest_age_seconds,
+       FROM outbox WHERE published_at IS NULL AND parked_at IS NULL ORDER BY id LIMIT 1) AS outbox_oldest_age_seconds,
+    (SELECT count(*)::int FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL) AS outbox_parked,
     (SELECT COALESCE(json_agg(json_build_object('service', service, 'outcome', outcome, 'n', n)), '[]'::json)
        FROM (SELECT service, outcome, count(*)::int AS n FROM order_item_numbers
               WHERE outcome IN ('pending', 'held') GROUP BY service, outcome) w) AS open_work,
@@ -27,8 +28,10 @@ export interface MetricsSnapshot {
   readonly orders: Readonly<Record<string, number>>;
   readonly dead_letters: Readonly<Record<string, number>>;
   readonly outbox_backlog: number;
-  /** null when nothing is unpublished. */
+  /** Of the oldest row that is neither published nor parked; null when there is none. */
   readonly outbox_oldest_age_seconds: number | null;
+  /** Rows parked by the relay (unpublished until `flowthrough outbox retry`). */
+  readonly outbox_parked: number;
   readonly open_work: ReadonlyArray<{ service: string; outcome: string; n: number }>;
   readonly open_operations: Readonly<Record<string, number>>;
   readonly due_operations: number;

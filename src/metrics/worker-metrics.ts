@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ORDER_STATES } from '../core/order-state/states.js';
 import { get, type Route } from '../http/http-server.js';
+import type { InternalErrorStage } from '../intake/intake-processor.js';
 import type { IntakeCounts } from '../intake/write-intake.js';
 import type { Logger } from '../logging/logger.js';
 import type { CircuitState } from '../operator-connect/circuit-breaker.js';
@@ -27,6 +28,7 @@ export interface WorkerMetricsOptions {
 
 const CALL_OUTCOMES: readonly CallOutcome[] = ['ok', 'retry', 'permanent', 'transient_exhausted', 'circuit_open'];
 const DECISIONS = ['accepted', 'duplicate', 'rejected'] as const;
+const INTERNAL_ERROR_STAGES: readonly InternalErrorStage[] = ['parse', 'process', 'dead_letter'];
 
 /**
  * One worker's Prometheus metrics, in a registry of its own (several workers
@@ -44,12 +46,16 @@ export class WorkerMetrics {
   private readonly chunkRecords: Histogram;
   private readonly chunkSeconds: Histogram;
   private readonly records: Counter<'decision'>;
+  private readonly internalErrors: Counter<'stage'>;
   private readonly published: Counter;
+  private readonly parked: Counter;
   private readonly calls: Counter<'operation' | 'outcome'>;
   private readonly callSeconds: Histogram<'operation'>;
   private readonly retries: Counter<'operation'>;
   private readonly circuit: Gauge;
   private readCircuit: (() => CircuitState) | undefined;
+  private readReadiness: (() => ReadonlyArray<{ name: string; ok: boolean }>) | undefined;
+  private readonly consumerCrashes: Counter;
   /** False until a client reports: a worker without flow-through exports no circuit state. */
   private circuitKnown = false;
 
@@ -91,8 +97,28 @@ export class WorkerMetrics {
     this.chunkSeconds = new Histogram({ name: 'flowthrough_intake_chunk_duration_seconds', help: 'Time to parse, validate and write one intake chunk, inside its transaction', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
     this.records = new Counter({ name: 'flowthrough_intake_records_total', help: 'Order records applied by the intake, by decision', labelNames: ['decision'], registers });
     for (const decision of DECISIONS) this.records.inc({ decision }, 0);
+    this.internalErrors = new Counter({
+      name: 'flowthrough_intake_internal_errors_total',
+      help: 'Records whose decision failed for a reason of ours (a bug), dead-lettered as internal_error, by where it failed',
+      labelNames: ['stage'],
+      registers,
+    });
+    for (const stage of INTERNAL_ERROR_STAGES) this.internalErrors.inc({ stage }, 0);
 
+    const readinessOf = () => this.readReadiness;
+    new Gauge({
+      name: 'flowthrough_component_ready',
+      help: "Each component's readiness as /readyz reports it (1 ready, 0 not): intake, outbox-relay, reconciler, startup",
+      labelNames: ['component'],
+      registers,
+      collect() {
+        this.reset();
+        for (const c of readinessOf()?.() ?? []) this.set({ component: c.name }, c.ok ? 1 : 0);
+      },
+    });
+    this.consumerCrashes = new Counter({ name: 'flowthrough_intake_consumer_restarts_total', help: 'Times the intake consumer crashed and was restarted (by kafkajs or by the worker)', registers });
     this.published = new Counter({ name: 'flowthrough_outbox_published_total', help: 'Records (status events, dead letters) the relay published to Kafka', registers });
+    this.parked = new Counter({ name: 'flowthrough_outbox_parked_total', help: 'Outbox rows the relay parked: refused by Kafka OUTBOX_MAX_ATTEMPTS times, or undecodable (flowthrough outbox list --parked)', registers });
 
     this.calls = new Counter({ name: 'flowthrough_operator_connect_calls_total', help: 'Operator Connect HTTP attempts, by operation and outcome', labelNames: ['operation', 'outcome'], registers });
     this.callSeconds = new Histogram({ name: 'flowthrough_operator_connect_call_duration_seconds', help: 'Wall time of Operator Connect HTTP exchanges', labelNames: ['operation'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });
@@ -122,9 +148,29 @@ export class WorkerMetrics {
     this.records.inc({ decision: 'rejected' }, counts.rejected);
   };
 
+  /** The worker's component readiness, read at each scrape. */
+  observeReadiness(read: () => ReadonlyArray<{ name: string; ok: boolean }>): void {
+    this.readReadiness = read;
+  }
+
+  /** IntakeService onConsumerCrash. */
+  readonly onConsumerCrash = (): void => {
+    this.consumerCrashes.inc();
+  };
+
+  /** IntakeService onInternalError. */
+  readonly onIntakeInternalError = (stage: InternalErrorStage): void => {
+    this.internalErrors.inc({ stage });
+  };
+
   /** OutboxRelay onPublished. */
   readonly onPublished = (count: number): void => {
     this.published.inc(count);
+  };
+
+  /** OutboxRelay onParked. */
+  readonly onParked = (rows: readonly unknown[]): void => {
+    this.parked.inc(rows.length);
   };
 
   /** OperatorConnectClient onCall. */
@@ -180,7 +226,8 @@ export class WorkerMetrics {
       for (const [code, n] of Object.entries(s.dead_letters)) g.set({ code }, n);
     });
     gauge('flowthrough_outbox_backlog', 'Outbox rows not yet published by the relay', [], (g, s) => g.set(s.outbox_backlog));
-    gauge('flowthrough_outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row (relay lag); 0 when none', [], (g, s) => g.set(s.outbox_oldest_age_seconds ?? 0));
+    gauge('flowthrough_outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row that is not parked (relay lag); 0 when none', [], (g, s) => g.set(s.outbox_oldest_age_seconds ?? 0));
+    gauge('flowthrough_outbox_parked', 'Outbox rows parked now: unpublished, skipped by the relay until flowthrough outbox retry', [], (g, s) => g.set(s.outbox_parked));
     gauge('flowthrough_reconciler_open_work_rows', 'Per-number work rows still open (pending or held), by service and outcome', ['service', 'outcome'], (g, s) => {
       for (const w of s.open_work) g.set({ service: w.service, outcome: w.outcome }, w.n);
     });

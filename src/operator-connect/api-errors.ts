@@ -102,12 +102,13 @@ export function errorFromNetwork(operation: string, error: unknown): OperatorCon
  * A failure to get a token from @azure/identity. A refusal by Entra ID
  * (wrong secret, unknown app or tenant) or a credential that cannot work here
  * is permanent until the set-up changes; an unavailable or throttled Entra ID
- * is transient.
+ * is transient. `explanation`, when given, is the message.
  */
-export function tokenFailure(error: unknown): FlowthroughError {
+export function tokenFailure(error: unknown, explanation?: string): FlowthroughError {
   if (error instanceof FlowthroughError) return error;
   const text = error instanceof Error ? error.message : String(error);
-  const message = `cannot get an Operator Connect access token: ${text}`;
+  // The explanation (src/errors/explain-token.ts) names the OPERATOR_CONNECT_* setting at fault; it starts with the same words.
+  const message = explanation ?? `cannot get an Operator Connect access token: ${text}`;
   if (error instanceof AuthenticationError) {
     const context = { httpStatus: error.statusCode, entraError: error.errorResponse.error };
     // @azure/identity reports a token endpoint it could not reach with status 0 or undefined.

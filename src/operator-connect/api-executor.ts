@@ -106,7 +106,7 @@ export class ApiExecutor {
     try {
       await this.deps.tokens.get(this.deps.scope);
     } catch (error) {
-      throw tokenFailure(error);
+      throw tokenFailure(error, this.deps.tokens.describe(error));
     }
   }
 
@@ -167,7 +167,7 @@ export class ApiExecutor {
       try {
         token = await this.deps.tokens.get(this.deps.scope);
       } catch (error) {
-        throw tokenFailure(error);
+        throw tokenFailure(error, this.deps.tokens.describe(error));
       }
       await this.deps.limiter.acquire(request.signal);
       const sentAt = this.deps.clock.now();

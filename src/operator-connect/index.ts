@@ -13,6 +13,7 @@ export { CircuitBreaker, type CircuitState, type CircuitBreakerOptions, type Cir
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 export { DEFAULT_RETRY_POLICY, TRANSIENT_STATUSES, backoffDelayMs, decideRetry, retryAfterMs, type RetryPolicy, type RetryDecision } from './retry-policy.js';
 export { TokenCache, DEFAULT_REFRESH_MARGIN_MS } from './token-cache.js';
+export { TokenHealth, TOKEN_FAILURE_REMINDER_MS, type TokenProblem, type TokenHealthOptions } from './token-health.js';
 export { createCredential } from './credential.js';
 export { isTerminal } from './order-polling.js';
 export { OPERATIONS, type OperationName, type CallEvent, type CallOutcome, type RetryEvent, type ClientHooks } from './observability.js';

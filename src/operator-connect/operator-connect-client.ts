@@ -24,6 +24,7 @@ import { checkRequestId, fillPath } from './request-shape.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { realSleep, systemClock, type Clock, type Sleep } from './time.js';
 import { TokenCache } from './token-cache.js';
+import { TokenHealth, type TokenProblem } from './token-health.js';
 
 export interface OperatorConnectClientOptions {
   readonly config: OperatorConnectConfig;
@@ -96,6 +97,7 @@ export class OperatorConnectClient {
   private readonly executor: ApiExecutor;
   private readonly clock: Clock;
   private readonly sleep: Sleep;
+  private readonly tokenHealth: TokenHealth;
 
   constructor(options: OperatorConnectClientOptions) {
     const { config } = options;
@@ -116,6 +118,7 @@ export class OperatorConnectClient {
         }
       },
     });
+    this.tokenHealth = new TokenHealth({ settings: config.auth, clock: this.clock, logger });
     const policy: RetryPolicy = { attempts: config.retry.attempts, baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs, jitter: 'full' };
     this.executor = new ApiExecutor({
       baseUrl: config.baseUrl,
@@ -126,6 +129,7 @@ export class OperatorConnectClient {
       tokens: new TokenCache(options.credential ?? createCredential(config.auth), {
         clock: this.clock,
         logger,
+        health: this.tokenHealth,
         ...(options.tokenRefreshMarginMs === undefined ? {} : { refreshMarginMs: options.tokenRefreshMarginMs }),
       }),
       breaker: this.breaker,
@@ -147,6 +151,15 @@ export class OperatorConnectClient {
    */
   authenticate(): Promise<void> {
     return this.executor.authenticate();
+  }
+
+  /**
+   * For readiness: while Entra ID gives no token, the explanation (which
+   * OPERATOR_CONNECT_* setting, its value), since when and how many attempts
+   * failed; null while tokens come.
+   */
+  tokenProblem(): TokenProblem | null {
+    return this.tokenHealth.problem;
   }
 
   /** For metrics: closed, open or half-open. */

@@ -2,12 +2,15 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Logger } from '../logging/logger.js';
 import { tokenFailure } from './api-errors.js';
 import type { Clock } from './time.js';
+import type { TokenHealth } from './token-health.js';
 
 export interface TokenCacheOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Refresh this long before expiry (at most half the token's lifetime, for short-lived tokens). */
   readonly refreshMarginMs?: number;
+  /** Told of every token request's outcome: logs failures once per streak, explained, and keeps the problem for readiness. */
+  readonly health?: TokenHealth;
 }
 
 interface Entry {
@@ -43,13 +46,18 @@ export class TokenCache {
     if (entry && now < entry.refreshAt) return entry.token.token;
     if (entry && now < entry.token.expiresOnTimestamp) {
       try {
-        return (await this.refresh(scope)).token;
+        return (await this.refresh(scope, true)).token;
       } catch (error) {
-        this.options.logger.warn({ scope, err: tokenFailure(error) }, 'token refresh ahead of expiry failed; using the current token');
+        if (!this.options.health) this.options.logger.warn({ scope, err: tokenFailure(error) }, 'token refresh ahead of expiry failed; using the current token');
         return entry.token.token;
       }
     }
-    return (await this.refresh(scope)).token;
+    return (await this.refresh(scope, false)).token;
+  }
+
+  /** The one-line explanation of a token failure (which OPERATOR_CONNECT_* setting), when the cache knows the settings. */
+  describe(error: unknown): string | undefined {
+    return this.options.health?.explain(error).line;
   }
 
   /** Drops the cached token of `scope` if it is `token` (a 401 answered it), so the next get() fetches a new one. */
@@ -57,13 +65,21 @@ export class TokenCache {
     if (this.entries.get(scope)?.token.token === token) this.entries.delete(scope);
   }
 
-  private refresh(scope: string): Promise<AccessToken> {
+  /** `covered`: a still-valid token serves if this fails. Concurrent callers share one request, told to the health once. */
+  private refresh(scope: string, covered: boolean): Promise<AccessToken> {
     const pending = this.refreshing.get(scope);
     if (pending) return pending;
     const work = (async () => {
       try {
-        const token = await this.credential.getToken(scope);
-        if (!token) throw tokenFailure(new Error('the credential returned no token'));
+        let token: AccessToken | null;
+        try {
+          token = await this.credential.getToken(scope);
+          if (!token) throw tokenFailure(new Error('the credential returned no token'));
+        } catch (error) {
+          this.options.health?.failed(error, covered);
+          throw error;
+        }
+        this.options.health?.succeeded();
         const now = this.options.clock.now();
         const lifetime = Math.max(0, token.expiresOnTimestamp - now);
         const refreshAt = token.refreshAfterTimestamp ?? token.expiresOnTimestamp - Math.min(this.marginMs, lifetime / 2);

@@ -1,83 +1,187 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Kafka, Message, Producer } from 'kafkajs';
-import type pg from 'pg';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
+import { NotificationListener } from '../db/notification-listener.js';
 import { withTransaction } from '../db/pool.js';
-import { OUTBOX_CHANNEL } from './outbox-sql.js';
-import { unpackStatusRow } from './status-row-events.js';
-import { statusEventHeaders } from '../core/status/status-event.js';
-import { restoreHeaders, type StoredHeaders } from '../kafka/record-headers.js';
+import { TransientError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { WorkerService } from '../worker/worker.js';
+import type { ComponentHealth, WorkerService } from '../worker/worker.js';
+import { backoffDelay, DEFAULT_OUTBOX_RETRY, parksAfter, type OutboxRetryPolicy } from './outbox-backoff.js';
+import { recordsOf, type OutboxRow } from './outbox-records.js';
+import { OUTBOX_CHANNEL } from './outbox-sql.js';
+import { chunksByBytes, partitionQueues, recordBytes, type PartitionQueue } from './publish-plan.js';
+import { CLAIM, MARK, PRUNE, RECORD_FAILURES, RELAY_LOCK_KEY, TRY_LOCK } from './relay-sql.js';
+import { describeSendFailure, sendFailureKind } from './send-failure.js';
+import { TopicPartitions } from './topic-partitions.js';
+
+export const DEFAULT_OUTBOX_MAX_BATCH_BYTES = 1_048_576;
 
 export interface OutboxRelayOptions {
   readonly kafka: Kafka;
   readonly pool: Pool;
   readonly logger: Logger;
+  /** Rows claimed per cycle (OUTBOX_BATCH_SIZE). */
   readonly batchSize: number;
   /** Longest wait between looks when no notification arrives. */
   readonly pollIntervalMs: number;
   readonly retentionHours: number;
   /** ce_source of status events whose headers the relay derives. */
   readonly statusSource: string;
+  /** Record bytes per produce request of one partition (OUTBOX_MAX_BATCH_BYTES, default 1 MiB); a larger row goes alone. */
+  readonly maxBatchBytes?: number;
+  /** Refused attempts before a row is parked (OUTBOX_MAX_ATTEMPTS, default 5). */
+  readonly maxAttempts?: number;
+  /** First backoff ceiling, doubling per failure, of a refused row and of a cycle the broker failed (OUTBOX_RETRY_BASE_MS, default 1000). */
+  readonly retryBaseMs?: number;
+  /** Largest backoff (OUTBOX_RETRY_CAP_MS, default 30000). */
+  readonly retryCapMs?: number;
+  /** How long topic metadata (partition count, leaders) is reused (default 5 minutes, as kafkajs' metadataMaxAge). */
+  readonly metadataMaxAgeMs?: number;
   /** Fault injection for crash tests: runs after Kafka acknowledged, before the rows are marked. */
   readonly afterPublish?: (ids: readonly string[]) => Promise<void> | void;
   /** Records published (a status row may hold several). */
   readonly onPublished?: (count: number) => void;
+  /** Rows parked in one cycle (after OUTBOX_MAX_ATTEMPTS, or at once when they cannot be decoded). */
+  readonly onParked?: (rows: readonly ParkedOutboxRow[]) => void;
 }
 
-interface OutboxRow {
+/** A row the relay stopped trying: `flowthrough outbox retry` un-parks it. */
+export interface ParkedOutboxRow {
+  readonly id: string;
+  readonly topic: string;
+  readonly orderId: string | null;
+  readonly eventIds: readonly string[];
+  readonly attempts: number;
+  readonly error: string;
+}
+
+/** A claimed row ready to send: its records with their partition, and their size. */
+interface PlannedRow {
+  readonly row: OutboxRow;
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: Message[];
+  readonly bytes: number;
+}
+
+interface RowFailure {
+  readonly row: OutboxRow;
+  readonly partition: number | null;
+  readonly error: string;
+  /** Park now, whatever the attempts: the row cannot be decoded, no retry helps. */
+  readonly parkNow: boolean;
+}
+
+interface BrokerFailure {
+  readonly topic: string;
+  readonly partition: number | null;
+  readonly error: unknown;
+}
+
+interface PartitionOutcome {
+  readonly acked: PlannedRow[];
+  readonly refused?: RowFailure;
+  readonly brokerFailure?: BrokerFailure;
+}
+
+interface CycleOutcome {
+  readonly claimed: number;
+  readonly publishedRows: number;
+  readonly records: number;
+  readonly failures: number;
+  readonly brokerFailures: readonly BrokerFailure[];
+}
+
+interface RecordedFailure {
   id: string;
   topic: string;
-  message_key: Buffer | null;
-  value: Buffer | null;
-  headers: string | null;
-  event_id: string | null;
   order_id: string | null;
-  event_time: Date | null;
+  event_ids: string[] | null;
+  attempts: number;
+  last_error: string;
+  next_attempt_at: Date;
+  parked_at: Date | null;
 }
 
-/** Every relay serialises on this lock: one publisher at a time keeps per-key order. */
-const RELAY_LOCK_KEY = 7_311_004_013;
-
-// ORDER BY the table's bigint id, not the text alias ("10" < "9").
-const CLAIM = `SELECT o.id::text AS id, topic, message_key, value, headers, event_id, order_id, event_time
-                 FROM outbox o WHERE published_at IS NULL ORDER BY o.id LIMIT $1`;
-const MARK = `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`;
-const PRUNE = `DELETE FROM outbox WHERE published_at < now() - make_interval(hours => $1)`;
-
 /**
- * Publishes outbox rows to Kafka with the idempotent producer, oldest first,
- * and marks them published in the transaction that claimed them. Several
- * relays may run: a transaction-scoped advisory lock lets one publish at a
- * time, so no row goes out twice concurrently and per-key order holds. A
- * crash between publishing and marking republishes those rows (same ce_id):
- * at least once, never lost.
+ * Publishes outbox rows to Kafka with the idempotent producer and marks them
+ * published in the transaction that claimed them. Several relays may run: a
+ * transaction-scoped advisory lock lets one publish at a time, so no row goes
+ * out twice concurrently and per-key order holds.
+ *
+ * A cycle claims the oldest rows that are due, computes each record's
+ * partition (kafkajs' default partitioner, so keys keep their partitions) and
+ * sends each (topic, partition) on its own, in id order, in chunks of at most
+ * maxBatchBytes; partitions go concurrently. Exactly the rows whose chunk was
+ * acknowledged are marked, so a partition that fails never makes another's
+ * rows go out twice. A chunk the broker refuses is narrowed to the row that
+ * fails (its rows sent one by one, those before it published); that row is
+ * retried with a capped backoff, the rows of its key waiting behind it, and
+ * parked after maxAttempts: then everything behind it flows. A failure of the
+ * broker itself stops that partition for the cycle, counts against no row,
+ * and the relay retries with a capped backoff.
+ *
+ * A crash between publishing and marking republishes those rows (same
+ * ce_id): at least once, never lost.
  */
 export class OutboxRelay implements WorkerService {
   readonly name = 'outbox-relay';
   private readonly options: OutboxRelayOptions;
+  private readonly policy: OutboxRetryPolicy;
+  private readonly maxBatchBytes: number;
   private readonly producer: Producer;
-  private listener: pg.PoolClient | undefined;
+  private readonly admin: Admin;
+  private readonly partitions: TopicPartitions;
+  private readonly listener: NotificationListener;
   private running = false;
+  /** Consecutive failed cycles, and why the last one failed: the relay's readiness. */
+  private failedCycles = 0;
+  private lastFailure: string | null = null;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** False while backing off after a failed cycle: notifications do not cut the wait short. */
+  private wakeOnNotify = true;
   private lastPrune = 0;
   private notified = false;
 
   constructor(options: OutboxRelayOptions) {
     this.options = options;
+    this.policy = {
+      maxAttempts: options.maxAttempts ?? DEFAULT_OUTBOX_RETRY.maxAttempts,
+      baseMs: options.retryBaseMs ?? DEFAULT_OUTBOX_RETRY.baseMs,
+      capMs: options.retryCapMs ?? DEFAULT_OUTBOX_RETRY.capMs,
+    };
+    this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_OUTBOX_MAX_BATCH_BYTES;
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = options.kafka.admin();
+    this.partitions = new TopicPartitions(this.admin, options.metadataMaxAgeMs);
+    this.listener = new NotificationListener({
+      pool: options.pool,
+      channel: OUTBOX_CHANNEL,
+      logger: options.logger,
+      onNotification: () => this.notify(),
+      // Rows committed while the connection was down announced themselves to nobody.
+      onReconnected: () => this.notify(),
+    });
+  }
+
+  private notify(): void {
+    this.notified = true;
+    if (this.wakeOnNotify) this.wake?.();
+  }
+
+  /** Ready when it listens for new rows and its last cycle published (or had nothing to publish). */
+  health(): ComponentHealth {
+    if (!this.running) return { ready: false, detail: 'not running' };
+    if (!this.listener.listening) return { ready: false, detail: `PostgreSQL LISTEN connection down: ${this.listener.lastProblem ?? 'reconnecting'}` };
+    if (this.failedCycles > 0) return { ready: false, detail: `${this.failedCycles} failed cycle(s); last: ${this.lastFailure ?? 'unknown'}` };
+    return { ready: true };
   }
 
   async start(): Promise<void> {
     await this.producer.connect();
-    this.listener = await this.options.pool.connect();
-    this.listener.on('notification', () => {
-      this.notified = true;
-      this.wake?.();
-    });
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    await this.admin.connect();
+    await this.listener.start();
     this.running = true;
     this.loop = this.run();
   }
@@ -86,22 +190,25 @@ export class OutboxRelay implements WorkerService {
     this.running = false;
     this.wake?.();
     await this.loop;
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
-    }
+    await this.listener.stop();
+    await this.admin.disconnect();
     await this.producer.disconnect();
   }
 
-  /** Publishes until the outbox is empty (or another relay holds the lock); returns the rows published. */
+  /**
+   * Publishes until nothing is due (or another relay holds the lock); returns
+   * the rows published. Throws a TransientError when the broker failed some
+   * partition: the rows it did take are marked, the others wait.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.publishBatch();
-      if (published === null) return total;
-      total += published;
-      if (published < this.options.batchSize) return total;
+      const cycle = await this.publishBatch();
+      if (cycle === null) return total;
+      total += cycle.publishedRows;
+      if (cycle.brokerFailures.length > 0) throw brokerError(cycle.brokerFailures);
+      if (cycle.claimed < this.options.batchSize) return total;
+      if (cycle.publishedRows === 0 && cycle.failures === 0) return total;
     }
   }
 
@@ -109,16 +216,29 @@ export class OutboxRelay implements WorkerService {
     const { logger, pollIntervalMs } = this.options;
     while (this.running) {
       this.notified = false;
+      let wait = pollIntervalMs;
       try {
         await this.drain();
         await this.pruneNowAndThen();
+        this.failedCycles = 0;
+        this.lastFailure = null;
+        this.wakeOnNotify = true;
       } catch (error) {
-        logger.error({ err: error }, 'outbox relay cycle failed; retrying');
+        this.failedCycles += 1;
+        const failedCycles = this.failedCycles;
+        this.lastFailure = error instanceof Error ? error.message : String(error);
+        wait = backoffDelay(this.policy, failedCycles);
+        this.wakeOnNotify = false;
+        if (error instanceof TransientError) {
+          logger.warn({ err: error.cause, ...error.context, failedCycles, retryInMs: wait }, `${error.message}; nothing counts against the rows, retrying in ${wait} ms`);
+        } else {
+          logger.error({ err: error, failedCycles, retryInMs: wait }, `outbox relay cycle failed; retrying in ${wait} ms`);
+        }
       }
       if (!this.running) break;
-      if (this.notified) continue;
+      if (this.wakeOnNotify && this.notified) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollIntervalMs);
+        const timer = setTimeout(resolve, wait);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -128,23 +248,169 @@ export class OutboxRelay implements WorkerService {
     }
   }
 
-  /** One claim-publish-mark cycle: the rows published, or null when another relay holds the lock. */
-  private async publishBatch(): Promise<number | null> {
-    const published = await withTransaction(this.options.pool, async (client) => {
-      const { rows: lock } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
+  /** One claim-publish-mark cycle, or null when another relay holds the lock. */
+  private async publishBatch(): Promise<CycleOutcome | null> {
+    let parked: RecordedFailure[] = [];
+    let recorded: RecordedFailure[] = [];
+    const undecodableIds = new Set<string>();
+    const outcome = await withTransaction(this.options.pool, async (client): Promise<CycleOutcome | null> => {
+      const { rows: lock } = await client.query<{ locked: boolean }>(TRY_LOCK, [RELAY_LOCK_KEY]);
       if (!lock[0]?.locked) return null;
       const { rows } = await client.query<OutboxRow>(CLAIM, [this.options.batchSize]);
-      if (rows.length === 0) return { rows: 0, records: 0 };
-      const topicMessages = groupByTopic(rows, this.options.statusSource);
-      await this.producer.sendBatch({ acks: -1, topicMessages });
-      const ids = rows.map((r) => r.id);
-      await this.options.afterPublish?.(ids);
-      await client.query(MARK, [ids]);
-      return { rows: rows.length, records: topicMessages.reduce((n, t) => n + t.messages.length, 0) };
+      if (rows.length === 0) return { claimed: 0, publishedRows: 0, records: 0, failures: 0, brokerFailures: [] };
+
+      const { planned, undecodable, brokerFailures } = await this.plan(rows);
+      const queues = partitionQueues(planned);
+      const settled = await Promise.allSettled(queues.map((queue) => this.publishPartition(queue)));
+      const acked: PlannedRow[] = [];
+      const failures: RowFailure[] = [...undecodable];
+      settled.forEach((s, i) => {
+        if (s.status === 'rejected') {
+          // publishPartition does not throw; should it, its rows simply wait.
+          const queue = queues[i] as PartitionQueue<PlannedRow>;
+          brokerFailures.push({ topic: queue.topic, partition: queue.partition, error: s.reason });
+          return;
+        }
+        acked.push(...s.value.acked);
+        if (s.value.refused) failures.push(s.value.refused);
+        if (s.value.brokerFailure) brokerFailures.push(s.value.brokerFailure);
+      });
+      for (const f of brokerFailures) this.partitions.invalidate(f.topic);
+
+      if (acked.length > 0) {
+        const ids = acked.map((p) => p.row.id);
+        await this.options.afterPublish?.(ids);
+        await client.query(MARK, [ids]);
+      }
+      for (const f of undecodable) undecodableIds.add(f.row.id);
+      if (failures.length > 0) {
+        recorded = (await client.query<RecordedFailure>(RECORD_FAILURES, this.failureParameters(failures))).rows;
+        parked = recorded.filter((r) => r.parked_at !== null);
+      }
+      return {
+        claimed: rows.length,
+        publishedRows: acked.length,
+        records: acked.reduce((n, p) => n + p.messages.length, 0),
+        failures: failures.length,
+        brokerFailures,
+      };
     });
-    if (published === null) await delay(50);
-    else if (published.records > 0) this.options.onPublished?.(published.records);
-    return published === null ? null : published.rows;
+    if (outcome === null) {
+      await delay(50);
+      return null;
+    }
+    if (outcome.records > 0) this.options.onPublished?.(outcome.records);
+    this.report(recorded, undecodableIds);
+    if (parked.length > 0) {
+      this.options.onParked?.(parked.map((r) => ({ id: r.id, topic: r.topic, orderId: r.order_id, eventIds: r.event_ids ?? [], attempts: r.attempts, error: r.last_error })));
+    }
+    return outcome;
+  }
+
+  /** The claimed rows' records and partitions; rows that cannot be decoded, and topics whose metadata cannot be read, aside. */
+  private async plan(rows: readonly OutboxRow[]): Promise<{ planned: PlannedRow[]; undecodable: RowFailure[]; brokerFailures: BrokerFailure[] }> {
+    const undecodable: RowFailure[] = [];
+    const decoded: Array<{ row: OutboxRow; messages: Message[] }> = [];
+    for (const row of rows) {
+      try {
+        decoded.push({ row, messages: recordsOf(row, this.options.statusSource) });
+      } catch (error) {
+        undecodable.push({ row, partition: null, error: describeSendFailure(error), parkNow: true });
+      }
+    }
+    const topics = await this.partitions.lookup(decoded.map((d) => d.row.topic));
+    const brokerFailures: BrokerFailure[] = [];
+    for (const [topic, lookup] of topics) if (!lookup.ok) brokerFailures.push({ topic, partition: null, error: lookup.error });
+    const planned: PlannedRow[] = [];
+    for (const { row, messages } of decoded) {
+      const lookup = topics.get(row.topic);
+      if (!lookup?.ok) continue;
+      const partition = this.partitions.partitionOf(row.topic, lookup.partitions, row.message_key);
+      planned.push({
+        row,
+        topic: row.topic,
+        partition,
+        messages: messages.map((m) => ({ ...m, partition })),
+        bytes: messages.reduce((n, m) => n + recordBytes(m.key ?? null, m.value, m.headers ?? {}), 0),
+      });
+    }
+    return { planned, undecodable, brokerFailures };
+  }
+
+  /**
+   * One partition's rows, in order, chunk after chunk; stops at the first
+   * failure, so the rows behind it wait (per-key order). Never throws.
+   */
+  private async publishPartition(queue: PartitionQueue<PlannedRow>): Promise<PartitionOutcome> {
+    const acked: PlannedRow[] = [];
+    const { topic, partition } = queue;
+    for (const chunk of chunksByBytes(queue.rows, this.maxBatchBytes)) {
+      const error = await this.send(topic, chunk);
+      if (error === undefined) {
+        acked.push(...chunk);
+        continue;
+      }
+      if (sendFailureKind(error) === 'broker' || !this.running) return { acked, brokerFailure: { topic, partition, error } };
+      if (chunk.length === 1) return { acked, refused: refusal(chunk[0] as PlannedRow, partition, error) };
+      // The broker refused the chunk: send its rows one by one to find the one it refuses; those before it are published.
+      for (const row of chunk) {
+        const alone = await this.send(topic, [row]);
+        if (alone === undefined) {
+          acked.push(row);
+          continue;
+        }
+        if (sendFailureKind(alone) === 'broker' || !this.running) return { acked, brokerFailure: { topic, partition, error: alone } };
+        return { acked, refused: refusal(row, partition, alone) };
+      }
+      // Every row went alone: the chunk was refused as a whole (too large together); carry on.
+    }
+    return { acked };
+  }
+
+  /** Sends records of one partition in one produce request; the error, or undefined once acknowledged. */
+  private async send(topic: string, rows: readonly PlannedRow[]): Promise<unknown> {
+    try {
+      await this.producer.send({ topic, acks: -1, messages: rows.flatMap((r) => r.messages) });
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('send failed without an error');
+    }
+  }
+
+  private failureParameters(failures: readonly RowFailure[]): unknown[] {
+    const attempts = failures.map((f) => f.row.attempts + 1);
+    return [
+      failures.map((f) => f.row.id),
+      failures.map((f) => f.error),
+      failures.map((f, i) => (f.parkNow ? 0 : backoffDelay(this.policy, attempts[i] as number))),
+      failures.map((f, i) => f.parkNow || parksAfter(this.policy, attempts[i] as number)),
+    ];
+  }
+
+  /** One line per refused row: a warning while it is retried, an error that says what to do once it is parked. */
+  private report(recorded: readonly RecordedFailure[], undecodable: ReadonlySet<string>): void {
+    const { logger } = this.options;
+    for (const r of recorded) {
+      const context = { outboxId: r.id, topic: r.topic, orderId: r.order_id, eventIds: r.event_ids, attempts: r.attempts, error: r.last_error };
+      if (undecodable.has(r.id)) {
+        logger.error(
+          context,
+          `outbox row ${r.id} parked: it cannot be decoded as stored (${r.last_error}), so no retry can publish it; the rows behind it are published without it; ` +
+            `see "flowthrough outbox list --parked" and report it (a row written by hand, by another version, or a bug)`,
+        );
+      } else if (r.parked_at === null) {
+        logger.warn(
+          { ...context, maxAttempts: this.policy.maxAttempts, nextAttemptAt: r.next_attempt_at.toISOString() },
+          `outbox row ${r.id} refused by Kafka (attempt ${r.attempts} of ${this.policy.maxAttempts}): ${r.last_error}; retrying at ${r.next_attempt_at.toISOString()}, the rows of its key wait behind it`,
+        );
+      } else {
+        logger.error(
+          context,
+          `outbox row ${r.id} parked after ${r.attempts} refused attempt(s) (${r.last_error}): the relay skips it and the rows behind it are published without it; ` +
+            `see "flowthrough outbox list --parked", fix the cause (a record too large: the topic's max.message.bytes), then "flowthrough outbox retry ${r.id}"`,
+        );
+      }
+    }
   }
 
   private async pruneNowAndThen(): Promise<void> {
@@ -155,21 +421,15 @@ export class OutboxRelay implements WorkerService {
   }
 }
 
-/** Consecutive rows of one topic stay together, in id order; a status row may hold several events. */
-function groupByTopic(rows: readonly OutboxRow[], statusSource: string): Array<{ topic: string; messages: Message[] }> {
-  const out: Array<{ topic: string; messages: Message[] }> = [];
-  for (const r of rows) {
-    const messages: Message[] =
-      r.headers !== null || r.event_id === null || r.value === null
-        ? [{ key: r.message_key, value: r.value, headers: r.headers !== null ? restoreHeaders(JSON.parse(r.headers) as StoredHeaders) : {} }]
-        : unpackStatusRow(r.event_id, r.value).map((event) => ({
-            key: r.message_key,
-            value: event.value,
-            headers: statusEventHeaders({ id: event.id, source: statusSource, orderId: r.order_id ?? '', time: (r.event_time ?? new Date()).toISOString() }),
-          }));
-    const last = out.at(-1);
-    if (last && last.topic === r.topic) last.messages.push(...messages);
-    else out.push({ topic: r.topic, messages });
-  }
-  return out;
+function refusal(row: PlannedRow, partition: number, error: unknown): RowFailure {
+  return { row: row.row, partition, error: describeSendFailure(error), parkNow: false };
+}
+
+/** The broker failed these partitions: one error naming them and the first cause. */
+function brokerError(failures: readonly BrokerFailure[]): TransientError {
+  const where = [...new Set(failures.map((f) => (f.partition === null ? f.topic : `${f.topic}[${f.partition}]`)))].join(', ');
+  return new TransientError('outbox_broker_failed', `outbox relay: Kafka did not take the records for ${where} (${describeSendFailure(failures[0]?.error)}); check the broker and KAFKA_BROKERS`, {
+    cause: failures[0]?.error,
+    context: { partitions: where },
+  });
 }

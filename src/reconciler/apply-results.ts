@@ -32,20 +32,32 @@ interface OperationRow {
 
 type Observed = Partial<Record<FlowThroughService, Association & { remoteOrderId?: string | null; at?: string }>>;
 
+export interface AppliedOutcome {
+  /** false: this instance no longer holds the operation (its lease ran out and another took it); nothing was written. */
+  readonly applied: boolean;
+  /**
+   * Work rows the operation carried without making their change (an upload
+   * waiting for the release from the number's previous tenant) that went back
+   * to unplanned work when it succeeded: the planner has work at once.
+   */
+  readonly requeued: number;
+}
+
 /**
  * Applies a backend operation's per-number results in one transaction: the
  * numbers' observed state, the operation's numbers, the order work rows it
- * carries, the items' and orders' states and their status events. Returns
- * false when this instance no longer holds the operation (its lease ran out
- * and another instance took it): nothing is written then.
+ * carries, the items' and orders' states and their status events. A row
+ * succeeds only on the backend's own per-number success (or, for a release,
+ * its NumberNotFound: the tenant does not hold the number) of an operation
+ * that makes the row's change (SETTLE_LINKED_ROWS).
  */
 export async function applyOperationOutcome(
   client: PoolClient,
   input: { operationId: string; instanceId: string; outcome: OperationOutcome; status: StatusSettings },
-): Promise<boolean> {
+): Promise<AppliedOutcome> {
   const { operationId, instanceId, outcome, status } = input;
   const op = (await client.query<OperationRow>(sql.LOCK_OWN_OPERATION, [operationId, instanceId])).rows[0];
-  if (!op) return false;
+  if (!op) return { applied: false, requeued: 0 };
   const targets = (await client.query<{ telephone_number: string; target: Association | null }>(sql.OPERATION_NUMBERS, [operationId])).rows;
   const byNumber = new Map(outcome.results.map((r) => [r.telephoneNumber, r]));
   const at = new Date().toISOString();
@@ -54,7 +66,7 @@ export async function applyOperationOutcome(
     if (!r) return { number: t.telephone_number, target: t.target, succeeded: false, code: 'MissingResult', message: 'the backend reported no result for this number' };
     // A release of a number the tenant does not hold has reached what it wanted.
     if (!r.succeeded && op.operation === 'release' && r.errorCode === 'NumberNotFound') {
-      return { number: t.telephone_number, target: t.target, succeeded: true, code: null, message: 'the tenant did not hold the number (already released)' };
+      return { number: t.telephone_number, target: t.target, succeeded: true, code: null, message: `the backend answered ${r.errorCode}: the tenant does not hold the number, so it is released` };
     }
     return { number: t.telephone_number, target: t.target, succeeded: r.succeeded, code: r.succeeded ? null : (r.errorCode ?? 'failed'), message: r.message ?? null };
   });
@@ -80,9 +92,9 @@ export async function applyOperationOutcome(
   const codes = decided.map((d) => d.code);
   const messages = decided.map((d) => d.message);
   await client.query(sql.CLOSE_OPERATION_NUMBERS, [operationId, numbers, outcomes, codes, messages]);
-  const linked = (await client.query<{ order_id: string }>(sql.SETTLE_LINKED_ROWS, [operationId, numbers, outcomes, codes, messages])).rows;
+  const linked = (await client.query<{ order_id: string; requeued: boolean }>(sql.SETTLE_LINKED_ROWS, [operationId, numbers, outcomes, codes, messages, op.operation])).rows;
   await client.query(sql.FINISH_OPERATION, [operationId, outcome.state, outcome.remoteStatus, outcome.lastError ? JSON.stringify(outcome.lastError) : null]);
   const orders = new Set(linked.map((r) => r.order_id));
   await rollUpOrders(client, orders, status, new Map([...orders].map((o) => [o, op.attempts])));
-  return true;
+  return { applied: true, requeued: linked.filter((r) => r.requeued).length };
 }

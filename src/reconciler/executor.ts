@@ -55,6 +55,8 @@ export interface ExecutorOptions {
   readonly retry: { readonly baseMs: number; readonly capMs: number; readonly maxAttempts: number };
   readonly random: () => number;
   readonly hooks: ExecutorHooks;
+  /** An operation's success sent work rows back to planning (see applyOperationOutcome): plan again now. */
+  readonly onWorkRequeued?: () => void;
 }
 
 function resultsOf(order: Order): OperationOutcome['results'] {
@@ -135,7 +137,8 @@ export class Executor {
 
   private async finish(op: ClaimedOperation, outcome: OperationOutcome): Promise<void> {
     const { pool, instanceId, status } = this.options;
-    const applied = await withTransaction(pool, (client) => applyOperationOutcome(client, { operationId: op.id, instanceId, outcome, status }));
+    const { applied, requeued } = await withTransaction(pool, (client) => applyOperationOutcome(client, { operationId: op.id, instanceId, outcome, status }));
+    if (requeued > 0) this.options.onWorkRequeued?.();
     if (!applied) {
       this.options.logger.warn({ operationId: op.id }, 'operation lease lost before its results were applied; the new holder applies them');
       return;

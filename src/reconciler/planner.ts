@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';
 import type { FlowThroughService } from '../core/order-state/initial-item-state.js';
 import { desiredAssociation, type Association } from '../core/reconcile/association.js';
-import { planWork, type PendingRow, type PlannedBatch, type WorkKey, type WorkPlan } from '../core/reconcile/plan-work.js';
+import { planWork, type BackendOperationKind, type PendingRow, type PlannedBatch, type WorkKey, type WorkPlan } from '../core/reconcile/plan-work.js';
 import { withTransaction } from '../db/pool.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConsentCache } from './consent-cache.js';
@@ -67,6 +67,8 @@ interface LockedNumber {
   deleted: boolean;
   observed: Partial<Record<FlowThroughService, Association>>;
   repair_services: FlowThroughService[];
+  last_order_id: string;
+  account_order_id: string | null;
   teams_tenant_id: string | null;
   account_details: AccountServiceDetailsSpec | null;
   account_deleted: boolean;
@@ -78,8 +80,24 @@ interface UnplannedRow {
   telephone_number: string;
   service: FlowThroughService;
   outcome: 'pending' | 'held';
+  operation: BackendOperationKind;
+  due: boolean;
   held_ms: number | null;
   received_ms: number;
+  source_offset: number;
+}
+
+/**
+ * The order in which a number's rows were applied: the row of the order that last changed the number
+ * comes last; the others by when their order was received, then its offset (one intake chunk shares
+ * received_at and a partition).
+ */
+function applicationOrder(lastOrderId: string): (a: UnplannedRow, b: UnplannedRow) => number {
+  return (a, b) =>
+    Number(a.order_id === lastOrderId) - Number(b.order_id === lastOrderId) ||
+    a.received_ms - b.received_ms ||
+    a.source_offset - b.source_offset ||
+    (a.order_id < b.order_id ? -1 : a.order_id > b.order_id ? 1 : 0);
 }
 
 const add = (a: PlanPassResult, b: PlanPassResult): PlanPassResult => ({
@@ -188,24 +206,39 @@ export class Planner {
 
   private async planLocked(client: PoolClient, candidates: readonly string[], ignoreLinger: boolean): Promise<PlanPassResult> {
     const o = this.options;
-    const locked = (await client.query<LockedNumber>(sql.LOCK_NUMBERS, [candidates])).rows;
+    // A number moving between accounts is a candidate under both (its rows' orders name each): lock and plan it once.
+    const locked = (await client.query<LockedNumber>(sql.LOCK_NUMBERS, [[...new Set(candidates)]])).rows;
     const numbers = locked.map((n) => n.telephone_number);
     const rows = numbers.length === 0 ? [] : (await client.query<UnplannedRow>(sql.UNPLANNED_ROWS, [numbers])).rows;
     const open = new Set(
       numbers.length === 0 ? [] : (await client.query<{ telephone_number: string; service: string }>(sql.OPEN_OPERATION_NUMBERS, [numbers])).rows.map((r) => `${r.telephone_number}\u0000${r.service}`),
     );
     const nowMs = locked[0]?.now_ms ?? Date.now();
-    const rowsByKey = new Map<string, PendingRow[]>();
+    const lastOrderOf = new Map(locked.map((n) => [n.telephone_number, n.last_order_id]));
+    const rowsOfKey = new Map<string, UnplannedRow[]>();
     const servicesOf = new Map<string, Set<FlowThroughService>>();
     for (const r of rows) {
       const k = `${r.telephone_number}\u0000${r.service}`;
-      let list = rowsByKey.get(k);
-      if (!list) rowsByKey.set(k, (list = []));
-      list.push({ orderId: r.order_id, itemId: r.item_id, outcome: r.outcome, heldSinceMs: r.held_ms, receivedAtMs: ignoreLinger ? 0 : r.received_ms });
+      let list = rowsOfKey.get(k);
+      if (!list) rowsOfKey.set(k, (list = []));
+      list.push(r);
+      // Only due rows bring a service into this pass; a held row not due yet is decided with its key when it comes.
+      if (!r.due) continue;
       let services = servicesOf.get(r.telephone_number);
       if (!services) servicesOf.set(r.telephone_number, (services = new Set()));
       services.add(r.service);
     }
+    const pendingRows = (k: string, telephoneNumber: string): PendingRow[] =>
+      (rowsOfKey.get(k) ?? []).sort(applicationOrder(lastOrderOf.get(telephoneNumber) ?? '')).map((r, rank) => ({
+        orderId: r.order_id,
+        itemId: r.item_id,
+        outcome: r.outcome,
+        heldSinceMs: r.held_ms,
+        receivedAtMs: ignoreLinger ? 0 : r.received_ms,
+        operation: r.operation,
+        rank,
+        due: r.due,
+      }));
     const keys: WorkKey[] = [];
     let waiting = 0;
     for (const n of locked) {
@@ -229,8 +262,11 @@ export class Planner {
           managed: desired.managed,
           desired: desired.association,
           observed: n.observed[service] ?? null,
-          rows: rowsByKey.get(k) ?? [],
+          rows: pendingRows(k, n.telephone_number),
           repair: n.repair_services.includes(service) || ignoreLinger,
+          tenantId: n.teams_tenant_id,
+          lastOrderId: n.last_order_id,
+          accountOrderId: n.account_order_id,
         });
       }
     }
@@ -263,6 +299,7 @@ export class Planner {
     const touched = new Set<string>();
     const ops = { tenant: [] as string[], service: [] as string[], operation: [] as string[], hash: [] as string[], body: [] as string[] };
     const per = { op: [] as number[], n: [] as string[], s: [] as string[], target: [] as (string | null)[] };
+    const link = { order: [] as string[], n: [] as string[], s: [] as string[] };
     const repairs = { n: [] as string[], s: [] as string[], state: [] as string[] };
     const repaired = (n: string, service: string, state: string): void => {
       repairs.n.push(n);
@@ -281,38 +318,42 @@ export class Planner {
         per.s.push(batch.service);
         per.target.push(e.target ? JSON.stringify(e.target) : null);
         repaired(e.key.telephoneNumber, e.key.service, 'pending');
+        for (const row of e.rows) {
+          link.order.push(row.orderId);
+          link.n.push(e.key.telephoneNumber);
+          link.s.push(e.key.service);
+          // A held row that joins an operation moves its item back to inProgress.
+          if (row.outcome === 'held') touched.add(row.orderId);
+        }
       }
     });
-    const decided = { n: [] as string[], s: [] as string[], outcome: [] as string[], code: [] as (string | null)[], message: [] as (string | null)[] };
-    for (const key of plan.converged) {
-      decided.n.push(key.telephoneNumber);
-      decided.s.push(key.service);
-      decided.outcome.push('succeeded');
-      decided.code.push(null);
-      decided.message.push(key.managed ? 'already in the desired state' : 'not synchronised: the account manages this service in the portal');
-      repaired(key.telephoneNumber, key.service, 'inSync');
-    }
-    for (const { key, reason } of plan.failed) {
-      decided.n.push(key.telephoneNumber);
-      decided.s.push(key.service);
-      decided.outcome.push('failed');
-      decided.code.push(reason.code);
-      decided.message.push(reason.message);
-      repaired(key.telephoneNumber, key.service, 'failed');
-    }
+    for (const key of plan.converged) repaired(key.telephoneNumber, key.service, 'inSync');
+    for (const { key } of plan.failed) repaired(key.telephoneNumber, key.service, 'failed');
     if (per.n.length + repairs.n.length > 0) {
-      // The operations, their numbers, the links and the numbers' sync state: one statement.
-      const params = [ops.tenant, ops.service, ops.operation, ops.hash, ops.body, per.op, per.n, per.s, per.target, repairs.n, repairs.s, repairs.state];
-      for (const r of (await client.query<{ order_id: string }>(sql.WRITE_PLAN, params)).rows) touched.add(r.order_id);
+      // The operations, their numbers, the rows they carry and the numbers' sync state: one statement.
+      const params = [ops.tenant, ops.service, ops.operation, ops.hash, ops.body, per.op, per.n, per.s, per.target, repairs.n, repairs.s, repairs.state, link.order, link.n, link.s];
+      await client.query(sql.WRITE_PLAN, params);
     }
-    if (decided.n.length > 0) {
-      for (const r of (await client.query<{ order_id: string }>(sql.DECIDE_UNPLANNED_ROWS, [decided.n, decided.s, decided.outcome, decided.code, decided.message])).rows) touched.add(r.order_id);
+    if (plan.decided.length > 0) {
+      const d = plan.decided;
+      const res = await client.query<{ order_id: string }>(sql.DECIDE_UNPLANNED_ROWS, [
+        d.map((x) => x.row.orderId),
+        d.map((x) => x.key.telephoneNumber),
+        d.map((x) => x.key.service),
+        d.map((x) => x.outcome),
+        d.map((x) => x.code),
+        d.map((x) => x.message),
+        d.map((x) => x.supersededBy),
+      ]);
+      for (const r of res.rows) touched.add(r.order_id);
     }
-    if (plan.held.length > 0) {
+    const held = plan.held.flatMap((h) => h.rows.map((row) => ({ key: h.key, row, reason: h.reason })));
+    if (held.length > 0) {
       const res = await client.query<{ order_id: string }>(sql.HOLD_ROWS, [
-        plan.held.map((h) => h.key.telephoneNumber),
-        plan.held.map((h) => h.key.service),
-        plan.held.map((h) => JSON.stringify(h.reason)),
+        held.map((h) => h.row.orderId),
+        held.map((h) => h.key.telephoneNumber),
+        held.map((h) => h.key.service),
+        held.map((h) => JSON.stringify(h.reason)),
         this.options.consentRecheckMs,
       ]);
       for (const r of res.rows) touched.add(r.order_id);

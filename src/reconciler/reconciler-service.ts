@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { ReconcilerConfig } from '../config/reconciler-variables.js';
 import { OUTBOX_CHANNEL, OUTBOX_NOTICE } from '../outbox/outbox-sql.js';
 import type { Logger } from '../logging/logger.js';
 import { countryOf } from '../core/telephony/country-of-number.js';
-import type { WorkerService } from '../worker/worker.js';
+import type { ComponentHealth, WorkerService } from '../worker/worker.js';
+import { NotificationListener } from '../db/notification-listener.js';
+import type { TokenProblem } from '../operator-connect/token-health.js';
 import { ConsentCache, type ConsentReader } from './consent-cache.js';
 import { ConsentSync, type RelationshipWriter } from './consent-sync.js';
 import { Executor, type ExecutorHooks, type OrderClient } from './executor.js';
@@ -17,7 +19,7 @@ export interface ReconcilerDeps {
   readonly pool: Pool;
   readonly logger: Logger;
   /** An OperatorConnectClient (or anything with its order and consent calls; authenticate is optional). */
-  readonly client: OrderClient & ConsentReader & RelationshipWriter & { authenticate?(): Promise<void> };
+  readonly client: OrderClient & ConsentReader & RelationshipWriter & { authenticate?(): Promise<void>; tokenProblem?(): TokenProblem | null };
   readonly config: ReconcilerConfig;
   /** OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER. */
   readonly maxNumbersPerOrder: number;
@@ -88,7 +90,9 @@ class ReconcilerService implements Reconciler {
   private loop: Promise<void> | undefined;
   private readonly planWake = new Waker();
   private readonly executeWake = new Waker();
-  private listener: PoolClient | undefined;
+  private readonly listener: NotificationListener;
+  /** Why the last planning pass failed, if it did: readiness. */
+  private planProblem: string | null = null;
   /** The last planning pass skipped numbers whose operation is open: a settled operation may free them. */
   private waitingOnOperations = false;
 
@@ -115,7 +119,15 @@ class ReconcilerService implements Reconciler {
       consentDeadlineMs: config.consent.deadlineMs,
       countryOf: deps.countryOf ?? countryOf,
     });
-    this.consentSync = new ConsentSync({ pool: deps.pool, logger: log, client: deps.client, leaseMs: config.leaseMs, retry: config.retry, random: deps.random ?? Math.random });
+    this.consentSync = new ConsentSync({
+      pool: deps.pool,
+      logger: log,
+      client: deps.client,
+      leaseMs: config.leaseMs,
+      retry: config.retry,
+      random: deps.random ?? Math.random,
+      status: deps.status,
+    });
     this.executor = new Executor({
       pool: deps.pool,
       logger: log,
@@ -128,7 +140,33 @@ class ReconcilerService implements Reconciler {
       retry: config.retry,
       random: deps.random ?? Math.random,
       hooks: deps.hooks ?? {},
+      onWorkRequeued: () => this.planWake.wake(),
     });
+    this.listener = new NotificationListener({
+      pool: deps.pool,
+      channel: OUTBOX_CHANNEL,
+      logger: log,
+      // New orders wake the planner; the status events of its own roll-ups do not (they bring no work).
+      onNotification: (payload) => {
+        if (payload !== OUTBOX_NOTICE.reconciler) this.planWake.wake();
+      },
+      // Orders committed while the connection was down announced themselves to nobody.
+      onReconnected: () => this.planWake.wake(),
+    });
+  }
+
+  /**
+   * Ready when it listens for new orders, its last planning pass worked, and
+   * a backend token can be had (a credential that fails leaves every order
+   * waiting: readiness names the OPERATOR_CONNECT_* setting).
+   */
+  health(): ComponentHealth {
+    if (!this.running) return { ready: false, detail: 'not running' };
+    if (!this.listener.listening) return { ready: false, detail: `PostgreSQL LISTEN connection down: ${this.listener.lastProblem ?? 'reconnecting'}` };
+    const token = this.deps.client.tokenProblem?.();
+    if (token) return { ready: false, detail: `${token.code}: ${token.line} (since ${token.since.toISOString()}, ${token.failures} failure(s))` };
+    if (this.planProblem !== null) return { ready: false, detail: `planning failed: ${this.planProblem}` };
+    return { ready: true };
   }
 
   async start(): Promise<void> {
@@ -137,13 +175,9 @@ class ReconcilerService implements Reconciler {
       return;
     }
     // The token is taken now, not by the first operation; a failure here is only logged (each call retries it).
-    this.deps.client.authenticate?.().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'cannot obtain an Operator Connect access token yet'));
-    this.listener = await this.deps.pool.connect();
-    // New orders wake the planner; the status events of its own roll-ups do not (they bring no work).
-    this.listener.on('notification', (notice) => {
-      if (notice.payload !== OUTBOX_NOTICE.reconciler) this.planWake.wake();
-    });
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    // The client's token health logs failures once per streak (with the setting to fix); readiness reports them.
+    this.deps.client.authenticate?.().catch((error: unknown) => this.deps.logger.debug({ err: error }, 'cannot obtain an Operator Connect access token yet'));
+    await this.listener.start();
     this.running = true;
     this.loop = this.run();
   }
@@ -156,11 +190,7 @@ class ReconcilerService implements Reconciler {
     this.executeWake.wake();
     await this.loop;
     await Promise.allSettled(this.inFlight.values());
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
-    }
+    await this.listener.stop();
   }
 
   async runOnce(options: { ignoreLinger?: boolean } = {}): Promise<{ plan: PlanPassResult; operations: number }> {
@@ -193,7 +223,9 @@ class ReconcilerService implements Reconciler {
         more = result.more && result.numbersPlanned + result.converged + result.held + result.failed > 0;
         this.waitingOnOperations = result.waiting > 0;
         await this.consentSync.run(this.abort.signal);
+        this.planProblem = null;
       } catch (error) {
+        this.planProblem = error instanceof Error ? error.message : String(error);
         logger.error({ err: error }, 'planning pass failed; retrying');
       }
       if (planned > 0) this.executeWake.wake();

@@ -39,6 +39,7 @@ interface WorkRow {
   error_code: string | null;
   message: string | null;
   held_reason: StatusReason | null;
+  superseded_by: string | null;
 }
 
 export interface RollUpResult {
@@ -75,7 +76,7 @@ export async function rollUpOrders(
     const key = `${w.order_id}\u0000${w.item_id}`;
     let list = workByItem.get(key);
     if (!list) workByItem.set(key, (list = []));
-    list.push({ telephoneNumber: w.telephone_number, outcome: w.outcome, errorCode: w.error_code, message: w.message, heldReason: w.held_reason });
+    list.push({ telephoneNumber: w.telephone_number, outcome: w.outcome, errorCode: w.error_code, message: w.message, heldReason: w.held_reason, supersededBy: w.superseded_by });
   }
   const occurredAt = new Date().toISOString();
   const itemUpdates = { order: [] as string[], item: [] as string[], state: [] as string[], reason: [] as (string | null)[] };

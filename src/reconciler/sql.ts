@@ -6,9 +6,10 @@
  * each element looked up in a LATERAL subquery that OFFSET 0 keeps from being flattened into a join.
  * Without that, a table without statistics (never analysed yet, or just filled by the intake) gets
  * a hash join over a scan of the whole table or of a partial index, tens of milliseconds a chunk.
- * Work rows are looked up by telephone number alone (the unplanned index), their service compared
- * outside the subquery: with the service inside, a table without statistics takes the
- * (service, outcome) index instead, one scan of every open row per number.
+ * A number's unplanned work rows are looked up by telephone number alone (the unplanned index), their
+ * service compared outside the subquery: with the service inside, a table without statistics takes
+ * the (service, outcome) index instead, one scan of every open row per number. Rows the planner
+ * decided are written back one by one through the primary key (order, number, service).
  */
 
 /**
@@ -48,10 +49,12 @@ export const CANDIDATE_NUMBERS = `
 
 /**
  * $1 numbers: desired and observed state, locked; numbers another planner or an intake holds are
- * skipped. now_ms: the database's clock (the linger clock of received_at), on every row.
+ * skipped. now_ms: the database's clock (the linger clock of received_at), on every row. The
+ * number's and its account's last orders name what superseded a row (and which row is newest).
  */
 export const LOCK_NUMBERS = `
   SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms, n.telephone_number, n.service_details, n.deleted_at IS NOT NULL AS deleted, n.observed, n.repair_services,
+         n.last_order_id, a.last_order_id AS account_order_id,
          a.teams_tenant_id, a.service_details AS account_details, (a.name IS NULL OR a.deleted_at IS NOT NULL) AS account_deleted
     FROM unnest($1::text[]) AS u(telephone_number) JOIN numbers n ON n.telephone_number = u.telephone_number
          LEFT JOIN accounts a ON a.name = n.account_name
@@ -59,25 +62,32 @@ export const LOCK_NUMBERS = `
      FOR UPDATE OF n SKIP LOCKED`;
 
 /**
- * `r`: the unplanned work rows (row id, outcome as `was`, service) of the number `${alias}.telephone_number`,
- * looked up through order_item_numbers_unplanned, whose predicate this is. `alias` is a constant of this file.
+ * $1 numbers: all their unplanned work rows (read after the numbers are locked, so fresh), with what
+ * orders them (the order's received_at, then its offset: a chunk shares one received_at and one
+ * partition) and whether they are due (a held row waits for next_check_at, but is still decided with
+ * its number: superseded by a newer row, say).
  */
-function unplannedRowsOf(alias: 'p' | 'u'): string {
-  return `CROSS JOIN LATERAL (
-                   SELECT x.ctid AS row_id, x.outcome AS was, x.service FROM order_item_numbers x
-                    WHERE x.telephone_number = ${alias}.telephone_number AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r`;
-}
-
-/** $1 numbers: their unplanned work rows (read after the numbers are locked, so fresh). */
 export const UNPLANNED_ROWS = `
-  SELECT w.order_id, w.item_id, w.telephone_number, w.service, w.outcome,
-         (extract(epoch FROM w.held_since) * 1000)::float8 AS held_ms, (extract(epoch FROM o.received_at) * 1000)::float8 AS received_ms
+  SELECT w.order_id, w.item_id, w.telephone_number, w.service, w.outcome, w.operation,
+         (w.next_check_at IS NULL OR w.next_check_at <= now()) AS due,
+         (extract(epoch FROM w.held_since) * 1000)::float8 AS held_ms, (extract(epoch FROM o.received_at) * 1000)::float8 AS received_ms,
+         o.source_offset::float8 AS source_offset
     FROM unnest($1::text[]) AS u(telephone_number)
          CROSS JOIN LATERAL (
-           SELECT r.order_id, r.item_id, r.telephone_number, r.service, r.outcome, r.held_since FROM order_item_numbers r
-            WHERE r.telephone_number = u.telephone_number AND r.outcome IN ('pending', 'held') AND r.operation_id IS NULL
-              AND (r.next_check_at IS NULL OR r.next_check_at <= now()) OFFSET 0) w
-         CROSS JOIN LATERAL (SELECT x.received_at FROM orders x WHERE x.order_id = w.order_id OFFSET 0) o`;
+           SELECT r.order_id, r.item_id, r.telephone_number, r.service, r.outcome, r.operation, r.held_since, r.next_check_at FROM order_item_numbers r
+            WHERE r.telephone_number = u.telephone_number AND r.outcome IN ('pending', 'held') AND r.operation_id IS NULL OFFSET 0) w
+         CROSS JOIN LATERAL (SELECT x.received_at, x.source_offset FROM orders x WHERE x.order_id = w.order_id OFFSET 0) o`;
+
+/**
+ * `r`: the row ids of the work rows named by `${alias}` (order_id, telephone_number, service), each
+ * looked up through the primary key and only while still unplanned. `alias` is a constant of this file.
+ */
+function unplannedRowsOf(alias: 'l' | 'u'): string {
+  return `CROSS JOIN LATERAL (
+                   SELECT x.ctid AS row_id FROM order_item_numbers x
+                    WHERE x.order_id = ${alias}.order_id AND x.telephone_number = ${alias}.telephone_number AND x.service = ${alias}.service
+                      AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r`;
+}
 
 /** $1 numbers: (number, service) pairs with an operation still open. */
 export const OPEN_OPERATION_NUMBERS = `
@@ -87,12 +97,12 @@ export const OPEN_OPERATION_NUMBERS = `
  * A planning transaction's writes in one statement (one round trip, whatever the size):
  * $1–$5 per operation: tenants, services, operations, settings hashes, bodies (ids drawn here);
  * $6–$9 per number of an operation: its operation (1-based index into $1), number, service, target;
- * $10–$12 per number decided: number, service, sync state (repair_services loses that service).
+ * $10–$12 per number decided: number, service, sync state (repair_services loses that service);
+ * $13–$15 per work row an operation carries: order id, number, service.
  * The operations' numbers column is the body's telephone numbers in order (the body is the one copy
- * sent). Every unplanned row of a planned (number, service) joins its operation: found number by
- * number through the unplanned index, updated by row id (the numbers are locked, so no one moves those
- * rows meanwhile). A number row that would not change is not rewritten. Returns the orders of rows
- * that were held (their items move back to inProgress).
+ * sent). Only the rows the plan names join an operation (a number's superseded rows are decided
+ * apart): each found through the primary key and updated by row id (the numbers are locked, so no one
+ * moves those rows meanwhile). A number row that would not change is not rewritten.
  */
 export const WRITE_PLAN = `
   WITH ids AS MATERIALIZED (
@@ -109,12 +119,11 @@ export const WRITE_PLAN = `
     RETURNING operation_id, telephone_number, service
   ), linked AS (
     UPDATE order_item_numbers w SET operation_id = o.op, outcome = 'pending', held_reason = NULL, next_check_at = NULL, updated_at = now()
-      FROM (SELECT r.row_id, r.was, p.operation_id AS op
-              FROM planned p
-                   ${unplannedRowsOf('p')}
-             WHERE r.service = p.service) o
+      FROM (SELECT r.row_id, p.operation_id AS op
+              FROM unnest($13::text[], $14::text[], $15::text[]) AS l(order_id, telephone_number, service)
+                   JOIN planned p ON p.telephone_number = l.telephone_number AND p.service = l.service
+                   ${unplannedRowsOf('l')}) o
      WHERE w.ctid = o.row_id
-    RETURNING CASE WHEN o.was = 'held' THEN w.order_id END AS order_id
   ), repaired AS (
     UPDATE numbers n SET repair_services = array_remove(n.repair_services, x.service), sync_state = x.sync_state, updated_at = now()
       FROM (SELECT m.row_id, u.service, u.sync_state
@@ -122,27 +131,29 @@ export const WRITE_PLAN = `
                    CROSS JOIN LATERAL (SELECT y.ctid AS row_id FROM numbers y WHERE y.telephone_number = u.telephone_number OFFSET 0) m) x
      WHERE n.ctid = x.row_id AND (n.sync_state IS DISTINCT FROM x.sync_state OR x.service = ANY(n.repair_services))
   )
-  SELECT DISTINCT order_id FROM linked WHERE order_id IS NOT NULL`;
+  SELECT 1`;
 
-/** $1 numbers, $2 services, $3 outcomes, $4 error codes, $5 messages: unplanned rows decided without a call. */
+/**
+ * $1 order ids, $2 numbers, $3 services, $4 outcomes, $5 error codes, $6 messages, $7 superseding orders:
+ * work rows decided without a call (superseded, converged, failed past the consent deadline).
+ */
 export const DECIDE_UNPLANNED_ROWS = `
-  UPDATE order_item_numbers w SET outcome = d.outcome, error_code = d.error_code, message = d.message,
+  UPDATE order_item_numbers w SET outcome = d.outcome, error_code = d.error_code, message = d.message, superseded_by = d.superseded_by,
          held_reason = NULL, next_check_at = NULL, updated_at = now()
-    FROM (SELECT r.row_id, u.outcome, u.error_code, u.message
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(telephone_number, service, outcome, error_code, message)
-                 ${unplannedRowsOf('u')}
-           WHERE r.service = u.service) d
+    FROM (SELECT r.row_id, u.outcome, u.error_code, u.message, u.superseded_by
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+                 AS u(order_id, telephone_number, service, outcome, error_code, message, superseded_by)
+                 ${unplannedRowsOf('u')}) d
    WHERE w.ctid = d.row_id
   RETURNING w.order_id`;
 
-/** $1 numbers, $2 services, $3 reasons, $4 re-check after (ms) */
+/** $1 order ids, $2 numbers, $3 services, $4 reasons, $5 re-check after (ms) */
 export const HOLD_ROWS = `
   UPDATE order_item_numbers w SET outcome = 'held', held_reason = h.reason, held_since = COALESCE(w.held_since, now()),
-         next_check_at = now() + make_interval(secs => $4::float8 / 1000), updated_at = now()
+         next_check_at = now() + make_interval(secs => $5::float8 / 1000), updated_at = now()
     FROM (SELECT r.row_id, u.reason
-            FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(telephone_number, service, reason)
-                 ${unplannedRowsOf('u')}
-           WHERE r.service = u.service) h
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS u(order_id, telephone_number, service, reason)
+                 ${unplannedRowsOf('u')}) h
    WHERE w.ctid = h.row_id
   RETURNING w.order_id`;
 
@@ -216,12 +227,26 @@ export const CLOSE_OPERATION_NUMBERS = `
     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(telephone_number, outcome, error_code, message)
    WHERE b.operation_id = $1::bigint AND b.telephone_number = u.telephone_number`;
 
-/** $1 operation id, $2 numbers, $3 outcomes, $4 error codes, $5 messages */
+/**
+ * $1 operation id, $2 numbers, $3 outcomes, $4 error codes, $5 messages, $6 the operation (upload,
+ * release, update): the work rows the operation carried take its per-number result. A row whose
+ * change the operation does not make (an upload row carried by the release from the number's previous
+ * tenant: a release and a non-release differ) takes a failure, but on success goes back to unplanned
+ * pending work (requeued) for its own operation: it never succeeds on another change's result.
+ */
 export const SETTLE_LINKED_ROWS = `
-  UPDATE order_item_numbers w SET outcome = u.outcome, error_code = u.error_code, message = u.message, updated_at = now()
-    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(telephone_number, outcome, error_code, message)
-   WHERE w.operation_id = $1::bigint AND w.telephone_number = u.telephone_number AND w.outcome = 'pending'
-  RETURNING w.order_id`;
+  UPDATE order_item_numbers w
+     SET outcome = CASE WHEN x.requeue THEN 'pending' ELSE x.outcome END,
+         error_code = CASE WHEN x.requeue THEN NULL ELSE x.error_code END,
+         message = CASE WHEN x.requeue THEN NULL ELSE x.message END,
+         operation_id = CASE WHEN x.requeue THEN NULL ELSE w.operation_id END,
+         updated_at = now()
+    FROM (SELECT m.ctid AS row_id, u.outcome, u.error_code, u.message,
+                 (u.outcome = 'succeeded' AND (m.operation = 'release') <> ($6::text = 'release')) AS requeue
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(telephone_number, outcome, error_code, message)
+                 JOIN order_item_numbers m ON m.operation_id = $1::bigint AND m.telephone_number = u.telephone_number AND m.outcome = 'pending') x
+   WHERE w.ctid = x.row_id
+  RETURNING w.order_id, w.operation_id IS NULL AS requeued`;
 
 /** $1 id, $2 state, $3 remote status, $4 last error */
 export const FINISH_OPERATION = `
@@ -245,7 +270,7 @@ export const LOCK_ORDERS = `
 export const ORDER_ITEMS = `
   SELECT order_id, item_id, action, resource, state, reason FROM order_items WHERE order_id = ANY($1::text[]) ORDER BY order_id, position`;
 export const ORDER_ITEM_NUMBERS = `
-  SELECT order_id, item_id, telephone_number, outcome, error_code, message, held_reason FROM order_item_numbers
+  SELECT order_id, item_id, telephone_number, outcome, error_code, message, held_reason, superseded_by FROM order_item_numbers
    WHERE order_id = ANY($1::text[]) ORDER BY order_id, item_id, telephone_number, service`;
 
 /** $1 order ids, $2 item ids, $3 states, $4 reasons */

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.js';
 import { HEADERS } from './api-contract.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Counters } from './counters.js';
+import { entraFaultBody } from './fake-entra.js';
 import type { FaultPlan, ResolvedFault } from './faults.js';
 import { sendReply, tracingHeaders } from './http-kit.js';
-import type { Operation } from './operations.js';
+import { ENTRA_OPERATIONS, type Operation } from './operations.js';
 import { ApiError, type Reply } from './reply.js';
 import type { SeededRandom } from './rng.js';
 
@@ -16,7 +18,11 @@ export interface PipelineDeps {
   readonly logger: Logger;
   readonly latencyMs: number;
   readonly latencyJitterMs: number;
+  /** Timestamps of the fake Entra ID's fault answers; the system clock when absent. */
+  readonly clock?: Clock;
 }
+
+const ENTRA: ReadonlySet<Operation> = new Set(ENTRA_OPERATIONS);
 
 /** Retry-After in whole seconds (the header's only form) plus the finer `retry-after-ms` Azure also sends. */
 export function retryAfterHeaders(ms: number): Record<string, string> {
@@ -25,11 +31,12 @@ export function retryAfterHeaders(ms: number): Record<string, string> {
 
 /**
  * What happens to every API and token call around its handler: the network
- * latency, an injected fault before or after the work, a slow answer, the
- * common headers and the counters. Timers are tracked so stop() ends them.
+ * latency, an injected fault before or after the work, a slow answer, a call
+ * left hanging, the common headers and the counters. Waits are tracked so
+ * stop() ends them.
  */
 export class CallPipeline {
-  private readonly waits = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
+  private readonly waits = new Set<{ timer: NodeJS.Timeout | undefined; done: () => void }>();
   private stopped = false;
 
   constructor(private readonly deps: PipelineDeps) {}
@@ -44,7 +51,7 @@ export class CallPipeline {
     if (fault) counters.faultInjected(fault.kind);
     const headers = tracingHeaders(request, randomUUID());
 
-    if (fault && isBefore(fault)) return this.playFault(request, response, operation, fault, headers);
+    if (fault && isBefore(fault)) return await this.playFault(request, response, operation, fault, headers);
 
     let reply: Reply;
     try {
@@ -58,7 +65,7 @@ export class CallPipeline {
       }
     }
 
-    if (fault && fault.kind !== 'slow' && fault.kind !== 'throttle') return this.playFault(request, response, operation, fault, headers);
+    if (fault && fault.kind !== 'slow' && fault.kind !== 'throttle') return await this.playFault(request, response, operation, fault, headers);
     if (fault?.kind === 'slow') await this.wait(fault.delayMs);
     counters.answered(operation, reply.status);
     sendReply(response, reply, headers);
@@ -79,7 +86,7 @@ export class CallPipeline {
     this.stopped = false;
   }
 
-  private playFault(request: IncomingMessage, response: ServerResponse, operation: Operation, fault: ResolvedFault, headers: Record<string, string>): void {
+  private async playFault(request: IncomingMessage, response: ServerResponse, operation: Operation, fault: ResolvedFault, headers: Record<string, string>): Promise<void> {
     this.deps.logger.debug({ operation, fault }, 'injecting fault');
     switch (fault.kind) {
       case 'reset':
@@ -87,12 +94,24 @@ export class CallPipeline {
         // Drop the connection without an answer, as a load balancer or a crashed node would.
         request.socket.destroy();
         return;
+      case 'hang': {
+        // Nothing is sent: the client's own timeout is what ends the call.
+        const givenUp = await this.hang(request, fault.hangMs ?? 0);
+        // Dropped by us (hangMs passed, or the simulator stopped): as a reset, an answer that never came.
+        if (!givenUp) this.deps.counters.answered(operation, 'reset');
+        request.socket.destroy();
+        return;
+      }
       case 'throttle':
-        this.send(response, operation, headers, 429, 'TooManyRequests', 'Too many requests; retry after the given delay.', retryAfterHeaders((fault.retryAfterSeconds ?? 1) * 1000));
+        // A 429 always says when to come back: at least 1 s.
+        this.send(response, operation, headers, 429, 'TooManyRequests', 'Too many requests; retry after the given delay.', retryAfterHeaders(Math.max(1, fault.retryAfterSeconds ?? 1) * 1000));
         return;
-      case 'serviceUnavailable':
-        this.send(response, operation, headers, 503, 'ServiceUnavailable', 'The service is temporarily unavailable.', retryAfterHeaders((fault.retryAfterSeconds ?? 1) * 1000));
+      case 'serviceUnavailable': {
+        const seconds = fault.retryAfterSeconds ?? 1;
+        // A 503 only may carry Retry-After (RFC 9110 §10.2.3): 0 sends none.
+        this.send(response, operation, headers, 503, 'ServiceUnavailable', 'The service is temporarily unavailable.', seconds > 0 ? retryAfterHeaders(seconds * 1000) : {});
         return;
+      }
       case 'serverError':
         this.send(response, operation, headers, 500, 'InternalServerError', 'The service failed to process the request.', {});
         return;
@@ -105,13 +124,40 @@ export class CallPipeline {
     response: ServerResponse,
     operation: Operation,
     headers: Record<string, string>,
-    status: number,
+    status: 429 | 500 | 503,
     code: 'TooManyRequests' | 'ServiceUnavailable' | 'InternalServerError',
     message: string,
     extra: Record<string, string>,
   ): void {
     this.deps.counters.answered(operation, status);
+    if (ENTRA.has(operation)) {
+      // The fake Entra ID fails in Entra ID's form (an OAuth error with AADSTS codes), not the API's.
+      const now = (this.deps.clock ?? systemClock).now();
+      sendReply(response, { status, body: entraFaultBody(status, now), headers: { 'cache-control': 'no-store, no-cache', ...extra } }, headers);
+      return;
+    }
     sendReply(response, new ApiError(status, code, message, [], extra).toReply(), headers);
+  }
+
+  /**
+   * Keeps a call open without an answer until the client closes its
+   * connection (true), or `ms` passes or the simulator stops (false).
+   */
+  private hang(request: IncomingMessage, ms: number): Promise<boolean> {
+    const socket = request.socket;
+    if (socket.destroyed || this.stopped) return Promise.resolve(socket.destroyed);
+    return new Promise((resolve) => {
+      const finish = (givenUp: boolean): void => {
+        clearTimeout(entry.timer);
+        socket.off('close', onClose);
+        this.waits.delete(entry);
+        resolve(givenUp);
+      };
+      const onClose = (): void => finish(true);
+      const entry = { timer: ms > 0 ? setTimeout(() => finish(false), ms) : undefined, done: () => finish(false) };
+      socket.once('close', onClose);
+      this.waits.add(entry);
+    });
   }
 
   private wait(ms: number): Promise<void> {

@@ -120,17 +120,37 @@ export class FakeEntra {
     return { status, body: this.error(error, code, description) };
   }
 
-  /** Entra ID's error body: an OAuth error plus AADSTS codes and trace ids. */
   private error(error: string, code: number, description: string): Record<string, unknown> {
-    const traceId = randomUUID();
-    return {
-      error,
-      error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Timestamp: ${new Date(this.clock.now()).toISOString()}`,
-      error_codes: [code],
-      timestamp: new Date(this.clock.now()).toISOString(),
-      trace_id: traceId,
-      correlation_id: randomUUID(),
-    };
+    return entraErrorBody(error, code, description, this.clock.now());
+  }
+}
+
+/** Entra ID's error body: an OAuth error plus AADSTS codes and trace ids. */
+export function entraErrorBody(error: string, code: number, description: string, now: number): Record<string, unknown> {
+  const traceId = randomUUID();
+  const timestamp = new Date(now).toISOString();
+  return {
+    error,
+    error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Timestamp: ${timestamp}`,
+    error_codes: [code],
+    timestamp,
+    trace_id: traceId,
+    correlation_id: randomUUID(),
+  };
+}
+
+/**
+ * The answer of an injected token-endpoint fault in Entra ID's own form
+ * (the codes are modelled: Entra ID documents them, not when it sends them).
+ */
+export function entraFaultBody(status: 429 | 500 | 503, now: number): Record<string, unknown> {
+  switch (status) {
+    case 429:
+      return entraErrorBody('temporarily_unavailable', 90_055, 'There are too many incoming requests; retry after the given delay.', now);
+    case 500:
+      return entraErrorBody('server_error', 50_000, 'There was an error issuing a token; please try again.', now);
+    case 503:
+      return entraErrorBody('temporarily_unavailable', 90_006, 'The service is temporarily unavailable; please try again.', now);
   }
 }
 

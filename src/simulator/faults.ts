@@ -11,10 +11,18 @@ export type FaultPhase = 'beforeHandling' | 'afterHandling';
 export type FaultSpec =
   /** Lets one call through untouched: a script "fail the third call" is two passes and a fault. */
   | { readonly kind: 'pass' }
+  /** A 429 with Retry-After (at least 1 s). */
   | { readonly kind: 'throttle'; readonly retryAfterSeconds?: number }
   | { readonly kind: 'serverError'; readonly phase?: FaultPhase }
+  /** A 503; Retry-After of `retryAfterSeconds` (1 when absent; 0 sends none: a 503 only may carry one). */
   | { readonly kind: 'serviceUnavailable'; readonly retryAfterSeconds?: number; readonly phase?: FaultPhase }
   | { readonly kind: 'reset'; readonly phase?: FaultPhase }
+  /**
+   * The call never answers: the connection stays open, silent, until the
+   * client gives up and closes it, or `hangMs` passes (then it is dropped
+   * unanswered, as a gateway's idle timeout would), or the simulator stops.
+   */
+  | { readonly kind: 'hang'; readonly phase?: FaultPhase; readonly hangMs?: number }
   /** Answers `delayMs` late, after the call was applied. */
   | { readonly kind: 'slow'; readonly delayMs: number };
 
@@ -23,6 +31,25 @@ export type ProbabilisticFaultKind = Exclude<FaultKind, 'pass'>;
 
 /** A scripted fault, limited to some operations if `operations` is given. */
 export type ScriptedFault = FaultSpec & { readonly operations?: readonly Operation[] };
+
+/** Retry-After, in seconds, per kind of probabilistic fault that carries one. */
+export interface RetryAfterPerFault {
+  readonly throttle?: number;
+  readonly serviceUnavailable?: number;
+}
+
+/** Faults of the fake Entra ID's token endpoint, at their own rates (answered in Entra ID's error form). */
+export interface TokenFaultOptions {
+  /** Independent chances per token request (0–1), drawn from the seeded RNG when no scripted entry applies. */
+  readonly probabilities?: Partial<Record<ProbabilisticFaultKind, number>>;
+  /** Retry-After of token 429s and 503s, in seconds (per kind, or one for both). */
+  readonly retryAfterSeconds?: number;
+  readonly retryAfter?: RetryAfterPerFault;
+  /** How long a hung token request stays open at most; 0 or absent: until the client gives up. */
+  readonly hangMs?: number;
+  /** How late a slow token answer comes. */
+  readonly slowMs?: number;
+}
 
 export interface FaultOptions {
   /** Consumed in order: each call takes the first remaining entry whose operations match it. */
@@ -33,21 +60,62 @@ export interface FaultOptions {
   readonly operations?: readonly Operation[];
   /** Retry-After of probabilistic 429s and 503s, in seconds. */
   readonly retryAfterSeconds?: number;
+  /** Retry-After per kind of probabilistic fault; wins over retryAfterSeconds. */
+  readonly retryAfter?: RetryAfterPerFault;
   /** How late a probabilistic slow answer comes. */
   readonly slowMs?: number;
-  /** Phase of probabilistic 500s, 503s and resets. */
+  /** How long a probabilistic hang stays open at most; 0 or absent: until the client gives up. */
+  readonly hangMs?: number;
+  /** Phase of probabilistic 500s, 503s, resets and hangs. */
   readonly phase?: FaultPhase;
+  /** The token endpoint's own fault rates; when given, they replace the probabilities above for `token`. */
+  readonly token?: TokenFaultOptions;
 }
 
 export type ResolvedFault = Exclude<FaultSpec, { kind: 'pass' }>;
 
-const PROBABILISTIC_ORDER: readonly ProbabilisticFaultKind[] = ['throttle', 'serviceUnavailable', 'serverError', 'reset', 'slow'];
+const PROBABILISTIC_ORDER: readonly ProbabilisticFaultKind[] = ['throttle', 'serviceUnavailable', 'serverError', 'reset', 'hang', 'slow'];
+
+interface Draws {
+  readonly probabilities: Partial<Record<ProbabilisticFaultKind, number>>;
+  readonly retryAfter: Required<RetryAfterPerFault>;
+  readonly slowMs: number;
+  readonly hangMs: number;
+  readonly phase: FaultPhase;
+}
+
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+const DEFAULT_SLOW_MS = 5_000;
+
+function emptyDraws(): Draws {
+  const s = DEFAULT_RETRY_AFTER_SECONDS;
+  return { probabilities: {}, retryAfter: { throttle: s, serviceUnavailable: s }, slowMs: DEFAULT_SLOW_MS, hangMs: 0, phase: 'beforeHandling' };
+}
+
+/** Applies the settings given (and only those) over `base`. */
+function merged(
+  base: Draws,
+  o: { probabilities?: Draws['probabilities'] | undefined; retryAfterSeconds?: number | undefined; retryAfter?: RetryAfterPerFault | undefined; slowMs?: number | undefined; hangMs?: number | undefined; phase?: FaultPhase | undefined },
+): Draws {
+  const both = o.retryAfterSeconds;
+  return {
+    probabilities: o.probabilities ? { ...o.probabilities } : base.probabilities,
+    retryAfter: {
+      throttle: o.retryAfter?.throttle ?? both ?? base.retryAfter.throttle,
+      serviceUnavailable: o.retryAfter?.serviceUnavailable ?? both ?? base.retryAfter.serviceUnavailable,
+    },
+    slowMs: o.slowMs ?? base.slowMs,
+    hangMs: o.hangMs ?? base.hangMs,
+    phase: o.phase ?? base.phase,
+  };
+}
 
 /** Decides, call by call, which fault (if any) the simulator plays. */
 export class FaultPlan {
   private script: ScriptedFault[] = [];
-  private probabilities: FaultOptions['probabilities'] = {};
-  private defaults: { retryAfterSeconds: number; slowMs: number; phase: FaultPhase } = { retryAfterSeconds: 1, slowMs: 5_000, phase: 'beforeHandling' };
+  private api: Draws = emptyDraws();
+  /** The token endpoint's own rates, once given. */
+  private token: Draws | undefined;
   private probabilisticOperations: ReadonlySet<Operation> | undefined;
 
   constructor(
@@ -58,21 +126,19 @@ export class FaultPlan {
     this.add(options);
   }
 
-  /** Appends the script; replaces probabilities and their settings when given. */
+  /** Appends the script; replaces probabilities and their settings when given (token faults likewise). */
   add(options: FaultOptions): void {
     this.script.push(...(options.script ?? []));
-    if (options.probabilities) this.probabilities = { ...options.probabilities };
+    this.api = merged(this.api, options);
     if (options.operations) this.probabilisticOperations = new Set(options.operations);
-    if (options.retryAfterSeconds !== undefined) this.defaults.retryAfterSeconds = options.retryAfterSeconds;
-    if (options.slowMs !== undefined) this.defaults.slowMs = options.slowMs;
-    if (options.phase !== undefined) this.defaults.phase = options.phase;
+    if (options.token) this.token = merged(this.token ?? emptyDraws(), { ...options.token, phase: 'beforeHandling' });
   }
 
   clear(): void {
     this.script = [];
-    this.probabilities = {};
+    this.api = emptyDraws();
+    this.token = undefined;
     this.probabilisticOperations = undefined;
-    this.defaults = { retryAfterSeconds: 1, slowMs: 5_000, phase: 'beforeHandling' };
   }
 
   pendingScript(): readonly ScriptedFault[] {
@@ -85,29 +151,35 @@ export class FaultPlan {
       const [entry] = this.script.splice(index, 1);
       return entry === undefined || entry.kind === 'pass' ? undefined : stripOperations(entry);
     }
+    if (operation === 'token' && this.token) return this.draw(this.token);
     const eligible = this.probabilisticOperations ? this.probabilisticOperations.has(operation) : this.apiOperations.includes(operation);
-    if (!eligible) return undefined;
+    return eligible ? this.draw(this.api) : undefined;
+  }
+
+  private draw(draws: Draws): ResolvedFault | undefined {
     for (const kind of PROBABILISTIC_ORDER) {
-      const p = this.probabilities?.[kind] ?? 0;
+      const p = draws.probabilities[kind] ?? 0;
       // Draw only for configured kinds, so adding one kind does not reshuffle the others' sequence.
-      if (p > 0 && this.random.next() < p) return this.make(kind);
+      if (p > 0 && this.random.next() < p) return make(kind, draws);
     }
     return undefined;
   }
+}
 
-  private make(kind: ProbabilisticFaultKind): ResolvedFault {
-    const { retryAfterSeconds, slowMs, phase } = this.defaults;
-    switch (kind) {
-      case 'throttle':
-        return { kind, retryAfterSeconds };
-      case 'serviceUnavailable':
-        return { kind, retryAfterSeconds, phase };
-      case 'serverError':
-      case 'reset':
-        return { kind, phase };
-      case 'slow':
-        return { kind, delayMs: slowMs };
-    }
+function make(kind: ProbabilisticFaultKind, draws: Draws): ResolvedFault {
+  const { retryAfter, slowMs, hangMs, phase } = draws;
+  switch (kind) {
+    case 'throttle':
+      return { kind, retryAfterSeconds: retryAfter.throttle };
+    case 'serviceUnavailable':
+      return { kind, retryAfterSeconds: retryAfter.serviceUnavailable, phase };
+    case 'serverError':
+    case 'reset':
+      return { kind, phase };
+    case 'hang':
+      return { kind, phase, hangMs };
+    case 'slow':
+      return { kind, delayMs: slowMs };
   }
 }
 

@@ -16,10 +16,11 @@ const operations = { type: 'array', items: operation, uniqueItems: true } as con
 export const scriptedFaultSchema = {
   type: 'object',
   properties: {
-    kind: { type: 'string', enum: ['pass', 'throttle', 'serverError', 'serviceUnavailable', 'reset', 'slow'] },
+    kind: { type: 'string', enum: ['pass', 'throttle', 'serverError', 'serviceUnavailable', 'reset', 'hang', 'slow'] },
     retryAfterSeconds,
     phase,
     delayMs: { type: 'integer', minimum: 0, maximum: 600_000 },
+    hangMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },
     operations,
   },
   required: ['kind'],
@@ -28,19 +29,31 @@ export const scriptedFaultSchema = {
   then: { properties: { delayMs: { type: 'integer' } }, required: ['delayMs'] },
 } as const;
 
+const faultProbabilities = {
+  type: 'object',
+  properties: { throttle: probability, serverError: probability, serviceUnavailable: probability, reset: probability, hang: probability, slow: probability },
+  additionalProperties: false,
+} as const;
+const retryAfterPerFault = { type: 'object', properties: { throttle: retryAfterSeconds, serviceUnavailable: retryAfterSeconds }, additionalProperties: false } as const;
+const slowMs = { type: 'integer', minimum: 0, maximum: 600_000 } as const;
+const hangMs = { type: 'integer', minimum: 0, maximum: 3_600_000 } as const;
+
 export const faultOptionsSchema = {
   type: 'object',
   properties: {
     script: { type: 'array', items: scriptedFaultSchema },
-    probabilities: {
-      type: 'object',
-      properties: { throttle: probability, serverError: probability, serviceUnavailable: probability, reset: probability, slow: probability },
-      additionalProperties: false,
-    },
+    probabilities: faultProbabilities,
     operations,
     retryAfterSeconds,
-    slowMs: { type: 'integer', minimum: 0, maximum: 600_000 },
+    retryAfter: retryAfterPerFault,
+    slowMs,
+    hangMs,
     phase,
+    token: {
+      type: 'object',
+      properties: { probabilities: faultProbabilities, retryAfterSeconds, retryAfter: retryAfterPerFault, slowMs, hangMs },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 } as const;

@@ -112,14 +112,37 @@ export interface UpResult {
   readonly state: BrokerState;
   readonly alreadyRunning: boolean;
   readonly startMs: number;
+  /** The KRaft cluster id; null when it could not be read (a broker already running). */
+  readonly clusterId: string | null;
+  /** The broker started on the data of an earlier run (same cluster, topics and offsets). */
+  readonly reusedData: boolean;
 }
 
-/** Starts the single-node KRaft broker unless ours is already running. */
+function metaPropertiesPath(dataDir: string): string {
+  return join(dataDir, 'meta.properties');
+}
+
+/** The cluster id a formatted data directory belongs to; null when it is not formatted. */
+async function formattedClusterId(dataDir: string): Promise<string | null> {
+  try {
+    const meta = await readFile(metaPropertiesPath(dataDir), 'utf8');
+    return /^cluster\.id=(.+)$/m.exec(meta)?.[1]?.trim() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the single-node KRaft broker unless ours is already running. A data
+ * directory of an earlier run is started again (a restart is a restart: the
+ * same cluster, its topics and committed offsets); only a missing one is
+ * formatted as a new cluster (brokerReset wipes it).
+ */
 export async function brokerUp(config: StackConfig, log: (line: string) => void): Promise<UpResult> {
   const bootstrap = `${config.kafkaHost}:${config.kafkaPort}`;
   const existing = await readBrokerState(config);
   if (existing && processAlive(existing.pid) && (await brokerAnswers(existing.bootstrap))) {
-    return { state: existing, alreadyRunning: true, startMs: 0 };
+    return { state: existing, alreadyRunning: true, startMs: 0, clusterId: await formattedClusterId(existing.dataDir), reusedData: true };
   }
   for (const p of [config.kafkaPort, config.controllerPort]) {
     if (await portAnswers(config.kafkaHost, p)) {
@@ -133,7 +156,6 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
   const runDir = brokerRunDir(config);
   const dataDir = join(runDir, 'data');
   const logPath = join(runDir, 'broker.log');
-  await rm(runDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
   const propsPath = join(runDir, 'server.properties');
   const log4jPath = join(runDir, 'log4j2.properties');
@@ -142,9 +164,17 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
 
   const classpath = `${libs}/*`;
   const started = Date.now();
-  const format = await runCommand('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jPath}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', propsPath]);
-  if (format.code !== 0) {
-    throw new PermanentError('kafka_format_failed', `formatting KRaft storage failed:\n${format.stdout}${format.stderr}`);
+  const reused = await formattedClusterId(dataDir);
+  const cluster = reused ?? newClusterId();
+  if (reused === null) {
+    // An empty data directory (first start, or after brokerReset); a half-formatted one is refused by the tool.
+    const format = await runCommand('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jPath}`, 'kafka.tools.StorageTool', 'format', '-t', cluster, '-c', propsPath]);
+    if (format.code !== 0) {
+      throw new PermanentError(
+        'kafka_format_failed',
+        `formatting KRaft storage in ${dataDir} failed ("npm run stack -- reset" wipes it for a new cluster):\n${format.stdout}${format.stderr}`,
+      );
+    }
   }
   const out = openSync(logPath, 'a');
   const child = spawn(
@@ -177,18 +207,21 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
     if (exitedEarly || !processAlive(pid)) {
       throw new PermanentError('kafka_exited', `the broker exited during start-up; last lines of ${logPath}:\n${await logTail(logPath)}`);
     }
-    if (await brokerAnswers(bootstrap, 1_000)) return { state, alreadyRunning: false, startMs: Date.now() - started };
+    if (await brokerAnswers(bootstrap, 1_000)) return { state, alreadyRunning: false, startMs: Date.now() - started, clusterId: cluster, reusedData: reused !== null };
     await delay(250);
   }
   throw new PermanentError('kafka_start_timeout', `the broker did not answer within ${config.startTimeoutMs} ms; see ${logPath}:\n${await logTail(logPath)}`);
 }
 
 /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
-function clusterId(): string {
+function newClusterId(): string {
   return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
 }
 
-/** Stops the broker that brokerUp started (and nothing else). */
+/**
+ * Stops the broker that brokerUp started (and nothing else). Its data stays:
+ * the next brokerUp starts the same cluster with its topics and offsets.
+ */
 export async function brokerDown(config: StackConfig, log: (line: string) => void): Promise<boolean> {
   const state = await readBrokerState(config);
   if (!state) return false;
@@ -199,10 +232,25 @@ export async function brokerDown(config: StackConfig, log: (line: string) => voi
     if (processAlive(state.pid)) {
       log(`broker pid ${state.pid} did not stop within 30 s: killing it`);
       process.kill(state.pid, 'SIGKILL');
+      while (processAlive(state.pid)) await delay(50);
     }
   }
-  await rm(brokerRunDir(config), { recursive: true, force: true });
+  await rm(stateFile(config), { force: true });
   return true;
+}
+
+/**
+ * Stops the broker (if the stack started it) and deletes its run directory,
+ * data included: the next brokerUp formats a new cluster (new cluster id, no
+ * topics, offsets from 0). Returns the directory wiped, or null if there was none.
+ */
+export async function brokerReset(config: StackConfig, log: (line: string) => void): Promise<{ stopped: boolean; wiped: string | null; clusterId: string | null }> {
+  const stopped = await brokerDown(config, log);
+  const runDir = brokerRunDir(config);
+  if (!existsSync(runDir)) return { stopped, wiped: null, clusterId: null };
+  const clusterId = await formattedClusterId(join(runDir, 'data'));
+  await rm(runDir, { recursive: true, force: true });
+  return { stopped, wiped: runDir, clusterId };
 }
 
 export function brokerStateExists(config: StackConfig): boolean {

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StackConfig } from '../config/stack-config.js';
 import { PermanentError } from '../errors.js';
-import { brokerAnswers, brokerDown, brokerUp, readBrokerState } from './kafka-broker.js';
+import { brokerAnswers, brokerDown, brokerReset, brokerRunDir, brokerUp, readBrokerState } from './kafka-broker.js';
 import { processAlive } from './port-probe.js';
 import { localClusters, probePostgres, startCluster, stopCluster, type LocalCluster } from './postgres.js';
 
@@ -53,7 +53,8 @@ export async function stackUp(config: StackConfig, log: (line: string) => void):
   if (up.alreadyRunning) {
     log(`kafka      already running: ${up.state.bootstrap} (pid ${up.state.pid}, Kafka ${up.state.version}); nothing to do`);
   } else {
-    log(`kafka      started ${up.state.bootstrap} (pid ${up.state.pid}, Kafka ${up.state.version}, KRaft) in ${up.startMs} ms; log: ${up.state.logPath}`);
+    const data = up.reusedData ? `the same cluster ${up.clusterId} as before (topics and offsets kept)` : `a new cluster ${up.clusterId}`;
+    log(`kafka      started ${up.state.bootstrap} (pid ${up.state.pid}, Kafka ${up.state.version}, KRaft) in ${up.startMs} ms: ${data}; log: ${up.state.logPath}`);
   }
   return { kafkaBrokers: up.state.bootstrap, databaseUrl: config.databaseUrl, startedKafka: !up.alreadyRunning, startedPostgres };
 }
@@ -61,7 +62,7 @@ export async function stackUp(config: StackConfig, log: (line: string) => void):
 export async function stackDown(config: StackConfig, log: (line: string) => void, which: { kafka?: boolean; postgres?: boolean } = {}): Promise<void> {
   if (which.kafka ?? true) {
     const stopped = await brokerDown(config, log);
-    log(stopped ? 'kafka      stopped' : 'kafka      was not started by the stack: nothing to stop');
+    log(stopped ? `kafka      stopped; its data stays in ${brokerRunDir(config)} for the next "up" ("stack reset" wipes it)` : 'kafka      was not started by the stack: nothing to stop');
   }
   if ((which.postgres ?? true) && existsSync(postgresMarker(config))) {
     const cluster = JSON.parse(await readFile(postgresMarker(config), 'utf8')) as Pick<LocalCluster, 'version' | 'name'>;
@@ -69,6 +70,23 @@ export async function stackDown(config: StackConfig, log: (line: string) => void
     log(stopped.ok ? `postgres   stopped local cluster ${cluster.version}/${cluster.name} (started by the stack)` : `postgres   could not stop: ${stopped.output}`);
     await rm(postgresMarker(config), { force: true });
   }
+}
+
+/**
+ * Stops what "up" started and wipes the broker's data: the next "up" formats
+ * a new cluster. Offsets PostgreSQL stored for the old topics no longer
+ * belong to any log; the intake stops those partitions until they are reset.
+ */
+export async function stackReset(config: StackConfig, log: (line: string) => void): Promise<void> {
+  await stackDown(config, log, { kafka: false });
+  const reset = await brokerReset(config, log);
+  if (reset.stopped) log('kafka      stopped');
+  if (reset.wiped === null) {
+    log(`kafka      no data to wipe (${brokerRunDir(config)} does not exist)`);
+    return;
+  }
+  log(`kafka      wiped ${reset.wiped}${reset.clusterId ? ` (cluster ${reset.clusterId})` : ''}: every topic, record and committed offset is gone; the next "up" starts a new, empty cluster`);
+  log('           offsets stored in a database for the old topics no longer match: the intake stops those partitions (flowthrough offsets show, then flowthrough offsets reset --to earliest)');
 }
 
 export async function stackStatus(config: StackConfig, log: (line: string) => void): Promise<boolean> {

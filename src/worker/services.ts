@@ -32,7 +32,12 @@ function relayService({ config, kafka, pool, logger, metrics }: WorkerDependenci
     pollIntervalMs: config.outbox.pollIntervalMs,
     retentionHours: config.outbox.retentionHours,
     statusSource: config.intake.statusSource,
+    maxBatchBytes: config.outbox.maxBatchBytes,
+    maxAttempts: config.outbox.maxAttempts,
+    retryBaseMs: config.outbox.retryBaseMs,
+    retryCapMs: config.outbox.retryCapMs,
     onPublished: metrics.onPublished,
+    onParked: metrics.onParked,
   });
 }
 
@@ -52,8 +57,12 @@ function intakeService({ config, kafka, pool, logger, metrics }: WorkerDependenc
       deadLetterTopic: config.topics.deadLetter,
       consumerGroup: config.kafka.groupId,
       statusSource: config.intake.statusSource,
+      deadLetterMaxRecordBytes: config.intake.deadLetterMaxRecordBytes,
     },
+    limits: { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFutureSkewMs: config.intake.maxFutureSkewMs },
     onChunk: metrics.onChunk,
+    onInternalError: metrics.onIntakeInternalError,
+    onConsumerCrash: metrics.onConsumerCrash,
   });
 }
 

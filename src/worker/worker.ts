@@ -5,9 +5,19 @@ import { assertSchemaCurrent } from '../db/migrator.js';
 import { createPool } from '../db/pool.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { HttpServer, type Route } from '../http/http-server.js';
-import { createKafka } from '../kafka/client.js';
+import { createKafka, createProbeKafka } from '../kafka/client.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { retryDelayMs, type RetrySchedule } from '../core/reconcile/backoff.js';
+import { PermanentError } from '../errors.js';
+import { explainedError, explainFailure, failureContext } from '../errors/explain.js';
 import type { Logger } from '../logging/logger.js';
 import { WorkerMetrics } from '../metrics/worker-metrics.js';
+
+/** Whether a component can do its work now, and if not, why (one line an operator can act on). */
+export interface ComponentHealth {
+  readonly ready: boolean;
+  readonly detail?: string;
+}
 
 /** A long-running part of the worker (intake consumer, outbox relay, reconciler…). */
 export interface WorkerService {
@@ -15,6 +25,8 @@ export interface WorkerService {
   start(): Promise<void>;
   /** Stop taking new work, finish what is in hand, commit, release. */
   stop(): Promise<void>;
+  /** Its readiness, reported by /readyz; a service without it is ready once started. */
+  health?(): ComponentHealth;
 }
 
 export interface WorkerDependencies {
@@ -35,6 +47,18 @@ export interface WorkerOptions {
   readonly routes?: readonly RouteFactory[];
 }
 
+/** A dependency or component as /readyz reports it. */
+export interface ReadinessEntry {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+const STARTUP_RETRY: RetrySchedule = { baseMs: 500, capMs: 15_000 };
+
+/** Set-up a deployment completes by itself (a migrate job, topic provisioning): start-up waits for them too. */
+const AWAITED: ReadonlySet<string> = new Set(['database_not_migrated', 'topics_missing']);
+
 export class Worker {
   readonly deps: WorkerDependencies;
   private readonly http: HttpServer;
@@ -43,6 +67,8 @@ export class Worker {
   private readonly started: WorkerService[] = [];
   private stopping = false;
   private port = 0;
+  /** What start() is waiting for, as /readyz reports it while it waits. */
+  private waiting: ReadinessEntry | null = { name: 'startup', ok: false, detail: 'starting' };
 
   constructor(options: WorkerOptions) {
     const { config, logger } = options;
@@ -57,7 +83,8 @@ export class Worker {
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
       { name: 'kafka', check: async () => void (await this.admin.describeCluster()) },
     ];
-    for (const route of healthRoutes(checks, () => this.stopping)) this.http.route(route);
+    for (const route of healthRoutes(checks, () => this.stopping, () => this.componentReadiness())) this.http.route(route);
+    metrics.observeReadiness(() => this.componentReadiness());
     this.http.route(metrics.route());
     for (const factory of options.routes ?? []) for (const route of factory(this.deps)) this.http.route(route);
   }
@@ -66,24 +93,86 @@ export class Worker {
     return this.port;
   }
 
+  /** Each service's readiness (and what start-up waits for); dependencies are checked by /readyz itself. */
+  componentReadiness(): ReadinessEntry[] {
+    const entries: ReadinessEntry[] = this.waiting ? [this.waiting] : [];
+    for (const service of this.services) {
+      if (!this.started.includes(service)) {
+        entries.push({ name: service.name, ok: false, detail: 'not started' });
+        continue;
+      }
+      const health = service.health?.() ?? { ready: true };
+      entries.push({ name: service.name, ok: health.ready, ...(health.detail === undefined ? {} : { detail: health.detail }) });
+    }
+    return entries;
+  }
+
+  /**
+   * Opens the health port first, then waits for PostgreSQL (migrated) and the
+   * brokers, retrying with capped backoff (one log line per attempt, /readyz
+   * 503 meanwhile) until STARTUP_TIMEOUT_MS, if set; then starts the services,
+   * each retried the same way.
+   */
   async start(): Promise<void> {
     const { config, logger, pool } = this.deps;
-    await assertSchemaCurrent(pool);
-    await this.admin.connect();
     this.port = await this.http.listen(config.http.port, config.http.host);
     logger.info({ port: this.port }, 'health endpoints listening');
-    for (const service of this.services) {
+    const deadline = config.startupTimeoutMs > 0 ? Date.now() + config.startupTimeoutMs : Number.POSITIVE_INFINITY;
+    await this.retryUntilReady('postgres', deadline, () => assertSchemaCurrent(pool));
+    await this.retryUntilReady('kafka', deadline, async () => {
+      const probe = createProbeKafka(config, logger).admin();
       try {
-        await service.start();
-      } catch (error) {
-        // A half-started service may hold connections that keep the process alive.
-        await service.stop().catch(() => undefined);
-        throw error;
+        await probe.connect();
+        await probe.describeCluster();
+      } finally {
+        await probe.disconnect().catch(() => undefined);
       }
+      await this.admin.connect();
+    });
+    for (const service of this.services) {
+      await this.retryUntilReady(service.name, deadline, async () => {
+        try {
+          await service.start();
+        } catch (error) {
+          // A half-started service may hold connections that keep the process alive.
+          await service.stop().catch(() => undefined);
+          throw error;
+        }
+      });
       this.started.push(service);
       logger.info({ service: service.name }, 'service started');
     }
+    this.waiting = null;
     logger.info({ brokers: config.kafka.brokers, services: this.services.map((s) => s.name) }, 'worker started');
+  }
+
+  /**
+   * Runs `attempt` until it succeeds. A failure waiting can fix (a dependency
+   * down, the schema or topics not there yet: a deployment's migrate job or
+   * topic provisioning may still be running) is retried with backoff, one log
+   * line each; any other (a wrong password, a bad setting) ends start-up at
+   * once with its one-line explanation, and so does the deadline.
+   */
+  private async retryUntilReady(name: string, deadline: number, attempt: () => Promise<void>): Promise<void> {
+    const { logger, config } = this.deps;
+    for (let failures = 1; ; failures++) {
+      if (this.stopping) throw new PermanentError('worker_stopping', `the worker was stopped while waiting for ${name}`);
+      this.waiting = { name: 'startup', ok: false, detail: `waiting for ${name}` };
+      try {
+        await attempt();
+        return;
+      } catch (error) {
+        const explanation = explainFailure(error, failureContext(config));
+        if (!explanation.retryable && !AWAITED.has(explanation.code)) throw explainedError(explanation, error);
+        this.waiting = { name: 'startup', ok: false, detail: `waiting for ${name}: ${explanation.line}` };
+        const delay = retryDelayMs(STARTUP_RETRY, failures, Math.random);
+        if (Date.now() + delay > deadline) {
+          throw new PermanentError(explanation.code, `${explanation.line} (gave up waiting: STARTUP_TIMEOUT_MS=${config.startupTimeoutMs})`, { cause: error });
+        }
+        logger.warn({ dependency: name, code: explanation.code, attempt: failures, retryInMs: delay }, `${explanation.line}; retrying in ${delay} ms`);
+        await sleep(delay);
+      }
+    }
   }
 
   /** Reverse start order: consumers stop fetching and commit before the pool closes. */
@@ -100,3 +189,4 @@ export class Worker {
     await pool.end();
   }
 }
+

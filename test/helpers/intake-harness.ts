@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Consumer, IHeaders, Kafka, Message } from 'kafkajs';
 import type pg from 'pg';
 import { createOrderValidator } from '../../src/contracts/order-validator.js';
-import { parseStatusEvent, type StatusEvent } from '../../src/core/status/index.js';
+import { parseStatusEvent, RESEND_REJECTED_EVENT_TYPE, STATUS_EVENT_TYPE, type StatusEvent } from '../../src/core/status/index.js';
 import { IntakeService } from '../../src/intake/intake-service.js';
 import { OutboxRelay } from '../../src/outbox/outbox-relay.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -150,8 +150,16 @@ export async function collect(topic: string, kafka: Kafka = testKafka()) {
   };
 }
 
+/** The lifecycle events (io.flowthrough.order.status.v1) among the records of a status topic. */
 export function statusEvents(records: readonly ReceivedRecord[]): StatusEvent[] {
-  return records.map((r) => parseStatusEvent(r.headers, r.value));
+  return records.filter((r) => headerText(r.headers, 'ce_type') === STATUS_EVENT_TYPE).map((r) => parseStatusEvent(r.headers, r.value));
+}
+
+/** Rejections of records that reused an accepted order's orderId (io.flowthrough.order.resend-rejected.v1): their data. */
+export function resendRejections(records: readonly ReceivedRecord[]): Array<{ id: string | undefined; data: StatusEvent['data'] }> {
+  return records
+    .filter((r) => headerText(r.headers, 'ce_type') === RESEND_REJECTED_EVENT_TYPE)
+    .map((r) => ({ id: headerText(r.headers, 'ce_id'), data: JSON.parse(r.value?.toString() ?? 'null') as StatusEvent['data'] }));
 }
 
 export function headerText(headers: IHeaders, name: string): string | undefined {

@@ -96,7 +96,7 @@ describe('GET /metrics', () => {
     await dlt.waitFor((all) => all.length === invalid.length);
     // Records to publish: a dead letter is one row, a status row may hold several events.
     const outboxRecords = (
-      await pool.query<{ n: number }>(`SELECT coalesce(sum(CASE WHEN event_id IS NULL THEN 1 ELSE array_length(string_to_array(event_id, E'\\n'), 1) END), 0)::int AS n FROM outbox`)
+      await pool.query<{ n: number }>(`SELECT coalesce(sum(coalesce(array_length(event_ids, 1), 1)), 0)::int AS n FROM outbox`)
     ).rows[0]!.n;
     await until(() => published >= outboxRecords);
     await until(() => high.every((p) => (committed.get(p.partition) ?? -1n) >= BigInt(p.high)));

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Message } from 'kafkajs';
 import { dlqCommand } from '../../src/cli/commands/dlq-command.js';
 import { createOrderValidator } from '../../src/contracts/order-validator.js';
-import { parseOrderRecord } from '../../src/core/order/index.js';
+import { DEFAULT_PARSE_LIMITS, parseOrderRecord } from '../../src/core/order/index.js';
 import { collect, intakeTopics, startIntake } from '../helpers/intake-harness.js';
 import { connectedProducer, testConfig, testKafka } from '../helpers/test-context.js';
 import { captureIo, createOpsDatabase, topicEnd } from './ops-kit.js';
@@ -15,13 +15,16 @@ interface Fixture {
   valueText?: string;
   valueBase64?: string;
   expect: { codes: string[]; orderId?: string; account?: string };
+  /** Limits of its own (a too_large record kept small): the running intake uses the defaults, so such fixtures are left to the unit tests. */
+  limits?: object;
 }
 
 const INVALID = new URL('../fixtures/invalid/', import.meta.url);
 const fixtures = readdirSync(INVALID)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .map((file) => ({ file, ...(JSON.parse(readFileSync(new URL(file, INVALID), 'utf8')) as Fixture) }));
+  .map((file) => ({ file, ...(JSON.parse(readFileSync(new URL(file, INVALID), 'utf8')) as Fixture) }))
+  .filter((f) => f.limits === undefined);
 
 function valueOf(f: Fixture): Buffer | null {
   if (f.valueBase64 !== undefined) return Buffer.from(f.valueBase64, 'base64');
@@ -33,7 +36,7 @@ function valueOf(f: Fixture): Buffer | null {
 const validator = createOrderValidator();
 const expectedCode = new Map(
   fixtures.map((f) => {
-    const parsed = parseOrderRecord({ headers: f.headers, value: valueOf(f) }, validator);
+    const parsed = parseOrderRecord({ headers: new Map(Object.entries(f.headers)), value: valueOf(f) }, validator, { ...DEFAULT_PARSE_LIMITS, now: Date.now() });
     assert.equal(parsed.ok, false, f.file);
     return [f.file, parsed.ok ? '' : (parsed.violations[0]?.code ?? '')];
   }),

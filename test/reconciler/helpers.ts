@@ -167,13 +167,13 @@ export interface OutboxEvent {
 
 /** The status events of an order in the outbox, in sequence order, parsed as a subscriber would. */
 export async function statusEventsOf(pool: pg.Pool, orderId: string): Promise<OutboxEvent[]> {
-  const rows = await pool.query<{ event_id: string; event_time: Date; value: Buffer }>(
-    'SELECT event_id, event_time, value FROM outbox WHERE order_id = $1 AND topic = $2 ORDER BY id',
+  const rows = await pool.query<{ event_ids: string[]; event_time: Date; value: Buffer }>(
+    'SELECT event_ids, event_time, value FROM outbox WHERE order_id = $1 AND topic = $2 ORDER BY id',
     [orderId, STATUS.topic],
   );
   // The relay unpacks a row and derives the headers of a status event the same way.
   return rows.rows.flatMap((r) =>
-    unpackStatusRow(r.event_id, r.value).map((e) => ({
+    unpackStatusRow(r.event_ids, r.value).map((e) => ({
       eventId: e.id,
       data: parseStatusEvent(statusEventHeaders({ id: e.id, source: STATUS.source, orderId, time: r.event_time.toISOString() }), e.value).data,
     })),

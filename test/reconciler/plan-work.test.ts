@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadReconcilerConfig } from '../../src/config/reconciler-variables.js';
-import { compareTenant, desiredAssociation, neededChange, planWork, pollDelayMs, retryDelayMs, rollUpOrder, type Association, type PlanSettings, type WorkKey } from '../../src/core/reconcile/index.js';
+import { compareTenant, desiredAssociation, neededChange, planWork, pollDelayMs, retryDelayMs, rollUpOrder, type Association, type PendingRow, type PlanSettings, type WorkKey } from '../../src/core/reconcile/index.js';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';
 const config = { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] } as const;
 const assoc = (tenantId = T1, extra: Partial<Association['configuration']> = {}): Association => ({ tenantId, teamsPhoneMobile: false, configuration: { ...config, ...extra } });
 
+function row(overrides: Partial<PendingRow> = {}): PendingRow {
+  return { orderId: 'o', itemId: 'i', outcome: 'pending', heldSinceMs: null, receivedAtMs: 0, operation: 'upload', rank: 0, ...overrides };
+}
+
 function key(n: string, overrides: Partial<WorkKey> = {}): WorkKey {
-  return { telephoneNumber: n, service: 'teamsOperatorConnect', managed: true, desired: assoc(), observed: null, rows: [{ orderId: 'o', itemId: 'i', outcome: 'pending', heldSinceMs: null, receivedAtMs: 0 }], repair: false, ...overrides };
+  return { telephoneNumber: n, service: 'teamsOperatorConnect', managed: true, desired: assoc(), observed: null, rows: [row()], repair: false, tenantId: T1, ...overrides };
 }
 
 const settings = (overrides: Partial<PlanSettings> = {}): PlanSettings => ({
@@ -34,7 +38,7 @@ test('the needed change comes from desired versus observed state', () => {
 });
 
 test('numbers are grouped per tenant and operation into batches of at most maxNumbersPerOrder', () => {
-  const keys = ['+11', '+12', '+13', '+14'].map((n) => key(n)).concat([key('+15', { desired: assoc(T2) }), key('+16', { desired: null, observed: assoc() })]);
+  const keys = ['+11', '+12', '+13', '+14'].map((n) => key(n)).concat([key('+15', { desired: assoc(T2) }), key('+16', { desired: null, observed: assoc(), rows: [row({ operation: 'release' })] })]);
   const plan = planWork(keys, settings());
   assert.deepEqual(plan.batches.map((b) => [b.tenantId, b.operation, b.entries.map((e) => e.key.telephoneNumber)]), [
     [T1, 'upload', ['+11', '+12', '+13']],
@@ -45,7 +49,7 @@ test('numbers are grouped per tenant and operation into batches of at most maxNu
 });
 
 test('a batch that is not full lingers while numbers keep joining its group, up to maxLingerMs', () => {
-  const recent = (n: string, receivedAtMs: number) => key(n, { rows: [{ orderId: n, itemId: 'i', outcome: 'pending', heldSinceMs: null, receivedAtMs }] });
+  const recent = (n: string, receivedAtMs: number) => key(n, { rows: [row({ orderId: n, receivedAtMs })] });
   const waiting = planWork([recent('+11', 9_950), recent('+12', 9_000)], settings());
   assert.equal(waiting.batches.length, 0);
   assert.deepEqual(waiting.deferred.map((d) => d.why), ['linger', 'linger']);
@@ -63,9 +67,9 @@ test('uploads without an active consent covering the country are held, and fail 
   assert.equal(none.held[0]?.reason.code, 'NoActiveConsent');
   const unknown = planWork([key('+11')], settings({ consentOf: () => 'unknown' }));
   assert.deepEqual(unknown.deferred.map((d) => d.why), ['consent_unknown']);
-  const late = planWork([key('+11', { rows: [{ orderId: 'o', itemId: 'i', outcome: 'held', heldSinceMs: 0, receivedAtMs: 0 }] })], settings({ consentOf: () => null, consentDeadlineMs: 5_000 }));
+  const late = planWork([key('+11', { rows: [row({ outcome: 'held', heldSinceMs: 0 })] })], settings({ consentOf: () => null, consentDeadlineMs: 5_000 }));
   assert.equal(late.failed[0]?.reason.code, 'NoActiveConsent');
-  const release = planWork([key('+11', { desired: null, observed: assoc() })], settings({ consentOf: () => null }));
+  const release = planWork([key('+11', { desired: null, observed: assoc(), rows: [row({ operation: 'release' })] })], settings({ consentOf: () => null }));
   assert.equal(release.batches.length, 1, 'a release needs no consent');
 });
 

@@ -140,6 +140,7 @@ async function replay(args: readonly string[], config: Config, io: OpsIo): Promi
     const report = await replayDeadLetters({
       pool,
       validator: createOrderValidator(),
+      limits: { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFutureSkewMs: config.intake.maxFutureSkewMs },
       filter,
       targetTopic: config.topics.orders,
       replayedBy: by,

@@ -5,12 +5,9 @@ import { findCustomSipHeader } from '../../db/custom-header-query.js';
 import { createPool } from '../../db/pool.js';
 import { FlowthroughError } from '../../errors.js';
 import { printError, printLine } from '../output.js';
+import { HEADER_USAGE } from '../usage.js';
 
-export const HEADER_USAGE = `usage: flowthrough header --direction from-operator|to-operator --calling <number> --called <number> [--json]
-
-Prints the custom SIP header Azure Communications Gateway would add to the call:
-from the operator's network the called number decides, towards it the calling
-number. A number is E.164 (+15551234567) or a tel:/sip: URI holding one.`;
+export { HEADER_USAGE };
 
 const DIRECTIONS: Readonly<Record<string, CallDirection>> = { 'from-operator': 'fromOperator', 'to-operator': 'toOperator' };
 

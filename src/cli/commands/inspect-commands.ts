@@ -6,15 +6,9 @@ import { parseTimeArgument } from '../../ops/duration.js';
 import { accountDetail, listOrders, numberDetail, orderDetail } from '../../ops/inspect/inspect-queries.js';
 import { accountJson, accountText, numberJson, numberText, orderJson, orderListJson, orderListTable, orderText } from '../../ops/inspect/inspect-views.js';
 import { defaultIo, errorLine, line, nowOf, printJson, type OpsIo } from '../../ops/ops-io.js';
+import { INSPECT_USAGE } from '../usage.js';
 
-export const INSPECT_USAGE = `usage:
-  flowthrough orders show <orderId> [--json]
-         items, states, per-number results, attempts, the timeline of status events, dead letters
-  flowthrough orders list [--state S] [--account NAME] [--since T] [--until T] [--limit N] [--json]
-         newest first (default limit 50); T is an ISO time or a duration before now (2h, 7d)
-  flowthrough accounts show <name> [--json]
-  flowthrough numbers show <+E164> [--json]
-         desired configuration, observed state where recorded, work rows, last order, custom header`;
+export { INSPECT_USAGE };
 
 async function withPool<T>(config: Config, fn: (pool: Pool) => Promise<T>): Promise<T> {
   const pool = createPool({ url: config.database.url, max: 4, applicationName: 'flowthrough-inspect' });

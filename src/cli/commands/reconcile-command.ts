@@ -9,19 +9,9 @@ import { OperatorConnectClient } from '../../operator-connect/operator-connect-c
 import { runDriftAudit, type DriftAuditReport, type TenantNumberLister } from '../../reconciler/drift-audit.js';
 import { reconcilerService, type ReconcilerDeps } from '../../reconciler/reconciler-service.js';
 import { printError, printLine } from '../output.js';
+import { RECONCILE_USAGE } from '../usage.js';
 
-export const RECONCILE_USAGE = `usage: flowthrough reconcile --audit [--account NAME] [--repair] [--json]
-
-Drift audit: compares the observed state in PostgreSQL (what the reconciler
-believes Operator Connect / Teams Phone Mobile holds) with what the backend
-lists for each tenant, and prints every difference. Exit status 0 when there
-is none, 3 when there are differences.
-
-  --account NAME   only this account's numbers
-  --repair         correct the observed state to the backend's and plan the
-                   operations that bring the backend back to the desired
-                   state (a running worker carries them out)
-  --json           one JSON object instead of lines`;
+export { RECONCILE_USAGE };
 
 export interface ReconcileCommandDeps {
   readonly config: Config;

@@ -5,30 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../logging/logger.js';
-import { createSimulator, SIMULATOR_DEFAULTS, type SimulatorOptions } from '../../simulator/index.js';
+import { explainHttpListenError, isListenError, type Explanation } from '../../errors/explain.js';
+import { createSimulator, SIMULATOR_DEFAULTS, type SimulatorEndpoints, type SimulatorOptions } from '../../simulator/index.js';
+import { simulatorClientEnvironment } from '../../simulator/client-environment.js';
 import { printError, printLine } from '../output.js';
+import { SIMULATOR_USAGE } from '../usage.js';
 
-const USAGE = `usage: flowthrough simulator [options]
-
-Runs the Operator Connect simulator (the modelled API of docs/operator-connect-api.md
-and a fake Entra ID token endpoint) until SIGTERM or SIGINT.
-
-options (environment variable in brackets):
-  --host <address>               bind address [SIMULATOR_HOST] (127.0.0.1)
-  --port <n>                     API port, 0 = any free one [SIMULATOR_PORT] (0)
-  --token-port <n>               HTTPS token endpoint port [SIMULATOR_TOKEN_PORT] (0)
-  --latency-ms <n>               added to every call [SIMULATOR_LATENCY_MS] (0)
-  --processing-delay-ms <n>      order acceptance → completion [SIMULATOR_PROCESSING_DELAY_MS] (2000)
-  --rate-limit <n>               API calls per second, 0 = off [SIMULATOR_RATE_LIMIT_PER_SECOND] (10)
-  --rate-burst <n>               calls allowed in a burst [SIMULATOR_RATE_BURST] (= rate)
-  --max-numbers-per-order <n>    [SIMULATOR_MAX_NUMBERS_PER_ORDER] (1000)
-  --token-lifetime-seconds <n>   [SIMULATOR_TOKEN_LIFETIME_SECONDS] (3599)
-  --seed-file <path>             consents and numbers [SIMULATOR_SEED_FILE] (simulator/consents.example.json)
-  --seed <n>                     RNG seed for faults and jitter [SIMULATOR_SEED] (1)
-  --client-id <guid>             the registered app [SIMULATOR_CLIENT_ID]
-  --client-secret <text>         its secret [SIMULATOR_CLIENT_SECRET]
-  --ca-file <path>               where to write the token endpoint's certificate [SIMULATOR_CA_FILE]
-  --log-level <level>            [LOG_LEVEL] (info)`;
+const USAGE = SIMULATOR_USAGE;
 
 const FLAGS = {
   host: 'SIMULATOR_HOST',
@@ -136,7 +119,16 @@ export async function simulatorCommand(args: readonly string[], env: Readonly<Re
   }
   const logger = createLogger({ level: values['log-level'] ?? 'info', name: 'simulator' });
   const simulator = createSimulator({ ...options, logger });
-  const endpoints = await simulator.start();
+  let endpoints: SimulatorEndpoints;
+  try {
+    endpoints = await simulator.start();
+  } catch (error) {
+    await simulator.stop().catch(() => undefined);
+    if (!isListenError(error)) throw error;
+    const explanation = explainListen(error, options);
+    printError(`flowthrough simulator: ${explanation.code}: ${explanation.line}`);
+    return 1;
+  }
   const caFile = values['ca-file'] ?? join(tmpdir(), `flowthrough-simulator-ca-${new URL(endpoints.authorityHost).port}.pem`);
   await writeFile(caFile, endpoints.caCertificatePem);
 
@@ -149,21 +141,32 @@ export async function simulatorCommand(args: readonly string[], env: Readonly<Re
   print(`  scope            ${endpoints.scope}`);
   print(`  CA certificate   ${caFile}`);
   print(`  seed file        ${seedFile ?? '(none)'}`);
-  print('Settings for a client of this simulator (names as in docs/operator-connect-api.md §2):');
-  print(`  OPERATOR_CONNECT_BASE_URL=${endpoints.url}`);
-  print(`  OPERATOR_CONNECT_API_VERSION=${endpoints.apiVersion}`);
-  print(`  OPERATOR_CONNECT_AUTHORITY_HOST=${endpoints.authorityHost}`);
-  print(`  OPERATOR_CONNECT_TENANT_ID=${endpoints.tenantId}`);
-  print(`  OPERATOR_CONNECT_CLIENT_ID=${endpoints.clientId}`);
-  print(`  OPERATOR_CONNECT_CLIENT_SECRET=${endpoints.clientSecret}`);
-  print(`  OPERATOR_CONNECT_SCOPE=${endpoints.scope}`);
-  print(`  NODE_EXTRA_CA_CERTS=${caFile}`);
+  print('Settings for a worker (or any client) of this simulator, every one it needs (names as in docs/operator-connect-api.md §2):');
+  for (const [name, value] of Object.entries(simulatorPrintedSettings(endpoints, caFile))) print(`  ${name}=${value}`);
   io.onStarted?.(endpoints);
 
   const reason = await waitForStop(io);
   logger.info({ reason }, 'stopping the simulator');
   await simulator.stop();
   return 0;
+}
+
+/**
+ * What the simulator prints for its clients: the OPERATOR_CONNECT_* settings
+ * (instance discovery off: Microsoft does not know this authority host) and the
+ * CA file that makes its HTTPS token endpoint trusted.
+ */
+export function simulatorPrintedSettings(endpoints: SimulatorEndpoints, caFile: string): Record<string, string> {
+  return { ...simulatorClientEnvironment(endpoints), NODE_EXTRA_CA_CERTS: caFile };
+}
+
+/** A port in use or an address not of this host, naming the simulator's own settings. */
+function explainListen(error: unknown, options: SimulatorOptions): Explanation {
+  const port = (error as { port?: unknown }).port;
+  const tokenPort = typeof port === 'number' && port !== 0 && port === options.tokenPort;
+  // The variables stand for their flags too (--port is SIMULATOR_PORT, see the usage).
+  const names = { host: 'SIMULATOR_HOST', port: tokenPort ? 'SIMULATOR_TOKEN_PORT' : 'SIMULATOR_PORT' };
+  return explainHttpListenError(error, options.host ?? '127.0.0.1', typeof port === 'number' ? port : ((tokenPort ? options.tokenPort : options.port) ?? 0), names);
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

@@ -1,4 +1,4 @@
-import type { OrderItem, ParseResult } from '../order/index.js';
+import { FORCE_STALE_HEADER, type OrderItem, type ParseResult } from '../order/index.js';
 import { initialItemState, type AccountIntakeFacts } from '../order-state/initial-item-state.js';
 import { rollUpOrderState } from '../order-state/roll-up.js';
 import type { ItemStatus, StatusEventData, StatusProblem } from '../status/status-data.js';
@@ -15,6 +15,11 @@ export interface RecordToPlan {
   readonly key: string | null;
   /** When the worker took the decision (RFC 3339). */
   readonly occurredAt: string;
+  /**
+   * The record's force-stale header is backed by a replay attempt in
+   * PostgreSQL (`dlq replay --force-stale`); a header alone is refused.
+   */
+  readonly forceStaleAuthorised?: boolean;
 }
 
 /** What changed in the chunk's state: the keys whose final value must be written. */
@@ -26,6 +31,20 @@ export interface DirtyKeys {
 
 function itemStatus(item: OrderItem, state: ItemStatus['state']): ItemStatus {
   return { id: item.id, action: item.action, resource: item.resource, state };
+}
+
+/**
+ * Violations a rejected status event lists: a record can carry tens of
+ * thousands (one per unknown key), which would make an event larger than a
+ * topic accepts. The dead letter keeps every one.
+ */
+export const MAX_EVENT_VIOLATIONS = 100;
+
+function eventViolations(violations: readonly StatusProblem[]): readonly StatusProblem[] {
+  if (violations.length <= MAX_EVENT_VIOLATIONS) return violations;
+  const kept = violations.slice(0, MAX_EVENT_VIOLATIONS - 1);
+  const more = violations.length - kept.length;
+  return [...kept, { code: 'violations_truncated', path: '', message: `${more} more violations (${violations.length} in all); flowthrough dlq show lists every one` }];
 }
 
 /** A rejection with its dead-letter code and, when the orderId is readable, its status event. */
@@ -42,9 +61,19 @@ export function rejected(orderId: string | undefined, account: string | undefine
     occurredAt,
     attempts: 0,
     items: items.map((i) => itemStatus(i, 'rejected')),
-    violations,
+    violations: eventViolations(violations),
   };
   return { ...base, orderId, ...(account === undefined ? {} : { account }), event };
+}
+
+/**
+ * A rejected record that reuses the orderId of an accepted order is not that
+ * order's state change: its status event is a resend rejection
+ * (RESEND_REJECTED_EVENT_TYPE), which lifecycle subscribers do not read as
+ * the accepted order going to "rejected".
+ */
+export function resendWhenAccepted(state: IntakeState, decision: RejectedRecord): RejectedRecord {
+  return decision.orderId !== undefined && state.orderFingerprints.has(decision.orderId) ? { ...decision, resendOfAcceptedOrder: true } : decision;
 }
 
 function flowNumbersOf(facts: ReturnType<typeof applyItems>['facts'][number], account: AccountIntakeFacts): FlowNumber[] {
@@ -67,6 +96,11 @@ function flowNumbersOf(facts: ReturnType<typeof applyItems>['facts'][number], ac
  * every reason. Pure apart from updating `state` and `dirty`.
  */
 export function planRecord(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys): RecordDecision {
+  const decision = planParsed(state, record, dirty);
+  return decision.kind === 'rejected' ? resendWhenAccepted(state, decision) : decision;
+}
+
+function planParsed(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys): RecordDecision {
   const { parsed, occurredAt } = record;
   if (!parsed.ok) return rejected(parsed.orderId, parsed.account, parsed.violations, occurredAt);
   const { order } = parsed;
@@ -82,6 +116,10 @@ export function planRecord(state: IntakeState, record: RecordToPlan, dirty: Dirt
   if (record.key !== order.account) {
     const given = record.key === null ? 'missing' : `"${record.key}"`;
     return rejected(order.orderId, order.account, [{ code: 'partition_key_mismatch', path: 'key', message: `the record key (${given}) must be the order's account "${order.account}", so that one account's orders stay in one partition, in order` }], occurredAt, order.items);
+  }
+
+  if (parsed.forceStale && record.forceStaleAuthorised !== true) {
+    return rejected(order.orderId, order.account, [{ code: 'force_stale_not_authorised', path: FORCE_STALE_HEADER, message: `the ${FORCE_STALE_HEADER} header is honoured only on a record re-published by "flowthrough dlq replay --force-stale" (checked against its replay attempt in PostgreSQL); this record has none` }], occurredAt, order.items);
   }
 
   const staged = new StagedState(state);

@@ -49,6 +49,8 @@ export interface RejectedRecord {
   readonly errorMessage: string;
   /** The rejected status event, when the orderId could be read. */
   readonly event?: StatusEventData;
+  /** The orderId is an accepted order's: the event is a resend rejection, not that order's transition. */
+  readonly resendOfAcceptedOrder?: boolean;
 }
 
 export interface DuplicateOrder {

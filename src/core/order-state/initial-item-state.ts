@@ -51,14 +51,26 @@ function changes(association: AssociationChange): boolean {
 }
 
 /**
- * Whether the item adds, changes or removes an Operator Connect or Teams
- * Phone Mobile association of a number on a service the account syncs.
- * With syncEnabled false the operator manages that service in Microsoft's
- * portal itself, so our records are all there is to change.
+ * Whether a consent item's customer relationship is written to Operator
+ * Connect: when the account syncs Operator Connect or Teams Phone Mobile
+ * (both use the tenant's Operator Connect consent). With neither synced the
+ * operator manages the relationship in Microsoft's portal, so recording it is
+ * all there is to do.
+ */
+export function writesConsent(account: AccountIntakeFacts): boolean {
+  return FLOW_THROUGH_SERVICES.some((service) => account.syncEnabled[service]);
+}
+
+/**
+ * Whether the item needs the reconciler: it adds, changes or removes an
+ * Operator Connect or Teams Phone Mobile association of a number on a service
+ * the account syncs (with syncEnabled false the operator manages that service
+ * in Microsoft's portal itself, so our records are all there is to change), or
+ * it is a consent item whose customer relationship is written back
+ * (writesConsent).
  */
 export function needsFlowThrough(item: ItemIntakeFacts, account: AccountIntakeFacts): boolean {
-  // Consents are recorded only for now; their customerRelationship is not yet written back.
-  if (item.resource === 'consent') return false;
+  if (item.resource === 'consent') return writesConsent(account);
   return (item.numbers ?? []).some((number) =>
     FLOW_THROUGH_SERVICES.some((service) => account.syncEnabled[service] && changes(number[service])),
   );
@@ -67,10 +79,12 @@ export function needsFlowThrough(item: ItemIntakeFacts, account: AccountIntakeFa
 /**
  * The state an item takes when the intake transaction commits: completed when
  * committing it is all there is to do (account settings, Direct Routing,
- * Zoom, Call Protection, custom SIP headers, consents, deleting numbers that
- * have no OC/TPM association); inProgress when the reconciler must carry it to
- * Operator Connect / Teams Phone Mobile. The item moves acknowledged → this
- * state in the same transaction.
+ * Zoom, Call Protection, custom SIP headers, deleting numbers that have no
+ * OC/TPM association, a consent of an account that syncs neither OC nor TPM);
+ * inProgress when the reconciler must carry it to Operator Connect / Teams
+ * Phone Mobile (number changes; a consent item until its customer
+ * relationship is written, see src/reconciler/consent-sync.ts). The item
+ * moves acknowledged → this state in the same transaction.
  */
 export function initialItemState(item: ItemIntakeFacts, account: AccountIntakeFacts): Extract<ItemState, 'completed' | 'inProgress'> {
   return needsFlowThrough(item, account) ? 'inProgress' : 'completed';

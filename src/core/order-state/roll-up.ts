@@ -35,16 +35,20 @@ export function rollUpOrderState(itemStates: readonly ItemState[]): OrderState {
 }
 
 /**
- * A numbers item's state from its per-number outcomes: all succeeded →
- * completed; none pending or held and all failed → failed; none pending or
- * held, mixed → partial; any pending → inProgress (work is still moving);
- * otherwise some are held (awaiting a precondition such as a consent) → held.
+ * A numbers item's state from its per-number outcomes. Superseded numbers
+ * are left out: a later order replaced their change before it reached the
+ * backend, so their outcome is that order's business, not this item's. Of
+ * the rest: all succeeded → completed; any pending → inProgress (work is
+ * still moving); otherwise some held (awaiting a precondition such as a
+ * consent) → held; otherwise all failed → failed, mixed → partial.
  *
- * An item with no numbers has nothing to do: completed.
+ * An item with nothing left (no numbers, or every number superseded) has
+ * nothing to do: completed.
  */
 export function rollUpItemState(numberOutcomes: readonly NumberOutcome[]): ItemState {
-  if (numberOutcomes.every((o) => o === 'succeeded')) return 'completed';
-  if (numberOutcomes.includes('pending')) return 'inProgress';
-  if (numberOutcomes.includes('held')) return 'held';
-  return numberOutcomes.includes('succeeded') ? 'partial' : 'failed';
+  const own = numberOutcomes.filter((o) => o !== 'superseded');
+  if (own.every((o) => o === 'succeeded')) return 'completed';
+  if (own.includes('pending')) return 'inProgress';
+  if (own.includes('held')) return 'held';
+  return own.includes('succeeded') ? 'partial' : 'failed';
 }

@@ -14,9 +14,25 @@ export const ITEM_STATES = ['acknowledged', 'rejected', 'inProgress', 'held', 'c
 export type OrderState = (typeof ORDER_STATES)[number];
 export type ItemState = (typeof ITEM_STATES)[number];
 
-/** Outcome of one telephone number inside a numbers item, as the backend reported it. */
-export const NUMBER_OUTCOMES = ['pending', 'succeeded', 'failed', 'held'] as const;
+/**
+ * Outcome of one telephone number's change (one work row) inside an item:
+ *   pending    — not settled yet (planned, sent, or lingering);
+ *   held       — waiting for a precondition (a consent);
+ *   succeeded  — the backend confirmed the change, or already held exactly
+ *                what the row asks for as recorded from its confirmations;
+ *   failed     — the backend refused it (or it was held past its deadline);
+ *   superseded — a later order changed the same number and service before
+ *                this change reached the backend: it was never sent, and the
+ *                later order's result is the number's outcome.
+ */
+export const NUMBER_OUTCOMES = ['pending', 'succeeded', 'failed', 'held', 'superseded'] as const;
 export type NumberOutcome = (typeof NUMBER_OUTCOMES)[number];
+
+/**
+ * Reason code (status event: item reason, and a superseded number's
+ * errorCode) for work a later order replaced before it reached the backend.
+ */
+export const SUPERSEDED_BY_LATER_ORDER = 'superseded_by_later_order';
 
 export const TERMINAL_STATES: ReadonlySet<OrderState | ItemState> = new Set(['rejected', 'completed', 'partial', 'failed']);
 

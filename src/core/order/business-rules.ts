@@ -178,7 +178,8 @@ export function checkOrderRules(data: unknown): Violation[] {
       if (first === undefined) itemIds.set(item.id, path);
       else report(context, 'duplicate_item_id', `${path}/id`, `item id ${shown(item.id)} is already used by ${first}`);
     }
-    const kind = `${String(item.action)} ${String(item.resource)}`;
+    // Only strings name a kind: String() of an object whose toString is not a function throws.
+    const kind = typeof item.action === 'string' && typeof item.resource === 'string' ? `${item.action} ${item.resource}` : '';
     if (kind === 'upsert account') checkAccountUpsert(context, item, path);
     else if (kind === 'upsert numbers') checkNumberList(context, item, path, (n, p) => checkNumberResource(context, n, p));
     else if (kind === 'delete numbers') checkNumberList(context, item, path, (n, p) => checkNumber(context, child(n, 'telephoneNumber'), `${p}/telephoneNumber`));

@@ -1,3 +1,4 @@
+import { printable, type CharacterFindings } from './characters.js';
 import type { Violation } from './order.js';
 
 /**
@@ -132,23 +133,51 @@ function readAttributes(
 }
 
 /** Binary mode: attributes in ce_* headers (names already lower-cased), content-type is the data's. */
-export function readBinaryEnvelope(headers: Readonly<Record<string, string | undefined>>): EnvelopeReading {
+export function readBinaryEnvelope(headers: ReadonlyMap<string, string>): EnvelopeReading {
   const violations: Violation[] = [];
-  const isJson = checkJsonContentType(headers['content-type'], 'content-type', violations);
+  const isJson = checkJsonContentType(headers.get('content-type'), 'content-type', violations);
   const { envelope, isOrder } = readAttributes(
     {
-      specversion: headers.ce_specversion,
-      id: headers.ce_id,
-      source: headers.ce_source,
-      type: headers.ce_type,
-      time: headers.ce_time,
-      subject: headers.ce_subject,
+      specversion: headers.get('ce_specversion'),
+      id: headers.get('ce_id'),
+      source: headers.get('ce_source'),
+      type: headers.get('ce_type'),
+      time: headers.get('ce_time'),
+      subject: headers.get('ce_subject'),
     },
     'binary',
     (attribute) => `ce_${attribute}`,
     violations,
   );
   return { envelope: violations.length === 0 ? envelope : null, violations, isOrder, isJson };
+}
+
+const SUSPECT_HEADER_TEXT = /[\u0000-\u001f\u007f\ud800-\udfff\ufffd]/;
+
+/**
+ * Control characters (and lone surrogates) in the headers the envelope is
+ * read from: every ce_* header in binary mode (CloudEvents string attributes
+ * exclude them), and content-type in both modes. A U+FFFD there is counted as
+ * invalid_unicode: the Kafka adapter decodes header bytes that are not UTF-8
+ * to U+FFFD, and no attribute or media type has a use for it. Other headers
+ * are not ours to judge.
+ */
+export function checkHeaderCharacters(headers: ReadonlyMap<string, string>, mode: EnvelopeMode, findings: CharacterFindings): void {
+  for (const [name, value] of headers) {
+    if (name !== 'content-type' && !(mode === 'binary' && name.startsWith('ce_'))) continue;
+    // One cheap test per header on the hot path (any surrogate, paired or not, takes the exact look).
+    if (!SUSPECT_HEADER_TEXT.test(value)) continue;
+    const path = printable(name);
+    findings.check(value, path, `header ${path}`, 'in CloudEvents attributes or the content type');
+    const replaced = value.indexOf('\uFFFD');
+    if (replaced !== -1) {
+      findings.add({
+        code: 'invalid_unicode',
+        path,
+        message: `header ${path} contains U+FFFD at offset ${replaced}, the mark of bytes that were not UTF-8; CloudEvents attributes and the content type must be UTF-8 text`,
+      });
+    }
+  }
 }
 
 /** CloudEvents attribute names: lower-case letters and digits (data_base64 is the JSON format's own member). */

@@ -5,13 +5,16 @@ export { MAX_WARNINGS } from './normalise-order.js';
 export { SPEC_VERSION } from './cloudevent-envelope.js';
 export {
   canonicalJson,
+  DEFAULT_PARSE_LIMITS,
   FORCE_STALE_HEADER,
+  MAX_VIOLATIONS_PER_CODE,
   ORDER_EVENT_TYPE,
   parseOrderRecord,
   type CloudEventEnvelope,
   type EnvelopeMode,
   type OrderRecord,
   type OrderValidator,
+  type ParseLimits,
   type ParseResult,
   type SchemaError,
   type SchemaValidation,

@@ -19,8 +19,9 @@ import type {
 /**
  * Builds the typed Order from data that schemas/order.v1.json has accepted:
  * one pass, one copy, picking the writable fields by name (the schema allows
- * no others), applying the schema's defaults and turning every read-only
- * field into a warning instead of dropping it silently.
+ * no others), applying the schema's defaults, writing tenant GUIDs in lower
+ * case and turning every read-only field into a warning instead of dropping
+ * it silently.
  */
 
 // The shapes the schema guarantees, read-only fields included (typed loosely: they are only detected).
@@ -140,7 +141,8 @@ function accountSpec(wire: WireAccount, path: string, warnings: Warnings): Accou
   if (services !== undefined) {
     const at = `${path}/serviceDetails`;
     const details: Mutable<AccountServiceDetailsSpec> = {};
-    if (services.teamsTenantId !== undefined) details.teamsTenantId = services.teamsTenantId;
+    // GUIDs are case-insensitive: one spelling, so the same tenant compares (and fingerprints) equal.
+    if (services.teamsTenantId !== undefined) details.teamsTenantId = services.teamsTenantId.toLowerCase();
     if (services.teamsOperatorConnect) details.teamsOperatorConnect = synced(services.teamsOperatorConnect, `${at}/teamsOperatorConnect`, warnings);
     if (services.teamsDirectRouting) details.teamsDirectRouting = directRouting(services.teamsDirectRouting, `${at}/teamsDirectRouting`, warnings);
     if (services.teamsPhoneMobile) details.teamsPhoneMobile = synced(services.teamsPhoneMobile, `${at}/teamsPhoneMobile`, warnings);
@@ -214,7 +216,8 @@ function item(wire: WireItem, path: string, warnings: Warnings): OrderItem {
         wireRelationship.comment === undefined
           ? { status: wireRelationship.status }
           : { status: wireRelationship.status, comment: wireRelationship.comment };
-      return { id, action: 'update', resource: 'consent', tenantId: wire.tenantId as string, consent: { customerRelationship } };
+      // Lower case as teamsTenantId: the consent and the account name the same tenant in one spelling.
+      return { id, action: 'update', resource: 'consent', tenantId: (wire.tenantId as string).toLowerCase(), consent: { customerRelationship } };
     }
     default:
       // Unreachable after schema validation; a loud failure beats a silently wrong order.

@@ -37,7 +37,7 @@ export interface DirectRoutingServiceSpec extends SyncedServiceSpec {
 }
 
 export interface AccountServiceDetailsSpec {
-  /** GUID; cannot change while Operator Connect or Teams Phone Mobile numbers exist (checked against state, not here). */
+  /** GUID, in lower case; cannot change while Operator Connect or Teams Phone Mobile numbers exist (checked against state, not here). */
   readonly teamsTenantId?: string;
   readonly teamsOperatorConnect?: SyncedServiceSpec;
   readonly teamsDirectRouting?: DirectRoutingServiceSpec;
@@ -123,7 +123,7 @@ export interface ConsentUpdateItem {
   readonly id: string;
   readonly action: 'update';
   readonly resource: 'consent';
-  /** The Teams tenant whose consent (ACG "request for information") this updates. */
+  /** The Teams tenant whose consent (ACG "request for information") this updates: a GUID, in lower case. */
   readonly tenantId: string;
   readonly consent: {
     readonly customerRelationship: { readonly status: CustomerRelationshipStatus; readonly comment?: string };
@@ -159,6 +159,14 @@ export const VIOLATION_CODES = [
   'duplicate_item_id',
   'consent_comment_required',
   'invalid_tenant_id',
+  // Hostile or broken input (issue #9): refused before it can exhaust memory or the stack, or reach PostgreSQL.
+  'too_large',
+  'too_deep',
+  'duplicate_json_key',
+  'control_character',
+  'invalid_unicode',
+  'invalid_requested_at',
+  'requested_at_in_future',
 ] as const;
 
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
@@ -168,7 +176,11 @@ export interface Violation {
   /**
    * Where: a JSON pointer into the order data ("" is the data itself) for
    * data problems; for envelope problems the header name (binary mode) or a
-   * JSON pointer into the event (structured mode).
+   * JSON pointer into the event (structured mode). duplicate_json_key and
+   * too_deep are about the record's text, so theirs point into the record
+   * value: the data in binary mode, the event in structured mode
+   * ("/data/account"). Control characters and lone surrogates in paths and
+   * messages are spelled as \uXXXX.
    */
   readonly path: string;
   readonly message: string;

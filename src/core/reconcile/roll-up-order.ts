@@ -1,4 +1,4 @@
-import { isTerminal, type ItemState, type NumberOutcome, type OrderState } from '../order-state/states.js';
+import { isTerminal, SUPERSEDED_BY_LATER_ORDER, type ItemState, type NumberOutcome, type OrderState } from '../order-state/states.js';
 import { rollUpItemState, rollUpOrderState } from '../order-state/roll-up.js';
 import { transition } from '../order-state/transitions.js';
 import type { ItemStatus, NumberResult, StatusEventData, StatusItemAction, StatusItemResource, StatusReason } from '../status/status-data.js';
@@ -9,6 +9,8 @@ export interface NumberRow {
   readonly errorCode: string | null;
   readonly message: string | null;
   readonly heldReason: StatusReason | null;
+  /** The later order that superseded the row's change (outcome superseded). */
+  readonly supersededBy?: string | null;
 }
 
 export interface ItemView {
@@ -44,16 +46,34 @@ export interface OrderRollUp {
   readonly event: StatusEventData | null;
 }
 
+/** How many of the item's numbers later orders superseded, and which orders; null when none. */
+function supersededNote(numbers: readonly NumberRow[]): string | null {
+  const superseded = numbers.filter((n) => n.outcome === 'superseded');
+  if (superseded.length === 0) return null;
+  const by = [...new Set(superseded.flatMap((n) => (n.supersededBy ? [n.supersededBy] : [])))];
+  const orders = by.length === 0 ? 'later orders' : `later order${by.length > 1 ? 's' : ''} ${by.slice(0, 5).join(', ')}${by.length > 5 ? ` (+${by.length - 5} more)` : ''}`;
+  return `${superseded.length} of ${numbers.length} number(s) superseded by ${orders} before reaching the backend`;
+}
+
+/**
+ * An item's reason: held → the precondition awaited; failed or partial → the
+ * failures' codes; completed with superseded numbers → superseded_by_later_order
+ * naming the later orders (a reason on a completed item says why part or all
+ * of it was not sent).
+ */
 function itemReason(state: ItemState, numbers: readonly NumberRow[]): StatusReason | null {
   if (state === 'held') {
     const held = numbers.find((n) => n.outcome === 'held' && n.heldReason !== null);
     return held?.heldReason ?? { code: 'held', message: 'waiting for a precondition' };
   }
+  const note = supersededNote(numbers);
   if (state === 'failed' || state === 'partial') {
     const failed = numbers.filter((n) => n.outcome === 'failed');
     const codes = [...new Set(failed.map((n) => n.errorCode ?? 'failed'))];
-    return { code: codes[0] ?? 'failed', message: `${failed.length} of ${numbers.length} number(s) failed: ${codes.slice(0, 5).join(', ')}` };
+    const message = `${failed.length} of ${numbers.length} number(s) failed: ${codes.slice(0, 5).join(', ')}`;
+    return { code: codes[0] ?? 'failed', message: note ? `${message}; ${note}` : message };
   }
+  if (state === 'completed' && note) return { code: SUPERSEDED_BY_LATER_ORDER, message: note };
   return null;
 }
 

@@ -1,5 +1,6 @@
 export {
   STATUS_EVENT_TYPE,
+  RESEND_REJECTED_EVENT_TYPE,
   STATUS_SCHEMA_ID,
   type ItemStatus,
   type NumberResult,

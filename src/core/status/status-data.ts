@@ -11,6 +11,15 @@ export const STATUS_SCHEMA_ID = 'https://flowthrough.dev/schemas/status.v1.json'
 /** The CloudEvents type of a status event; `.v1` moves with the schema's major version. */
 export const STATUS_EVENT_TYPE = 'io.flowthrough.order.status.v1';
 
+/**
+ * The CloudEvents type of a rejected record that reused the orderId of an
+ * accepted order (a conflicting resend, or an invalid record carrying that
+ * id): its data has the status event's shape (state rejected, previousState
+ * null, violations), but it is not a state change of the accepted order,
+ * which is unaffected. Lifecycle subscribers filter on STATUS_EVENT_TYPE.
+ */
+export const RESEND_REJECTED_EVENT_TYPE = 'io.flowthrough.order.resend-rejected.v1';
+
 // Item action and resource names mirror the order contract (DESIGN §3); kept
 // as literals here so the status code does not depend on the order module.
 export type StatusItemAction = 'upsert' | 'delete' | 'update';

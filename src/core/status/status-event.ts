@@ -1,6 +1,6 @@
 import { PermanentError } from '../../errors.js';
 import { isOrderState } from '../order-state/states.js';
-import { STATUS_EVENT_TYPE, STATUS_SCHEMA_ID, type ItemStatus, type NumberResult, type StatusEventData } from './status-data.js';
+import { RESEND_REJECTED_EVENT_TYPE, STATUS_EVENT_TYPE, STATUS_SCHEMA_ID, type ItemStatus, type NumberResult, type StatusEventData } from './status-data.js';
 
 /** A Kafka record ready for a producer: string key, string headers, JSON value. */
 export interface StatusEventRecord {
@@ -31,7 +31,8 @@ export interface StatusEvent {
   readonly specversion: '1.0';
   readonly id: string;
   readonly source: string;
-  readonly type: typeof STATUS_EVENT_TYPE;
+  /** STATUS_EVENT_TYPE: a state change of the order; RESEND_REJECTED_EVENT_TYPE: a record reusing an accepted order's id was rejected (same data shape). */
+  readonly type: typeof STATUS_EVENT_TYPE | typeof RESEND_REJECTED_EVENT_TYPE;
   readonly subject: string | undefined;
   readonly time: string | undefined;
   readonly dataschema: string | undefined;
@@ -111,14 +112,17 @@ export function statusEventKey(data: Pick<StatusEventData, 'account' | 'orderId'
   return data.account !== null && data.account.length > 0 ? data.account : data.orderId;
 }
 
-/** The CloudEvents binary-mode headers of a status event (the relay derives them too). */
-export function statusEventHeaders(attributes: { id: string; source: string; orderId: string; time: string }): Record<string, string> {
+/**
+ * The CloudEvents binary-mode headers of a status event (the relay derives
+ * them too); `type` defaults to STATUS_EVENT_TYPE and `subject` to the orderId.
+ */
+export function statusEventHeaders(attributes: { id: string; source: string; orderId: string; time: string; type?: string; subject?: string }): Record<string, string> {
   return {
     ce_specversion: '1.0',
     ce_id: attributes.id,
     ce_source: attributes.source,
-    ce_type: STATUS_EVENT_TYPE,
-    ce_subject: attributes.orderId,
+    ce_type: attributes.type ?? STATUS_EVENT_TYPE,
+    ce_subject: attributes.subject ?? attributes.orderId,
     ce_time: attributes.time,
     ce_dataschema: STATUS_SCHEMA_ID,
     'content-type': 'application/json',
@@ -206,7 +210,8 @@ export function parseStatusEvent(headers: ReceivedHeaders, value: Uint8Array | s
   const id = attribute('id');
   const source = attribute('source');
   if (attribute('specversion') !== '1.0') throw invalid(`not a CloudEvents 1.0 event (specversion ${JSON.stringify(attribute('specversion'))})`);
-  if (attribute('type') !== STATUS_EVENT_TYPE) throw invalid(`not a status event (type ${JSON.stringify(attribute('type'))})`, { id });
+  const type = attribute('type');
+  if (type !== STATUS_EVENT_TYPE && type !== RESEND_REJECTED_EVENT_TYPE) throw invalid(`not a status event (type ${JSON.stringify(type)})`, { id });
   if (id === undefined || id.length === 0) throw invalid('status event has no id');
   if (source === undefined || source.length === 0) throw invalid('status event has no source', { id });
 
@@ -214,7 +219,7 @@ export function parseStatusEvent(headers: ReceivedHeaders, value: Uint8Array | s
     specversion: '1.0',
     id,
     source,
-    type: STATUS_EVENT_TYPE,
+    type,
     subject: attribute('subject'),
     time: attribute('time'),
     dataschema: attribute('dataschema'),

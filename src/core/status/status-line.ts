@@ -59,6 +59,9 @@ export function formatStatusLine(data: StatusEventData): string {
     parts.push(`violations: ${firstOf(problemSummary(data.violations ?? [])) || 'none given'}`);
   } else {
     parts.push(itemSummary(data));
+    // A later order's change replaced these before they reached the backend: not a success of this order.
+    const superseded = data.items.reduce((n, i) => n + (i.numbers ?? []).filter((r) => r.state === 'superseded').length, 0);
+    if (superseded > 0) parts.push(`superseded: ${superseded} number(s)`);
     const errors = errorSummary(data);
     if (errors.length > 0) parts.push(`errors: ${firstOf(errors)}`);
   }

@@ -7,7 +7,10 @@ import { numberCounts } from '../../ops/inspect/inspect-queries.js';
  * (2024-02-29-preview) defines them, built from desired state, with
  * serviceProvisioningStatus telling where flow-through stands:
  * pending while work is open, failed (with errors) when the last word was a
- * failure, synced otherwise.
+ * failure, synced otherwise. An account's errors are the failed and partial
+ * items of its latest finished order, each with its reason (a consent item
+ * the backend refused carries the backend's code, e.g. ConsentNotFound); a
+ * number's last word is its newest work row that was not superseded.
  */
 export type ProvisioningStatus = 'pending' | 'synced' | 'failed';
 
@@ -107,12 +110,17 @@ async function accountStatuses(pool: Pool, names: readonly string[]): Promise<Ma
   return out;
 }
 
-/** $1 numbers: per number and service, the newest work row, and whether any row is still open. */
+/**
+ * $1 numbers: per number and service, the newest work row that speaks for the number, and whether any
+ * row is still open. A superseded row never does: a later order replaced its change before it reached
+ * the backend (it is settled in the same transaction as that order's row, so it may even share its
+ * updated_at), and the later row's outcome is the number's.
+ */
 const NUMBER_STATUS = `
   SELECT DISTINCT ON (w.telephone_number, w.service) w.telephone_number, w.service, w.outcome, w.error_code, w.message,
          EXISTS (SELECT 1 FROM order_item_numbers p WHERE p.telephone_number = w.telephone_number AND p.service = w.service AND p.outcome IN ('pending', 'held')) AS open
     FROM order_item_numbers w
-   WHERE w.telephone_number = ANY($1::text[])
+   WHERE w.telephone_number = ANY($1::text[]) AND w.outcome <> 'superseded'
    ORDER BY w.telephone_number, w.service, w.updated_at DESC`;
 
 async function numberStatuses(pool: Pool, numbers: readonly string[]): Promise<Map<string, { status: ProvisioningStatus; errors: ApiError[] }>> {

@@ -5,6 +5,11 @@ import type { DeadLetterRecord, DeadLetterSummary, ReplayAttempt } from './dead-
 import { REPLAY_HEADERS } from './replay-headers.js';
 import type { ReplayOutcome, ReplayReport } from './replay.js';
 
+/** Text from a record, safe on a terminal: quoted and escaped when it holds control characters. */
+function printable(text: string): string {
+  return /[\u0000-\u001f\u007f-\u009f]/.test(text) ? JSON.stringify(text) : text;
+}
+
 export function summaryJson(d: DeadLetterSummary): Record<string, unknown> {
   return {
     id: d.id,
@@ -104,7 +109,7 @@ export function showText(d: DeadLetterRecord, history: readonly ReplayAttempt[])
   for (const v of d.violations) out.push(`  - ${v.code} at ${v.path === '' ? '(record)' : v.path}: ${v.message}`);
   out.push('', `key: ${keyText(d.key)}`);
   out.push('', `headers (${d.headers.length}):`);
-  for (const h of decodeHeaders(d.headers)) out.push(`  ${h.name}: ${h.value}${h.encoding === 'base64' ? ' (base64: not UTF-8)' : ''}`);
+  for (const h of decodeHeaders(d.headers)) out.push(`  ${printable(h.name)}: ${h.value === null ? '(null)' : printable(h.value)}${h.encoding === 'base64' ? ' (base64: not UTF-8)' : ''}`);
   out.push('', 'value:', ...renderBytes(decodeBytes(d.value)));
   out.push('', history.length === 0 ? 'replays: none' : `replays (${history.length}):`);
   if (history.length > 0) {

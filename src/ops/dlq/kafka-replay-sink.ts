@@ -24,7 +24,7 @@ export class KafkaReplaySink implements ReplaySink {
         const inner = Partitioners.DefaultPartitioner();
         return (args) => {
           const partition = inner(args);
-          const id = headersAsText(args.message.headers)[REPLAY_HEADERS.replayOf];
+          const id = headersAsText(args.message.headers).get(REPLAY_HEADERS.replayOf);
           if (id !== undefined) this.chosen.set(id, partition);
           return partition;
         };

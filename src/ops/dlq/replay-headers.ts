@@ -1,15 +1,10 @@
 import type { IHeaders } from 'kafkajs';
 import { FORCE_STALE_HEADER } from '../../core/order/index.js';
+import { REPLAY_HEADERS } from '../../core/intake/replay-claim.js';
 import { DLT_HEADERS } from '../../intake/dead-letter-headers.js';
-import { restoreHeaders, type StoredHeaders } from '../../kafka/record-headers.js';
+import { storeHeaders, toKafkaHeaders, unstoreHeaders, type RawHeader, type StoredHeaders } from '../../kafka/record-headers.js';
 
-/** Headers linking a re-published record to the dead letter it came from. */
-export const REPLAY_HEADERS = {
-  replayOf: 'flowthrough-replay-of',
-  replayedAt: 'flowthrough-replayed-at',
-  replayedBy: 'flowthrough-replayed-by',
-  attempt: 'flowthrough-replay-attempt',
-} as const;
+export { REPLAY_HEADERS };
 
 const DLT_NAMES: ReadonlySet<string> = new Set(Object.values(DLT_HEADERS));
 /** Replay markers of an earlier replay, and the stale override: set afresh (or not at all) by this replay. */
@@ -22,8 +17,8 @@ export function isDeadLetterHeader(name: string): boolean {
 }
 
 /** The record's original headers: without dead-letter headers and without markers a replay sets itself. */
-export function originalHeaders(stored: StoredHeaders): StoredHeaders {
-  return stored.filter(([name]) => !isDeadLetterHeader(name) && !REPLACED_NAMES.has(name.toLowerCase()));
+export function originalHeaders(stored: StoredHeaders): RawHeader[] {
+  return unstoreHeaders(stored).filter(({ name }) => !isDeadLetterHeader(name) && !REPLACED_NAMES.has(name.toLowerCase()));
 }
 
 export interface ReplayMarkers {
@@ -46,14 +41,17 @@ export function replayMarkerHeaders(markers: ReplayMarkers): Record<string, stri
 
 /** Kafka headers of the re-published record: the original ones, byte for byte, then the replay markers. */
 export function replayKafkaHeaders(stored: StoredHeaders, markers: ReplayMarkers): IHeaders {
-  const headers = restoreHeaders(originalHeaders(stored)) as Record<string, Buffer | Buffer[] | string>;
-  for (const [name, value] of Object.entries(replayMarkerHeaders(markers))) headers[name] = value;
-  return headers;
+  const markerHeaders = Object.entries(replayMarkerHeaders(markers)).map(([name, value]) => ({ name, value: Buffer.from(value, 'utf8') }));
+  return toKafkaHeaders([...originalHeaders(stored), ...markerHeaders]);
 }
 
 /** The same headers as text (first value of each), the way the intake's parser sees them. */
-export function replayTextHeaders(stored: StoredHeaders, markers: ReplayMarkers): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, b64] of originalHeaders(stored)) if (!(name in out)) out[name] = Buffer.from(b64, 'base64').toString('utf8');
-  return { ...out, ...replayMarkerHeaders(markers) };
+export function replayTextHeaders(stored: StoredHeaders, markers: ReplayMarkers): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { name, value } of originalHeaders(stored)) if (value !== null && !out.has(name)) out.set(name, value.toString('utf8'));
+  for (const [name, value] of Object.entries(replayMarkerHeaders(markers))) out.set(name, value);
+  return out;
 }
+
+/** For tests and tools: stored form of a header list. */
+export { storeHeaders };

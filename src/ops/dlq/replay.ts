@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import { parseOrderRecord, type OrderValidator } from '../../core/order/index.js';
+import { DEFAULT_PARSE_LIMITS, parseOrderRecord, type OrderValidator, type ParseLimits } from '../../core/order/index.js';
 import { classify, PermanentError } from '../../errors.js';
 import type { DeadLetterFilter } from './dead-letter-filter.js';
 import { assertReplayTable, listDeadLetters, loadDeadLetters, type DeadLetterRecord, type DeadLetterSummary } from './dead-letter-store.js';
@@ -55,6 +55,8 @@ export interface ReplayReport {
 export interface ReplayOptions {
   readonly pool: Pool;
   readonly validator: OrderValidator;
+  /** The intake's record limits (INTAKE_MAX_*), so "still invalid" means what the intake would say; the defaults when absent. */
+  readonly limits?: Omit<ParseLimits, 'now'>;
   readonly filter: DeadLetterFilter;
   readonly targetTopic: string;
   readonly replayedBy: string;
@@ -194,7 +196,7 @@ async function plan(client: PoolClient, record: DeadLetterRecord, options: Repla
   }
   const attempt = resumed ? (record.lastAttempt ?? 1) : (record.lastAttempt ?? 0) + 1;
   const markers: ReplayMarkers = { deadLetterId: record.id, attempt, replayedAt: new Date(0), replayedBy: options.replayedBy, forceStale: options.forceStale === true };
-  const parsed = parseOrderRecord({ headers: replayTextHeaders(record.headers, markers), value: record.value }, options.validator);
+  const parsed = parseOrderRecord({ headers: replayTextHeaders(record.headers, markers), value: record.value }, options.validator, { ...(options.limits ?? DEFAULT_PARSE_LIMITS), now: Date.now() });
   if (!parsed.ok) {
     const codes = [...new Set(parsed.violations.map((v) => v.code))].join(', ');
     if (resumed && !dryRun) await client.query(MARK_FAILED, [[record.id], [attempt], `interrupted earlier; not produced again: invalid today (${codes})`]);

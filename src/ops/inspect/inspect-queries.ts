@@ -61,7 +61,10 @@ const ORDER_COLUMNS = `order_id, account_name, state, requested_at, received_at,
 
 /**
  * The status events of an order, from the outbox (kept OUTBOX_RETENTION_HOURS
- * after publishing); a row may hold several (src/outbox/status-row-events.ts). $1 order id
+ * after publishing); a row may hold several (src/outbox/status-row-events.ts):
+ * its ce_ids in event_ids, its JSON values one per line. A row written before
+ * migration 000006 (or by a worker of the previous version) has only
+ * event_id, the ids joined by line feeds. $1 order id
  */
 const SELECT_TIMELINE = `
   SELECT e.event_id, o.created_at, o.published_at,
@@ -69,9 +72,9 @@ const SELECT_TIMELINE = `
          e.value::jsonb ->> 'previousState' AS previous_state,
          e.value::jsonb ->> 'occurredAt' AS occurred_at
     FROM outbox o
-         CROSS JOIN LATERAL unnest(string_to_array(o.event_id, E'\\n'), string_to_array(convert_from(o.value, 'UTF8'), E'\\n'))
+         CROSS JOIN LATERAL unnest(coalesce(o.event_ids, string_to_array(o.event_id, E'\\n')), string_to_array(convert_from(o.value, 'UTF8'), E'\\n'))
                     WITH ORDINALITY AS e(event_id, value, position)
-   WHERE o.order_id = $1 AND o.event_id IS NOT NULL
+   WHERE o.order_id = $1 AND (o.event_ids IS NOT NULL OR o.event_id IS NOT NULL)
    ORDER BY o.id, e.position`;
 
 export async function orderDetail(pool: Pool, orderId: string, numberLimit = 10_000): Promise<OrderDetail | null> {

@@ -63,8 +63,8 @@ export async function count(pool: pg.Pool, sql: string, params: unknown[] = []):
 export async function outboxEventIds(pool: pg.Pool, condition = 'TRUE', params: unknown[] = [], rows?: number): Promise<string[]> {
   const limit = rows === undefined ? '' : `LIMIT ${Number(rows)}`;
   const { rows: found } = await pool.query<{ event_id: string }>(
-    `SELECT e.event_id FROM (SELECT id, event_id FROM outbox WHERE ${condition} ORDER BY id ${limit}) o
-       CROSS JOIN LATERAL unnest(string_to_array(o.event_id, E'\\n')) WITH ORDINALITY AS e(event_id, position)
+    `SELECT e.event_id FROM (SELECT id, event_ids FROM outbox WHERE ${condition} ORDER BY id ${limit}) o
+       CROSS JOIN LATERAL unnest(o.event_ids) WITH ORDINALITY AS e(event_id, position)
       ORDER BY o.id, e.position`,
     params,
   );

@@ -38,14 +38,15 @@ interface Published {
   readonly timestamp: string;
 }
 
-const files = jsonFiles(INVALID_DIRECTORY);
+// A fixture with limits of its own (a too_large record kept small) needs a worker with those limits: the unit tests cover it.
+const files = jsonFiles(INVALID_DIRECTORY).filter((file) => readJson<InvalidFixture>(INVALID_DIRECTORY, file).limits === undefined);
 const published: Published[] = [];
 const VALID = { orderId: randomName('after-poison'), account: 'afterpoison' };
 let startedAt = '';
 let settledAt = '';
 
 function rejectedEventId(p: Published): string {
-  return `${p.fixture.expect.orderId}:rejected:${topics.orders}:0:${p.offset}`;
+  return `rejected/${topics.orders}/0/${p.offset}`;
 }
 
 const hexOrNull = (b: Buffer | null): string | null => b?.toString('hex') ?? null;

@@ -11,6 +11,7 @@ import {
   ocNumber,
   orderRecord,
   readExamples,
+  resendRejections,
   startIntake,
   statusEvents,
   toMessage,
@@ -105,9 +106,12 @@ describe('order intake', () => {
     await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'conf-1', account: 'confco', items: [accountItem('confco')] })] });
     await stateReached('conf-1', 'completed');
     await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'conf-1', account: 'confco', items: [accountItem('confco', { tenant: '11111111-2222-4333-8444-555555555555' })] })] });
-    await stateReached('conf-1', 'rejected');
-    const rejected = eventsOf('conf-1').find((e) => e.data.state === 'rejected');
+    // Not a state change of conf-1: a resend rejection of its own event type; conf-1 stays completed.
+    await status.waitFor((all) => resendRejections(all).some((e) => e.data.orderId === 'conf-1'));
+    const rejected = resendRejections(status.received).find((e) => e.data.orderId === 'conf-1');
+    assert.equal(rejected?.data.state, 'rejected');
     assert.equal(rejected?.data.violations?.[0]?.code, 'duplicate_order_conflict');
+    assert.deepEqual(eventsOf('conf-1').map((e) => e.data.state), ['acknowledged', 'completed']);
     await dlt.waitFor((all) => all.some((r) => headerText(r.headers, 'flowthrough_dlt-order-id') === 'conf-1'));
     const account = await pool.query('SELECT teams_tenant_id FROM accounts WHERE name = $1', ['confco']);
     assert.equal(account.rows[0]?.teams_tenant_id, '3f2b6c1e-8d4a-4e7b-9c5d-1a2b3c4d5e6f', 'state unchanged');
@@ -123,8 +127,18 @@ describe('order intake', () => {
     let header = await pool.query('SELECT custom_sip_header, last_order_id FROM numbers WHERE telephone_number = $1', ['+14255559301']);
     assert.deepEqual(header.rows[0], { custom_sip_header: 'newer', last_order_id: 'new-1' });
 
+    // A producer's header alone cannot force it…
     await producer.send({ topic: topics.orders, messages: [orderRecord({ ...late, orderId: 'old-1-forced' }, { 'flowthrough-force-stale': 'true' })] });
-    await stateReached('old-1-forced', 'completed');
+    await stateReached('old-1-forced', 'rejected');
+    assert.equal(eventsOf('old-1-forced').find((e) => e.data.state === 'rejected')?.data.violations?.[0]?.code, 'force_stale_not_authorised');
+    // …the replay tool's attempt in PostgreSQL does (written as `dlq replay --force-stale` writes it, before producing).
+    const { rows: dead } = await pool.query<{ id: string; value: Buffer }>(`SELECT id::text AS id, value FROM dead_letters WHERE order_id = 'old-1'`);
+    const deadLetter = dead[0];
+    assert.ok(deadLetter);
+    await pool.query(`INSERT INTO dead_letter_replays (dead_letter_id, attempt, status, replayed_by, target_topic, force_stale) VALUES ($1, 1, 'replaying', 'test', $2, true)`, [deadLetter.id, topics.orders]);
+    const replayHeaders = { ...orderRecord(late).headers, 'flowthrough-force-stale': 'true', 'flowthrough-replay-of': deadLetter.id, 'flowthrough-replay-attempt': '1' };
+    await producer.send({ topic: topics.orders, messages: [{ key: 'staleco', value: deadLetter.value, headers: replayHeaders }] });
+    await stateReached('old-1', 'completed');
     header = await pool.query('SELECT custom_sip_header, last_order_id, last_requested_at FROM numbers WHERE telephone_number = $1', ['+14255559301']);
     assert.equal(header.rows[0]?.custom_sip_header, 'older');
     assert.equal((header.rows[0]?.last_requested_at as Date).toISOString(), '2026-11-29T12:00:00.000Z', 'the version never moves back');

@@ -72,7 +72,7 @@ describe('flowthrough worker process', () => {
     const ready = await fetch(`${base}/readyz`);
     const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> };
     assert.equal(ready.status, 200);
-    assert.deepEqual(body.checks.map((c) => [c.name, c.ok]), [['postgres', true], ['kafka', true]]);
+    assert.deepEqual(body.checks.map((c) => [c.name, c.ok]), [['postgres', true], ['kafka', true], ['topics', true], ['outbox-relay', true], ['intake', true]]);
 
     child.kill('SIGTERM');
     const [code] = (await exit) as [number | null];
@@ -81,16 +81,18 @@ describe('flowthrough worker process', () => {
     assert.ok(log.lines.some((l) => l.msg === 'stopped'));
   });
 
-  it('refuses to start on a database that is not migrated, saying what to do', async () => {
+  it('waits for a database that is not migrated, saying what to do, until STARTUP_TIMEOUT_MS', async () => {
     const { url } = await createEmptyDatabase();
-    const result = await run(['worker'], { DATABASE_URL: url });
+    const result = await run(['worker'], { DATABASE_URL: url, STARTUP_TIMEOUT_MS: '1500' });
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /database_not_migrated: .*run "npx flowthrough migrate"/);
+    assert.match(result.stdout, /run \\?"npx flowthrough migrate\\?"; retrying in \d+ ms/);
+    assert.match(result.stderr, /database_not_migrated: .*run "npx flowthrough migrate".*STARTUP_TIMEOUT_MS=1500/);
+    assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
   });
 
-  it('refuses to start without its topics, saying what to do, and exits', async () => {
+  it('waits for its topics, saying what to do, until STARTUP_TIMEOUT_MS', async () => {
     const { url } = await createTestDatabase();
-    const result = await run(['worker'], { DATABASE_URL: url, ORDERS_TOPIC: randomName('missing') });
+    const result = await run(['worker'], { DATABASE_URL: url, ORDERS_TOPIC: randomName('missing'), STARTUP_TIMEOUT_MS: '1500' });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /topics_missing: .*KAFKA_CREATE_TOPICS=true/);
   });

@@ -8,8 +8,9 @@ import { rejected } from '../../../src/core/intake/plan-record.js';
 import type { RecordSource } from '../../../src/core/intake/planned-order.js';
 import { parseOrderRecord } from '../../../src/core/order/parse-order-record.js';
 import type { StatusProblem } from '../../../src/core/status/status-data.js';
-import { deadLetterHeaders, DLT_HEADERS } from '../../../src/intake/dead-letter-headers.js';
-import { fixtureRecord, INVALID_DIRECTORY, jsonFiles, readJson, type InvalidFixture } from '../core/order/order-records.js';
+import { deadLetterCopy, deadLetterHeaders, DLT_HEADERS } from '../../../src/intake/dead-letter-headers.js';
+import { textHeadersToStored, unstoreHeaders } from '../../../src/kafka/record-headers.js';
+import { fixtureLimits, fixtureRecord, INVALID_DIRECTORY, jsonFiles, readJson, type InvalidFixture } from '../core/order/order-records.js';
 
 interface HeaderSchema {
   $id: string;
@@ -52,10 +53,19 @@ function assertValid(headers: Record<string, string>): void {
 const E164: StatusProblem = { code: 'invalid_e164', path: '/items/0/numbers/0/telephoneNumber', message: '"4255550100" is not an E.164 number' };
 
 describe('schemas/dead-letter-headers.v1.json', () => {
-  it('names exactly the headers deadLetterHeaders writes; all but the order id always', () => {
+  it('names exactly the headers deadLetterHeaders writes; all but the order id and the omission marks always', () => {
+    const optional: string[] = [DLT_HEADERS.orderId, DLT_HEADERS.omitted, DLT_HEADERS.originalBytes];
     assert.equal(schema.$id, 'https://flowthrough.dev/schemas/dead-letter-headers.v1.json');
     assert.deepEqual(Object.keys(schema.properties).sort(), Object.values(DLT_HEADERS).sort());
-    assert.deepEqual([...schema.required].sort(), Object.values(DLT_HEADERS).filter((h) => h !== DLT_HEADERS.orderId).sort());
+    assert.deepEqual([...schema.required].sort(), Object.values(DLT_HEADERS).filter((h) => !optional.includes(h)).sort());
+  });
+
+  it('accepts a copy that left the value out', () => {
+    const dlt = build([{ code: 'too_large', path: '', message: 'the record is too large' }]);
+    const copy = deadLetterCopy({ key: Buffer.from('contoso'), value: Buffer.alloc(200_000, 1), headers: [] }, textHeadersToStored(dlt), 100_000);
+    const headers = Object.fromEntries(unstoreHeaders(copy.headers).map((h) => [h.name, h.value?.toString() ?? '']));
+    assertValid(headers);
+    assert.equal(headers[DLT_HEADERS.omitted], 'value');
   });
 
   it('accepts the headers of a record with one violation and a readable orderId', () => {
@@ -84,7 +94,7 @@ describe('schemas/dead-letter-headers.v1.json', () => {
   for (const file of jsonFiles(INVALID_DIRECTORY)) {
     it(`accepts the headers the intake would write for ${file}`, () => {
       const fixture = readJson<InvalidFixture>(INVALID_DIRECTORY, file);
-      const parsed = parseOrderRecord(fixtureRecord(fixture), validateOrder);
+      const parsed = parseOrderRecord(fixtureRecord(fixture), validateOrder, fixtureLimits(fixture));
       assert.equal(parsed.ok, false);
       if (parsed.ok) return;
       const headers = build(parsed.violations, parsed.orderId);

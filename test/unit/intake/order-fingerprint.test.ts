@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createOrderValidator } from '../../../src/contracts/order-validator.js';
-import { parseOrderRecord } from '../../../src/core/order/index.js';
+import { DEFAULT_PARSE_LIMITS, parseOrderRecord } from '../../../src/core/order/index.js';
 import { orderFingerprint } from '../../../src/intake/intake-processor.js';
 
 const validator = createOrderValidator();
-const headers = { ce_specversion: '1.0', ce_id: 'x', ce_source: '/t', ce_type: 'io.flowthrough.order.v1', 'content-type': 'application/json' };
+const headers = new Map(Object.entries({ ce_specversion: '1.0', ce_id: 'x', ce_source: '/t', ce_type: 'io.flowthrough.order.v1', 'content-type': 'application/json' }));
+// After the orders' requestedAt (2026-11-29), fixed so the test does not depend on the day it runs.
+const limits = { ...DEFAULT_PARSE_LIMITS, now: Date.parse('2026-12-01T00:00:00.000Z') };
 
 function fingerprint(text: string): string {
-  const parsed = parseOrderRecord({ headers, value: Buffer.from(text) }, validator);
+  const parsed = parseOrderRecord({ headers, value: Buffer.from(text) }, validator, limits);
   assert.ok(parsed.ok);
   return orderFingerprint(parsed.order);
 }

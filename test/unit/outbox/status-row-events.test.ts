@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { PoolClient } from 'pg';
 import type { StatusEventData } from '../../../src/core/status/status-data.js';
 import { StatusEventRows } from '../../../src/outbox/status-event-rows.js';
-import { unpackStatusRow } from '../../../src/outbox/status-row-events.js';
+import { textArrayLiteral, unpackStatusRow } from '../../../src/outbox/status-row-events.js';
 
 function event(orderId: string, state: string, occurredAt = '2026-11-29T10:00:00.000Z'): StatusEventData {
   return { orderId, account: 'acme', state, previousState: null, occurredAt, attempts: 0, items: [] } as unknown as StatusEventData;
@@ -21,11 +21,11 @@ async function rowsOf(rows: StatusEventRows): Promise<{ keys: string[]; values: 
 describe('status rows holding several events', () => {
   it('unpacks a single event unchanged', () => {
     const value = Buffer.from('{"a":1}');
-    assert.deepEqual(unpackStatusRow('ORD-1:1', value), [{ id: 'ORD-1:1', value }]);
+    assert.deepEqual(unpackStatusRow(['ORD-1:1'], value), [{ id: 'ORD-1:1', value }]);
   });
 
   it('unpacks joined events in order, each value intact', () => {
-    const events = unpackStatusRow('ORD-1:1\nORD-1:2', Buffer.from('{"state":"acknowledged","note":"a\\nb"}\n{"state":"inProgress"}'));
+    const events = unpackStatusRow(['ORD-1:1', 'ORD-1:2'], Buffer.from('{"state":"acknowledged","note":"a\\nb"}\n{"state":"inProgress"}'));
     assert.deepEqual(
       events.map((e) => [e.id, JSON.parse(e.value.toString('utf8'))]),
       [
@@ -36,7 +36,7 @@ describe('status rows holding several events', () => {
   });
 
   it('refuses a row whose ids and values do not pair up', () => {
-    assert.throws(() => unpackStatusRow('ORD-1:1\nORD-1:2', Buffer.from('{"state":"acknowledged"}')), /2 event ids but 1 values/);
+    assert.throws(() => unpackStatusRow(['ORD-1:1', 'ORD-1:2'], Buffer.from('{"state":"acknowledged"}')), /2 event ids but 1 values/);
   });
 
   it('packs the events of one order at one instant into one row, and round-trips them', async () => {
@@ -48,9 +48,9 @@ describe('status rows holding several events', () => {
     rows.addSequence([{ id: 'ORD-2:1', data: event('ORD-2', 'acknowledged') }]);
     assert.equal(rows.size, 3);
     const sent = await rowsOf(rows);
-    assert.deepEqual(sent.ids, ['ORD-1:1\nORD-1:2', 'ORD-2:1']);
+    assert.deepEqual(sent.ids, [textArrayLiteral(['ORD-1:1', 'ORD-1:2']), textArrayLiteral(['ORD-2:1'])]);
     assert.deepEqual(sent.orders, ['ORD-1', 'ORD-2']);
-    const unpacked = unpackStatusRow(sent.ids[0] as string, Buffer.from(sent.values[0] as string));
+    const unpacked = unpackStatusRow(['ORD-1:1', 'ORD-1:2'], Buffer.from(sent.values[0] as string));
     assert.deepEqual(
       unpacked.map((e) => [e.id, (JSON.parse(e.value.toString('utf8')) as { state: string }).state]),
       [
@@ -66,6 +66,6 @@ describe('status rows holding several events', () => {
       { id: 'ORD-1:1', data: event('ORD-1', 'acknowledged', '2026-11-29T10:00:00.000Z') },
       { id: 'ORD-1:2', data: event('ORD-1', 'inProgress', '2026-11-29T10:00:01.000Z') },
     ]);
-    assert.deepEqual((await rowsOf(rows)).ids, ['ORD-1:1', 'ORD-1:2']);
+    assert.deepEqual((await rowsOf(rows)).ids, [textArrayLiteral(['ORD-1:1']), textArrayLiteral(['ORD-1:2'])]);
   });
 });

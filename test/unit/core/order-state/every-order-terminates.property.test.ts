@@ -31,11 +31,11 @@ function pick<T>(rng: Rng, values: readonly T[]): T {
   return value;
 }
 
-/** One number's outcomes: pending, a walk through pending/held, then succeeded or failed. */
+/** One number's outcomes: pending, a walk through pending/held, then succeeded, failed or superseded. */
 function numberOutcomes(rng: Rng): NumberOutcome[] {
   const outcomes: NumberOutcome[] = [];
   for (let i = int(rng, 0, 3); i > 0; i--) outcomes.push(pick(rng, ['pending', 'held'] as const));
-  outcomes.push(pick(rng, ['succeeded', 'succeeded', 'failed'] as const));
+  outcomes.push(pick(rng, ['succeeded', 'succeeded', 'failed', 'superseded'] as const));
   return outcomes;
 }
 

@@ -26,8 +26,8 @@ describe('initialItemState', () => {
     it('account settings', () => assert.equal(initialItemState({ resource: 'account' }, SYNC_ALL), 'completed'));
     it('account settings with an empty number list', () =>
       assert.equal(initialItemState({ resource: 'account', numbers: [] }, SYNC_ALL), 'completed'));
-    it('a consent update (recorded only for now), even listing numbers', () =>
-      assert.equal(initialItemState({ resource: 'consent', numbers: [number(ADDED)] }, SYNC_ALL), 'completed'));
+    it('a consent update of an account that syncs neither OC nor TPM (recorded only), even listing numbers', () =>
+      assert.equal(initialItemState({ resource: 'consent', numbers: [number(ADDED)] }, SYNC_NONE), 'completed'));
     it('numbers with only Direct Routing / Zoom / Call Protection associations', () =>
       assert.equal(initialItemState({ resource: 'numbers', numbers: [number(NONE), number(NONE)] }, SYNC_ALL), 'completed'));
     it('a custom SIP header change on an OC number (OC configuration unchanged)', () =>
@@ -56,6 +56,10 @@ describe('initialItemState', () => {
       ));
     it('moving a number from OC to TPM when only TPM syncs', () =>
       assert.equal(initialItemState({ resource: 'numbers', numbers: [number(REMOVED, ADDED)] }, SYNC_TPM_ONLY), 'inProgress'));
+    it('a consent update of an account that syncs OC or TPM: its customer relationship is written back', () => {
+      assert.equal(initialItemState({ resource: 'consent' }, SYNC_ALL), 'inProgress');
+      assert.equal(initialItemState({ resource: 'consent' }, SYNC_TPM_ONLY), 'inProgress');
+    });
     it('an account delete that takes its OC numbers with it', () =>
       assert.equal(initialItemState({ resource: 'account', numbers: [number(REMOVED)] }, SYNC_ALL), 'inProgress'));
   });

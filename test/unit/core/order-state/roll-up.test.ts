@@ -49,6 +49,12 @@ describe('rollUpItemState', () => {
     ['only held → held', ['held', 'held'], 'held'],
     ['held beside failed → held (not yet terminal)', ['failed', 'held'], 'held'],
     ['no numbers → completed (nothing to do)', [], 'completed'],
+    ['superseded numbers are left out: succeeded and superseded → completed', ['succeeded', 'superseded'], 'completed'],
+    ['all superseded → completed (nothing of the item left to do)', ['superseded', 'superseded'], 'completed'],
+    ['superseded and failed → failed (what is left all failed)', ['superseded', 'failed'], 'failed'],
+    ['superseded, succeeded and failed → partial', ['superseded', 'succeeded', 'failed'], 'partial'],
+    ['superseded beside pending → inProgress', ['superseded', 'pending'], 'inProgress'],
+    ['superseded beside held → held', ['superseded', 'held'], 'held'],
   ];
   for (const [name, outcomes, expected] of cases) {
     it(name, () => assert.equal(rollUpItemState(outcomes), expected));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createOrderValidator } from '../../../../src/contracts/order-validator.js';
 import { parseOrderRecord, type ParseResult } from '../../../../src/core/order/parse-order-record.js';
-import { ACG_EXAMPLES_DIRECTORY, binaryRecord, orderData, readJson } from './order-records.js';
+import { ACG_EXAMPLES_DIRECTORY, binaryRecord, orderData, readJson, TEST_LIMITS } from './order-records.js';
 
 /**
  * Microsoft's own request examples for the ACG Provisioning API
@@ -19,7 +19,7 @@ interface AcgExample {
 const example = (file: string): AcgExample => readJson<AcgExample>(ACG_EXAMPLES_DIRECTORY, file);
 
 function parseItems(items: unknown[], account = 'contoso'): Extract<ParseResult, { ok: true }> {
-  const result = parseOrderRecord(binaryRecord(orderData(items, { account })), validate);
+  const result = parseOrderRecord(binaryRecord(orderData(items, { account })), validate, TEST_LIMITS);
   assert.ok(result.ok, JSON.stringify(result, null, 1));
   return result;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createOrderValidator, createSchemaAjv, ENVELOPE_SCHEMA_FILE, ORDER_SCHEMA_FILE, readSchema } from '../../../../src/contracts/order-validator.js';
 import { parseOrderRecord } from '../../../../src/core/order/parse-order-record.js';
-import { EXAMPLES_DIRECTORY, exampleRecord, jsonFiles, readJson, type ExampleFile } from './order-records.js';
+import { EXAMPLES_DIRECTORY, exampleRecord, jsonFiles, readJson, TEST_LIMITS, type ExampleFile } from './order-records.js';
 
 const validate = createOrderValidator();
 const files = jsonFiles(EXAMPLES_DIRECTORY);
@@ -12,7 +12,7 @@ describe('examples/', () => {
     const kinds = new Set<string>();
     const modes = new Set<string>();
     for (const file of files) {
-      const result = parseOrderRecord(exampleRecord(readJson<ExampleFile>(EXAMPLES_DIRECTORY, file)), validate);
+      const result = parseOrderRecord(exampleRecord(readJson<ExampleFile>(EXAMPLES_DIRECTORY, file)), validate, TEST_LIMITS);
       assert.ok(result.ok, file);
       modes.add(result.envelope.mode);
       for (const item of result.order.items) kinds.add(`${item.action} ${item.resource}`);
@@ -24,7 +24,7 @@ describe('examples/', () => {
   for (const file of files) {
     it(`${file} parses without violations or warnings, keyed by its account`, () => {
       const example = readJson<ExampleFile>(EXAMPLES_DIRECTORY, file);
-      const result = parseOrderRecord(exampleRecord(example), validate);
+      const result = parseOrderRecord(exampleRecord(example), validate, TEST_LIMITS);
       assert.ok(result.ok, JSON.stringify(result));
       assert.deepEqual(result.warnings, []);
       assert.equal(result.order.account, example.key, 'the record key is the account (per-account ordering)');
@@ -50,7 +50,7 @@ describe('examples/', () => {
   it('sort into a sensible publish order: accounts before their numbers, deletes last', () => {
     const firstSeen = new Map<string, number>();
     files.forEach((file, index) => {
-      const result = parseOrderRecord(exampleRecord(readJson<ExampleFile>(EXAMPLES_DIRECTORY, file)), validate);
+      const result = parseOrderRecord(exampleRecord(readJson<ExampleFile>(EXAMPLES_DIRECTORY, file)), validate, TEST_LIMITS);
       assert.ok(result.ok);
       for (const item of result.order.items) {
         const key = `${result.order.account} ${item.action} ${item.resource}`;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createOrderValidator } from '../../../../src/contracts/order-validator.js';
 import { VIOLATION_CODES } from '../../../../src/core/order/order.js';
 import { parseOrderRecord } from '../../../../src/core/order/parse-order-record.js';
-import { fixtureRecord, INVALID_DIRECTORY, jsonFiles, readJson, type InvalidFixture } from './order-records.js';
+import { fixtureLimits, fixtureRecord, INVALID_DIRECTORY, jsonFiles, readJson, type InvalidFixture } from './order-records.js';
 
 const validate = createOrderValidator();
 const files = jsonFiles(INVALID_DIRECTORY);
@@ -18,7 +18,7 @@ describe('test/fixtures/invalid/', () => {
   for (const file of files) {
     const fixture = readJson<InvalidFixture>(INVALID_DIRECTORY, file);
     it(`${file}: ${fixture.description}`, () => {
-      const result = parseOrderRecord(fixtureRecord(fixture), validate);
+      const result = parseOrderRecord(fixtureRecord(fixture), validate, fixtureLimits(fixture));
       assert.equal(result.ok, false);
       if (result.ok) return;
       const codes = [...new Set(result.violations.map((v) => v.code))].sort();

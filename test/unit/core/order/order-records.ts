@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { OrderRecord } from '../../../../src/core/order/parse-order-record.js';
+import { DEFAULT_PARSE_LIMITS, type OrderRecord, type ParseLimits } from '../../../../src/core/order/parse-order-record.js';
 
 /** Files of example and fixture records, read from the repository (never from outside it: CI has only the repo). */
 const ROOT = new URL('../../../../', import.meta.url);
@@ -19,6 +19,19 @@ export function jsonFiles(directory: URL): string[] {
 
 export type Headers = Record<string, string>;
 
+/**
+ * The decision time of unit tests: after every requestedAt of examples/ and
+ * the fixtures (2026-11-29), so none is "in the future", and fixed, so no
+ * test depends on the day it runs.
+ */
+export const TEST_NOW = Date.parse('2026-12-01T00:00:00.000Z');
+export const TEST_LIMITS: ParseLimits = { ...DEFAULT_PARSE_LIMITS, now: TEST_NOW };
+
+/** Headers as the Kafka adapter hands them over (name → first value). */
+export function headerMap(headers: Headers): Map<string, string> {
+  return new Map(Object.entries(headers));
+}
+
 /** An example as the demo publishes it. */
 export interface ExampleFile {
   readonly headers: Headers;
@@ -33,6 +46,12 @@ export interface InvalidFixture {
   readonly valueText?: string;
   readonly valueBase64?: string;
   readonly expect: { readonly codes: readonly string[]; readonly orderId?: string; readonly account?: string };
+  /** Limits other than TEST_LIMITS, so a fixture of too_large need not be megabytes. */
+  readonly limits?: Partial<ParseLimits>;
+}
+
+export function fixtureLimits(fixture: InvalidFixture): ParseLimits {
+  return { ...TEST_LIMITS, ...fixture.limits };
 }
 
 export function encodeJson(value: unknown): Uint8Array {
@@ -40,7 +59,7 @@ export function encodeJson(value: unknown): Uint8Array {
 }
 
 export function exampleRecord(example: ExampleFile): OrderRecord {
-  return { headers: example.headers, value: encodeJson(example.value) };
+  return { headers: headerMap(example.headers), value: encodeJson(example.value) };
 }
 
 export function fixtureRecord(fixture: InvalidFixture): OrderRecord {
@@ -49,7 +68,7 @@ export function fixtureRecord(fixture: InvalidFixture): OrderRecord {
   else if (fixture.valueText !== undefined) value = new TextEncoder().encode(fixture.valueText);
   else if (fixture.value === null || fixture.value === undefined) value = null;
   else value = encodeJson(fixture.value);
-  return { headers: fixture.headers, value };
+  return { headers: headerMap(fixture.headers), value };
 }
 
 export const BINARY_HEADERS: Headers = {
@@ -62,7 +81,7 @@ export const BINARY_HEADERS: Headers = {
 
 /** A binary-mode record carrying `data`. */
 export function binaryRecord(data: unknown, headers: Headers = {}): OrderRecord {
-  return { headers: { ...BINARY_HEADERS, ...headers }, value: encodeJson(data) };
+  return { headers: headerMap({ ...BINARY_HEADERS, ...headers }), value: encodeJson(data) };
 }
 
 /** The smallest valid order around the given items. */

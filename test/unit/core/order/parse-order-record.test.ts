@@ -4,7 +4,7 @@ import { createOrderValidator } from '../../../../src/contracts/order-validator.
 import { ORDER_LIMITS } from '../../../../src/core/order/business-rules.js';
 import { MAX_WARNINGS } from '../../../../src/core/order/normalise-order.js';
 import { canonicalJson, FORCE_STALE_HEADER, parseOrderRecord, type ParseResult } from '../../../../src/core/order/parse-order-record.js';
-import { BINARY_HEADERS, binaryRecord, encodeJson, ocNumber, orderData } from './order-records.js';
+import { BINARY_HEADERS, binaryRecord, encodeJson, headerMap, ocNumber, orderData, TEST_LIMITS } from './order-records.js';
 
 const validate = createOrderValidator();
 
@@ -24,7 +24,7 @@ describe('parseOrderRecord: CloudEvents modes', () => {
   const data = orderData([numbersItem([ocNumber('+14255550100')])]);
 
   it('reads binary mode from ce_* headers', () => {
-    const result = accepted(parseOrderRecord(binaryRecord(data, { ce_time: '2026-11-29T09:00:00.123+01:00', ce_subject: 'contoso' }), validate));
+    const result = accepted(parseOrderRecord(binaryRecord(data, { ce_time: '2026-11-29T09:00:00.123+01:00', ce_subject: 'contoso' }), validate, TEST_LIMITS));
     assert.deepEqual(result.envelope, {
       id: 'test-event-1',
       source: 'urn:example-telco:bss:test',
@@ -37,39 +37,39 @@ describe('parseOrderRecord: CloudEvents modes', () => {
 
   it('reads structured mode from the event JSON, giving the same order', () => {
     const event = { specversion: '1.0', id: 'e-1', source: '/bss', type: 'io.flowthrough.order.v1', datacontenttype: 'application/json', traceparent: '00-abc', data };
-    const structured = accepted(parseOrderRecord({ headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' }, value: encodeJson(event) }, validate));
-    const binary = accepted(parseOrderRecord(binaryRecord(data), validate));
+    const structured = accepted(parseOrderRecord({ headers: headerMap({ 'content-type': 'application/cloudevents+json; charset=UTF-8' }), value: encodeJson(event) }, validate, TEST_LIMITS));
+    const binary = accepted(parseOrderRecord(binaryRecord(data), validate, TEST_LIMITS));
     assert.deepEqual(structured.envelope, { id: 'e-1', source: '/bss', type: 'io.flowthrough.order.v1', mode: 'structured' });
     assert.deepEqual(structured.order, binary.order);
   });
 
   it('omits time and subject when absent, accepts a missing content-type and any header case', () => {
     const headers: Record<string, string> = { CE_SPECVERSION: '1.0', Ce_Id: 'x', ce_source: 's', ce_type: 'io.flowthrough.order.v1' };
-    const result = accepted(parseOrderRecord({ headers, value: encodeJson(data) }, validate));
+    const result = accepted(parseOrderRecord({ headers: headerMap(headers), value: encodeJson(data) }, validate, TEST_LIMITS));
     assert.deepEqual(result.envelope, { id: 'x', source: 's', type: 'io.flowthrough.order.v1', mode: 'binary' });
   });
 
   it('accepts application/json with a UTF-8 charset, refuses other charsets', () => {
-    accepted(parseOrderRecord(binaryRecord(data, { 'content-type': 'Application/JSON; charset="utf-8"' }), validate));
-    const result = refused(parseOrderRecord(binaryRecord(data, { 'content-type': 'application/json; charset=iso-8859-1' }), validate));
+    accepted(parseOrderRecord(binaryRecord(data, { 'content-type': 'Application/JSON; charset="utf-8"' }), validate, TEST_LIMITS));
+    const result = refused(parseOrderRecord(binaryRecord(data, { 'content-type': 'application/json; charset=iso-8859-1' }), validate, TEST_LIMITS));
     assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`), ['envelope_invalid content-type']);
   });
 
   it('refuses an impossible calendar date in ce_time', () => {
-    const result = refused(parseOrderRecord(binaryRecord(data, { ce_time: '2026-02-30T09:00:00Z' }), validate));
+    const result = refused(parseOrderRecord(binaryRecord(data, { ce_time: '2026-02-30T09:00:00Z' }), validate, TEST_LIMITS));
     assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`), ['envelope_invalid ce_time']);
   });
 
   it('sets forceStale only for the exact header value "true"', () => {
-    assert.equal(accepted(parseOrderRecord(binaryRecord(data, { [FORCE_STALE_HEADER]: 'true' }), validate)).forceStale, true);
+    assert.equal(accepted(parseOrderRecord(binaryRecord(data, { [FORCE_STALE_HEADER]: 'true' }), validate, TEST_LIMITS)).forceStale, true);
     for (const value of ['TRUE', '1', 'yes', 'true ', '']) {
-      assert.equal(accepted(parseOrderRecord(binaryRecord(data, { [FORCE_STALE_HEADER]: value }), validate)).forceStale, false, value);
+      assert.equal(accepted(parseOrderRecord(binaryRecord(data, { [FORCE_STALE_HEADER]: value }), validate, TEST_LIMITS)).forceStale, false, value);
     }
-    assert.equal(accepted(parseOrderRecord(binaryRecord(data), validate)).forceStale, false);
+    assert.equal(accepted(parseOrderRecord(binaryRecord(data), validate, TEST_LIMITS)).forceStale, false);
   });
 
   it('takes a Buffer as well as a Uint8Array', () => {
-    accepted(parseOrderRecord({ headers: BINARY_HEADERS, value: Buffer.from(JSON.stringify(data)) }, validate));
+    accepted(parseOrderRecord({ headers: headerMap(BINARY_HEADERS), value: Buffer.from(JSON.stringify(data)) }, validate, TEST_LIMITS));
   });
 });
 
@@ -84,6 +84,7 @@ describe('parseOrderRecord: normalisation', () => {
           ]),
         ),
         validate,
+        TEST_LIMITS,
       ),
     );
     assert.deepEqual(result.order, {
@@ -152,6 +153,7 @@ describe('parseOrderRecord: normalisation', () => {
           ),
         ),
         validate,
+        TEST_LIMITS,
       ),
     );
     assert.deepEqual(
@@ -176,7 +178,7 @@ describe('parseOrderRecord: normalisation', () => {
 
   it('lists the first read-only fields and then counts the rest', () => {
     const numbers = Array.from({ length: 80 }, (_, i) => ocNumber(`+1425555${String(i).padStart(4, '0')}`, { serviceProvisioningStatus: 'synced', serviceProvisioningErrors: [] }));
-    const result = accepted(parseOrderRecord(binaryRecord(orderData([numbersItem(numbers)])), validate));
+    const result = accepted(parseOrderRecord(binaryRecord(orderData([numbersItem(numbers)])), validate, TEST_LIMITS));
     assert.equal(result.warnings.length, MAX_WARNINGS + 1);
     const last = result.warnings.at(-1);
     assert.equal(last?.code, 'warnings_truncated');
@@ -187,7 +189,7 @@ describe('parseOrderRecord: normalisation', () => {
 describe('parseOrderRecord: refusals', () => {
   it('reports schema and rule violations of one record together, each once', () => {
     const data = orderData([numbersItem([ocNumber('+1 425 555 0100'), ocNumber('+14255550101', { extra: true }), ocNumber('+14255550101')])]);
-    const result = refused(parseOrderRecord(binaryRecord(data), validate));
+    const result = refused(parseOrderRecord(binaryRecord(data), validate, TEST_LIMITS));
     assert.deepEqual(
       result.violations.map((v) => `${v.code} ${v.path}`).sort(),
       [
@@ -201,25 +203,25 @@ describe('parseOrderRecord: refusals', () => {
   });
 
   it('still reads orderId and account from data that fails validation', () => {
-    const result = refused(parseOrderRecord(binaryRecord({ orderId: 'ORD-9', account: 'contoso', items: 'none' }), validate));
+    const result = refused(parseOrderRecord(binaryRecord({ orderId: 'ORD-9', account: 'contoso', items: 'none' }), validate, TEST_LIMITS));
     assert.equal(result.orderId, 'ORD-9');
     assert.equal(result.account, 'contoso');
   });
 
   it('does not invent an orderId that is not a usable string', () => {
     for (const orderId of [42, '', 'x'.repeat(129), null]) {
-      const result = refused(parseOrderRecord(binaryRecord({ orderId, account: 'contoso', items: [] }), validate));
+      const result = refused(parseOrderRecord(binaryRecord({ orderId, account: 'contoso', items: [] }), validate, TEST_LIMITS));
       assert.equal(result.orderId, undefined, String(orderId));
     }
   });
 
   it('gives the specific code for a pattern the schema catches, even on a non-string', () => {
-    const result = refused(parseOrderRecord(binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { account: 42 })), validate));
+    const result = refused(parseOrderRecord(binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { account: 42 })), validate, TEST_LIMITS));
     assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path} ${v.message}`), ['invalid_account_name /account must be string']);
   });
 
   it('names the item kinds when action and resource do not pair up', () => {
-    const result = refused(parseOrderRecord(binaryRecord(orderData([{ id: 'x', action: 'delete', resource: 'consent', tenantId: 'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a' }])), validate));
+    const result = refused(parseOrderRecord(binaryRecord(orderData([{ id: 'x', action: 'delete', resource: 'consent', tenantId: 'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a' }])), validate, TEST_LIMITS));
     assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`), ['schema_violation /items/0/action']);
     assert.match(result.violations[0]?.message ?? '', /must be "update" here/);
   });
@@ -232,7 +234,7 @@ describe('parseOrderRecord: bulk', () => {
   it(`parses an order of ${ORDER_LIMITS.maxNumbersPerOrder} numbers well under a second`, () => {
     const record = bulk(ORDER_LIMITS.maxNumbersPerOrder);
     const started = performance.now();
-    const result = accepted(parseOrderRecord(record, validate));
+    const result = accepted(parseOrderRecord(record, validate, TEST_LIMITS));
     const elapsed = performance.now() - started;
     const item = result.order.items[0];
     assert.ok(item?.resource === 'numbers');
@@ -241,7 +243,7 @@ describe('parseOrderRecord: bulk', () => {
   });
 
   it(`refuses ${ORDER_LIMITS.maxNumbersPerOrder + 1} numbers with one too_many_numbers violation`, () => {
-    const result = refused(parseOrderRecord(bulk(ORDER_LIMITS.maxNumbersPerOrder + 1), validate));
+    const result = refused(parseOrderRecord(bulk(ORDER_LIMITS.maxNumbersPerOrder + 1), validate, TEST_LIMITS));
     assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`), ['too_many_numbers /items/0/numbers']);
     assert.equal(result.orderId, 'ORD-TEST-1');
   });

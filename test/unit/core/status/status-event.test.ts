@@ -12,7 +12,7 @@ import {
   statusEventId,
   type StatusEventData,
 } from '../../../../src/core/status/index.js';
-import { ACKNOWLEDGED, IN_PROGRESS, PARTIAL, REJECTED } from './status-examples.js';
+import { ACKNOWLEDGED, IN_PROGRESS, PARTIAL, REJECTED, SUPERSEDED_AND_REFUSED } from './status-examples.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../../schemas/status.v1.json', import.meta.url), 'utf8')) as { $id: string };
 const ajv = new Ajv2020({ strict: true, allErrors: true });
@@ -29,7 +29,7 @@ const SOURCE = '/flowthrough/test';
 describe('status event schema', () => {
   it('has the $id the events name as ce_dataschema', () => assert.equal(schema.$id, STATUS_SCHEMA_ID));
 
-  for (const [name, data] of Object.entries({ REJECTED, ACKNOWLEDGED, IN_PROGRESS, PARTIAL })) {
+  for (const [name, data] of Object.entries({ REJECTED, ACKNOWLEDGED, IN_PROGRESS, PARTIAL, SUPERSEDED_AND_REFUSED })) {
     it(`accepts the built ${name} event's value`, () => {
       const record = buildStatusEvent({ id: statusEventId(data.orderId, 1), data }, { source: SOURCE });
       assertValid(JSON.parse(record.value));

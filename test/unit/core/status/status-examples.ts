@@ -79,3 +79,27 @@ export const PARTIAL: StatusEventData = {
     { id: 'item-3', action: 'delete', resource: 'numbers', state: 'failed', reason: { code: 'release_refused', message: 'assigned in Teams' } },
   ],
 };
+
+/** Numbers a later order superseded before they reached the backend, and a consent update the backend refused. */
+export const SUPERSEDED_AND_REFUSED: StatusEventData = {
+  orderId: 'order-0005',
+  account: 'contoso',
+  state: 'partial',
+  previousState: 'held',
+  occurredAt: '2025-03-01T10:07:00Z',
+  attempts: 1,
+  items: [
+    {
+      id: 'numbers',
+      action: 'upsert',
+      resource: 'numbers',
+      state: 'completed',
+      reason: { code: 'superseded_by_later_order', message: '1 of 2 number(s) superseded by later order order-0006 before reaching the backend' },
+      numbers: [
+        { telephoneNumber: '+15550100001', state: 'succeeded' },
+        { telephoneNumber: '+15550100002', state: 'superseded', errorCode: 'superseded_by_later_order', message: 'not sent: order order-0006 changed +15550100002 on teamsOperatorConnect before this change reached the backend' },
+      ],
+    },
+    { id: 'consent', action: 'update', resource: 'consent', state: 'failed', reason: { code: 'ConsentNotFound', message: 'Operator Connect updateCustomerRelationship failed: 404 ConsentNotFound: There is no consent from tenant 44444444-4444-4444-8444-444444444444.' } },
+  ],
+};

@@ -1,0 +1,36 @@
+/**
+ * The relay's retry policy as data: how often a row the broker refuses is
+ * tried, and how long the relay (a row, or a whole cycle when the broker is
+ * unreachable) waits between tries.
+ */
+export interface OutboxRetryPolicy {
+  /** Refused attempts after which a row is parked (OUTBOX_MAX_ATTEMPTS). */
+  readonly maxAttempts: number;
+  /** Ceiling of the first wait; doubles per failure (OUTBOX_RETRY_BASE_MS). */
+  readonly baseMs: number;
+  /** Largest wait (OUTBOX_RETRY_CAP_MS). */
+  readonly capMs: number;
+}
+
+export const DEFAULT_OUTBOX_RETRY: OutboxRetryPolicy = { maxAttempts: 5, baseMs: 1_000, capMs: 30_000 };
+
+/** The ceiling of the wait after the `failures`-th consecutive failure (1-based): base·2^(failures−1), at most cap. */
+export function backoffCeiling(policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs'>, failures: number): number {
+  const exponent = Math.min(Math.max(failures, 1) - 1, 52);
+  return Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
+}
+
+/**
+ * The wait after the `failures`-th consecutive failure: "equal jitter", a
+ * random point in [ceiling/2, ceiling], so waits grow with every failure and
+ * relays that failed together do not retry together.
+ */
+export function backoffDelay(policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs'>, failures: number, random: () => number = Math.random): number {
+  const ceiling = backoffCeiling(policy, failures);
+  return Math.round(ceiling / 2 + (ceiling / 2) * Math.min(Math.max(random(), 0), 1));
+}
+
+/** Whether the row that has just failed its `attempts`-th attempt is parked. */
+export function parksAfter(policy: Pick<OutboxRetryPolicy, 'maxAttempts'>, attempts: number): boolean {
+  return attempts >= policy.maxAttempts;
+}
