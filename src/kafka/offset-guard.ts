@@ -46,6 +46,7 @@ export class OffsetGuard {
   private admin: Promise<Admin> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  private running = false;
   private joins = 0;
 
   constructor(options: OffsetGuardOptions) {
@@ -53,12 +54,14 @@ export class OffsetGuard {
   }
 
   start(): void {
+    this.running = true;
     if (this.timer) return;
     this.timer = setInterval(() => void this.poll(), this.options.resetPollMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     clearInterval(this.timer);
     this.timer = undefined;
     const admin = this.admin;
@@ -88,6 +91,7 @@ export class OffsetGuard {
     for (const p of [...this.stopped.keys()]) if (!partitions.includes(p)) this.forget(p);
     const join = this.joins;
     void this.checkAssignment(join).catch((error: unknown) => {
+      if (!this.running) return;
       this.options.logger.warn({ err: error }, 'intake: could not check the stored offsets at assignment; each batch is still checked');
     });
   }
@@ -180,6 +184,7 @@ export class OffsetGuard {
   }
 
   private connectedAdmin(): Promise<Admin> {
+    if (!this.running) return Promise.reject(new Error('the intake consumer is stopping'));
     if (!this.admin) {
       const admin = this.options.kafka.admin();
       this.admin = admin.connect().then(() => admin);
@@ -211,7 +216,7 @@ export class OffsetGuard {
 
   /** Reads the stored state of the assigned partitions for an operator's reset (and stops made elsewhere). */
   private async poll(): Promise<void> {
-    if (this.polling || this.assigned.length === 0) return;
+    if (!this.running || this.polling || this.assigned.length === 0) return;
     this.polling = true;
     try {
       const join = this.joins;

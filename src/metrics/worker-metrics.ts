@@ -56,6 +56,7 @@ export class WorkerMetrics {
   private readCircuit: (() => CircuitState) | undefined;
   private readReadiness: (() => ReadonlyArray<{ name: string; ok: boolean }>) | undefined;
   private readonly consumerCrashes: Counter;
+  private readonly partitionStops: Counter<'reason'>;
   /** False until a client reports: a worker without flow-through exports no circuit state. */
   private circuitKnown = false;
 
@@ -116,6 +117,7 @@ export class WorkerMetrics {
         for (const c of readinessOf()?.() ?? []) this.set({ component: c.name }, c.ok ? 1 : 0);
       },
     });
+    this.partitionStops = new Counter({ name: 'flowthrough_intake_partition_stops_total', help: 'Partitions the intake stopped because their stored offset does not belong to the log (a recreated topic, retention, an offset beyond the end): see flowthrough offsets show', labelNames: ['reason'], registers });
     this.consumerCrashes = new Counter({ name: 'flowthrough_intake_consumer_restarts_total', help: 'Times the intake consumer crashed and was restarted (by kafkajs or by the worker)', registers });
     this.published = new Counter({ name: 'flowthrough_outbox_published_total', help: 'Records (status events, dead letters) the relay published to Kafka', registers });
     this.parked = new Counter({ name: 'flowthrough_outbox_parked_total', help: 'Outbox rows the relay parked: refused by Kafka OUTBOX_MAX_ATTEMPTS times, or undecodable (flowthrough outbox list --parked)', registers });
@@ -152,6 +154,11 @@ export class WorkerMetrics {
   observeReadiness(read: () => ReadonlyArray<{ name: string; ok: boolean }>): void {
     this.readReadiness = read;
   }
+
+  /** IntakeService onPartitionStopped. */
+  readonly onPartitionStopped = (_partition: number, reason: string): void => {
+    this.partitionStops.inc({ reason });
+  };
 
   /** IntakeService onConsumerCrash. */
   readonly onConsumerCrash = (): void => {

@@ -63,6 +63,7 @@ function intakeService({ config, kafka, pool, logger, metrics }: WorkerDependenc
     onChunk: metrics.onChunk,
     onInternalError: metrics.onIntakeInternalError,
     onConsumerCrash: metrics.onConsumerCrash,
+    onPartitionStopped: metrics.onPartitionStopped,
   });
 }
 

@@ -53,7 +53,8 @@ export type ChaosReport = Record<InvariantName, number> & {
 };
 
 export interface Spread {
-  readonly orders: number;
+  /** How many values (orders, or outbox rows for the relay). */
+  readonly count: number;
   readonly median: number | null;
   readonly p95: number | null;
   readonly max: number | null;
@@ -91,7 +92,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
 function spread(values: readonly number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const s = (ms: number | null): number | null => (ms === null ? null : round(ms / 1_000));
-  return { orders: sorted.length, median: s(percentile(sorted, 0.5)), p95: s(percentile(sorted, 0.95)), max: s(sorted.at(-1) ?? null) };
+  return { count: sorted.length, median: s(percentile(sorted, 0.5)), p95: s(percentile(sorted, 0.95)), max: s(sorted.at(-1) ?? null) };
 }
 
 export function reproduceCommand(options: ChaosOptions): string {
@@ -168,7 +169,7 @@ export function formatReport(report: ChaosReport): string[] {
   const replay = report.dead_letter_replay;
   if (replay) lines.push(`  dead-letter replay: ${replay.deadLettered} dead-lettered, first run ${replay.killedAfter === null ? `not killed (${replay.firstRunExit})` : `SIGKILLed after ${replay.killedAfter}`}, then ${replay.finalRuns.length} run(s) (exit ${replay.finalRuns.join(', ')}), ${replay.completed ? 'completed' : 'NOT completed'}`);
   const t = report.time_to_terminal_s;
-  lines.push(`  time to terminal (publish → terminal status event) over ${t.orders} orders: median ${t.median ?? '–'} s, p95 ${t.p95 ?? '–'} s, max ${t.max ?? '–'} s`);
+  lines.push(`  time to terminal (publish → terminal status event) over ${t.count} orders: median ${t.median ?? '–'} s, p95 ${t.p95 ?? '–'} s, max ${t.max ?? '–'} s`);
   const st = report.stages_s;
   const f = (x: Spread): string => `median ${x.median ?? '–'} / p95 ${x.p95 ?? '–'} / max ${x.max ?? '–'} s`;
   lines.push(`    publish → accepted ${f(st.intake)} · accepted → terminal ${f(st.flow)} · outbox row → published ${f(st.relay)}`);

@@ -36,10 +36,12 @@ export function orderPublisher(kafka: Kafka, topic: string, log: (line: string) 
   let failedSends = 0;
   let producer: Producer | undefined;
   let failing = false;
+  let closing = false;
   // One send at a time: records of one account keep their order.
   let queue: Promise<void> = Promise.resolve();
 
   const connected = async (): Promise<Producer> => {
+    if (closing) throw new Error('the publisher is closed');
     if (producer) return producer;
     const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await p.connect();
@@ -58,7 +60,7 @@ export function orderPublisher(kafka: Kafka, topic: string, log: (line: string) 
           failing = false;
           break;
         } catch (error) {
-          if (shouldStop()) throw error;
+          if (shouldStop() || closing) throw error;
           failedSends += 1;
           if (!failing) log(`producer: a send failed (${error instanceof Error ? error.message : String(error)}); sending it again until the broker takes it`);
           failing = true;
@@ -99,9 +101,12 @@ export function orderPublisher(kafka: Kafka, topic: string, log: (line: string) 
       }
     },
     close: async () => {
-      await queue;
-      await producer?.disconnect().catch(() => undefined);
+      // A send retrying through an outage gives up now; one stuck in kafkajs' own retries is not waited for long.
+      closing = true;
+      const p = producer;
       producer = undefined;
+      await Promise.race([queue, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      await Promise.race([p?.disconnect().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     },
   };
 }

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -91,9 +91,18 @@ export async function startPostgresCluster(log: (line: string) => void): Promise
   const data = join(dir, 'data');
   const logFile = join(dir, 'postgres.log');
   let destroyed = false;
+  // A run that exits without its clean-up (a second signal) must not leave a server behind.
+  const stopOnExit = (): void => {
+    if (destroyed) return;
+    destroyed = true;
+    if (existsSync(join(data, 'postmaster.pid'))) spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '10', 'stop'], { stdio: 'ignore', ...(runAs ?? {}) });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', stopOnExit);
   const destroy = async (): Promise<void> => {
     if (destroyed) return;
     destroyed = true;
+    process.off('exit', stopOnExit);
     if (existsSync(join(data, 'postmaster.pid'))) await run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop'], runAs);
     await rm(dir, { recursive: true, force: true });
   };
@@ -112,6 +121,7 @@ export async function startPostgresCluster(log: (line: string) => void): Promise
       dir,
       logFile,
       restart: async () => {
+        if (destroyed) throw new Error('the PostgreSQL cluster was removed; not restarting it');
         const started = performance.now();
         // pg_ctl restart reuses the options the server was started with (postmaster.opts).
         const restart = await run(join(bin, 'pg_ctl'), ['-D', data, '-l', logFile, '-m', 'fast', '-w', '-t', '60', 'restart'], runAs);

@@ -142,11 +142,16 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
 
   const chaosStarted = performance.now();
   const elapsed = (): number => performance.now() - chaosStarted;
+  let aborted = false;
+  // Runs first on a signal or the deadline: no act of chaos starts once the clean-up has begun.
+  cleanup.defer('stop the chaos schedule', () => {
+    aborted = true;
+  });
   const at = async (ms: number): Promise<void> => {
     const wait = ms - elapsed();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (aborted) throw new Error('the run is stopping');
   };
-  let aborted = false;
   let brokerDownMs: number | null = null;
   let postgresRestartMs: number | null = null;
   let consentActivated = false;
@@ -170,6 +175,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       await broker.kill();
       log(`chaos      broker SIGKILLed at ${s(elapsed())}; down for ${s(schedule.brokerDownMs)}`);
       await new Promise((resolve) => setTimeout(resolve, schedule.brokerDownMs));
+      if (aborted) throw new Error('the run is stopping');
       const startMs = await broker.start();
       brokerDownMs = performance.now() - down;
       up();
