@@ -1,3 +1,5 @@
+import { retryDelayMs } from '../core/reconcile/backoff.js';
+
 /**
  * The relay's retry policy as data: how often a row the broker refuses is
  * tried, and how long the relay (a row, or a whole cycle when the broker is
@@ -26,8 +28,8 @@ export function backoffCeiling(policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs
  * relays that failed together do not retry together.
  */
 export function backoffDelay(policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs'>, failures: number, random: () => number = Math.random): number {
-  const ceiling = backoffCeiling(policy, failures);
-  return Math.round(ceiling / 2 + (ceiling / 2) * Math.min(Math.max(random(), 0), 1));
+  // The one backoff formula of the project (the reconciler's, the listeners', start-up's).
+  return retryDelayMs(policy, Math.max(failures, 1), () => Math.min(Math.max(random(), 0), 1));
 }
 
 /** Whether the row that has just failed its `attempts`-th attempt is parked. */

@@ -9,9 +9,10 @@ import type { ComponentHealth, WorkerService } from '../worker/worker.js';
 import { backoffDelay, DEFAULT_OUTBOX_RETRY, parksAfter, type OutboxRetryPolicy } from './outbox-backoff.js';
 import { recordsOf, type OutboxRow } from './outbox-records.js';
 import { OUTBOX_CHANNEL } from './outbox-sql.js';
-import { chunksByBytes, partitionQueues, recordBytes, type PartitionQueue } from './publish-plan.js';
+import { PartitionPublisher, type BrokerFailure, type PlannedRow, type RowFailure } from './partition-publisher.js';
+import { partitionQueues, recordBytes, type PartitionQueue } from './publish-plan.js';
 import { CLAIM, MARK, PRUNE, RECORD_FAILURES, RELAY_LOCK_KEY, TRY_LOCK } from './relay-sql.js';
-import { describeSendFailure, sendFailureKind } from './send-failure.js';
+import { describeSendFailure } from './send-failure.js';
 import { TopicPartitions } from './topic-partitions.js';
 
 export const DEFAULT_OUTBOX_MAX_BATCH_BYTES = 1_048_576;
@@ -53,35 +54,6 @@ export interface ParkedOutboxRow {
   readonly eventIds: readonly string[];
   readonly attempts: number;
   readonly error: string;
-}
-
-/** A claimed row ready to send: its records with their partition, and their size. */
-interface PlannedRow {
-  readonly row: OutboxRow;
-  readonly topic: string;
-  readonly partition: number;
-  readonly messages: Message[];
-  readonly bytes: number;
-}
-
-interface RowFailure {
-  readonly row: OutboxRow;
-  readonly partition: number | null;
-  readonly error: string;
-  /** Park now, whatever the attempts: the row cannot be decoded, no retry helps. */
-  readonly parkNow: boolean;
-}
-
-interface BrokerFailure {
-  readonly topic: string;
-  readonly partition: number | null;
-  readonly error: unknown;
-}
-
-interface PartitionOutcome {
-  readonly acked: PlannedRow[];
-  readonly refused?: RowFailure;
-  readonly brokerFailure?: BrokerFailure;
 }
 
 interface CycleOutcome {
@@ -128,8 +100,8 @@ export class OutboxRelay implements WorkerService {
   readonly name = 'outbox-relay';
   private readonly options: OutboxRelayOptions;
   private readonly policy: OutboxRetryPolicy;
-  private readonly maxBatchBytes: number;
   private readonly producer: Producer;
+  private readonly publisher: PartitionPublisher;
   private readonly admin: Admin;
   private readonly partitions: TopicPartitions;
   private readonly listener: NotificationListener;
@@ -151,8 +123,8 @@ export class OutboxRelay implements WorkerService {
       baseMs: options.retryBaseMs ?? DEFAULT_OUTBOX_RETRY.baseMs,
       capMs: options.retryCapMs ?? DEFAULT_OUTBOX_RETRY.capMs,
     };
-    this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_OUTBOX_MAX_BATCH_BYTES;
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.publisher = new PartitionPublisher(this.producer, options.maxBatchBytes ?? DEFAULT_OUTBOX_MAX_BATCH_BYTES);
     this.admin = options.kafka.admin();
     this.partitions = new TopicPartitions(this.admin, options.metadataMaxAgeMs);
     this.listener = new NotificationListener({
@@ -261,7 +233,7 @@ export class OutboxRelay implements WorkerService {
 
       const { planned, undecodable, brokerFailures } = await this.plan(rows);
       const queues = partitionQueues(planned);
-      const settled = await Promise.allSettled(queues.map((queue) => this.publishPartition(queue)));
+      const settled = await Promise.allSettled(queues.map((queue) => this.publisher.publish(queue, () => this.running)));
       const acked: PlannedRow[] = [];
       const failures: RowFailure[] = [...undecodable];
       settled.forEach((s, i) => {
@@ -337,46 +309,6 @@ export class OutboxRelay implements WorkerService {
     return { planned, undecodable, brokerFailures };
   }
 
-  /**
-   * One partition's rows, in order, chunk after chunk; stops at the first
-   * failure, so the rows behind it wait (per-key order). Never throws.
-   */
-  private async publishPartition(queue: PartitionQueue<PlannedRow>): Promise<PartitionOutcome> {
-    const acked: PlannedRow[] = [];
-    const { topic, partition } = queue;
-    for (const chunk of chunksByBytes(queue.rows, this.maxBatchBytes)) {
-      const error = await this.send(topic, chunk);
-      if (error === undefined) {
-        acked.push(...chunk);
-        continue;
-      }
-      if (sendFailureKind(error) === 'broker' || !this.running) return { acked, brokerFailure: { topic, partition, error } };
-      if (chunk.length === 1) return { acked, refused: refusal(chunk[0] as PlannedRow, partition, error) };
-      // The broker refused the chunk: send its rows one by one to find the one it refuses; those before it are published.
-      for (const row of chunk) {
-        const alone = await this.send(topic, [row]);
-        if (alone === undefined) {
-          acked.push(row);
-          continue;
-        }
-        if (sendFailureKind(alone) === 'broker' || !this.running) return { acked, brokerFailure: { topic, partition, error: alone } };
-        return { acked, refused: refusal(row, partition, alone) };
-      }
-      // Every row went alone: the chunk was refused as a whole (too large together); carry on.
-    }
-    return { acked };
-  }
-
-  /** Sends records of one partition in one produce request; the error, or undefined once acknowledged. */
-  private async send(topic: string, rows: readonly PlannedRow[]): Promise<unknown> {
-    try {
-      await this.producer.send({ topic, acks: -1, messages: rows.flatMap((r) => r.messages) });
-      return undefined;
-    } catch (error) {
-      return error ?? new Error('send failed without an error');
-    }
-  }
-
   private failureParameters(failures: readonly RowFailure[]): unknown[] {
     const attempts = failures.map((f) => f.row.attempts + 1);
     return [
@@ -419,10 +351,6 @@ export class OutboxRelay implements WorkerService {
     const result = await this.options.pool.query(PRUNE, [this.options.retentionHours]);
     if (result.rowCount) this.options.logger.info({ pruned: result.rowCount }, 'pruned published outbox rows');
   }
-}
-
-function refusal(row: PlannedRow, partition: number, error: unknown): RowFailure {
-  return { row: row.row, partition, error: describeSendFailure(error), parkNow: false };
 }
 
 /** The broker failed these partitions: one error naming them and the first cause. */

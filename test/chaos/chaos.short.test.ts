@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseChaosArgs } from '../../tools/chaos/chaos-options.js';
@@ -7,6 +6,7 @@ import type { ChaosReport } from '../../tools/chaos/chaos-report.js';
 import { INVARIANTS } from '../../tools/chaos/invariants.js';
 import { buildSchedule } from '../../tools/chaos/schedule.js';
 import { buildWorkload } from '../../tools/chaos/workload.js';
+import { runScript, type ScriptRun } from '../helpers/run-script.js';
 
 /**
  * The chaos run (docs/CHAOS.md), short: a few hundred orders, two workers,
@@ -22,24 +22,8 @@ const MAIN = fileURLToPath(new URL('../../tools/chaos/main.ts', import.meta.url)
 const SEED = 20_261_203;
 const ARGS = ['--orders', '300', '--workers', '2', '--kills', '3', '--seed', String(SEED), '--window-s', '45', '--broker-down-s', '10', '--settle-s', '60', '--timeout-s', '200', '--json'];
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** As `npm run chaos -- …` runs it (same Node options as the script). */
-function runChaos(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', MAIN, ...args], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** As `npm run chaos -- …` runs it. */
+const runChaos = (args: readonly string[]): Promise<ScriptRun> => runScript(MAIN, args);
 
 function explain(report: ChaosReport, invariant: string): string {
   const failure = report.failures.find((f) => f.invariant === invariant);
@@ -90,7 +74,7 @@ describe('the chaos plan', () => {
 });
 
 describe(`npm run chaos -- ${ARGS.join(' ')}`, () => {
-  let run: Run;
+  let run: ScriptRun;
   let report: ChaosReport;
 
   // About 90 s alone on two cores; the run bounds itself (--timeout-s) and this hook waits a little longer.

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { FuzzReport } from '../../tools/fuzz/fuzz-report.js';
 import { INVARIANTS } from '../../tools/fuzz/invariants.js';
 import { buildPlan } from '../../tools/fuzz/record-plan.js';
+import { runScript, type ScriptRun } from '../helpers/run-script.js';
 
 /**
  * The hostile-input run (docs/FUZZ.md), short: 300 records from a fixed
@@ -18,24 +18,8 @@ const MAIN = fileURLToPath(new URL('../../tools/fuzz/main.ts', import.meta.url))
 const SEED = 20_261_202;
 const RECORDS = 300;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** As `npm run fuzz -- …` runs it (same Node options as the script). */
-function runFuzz(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', MAIN, ...args], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** As `npm run fuzz -- …` runs it. */
+const runFuzz = (args: readonly string[]): Promise<ScriptRun> => runScript(MAIN, args);
 
 /** What the run says about one failed invariant: its count, the record kinds, examples, and how to repeat it. */
 function explain(report: FuzzReport, invariant: string): string {
@@ -71,7 +55,7 @@ describe('the hostile-input plan', () => {
 });
 
 describe(`npm run fuzz -- --records ${RECORDS} --seed ${SEED} --json`, () => {
-  let run: Run;
+  let run: ScriptRun;
   let report: FuzzReport;
 
   before(async () => {

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { readToolArguments } from '../shared/tool-arguments.js';
 
 /** `npm run chaos -- [--orders N] [--workers N] [--kills N] [--seed S] [--json] …` */
 export interface ChaosOptions {
@@ -55,40 +56,7 @@ const FLAGS = new Set(['json', 'keep', 'help']);
 const KNOWN = new Set(['orders', 'workers', 'kills', 'seed', 'window-s', 'broker-down-s', 'fault-rate', 'token-fault-rate', 'token-hang-ms', 'settle-s', 'timeout-s']);
 
 export function parseChaosArgs(argv: readonly string[]): { options: ChaosOptions; errors: string[] } {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const errors: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (arg === '-h') {
-      flags.add('help');
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      errors.push(`unexpected argument "${arg}"`);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (FLAGS.has(name)) {
-      flags.add(name);
-      continue;
-    }
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) errors.push(`--${name} needs a value`);
-    else if (!KNOWN.has(name)) errors.push(`unknown option --${name}`);
-    else values.set(name, value);
-  }
-  const number = (name: string, fallback: number, min: number, max: number, integer: boolean): number => {
-    const text = values.get(name);
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-      errors.push(`--${name} ${JSON.stringify(text)}: must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-      return fallback;
-    }
-    return value;
-  };
+  const { values, flags, errors, number } = readToolArguments(argv, FLAGS, KNOWN);
   const orders = number('orders', 2_000, 20, 100_000, true);
   const seedGiven = values.has('seed');
   let brokerDownSeconds: [number, number] = [10, 30];

@@ -1,4 +1,4 @@
-import { CleanupStack } from '../fuzz/cleanup-stack.js';
+import { exitWith, runTool } from '../shared/run-tool.js';
 import { CHAOS_USAGE, parseChaosArgs } from './chaos-options.js';
 import { formatReport } from './chaos-report.js';
 import { runChaos } from './run-chaos.js';
@@ -26,36 +26,7 @@ async function main(): Promise<number> {
   }
   out(`seed ${options.seed}${options.seedGiven ? '' : ' (random; pass --seed to repeat this run)'}, ${options.orders} orders, ${options.workers} workers, ${options.kills} kills, window ${options.windowSeconds} s, timeout ${options.timeoutSeconds} s`);
 
-  const cleanup = new CleanupStack();
-  const stopOnSignal = (signal: NodeJS.Signals): void => {
-    out(`${signal}: cleaning up (a second signal exits at once)`);
-    process.once(signal, () => process.exit(130));
-    void cleanup.run(out).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
-  const deadline = Date.now() + options.timeoutSeconds * 1_000;
-  const expired = setTimeout(() => {
-    out(`the run passed --timeout-s ${options.timeoutSeconds}: cleaning up and exiting`);
-    void cleanup.run(out).finally(() => process.exit(2));
-  }, options.timeoutSeconds * 1_000);
-
-  try {
-    const report = await runChaos(options, out, cleanup, deadline);
-    await cleanup.run(out);
-    for (const line of formatReport(report)) out(line);
-    if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    return report.ok ? 0 : 1;
-  } catch (error) {
-    out(`the run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await cleanup.run(out);
-    return 2;
-  } finally {
-    clearTimeout(expired);
-  }
+  return runTool({ timeoutSeconds: options.timeoutSeconds, json: options.json, out, run: (cleanup, deadline) => runChaos(options, out, cleanup, deadline), format: formatReport });
 }
 
-const code = await main();
-process.exitCode = code;
-// Everything was closed; should a library still hold a handle, do not hang on it.
-setTimeout(() => process.exit(code), 5_000).unref();
+exitWith(await main());

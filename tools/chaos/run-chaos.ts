@@ -11,7 +11,7 @@ import { createPool } from '../../src/db/pool.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { FaultOptions } from '../../src/simulator/index.js';
-import type { CleanupStack } from '../fuzz/cleanup-stack.js';
+import type { CleanupStack } from '../shared/cleanup-stack.js';
 import { Rng, deriveSeed } from '../fuzz/seeded-random.js';
 import { startChaosBroker, type ChaosBroker } from './chaos-broker.js';
 import type { ChaosOptions } from './chaos-options.js';

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { readToolArguments } from '../shared/tool-arguments.js';
 
 /** `npm run fuzz -- [--records N] [--seed S] [--valid-ratio R] [--json] [--keep] [--stall-s S] [--timeout-s S] [--log-level L]` */
 export interface FuzzOptions {
@@ -38,43 +39,10 @@ services: KAFKA_BROKERS / DATABASE_URL when set, otherwise the project launcher 
 exit: 0 every invariant holds, 1 an invariant failed, 2 the run itself could not be done.`;
 
 const FLAGS = new Set(['json', 'keep', 'help']);
+const KNOWN = new Set(['records', 'seed', 'valid-ratio', 'skip', 'stall-s', 'timeout-s', 'log-level']);
 
 export function parseFuzzArgs(argv: readonly string[]): { options: FuzzOptions; errors: string[] } {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const errors: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (arg === '-h') {
-      flags.add('help');
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      errors.push(`unexpected argument "${arg}"`);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (FLAGS.has(name)) {
-      flags.add(name);
-      continue;
-    }
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) errors.push(`--${name} needs a value`);
-    else values.set(name, value);
-  }
-  const known = new Set(['records', 'seed', 'valid-ratio', 'skip', 'stall-s', 'timeout-s', 'log-level']);
-  for (const name of values.keys()) if (!known.has(name)) errors.push(`unknown option --${name}`);
-  const number = (name: string, fallback: number, min: number, max: number, integer: boolean): number => {
-    const text = values.get(name);
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-      errors.push(`--${name} ${JSON.stringify(text)}: must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-      return fallback;
-    }
-    return value;
-  };
+  const { values, flags, errors, number } = readToolArguments(argv, FLAGS, KNOWN);
   const seedGiven = values.has('seed');
   const options: FuzzOptions = {
     records: number('records', 2_000, 1, 200_000, true),

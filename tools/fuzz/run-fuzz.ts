@@ -9,7 +9,7 @@ import { topicExtent } from '../../bench/lib/offsets.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { createLogger } from '../../src/logging/logger.js';
-import type { CleanupStack } from './cleanup-stack.js';
+import type { CleanupStack } from '../shared/cleanup-stack.js';
 import { outboxParks, waitForDrain } from './drain-wait.js';
 import type { FuzzOptions } from './fuzz-options.js';
 import { buildReport, type FuzzReport } from './fuzz-report.js';
