@@ -47,6 +47,7 @@ export function flowThroughWorker(config: Config, logger: Logger, onCall: (event
       validator: createOrderValidator(),
       ordersTopic: c.topics.orders,
       groupId: c.kafka.groupId,
+      group: c.kafka.group,
       chunkSize: c.intake.chunkSize,
       chunkBytes: c.intake.chunkBytes,
       partitionsConsumedConcurrently: c.intake.partitionsConcurrently,

@@ -5,6 +5,13 @@ import { parseVariable } from './parse-variable.js';
 import { Secret } from './secret.js';
 import { VARIABLES, type VariableSpec } from './variables.js';
 
+/** The intake consumer's group membership timings (KAFKA_SESSION_TIMEOUT_MS and its neighbours). */
+export interface GroupTimeouts {
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+}
+
 export interface KafkaSasl {
   readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   readonly username: string;
@@ -20,6 +27,7 @@ export interface Config {
     readonly ssl: boolean;
     readonly sasl: KafkaSasl | null;
     readonly groupId: string;
+    readonly group: GroupTimeouts;
   };
   readonly topics: { readonly orders: string; readonly deadLetter: string; readonly status: string; readonly create: boolean; readonly partitions: number };
   readonly intake: {
@@ -93,6 +101,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (mechanism && (!raw.KAFKA_SASL_USERNAME || !raw.KAFKA_SASL_PASSWORD)) {
     problems.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
   }
+  if (Number(raw.KAFKA_HEARTBEAT_INTERVAL_MS) * 3 > Number(raw.KAFKA_SESSION_TIMEOUT_MS)) {
+    problems.push(`KAFKA_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_SESSION_TIMEOUT_MS=${String(raw.KAFKA_SESSION_TIMEOUT_MS)} (got ${String(raw.KAFKA_HEARTBEAT_INTERVAL_MS)})`);
+  }
   const ops = collectProblems(() => loadOpsConfig(env), problems);
   const reconciler = collectProblems(() => loadReconcilerConfig(env), problems);
   // Only the worker's reconciler talks to Operator Connect (it checks the section is there);
@@ -122,6 +133,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         ? { mechanism: mechanism as KafkaSasl['mechanism'], username: str('KAFKA_SASL_USERNAME'), password: new Secret(str('KAFKA_SASL_PASSWORD')) }
         : null,
       groupId: str('KAFKA_GROUP_ID'),
+      group: {
+        sessionTimeoutMs: num('KAFKA_SESSION_TIMEOUT_MS'),
+        heartbeatIntervalMs: num('KAFKA_HEARTBEAT_INTERVAL_MS'),
+        rebalanceTimeoutMs: num('KAFKA_REBALANCE_TIMEOUT_MS'),
+      },
     },
     topics: {
       orders: str('ORDERS_TOPIC'),

@@ -61,6 +61,14 @@ export const OPERATOR_CONNECT_VARIABLES = [
     description: 'client-side pacing of API calls (retries included); keep it at or below the service limit; 0 turns pacing off',
   },
   { name: 'OPERATOR_CONNECT_REQUEST_TIMEOUT_MS', type: 'integer', default: '30000', minimum: 100, maximum: 600_000, description: 'time limit of one HTTP attempt' },
+  {
+    name: 'OPERATOR_CONNECT_TOKEN_TIMEOUT_MS',
+    type: 'integer',
+    default: '30000',
+    minimum: 100,
+    maximum: 600_000,
+    description: 'time limit of one Entra ID token request, its own retries included',
+  },
   { name: 'OPERATOR_CONNECT_RETRY_ATTEMPTS', type: 'integer', default: '5', minimum: 1, maximum: 50, description: 'attempts per call, the first included' },
   { name: 'OPERATOR_CONNECT_RETRY_BASE_MS', type: 'integer', default: '500', minimum: 1, maximum: 60_000, description: 'first backoff ceiling; doubles per retry (full jitter)' },
   {
@@ -130,6 +138,7 @@ export interface OperatorConnectConfig {
   readonly pageSize: number;
   readonly pollIntervalMs: number;
   readonly requestTimeoutMs: number;
+  readonly tokenTimeoutMs: number;
   /** 0: no client-side pacing. */
   readonly rateLimitPerSecond: number;
   readonly retry: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
@@ -222,6 +231,7 @@ export function loadOperatorConnectConfig(env: Readonly<Record<string, string | 
     pageSize: num('OPERATOR_CONNECT_PAGE_SIZE'),
     pollIntervalMs: num('OPERATOR_CONNECT_POLL_INTERVAL_MS'),
     requestTimeoutMs: num('OPERATOR_CONNECT_REQUEST_TIMEOUT_MS'),
+    tokenTimeoutMs: num('OPERATOR_CONNECT_TOKEN_TIMEOUT_MS'),
     rateLimitPerSecond: num('OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND'),
     retry: {
       attempts: num('OPERATOR_CONNECT_RETRY_ATTEMPTS'),

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { OrderValidator, ParseLimits } from '../core/order/index.js';
+import type { GroupTimeouts } from '../config/load-config.js';
 import { TransactionalBatchConsumer, type ConsumedRecord, type StopReason } from '../kafka/transactional-batch-consumer.js';
 import type { Logger } from '../logging/logger.js';
 import type { ComponentHealth, WorkerService } from '../worker/worker.js';
@@ -20,6 +21,8 @@ export interface IntakeServiceOptions {
   readonly chunkBytes?: number;
   readonly partitionsConsumedConcurrently: number;
   readonly fromBeginning?: boolean;
+  /** Group membership timings (KAFKA_SESSION_TIMEOUT_MS…); kafkajs' defaults when absent. */
+  readonly group?: GroupTimeouts;
   /** Size, depth and time limits of a record (INTAKE_MAX_*); the defaults when absent. */
   readonly limits?: Omit<ParseLimits, 'now'>;
   /** The consumer crashed; it restarts in `restartInMs`. */
@@ -65,6 +68,7 @@ export class IntakeService implements WorkerService {
       ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }),
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       fromBeginning: options.fromBeginning ?? true,
+      ...(options.group ? { group: options.group } : {}),
       apply: async (client, records) => {
         const started = performance.now();
         const counts = await processor.apply(client, records);

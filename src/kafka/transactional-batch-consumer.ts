@@ -42,7 +42,8 @@ export interface TransactionalBatchConsumerOptions {
   /** Record value bytes per transaction, at most (a larger record goes alone): bounds what a chunk holds in memory. */
   readonly chunkBytes?: number;
   readonly fromBeginning?: boolean;
-  readonly sessionTimeout?: number;
+  /** Group membership timings; kafkajs' session 30 s, heartbeat 3 s, rebalance 60 s when absent. */
+  readonly group?: { readonly sessionTimeoutMs?: number; readonly heartbeatIntervalMs?: number; readonly rebalanceTimeoutMs?: number };
   readonly partitionsConsumedConcurrently?: number;
   /** Fault injection for crash tests: runs after the database commit, before the offset commit. */
   readonly afterDatabaseCommit?: (records: readonly ConsumedRecord[]) => Promise<void> | void;
@@ -102,8 +103,9 @@ export class TransactionalBatchConsumer {
     this.chunkBytes = options.chunkBytes ?? Number.POSITIVE_INFINITY;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeout ?? 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.group?.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.group?.heartbeatIntervalMs ?? 3_000,
+      rebalanceTimeout: options.group?.rebalanceTimeoutMs ?? 60_000,
       allowAutoTopicCreation: false,
       // A fetch is held in memory whole: 1 MiB per partition keeps it small and
       // gives every partition in flight its share of each fetch (with 4 MiB, an

@@ -1,4 +1,4 @@
-import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError } from '@azure/identity';
+import { AggregateAuthenticationError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { isAxiosError } from 'axios';
 import { classify, FlowthroughError, PermanentError, TransientError, type ErrorContext } from '../errors.js';
 import type { ErrorDetail } from '../simulator/api-contract.js';
@@ -98,6 +98,9 @@ export function errorFromNetwork(operation: string, error: unknown): OperatorCon
   return new OperatorConnectPermanentError(code, message, { operation, cause });
 }
 
+/** OAuth 2.0 error words (RFC 6749 §5.2) of a token request Entra ID refused: no retry changes them. */
+const OAUTH_REFUSALS = /\b(invalid_client|unauthorized_client|invalid_request|invalid_grant|invalid_scope|invalid_resource|unsupported_grant_type)\b/;
+
 /**
  * A failure to get a token from @azure/identity. A refusal by Entra ID
  * (wrong secret, unknown app or tenant) or a credential that cannot work here
@@ -116,6 +119,14 @@ export function tokenFailure(error: unknown, explanation?: string): FlowthroughE
     return unreachable || isTransientStatus(error.statusCode)
       ? new TransientError('token_unavailable', message, { context })
       : new PermanentError('authentication_failed', message, { context });
+  }
+  if (error instanceof AuthenticationRequiredError) {
+    // MSAL's errors reach us only as text ("temporarily_unavailable: …", "90006: AADSTS90006: …"): a refusal is
+    // named by its OAuth error word; anything else (5xx, 429, network) may pass, so it is retried, never given up.
+    const refusalWord = OAUTH_REFUSALS.exec(text)?.[1];
+    return refusalWord
+      ? new PermanentError('authentication_failed', message, { context: { entraError: refusalWord } })
+      : new TransientError('token_unavailable', message);
   }
   if (error instanceof CredentialUnavailableError || error instanceof AggregateAuthenticationError) {
     return new PermanentError('credential_unavailable', message);

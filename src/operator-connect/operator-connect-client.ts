@@ -130,6 +130,7 @@ export class OperatorConnectClient {
         clock: this.clock,
         logger,
         health: this.tokenHealth,
+        timeoutMs: config.tokenTimeoutMs,
         ...(options.tokenRefreshMarginMs === undefined ? {} : { refreshMarginMs: options.tokenRefreshMarginMs }),
       }),
       breaker: this.breaker,

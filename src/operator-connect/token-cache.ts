@@ -1,4 +1,5 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import { TransientError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { tokenFailure } from './api-errors.js';
 import type { Clock } from './time.js';
@@ -11,6 +12,8 @@ export interface TokenCacheOptions {
   readonly refreshMarginMs?: number;
   /** Told of every token request's outcome: logs failures once per streak, explained, and keeps the problem for readiness. */
   readonly health?: TokenHealth;
+  /** Gives up on a token request after this long (real time); absent: waits as long as the credential does. */
+  readonly timeoutMs?: number;
 }
 
 interface Entry {
@@ -65,6 +68,30 @@ export class TokenCache {
     if (this.entries.get(scope)?.token.token === token) this.entries.delete(scope);
   }
 
+  /**
+   * MSAL ignores the abort signal of a client-credential request (seen: a token
+   * endpoint that never answers held every call for 64 s), so the deadline is
+   * ours: the request is left behind and the next call starts a new one.
+   */
+  private async requestToken(scope: string): Promise<AccessToken | null> {
+    const timeoutMs = this.options.timeoutMs;
+    if (timeoutMs === undefined) return this.credential.getToken(scope);
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new TransientError('token_timeout', `cannot get an Operator Connect access token: Entra ID did not answer within OPERATOR_CONNECT_TOKEN_TIMEOUT_MS=${timeoutMs}`);
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.credential.getToken(scope, { abortSignal: controller.signal }), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** `covered`: a still-valid token serves if this fails. Concurrent callers share one request, told to the health once. */
   private refresh(scope: string, covered: boolean): Promise<AccessToken> {
     const pending = this.refreshing.get(scope);
@@ -73,7 +100,7 @@ export class TokenCache {
       try {
         let token: AccessToken | null;
         try {
-          token = await this.credential.getToken(scope);
+          token = await this.requestToken(scope);
           if (!token) throw tokenFailure(new Error('the credential returned no token'));
         } catch (error) {
           this.options.health?.failed(error, covered);

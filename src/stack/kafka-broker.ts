@@ -168,7 +168,7 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
   const cluster = reused ?? newClusterId();
   if (reused === null) {
     // An empty data directory (first start, or after brokerReset); a half-formatted one is refused by the tool.
-    const format = await runCommand('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jPath}`, 'kafka.tools.StorageTool', 'format', '-t', cluster, '-c', propsPath]);
+    const format = await runCommand('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jPath}`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${cluster}`, '-c', propsPath]);
     if (format.code !== 0) {
       throw new PermanentError(
         'kafka_format_failed',
@@ -214,8 +214,16 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
 }
 
 /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
-function newClusterId(): string {
-  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+/**
+ * A KRaft cluster id: a random UUID in URL-safe base64, redrawn while it starts
+ * with "-" (as Kafka's own Uuid.randomUuid does): the format tool would read such
+ * an id as an option (the chaos run hit it, one id in 64).
+ */
+export function newClusterId(random: () => string = randomUUID): string {
+  for (;;) {
+    const id = Buffer.from(random().replaceAll('-', ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /**

@@ -49,6 +49,7 @@ function intakeService({ config, kafka, pool, logger, metrics }: WorkerDependenc
     validator: createOrderValidator(),
     ordersTopic: config.topics.orders,
     groupId: config.kafka.groupId,
+    group: config.kafka.group,
     chunkSize: config.intake.chunkSize,
     chunkBytes: config.intake.chunkBytes,
     partitionsConsumedConcurrently: config.intake.partitionsConcurrently,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { ClientSecretCredential, type AccessToken, type TokenCredential } from '@azure/identity';
-import { PermanentError } from '../../src/errors.js';
+import { PermanentError, TransientError } from '../../src/errors.js';
 import { createCredential, OperatorConnectClient, OperatorConnectPermanentError } from '../../src/operator-connect/index.js';
 import { ManualClock } from '../../src/simulator/index.js';
 import { capturingLogger, clientConfig, ocNumber, SimulatorCredential, silentLogger, startSimulator, TENANT_US, testClient, trustSimulatorCertificate, virtualSleep } from './helpers.js';
@@ -139,4 +139,33 @@ test('neither the client secret nor a bearer token is ever logged, even at trace
   assert.ok(!text.includes(setup.endpoints.clientSecret), 'client secret leaked');
   for (const token of credential.tokens) assert.ok(!text.includes(token), 'bearer token leaked');
   assert.ok(!/authorization/i.test(text), 'no Authorization header in any log line');
+});
+
+// A reset is left to the unit test (token-cache.test.ts): MSAL retries a network error for ~30 s.
+for (const kind of ['serviceUnavailable', 'serverError'] as const) {
+  test(`a token endpoint fault (${kind}) through the real ClientSecretCredential is transient: the call is retried later, not given up`, async (t) => {
+    const setup = await startSimulator(t, { faults: { token: { probabilities: { [kind]: 1 } } } });
+    trustSimulatorCertificate(t, setup.endpoints);
+    const client = new OperatorConnectClient({ config: clientConfig(setup.endpoints), logger: silentLogger() });
+    const error = await client.listConsents().catch((e: unknown) => e);
+    assert.ok(error instanceof TransientError, `transient, got ${String(error)}`);
+    assert.equal(error.code, 'token_unavailable');
+    assert.match(error.message, /^cannot get an Operator Connect access token: /);
+    assert.equal(client.tokenProblem()?.code, 'backend_token_failed', 'readiness hears of it');
+  });
+}
+
+test('a token request that never answers gives up after OPERATOR_CONNECT_TOKEN_TIMEOUT_MS, transient, and the next call asks again', async (t) => {
+  const setup = await startSimulator(t, { faults: { token: { probabilities: { hang: 1 } } } });
+  trustSimulatorCertificate(t, setup.endpoints);
+  const client = new OperatorConnectClient({ config: clientConfig(setup.endpoints, { OPERATOR_CONNECT_TOKEN_TIMEOUT_MS: '300' }), logger: silentLogger() });
+  const started = Date.now();
+  const error = await client.listConsents().catch((e: unknown) => e);
+  assert.ok(Date.now() - started < 10_000, 'not held for the HTTP server timeout');
+  assert.ok(error instanceof TransientError);
+  assert.equal(error.code, 'token_timeout');
+  assert.match(error.message, /OPERATOR_CONNECT_TOKEN_TIMEOUT_MS=300/);
+  setup.simulator.admin.clearFaults();
+  const consents = await client.listConsents();
+  assert.ok(consents.length > 0, 'a new token request once the endpoint answers');
 });

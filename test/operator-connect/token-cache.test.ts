@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AuthenticationError, type AccessToken, type TokenCredential } from '@azure/identity';
+import { AuthenticationError, AuthenticationRequiredError, type AccessToken, type TokenCredential } from '@azure/identity';
 import { PermanentError, TransientError } from '../../src/errors.js';
 import { TokenCache } from '../../src/operator-connect/token-cache.js';
 import { ManualClock } from '../../src/simulator/index.js';
@@ -95,5 +95,31 @@ describe('token failures', () => {
     assert.ok(busy instanceof TransientError);
     const reset = tokenFailure(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     assert.ok(reset instanceof TransientError);
+    // What ClientSecretCredential throws: MSAL's error only as text.
+    const msal = (message: string) => tokenFailure(new AuthenticationRequiredError({ scopes: [SCOPE], message }));
+    for (const message of ['network_error: See https://aka.ms/msal.js.errors#network_error', 'temporarily_unavailable: AADSTS90006', '50000: AADSTS50000: There was an error issuing a token']) {
+      assert.ok(msal(message) instanceof TransientError, message);
+    }
+    const wrongSecret = msal('invalid_client: Error(s): 7000215 - AADSTS7000215: Invalid client secret provided');
+    assert.ok(wrongSecret instanceof PermanentError);
+    assert.equal(wrongSecret.code, 'authentication_failed');
+  });
+});
+
+describe('token deadline', () => {
+  it('gives up on a credential that never answers, transient, and asks again on the next call', async () => {
+    const clock = new ManualClock(0);
+    let calls = 0;
+    const hanging: TokenCredential = {
+      getToken: () => {
+        calls += 1;
+        return calls === 1 ? new Promise<never>(() => undefined) : Promise.resolve({ token: 'token-2', expiresOnTimestamp: 3_600_000 });
+      },
+    };
+    const cache = new TokenCache(hanging, { clock, logger: silentLogger(), timeoutMs: 50 });
+    const error = await cache.get(SCOPE).catch((e: unknown) => e);
+    assert.ok(error instanceof TransientError);
+    assert.equal(error.code, 'token_timeout');
+    assert.equal(await cache.get(SCOPE), 'token-2');
   });
 });

@@ -42,7 +42,7 @@ export const CHAOS_USAGE = `usage: npm run chaos -- [--orders N] [--workers N] [
   --broker-down-s A-B   the broker stays down between A and B seconds (10-30)
   --fault-rate R        share of API calls that fail: 429, 503, 500, resets, hangs (0.12)
   --token-fault-rate R  share of token requests that fail: 500, 503, hangs (0.25)
-  --token-hang-ms MS    a hung token request is dropped after MS; 0 holds it until the client gives up (20000)
+  --token-hang-ms MS    a hung token request is dropped after MS; 0 holds it until the client gives up, 5 s (0)
   --settle-s S          how long the system may take to settle after the chaos (300)
   --timeout-s S         hard bound on the whole run; on expiry it cleans up and exits 2 (window + settle + 300)
   --json                the LAST line of stdout is one JSON object of invariants and figures
@@ -80,7 +80,7 @@ export function parseChaosArgs(argv: readonly string[]): { options: ChaosOptions
     brokerDownSeconds,
     faultRate: number('fault-rate', 0.12, 0, 0.9, false),
     tokenFaultRate: number('token-fault-rate', 0.25, 0, 0.9, false),
-    tokenHangMs: number('token-hang-ms', 20_000, 0, 600_000, true),
+    tokenHangMs: number('token-hang-ms', 0, 0, 600_000, true),
     settleSeconds,
     timeoutSeconds: number('timeout-s', windowSeconds + settleSeconds + 300, 30, 86_400, false),
     json: flags.has('json'),

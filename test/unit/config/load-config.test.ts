@@ -37,6 +37,16 @@ describe('loadConfig', () => {
     assert.match(error.message, /HTTP_PORT="eighty": must be an integer/);
   });
 
+  it('reads the intake group timings, and refuses a heartbeat longer than a third of the session', () => {
+    assert.deepEqual(loadConfig({}).kafka.group, { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, rebalanceTimeoutMs: 60_000 });
+    assert.deepEqual(loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000', KAFKA_REBALANCE_TIMEOUT_MS: '15000' }).kafka.group, {
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+      rebalanceTimeoutMs: 15_000,
+    });
+    assert.throws(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '3000' }), /KAFKA_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_SESSION_TIMEOUT_MS=6000 \(got 3000\)/);
+  });
+
   it('reads READ_API_PUBLIC_URL without its trailing slash, and refuses what is not an http(s) base', () => {
     assert.equal(loadConfig({}).readApi.publicUrl, null);
     assert.equal(loadConfig({ READ_API_PUBLIC_URL: 'https://api.example.com/provisioning/' }).readApi.publicUrl, 'https://api.example.com/provisioning');
