@@ -1,6 +1,6 @@
 import type { StatusProblem } from '../core/status/status-data.js';
 import type { RecordSource } from '../core/intake/planned-order.js';
-import { textHeadersToStored, unstoreHeaders, type StoredHeaders } from '../kafka/record-headers.js';
+import { textHeadersToStored, unstoreHeaders, type StoredHeaders } from '../platform/kafka/record-headers.js';
 
 /**
  * Headers added to a dead-lettered record (schemas/dead-letter-headers.v1.json):

@@ -5,10 +5,10 @@ import { emptyIntakeState } from '../core/intake/intake-state.js';
 import type { RecordDecision, RecordSource } from '../core/intake/planned-order.js';
 import { replayClaim, type ReplayClaim } from '../core/intake/replay-claim.js';
 import { DEFAULT_PARSE_LIMITS, parseOrderRecord, type Order, type OrderValidator, type ParseLimits, type ParseResult } from '../core/order/index.js';
-import { classify } from '../errors.js';
-import type { ConsumedRecord } from '../kafka/transactional-batch-consumer.js';
-import { headersAsText, rawHeaders, storeHeaders } from '../kafka/record-headers.js';
-import type { Logger } from '../logging/logger.js';
+import { classify } from '../platform/errors/errors.js';
+import type { ConsumedRecord } from '../platform/kafka/transactional-batch-consumer.js';
+import { headersAsText, rawHeaders, storeHeaders } from '../platform/kafka/record-headers.js';
+import type { Logger } from '../platform/logging/logger.js';
 import { loadIntakeState } from './load-intake-state.js';
 import { writeIntake, type DecidedRecord, type IntakeCounts, type IntakeWriteSettings } from './write-intake.js';
 

@@ -1,10 +1,10 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { OrderValidator, ParseLimits } from '../core/order/index.js';
-import type { GroupTimeouts } from '../config/load-config.js';
-import { TransactionalBatchConsumer, type ConsumedRecord, type StopReason } from '../kafka/transactional-batch-consumer.js';
-import type { Logger } from '../logging/logger.js';
-import type { ComponentHealth, WorkerService } from '../worker/worker.js';
+import type { GroupTimeouts } from '../platform/config/load-config.js';
+import { TransactionalBatchConsumer, type ConsumedRecord, type StopReason } from '../platform/kafka/transactional-batch-consumer.js';
+import type { Logger } from '../platform/logging/logger.js';
+import type { ComponentHealth, WorkerService } from '../app/worker/worker.js';
 import { IntakeProcessor, type InternalErrorStage } from './intake-processor.js';
 import type { IntakeCounts, IntakeWriteSettings } from './write-intake.js';
 

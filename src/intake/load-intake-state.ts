@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { named } from '../db/named-query.js';
+import { named } from '../platform/db/named-query.js';
 import { emptyIntakeState, type IntakeState } from '../core/intake/intake-state.js';
 import type { Order } from '../core/order/index.js';
 import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';

@@ -4,12 +4,12 @@ import type { AcceptedOrder, RecordDecision, RecordSource } from '../core/intake
 import type { DirtyKeys } from '../core/intake/plan-record.js';
 import { statusEventId } from '../core/status/status-event.js';
 import { RESEND_REJECTED_EVENT_TYPE, type StatusProblem } from '../core/status/status-data.js';
-import { storableOrNull, storableText } from '../db/storable-text.js';
+import { storableOrNull, storableText } from '../platform/db/storable-text.js';
 import { StatusEventRows } from '../outbox/status-event-rows.js';
-import { TransientError } from '../errors.js';
-import { textHeadersToStored, type StoredHeaders } from '../kafka/record-headers.js';
+import { TransientError } from '../platform/errors/errors.js';
+import { textHeadersToStored, type StoredHeaders } from '../platform/kafka/record-headers.js';
 import { deadLetterCopy, deadLetterHeaders } from './dead-letter-headers.js';
-import { named } from '../db/named-query.js';
+import { named } from '../platform/db/named-query.js';
 import * as sql from './intake-sql.js';
 import { DistinctValues } from './distinct-values.js';
 

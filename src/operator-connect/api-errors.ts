@@ -1,7 +1,7 @@
 import { AggregateAuthenticationError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { isAxiosError } from 'axios';
-import { classify, FlowthroughError, PermanentError, TransientError, type ErrorContext } from '../errors.js';
-import type { ErrorDetail } from '../simulator/api-contract.js';
+import { classify, FlowthroughError, PermanentError, TransientError, type ErrorContext } from '../platform/errors/errors.js';
+import type { ErrorDetail } from '../contracts/operator-connect-api.js';
 import { isTransientStatus } from './retry-policy.js';
 
 /** An answer the API gave that no retry can change: 400, 403, 404, 409, 412, a second 401… */
@@ -110,7 +110,7 @@ const OAUTH_REFUSALS = /\b(invalid_client|unauthorized_client|invalid_request|in
 export function tokenFailure(error: unknown, explanation?: string): FlowthroughError {
   if (error instanceof FlowthroughError) return error;
   const text = error instanceof Error ? error.message : String(error);
-  // The explanation (src/errors/explain-token.ts) names the OPERATOR_CONNECT_* setting at fault; it starts with the same words.
+  // The explanation (src/platform/errors/explain-token.ts) names the OPERATOR_CONNECT_* setting at fault; it starts with the same words.
   const message = explanation ?? `cannot get an Operator Connect access token: ${text}`;
   if (error instanceof AuthenticationError) {
     const context = { httpStatus: error.statusCode, entraError: error.errorResponse.error };

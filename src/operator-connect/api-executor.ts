@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance, type RawAxiosResponseHeaders, type AxiosResponseHeaders } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
-import { classify, FlowthroughError } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
+import { classify, FlowthroughError } from '../platform/errors/errors.js';
+import type { Logger } from '../platform/logging/logger.js';
 import { CircuitOpenError, errorFromNetwork, errorFromResponse, refusal, tokenFailure } from './api-errors.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { CallEvent, CallOutcome, ClientHooks, OperationName } from './observability.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { repeatabilityHeaders, type Repeatability } from './request-shape.js';
 import { decideRetry, retryAfterMs, type RetryDecision, type RetryPolicy } from './retry-policy.js';
-import type { Clock, Sleep } from './time.js';
+import type { Clock, Sleep } from '../platform/time/clock.js';
 import type { TokenCache } from './token-cache.js';
 
 export interface ApiRequest {

@@ -1,4 +1,4 @@
-import type { Clock } from './time.js';
+import type { Clock } from '../platform/time/clock.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 

@@ -1,5 +1,5 @@
 import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import type { OperatorConnectAuthConfig } from '../config/operator-connect-variables.js';
+import type { OperatorConnectAuthConfig } from '../platform/config/operator-connect-variables.js';
 
 /**
  * The @azure/identity credential the configuration asks for. The secret is

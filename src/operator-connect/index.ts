@@ -17,7 +17,7 @@ export { TokenHealth, TOKEN_FAILURE_REMINDER_MS, type TokenProblem, type TokenHe
 export { createCredential } from './credential.js';
 export { isTerminal } from './order-polling.js';
 export { OPERATIONS, type OperationName, type CallEvent, type CallOutcome, type RetryEvent, type ClientHooks } from './observability.js';
-export { systemClock, realSleep, type Clock, type Sleep } from './time.js';
+export { systemClock, realSleep, type Clock, type Sleep } from '../platform/time/clock.js';
 export {
   loadOperatorConnectConfig,
   OPERATOR_CONNECT_VARIABLES,
@@ -25,4 +25,4 @@ export {
   type OperatorConnectAuthConfig,
   type OperatorConnectPaths,
   type CredentialKind,
-} from '../config/operator-connect-variables.js';
+} from '../platform/config/operator-connect-variables.js';

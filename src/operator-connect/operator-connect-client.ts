@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
-import type { OperatorConnectConfig } from '../config/operator-connect-variables.js';
-import type { Logger } from '../logging/logger.js';
+import type { OperatorConnectConfig } from '../platform/config/operator-connect-variables.js';
+import type { Logger } from '../platform/logging/logger.js';
 import {
   RELATIONSHIP_STATUSES_NEEDING_COMMENT,
   type Consent,
@@ -12,7 +12,7 @@ import {
   type ReleaseOrderRequest,
   type UpdateOrderRequest,
   type UploadOrderRequest,
-} from '../simulator/api-contract.js';
+} from '../contracts/operator-connect-api.js';
 import { ApiExecutor } from './api-executor.js';
 import { OperatorConnectPermanentError, refusal } from './api-errors.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
@@ -22,7 +22,7 @@ import { waitForOrder } from './order-polling.js';
 import { RateLimiter } from './rate-limiter.js';
 import { checkRequestId, fillPath } from './request-shape.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { realSleep, systemClock, type Clock, type Sleep } from './time.js';
+import { realSleep, systemClock, type Clock, type Sleep } from '../platform/time/clock.js';
 import { TokenCache } from './token-cache.js';
 import { TokenHealth, type TokenProblem } from './token-health.js';
 

@@ -1,6 +1,6 @@
-import { TransientError } from '../errors.js';
-import { TERMINAL_ORDER_STATUSES, type Order } from '../simulator/api-contract.js';
-import type { Clock, Sleep } from './time.js';
+import { TransientError } from '../platform/errors/errors.js';
+import { TERMINAL_ORDER_STATUSES, type Order } from '../contracts/operator-connect-api.js';
+import type { Clock, Sleep } from '../platform/time/clock.js';
 
 export interface WaitForOrderOptions {
   readonly pollIntervalMs: number;

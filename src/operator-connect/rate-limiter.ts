@@ -1,4 +1,4 @@
-import type { Clock, Sleep } from './time.js';
+import type { Clock, Sleep } from '../platform/time/clock.js';
 
 export interface RateLimiterOptions {
   /** Calls per second; 0 turns pacing off. */

@@ -1,6 +1,6 @@
 import { refusal } from './api-errors.js';
 import type { OperationName } from './observability.js';
-import { httpDate } from './time.js';
+import { httpDate } from '../platform/time/clock.js';
 
 /** Fills a path template's `{name}` placeholders, percent-encoded (`+` becomes %2B). */
 export function fillPath(template: string, params: Readonly<Record<string, string>>): string {

@@ -1,8 +1,8 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { TransientError } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
+import { TransientError } from '../platform/errors/errors.js';
+import type { Logger } from '../platform/logging/logger.js';
 import { tokenFailure } from './api-errors.js';
-import type { Clock } from './time.js';
+import type { Clock } from '../platform/time/clock.js';
 import type { TokenHealth } from './token-health.js';
 
 export interface TokenCacheOptions {

@@ -1,6 +1,6 @@
-import { explainTokenError, type Explanation, type TokenSettings } from '../errors/explain.js';
-import type { Logger } from '../logging/logger.js';
-import type { Clock } from './time.js';
+import { explainTokenError, type Explanation, type TokenSettings } from '../platform/errors/explain.js';
+import type { Logger } from '../platform/logging/logger.js';
+import type { Clock } from '../platform/time/clock.js';
 
 /** What readiness reports while tokens cannot be had. */
 export interface TokenProblem {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { withTransaction } from '../db/pool.js';
+import { withTransaction } from '../platform/db/pool.js';
 import { NOTIFY_OUTBOX, OUTBOX_NOTICE } from './outbox-sql.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Message } from 'kafkajs';
 import { statusEventHeaders } from '../core/status/status-event.js';
-import { restoreHeaders, type StoredHeaders } from '../kafka/record-headers.js';
+import { restoreHeaders, type StoredHeaders } from '../platform/kafka/record-headers.js';
 import { OutboxEncodingError, unpackStatusRow } from './status-row-events.js';
 
 /** An outbox row as the relay claims it (relay-sql.ts CLAIM). */

@@ -1,11 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { NotificationListener } from '../db/notification-listener.js';
-import { withTransaction } from '../db/pool.js';
-import { TransientError } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
-import type { ComponentHealth, WorkerService } from '../worker/worker.js';
+import { NotificationListener } from '../platform/db/notification-listener.js';
+import { withTransaction } from '../platform/db/pool.js';
+import { TransientError } from '../platform/errors/errors.js';
+import type { Logger } from '../platform/logging/logger.js';
+import type { ComponentHealth, WorkerService } from '../app/worker/worker.js';
 import { backoffDelay, DEFAULT_OUTBOX_RETRY, parksAfter, type OutboxRetryPolicy } from './outbox-backoff.js';
 import { recordsOf, type OutboxRow } from './outbox-records.js';
 import { OUTBOX_CHANNEL } from './outbox-sql.js';

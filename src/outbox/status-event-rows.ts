@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
 import { STATUS_EVENT_TYPE, type StatusEventData } from '../core/status/status-data.js';
 import { statusData, statusEventKey } from '../core/status/status-event.js';
-import { named } from '../db/named-query.js';
-import { storableText } from '../db/storable-text.js';
+import { named } from '../platform/db/named-query.js';
+import { storableText } from '../platform/db/storable-text.js';
 import { INSERT_STATUS_EVENTS } from './outbox-sql.js';
 import { packValues, textArrayLiteral } from './status-row-events.js';
 
@@ -96,7 +96,7 @@ interface RowAttributes {
 
 /**
  * A rejected record's orderId may hold anything: order_id is stored the way
- * dead_letters.order_id is (src/db/storable-text.ts), so `orders show` finds
+ * dead_letters.order_id is (src/platform/db/storable-text.ts), so `orders show` finds
  * both by the same text; the subject stays the exact orderId where
  * PostgreSQL text can hold it (anything but NUL).
  */

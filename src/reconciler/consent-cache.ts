@@ -1,7 +1,7 @@
 import type { ConsentFacts } from '../core/reconcile/plan-work.js';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '../platform/logging/logger.js';
 import { OperatorConnectPermanentError } from '../operator-connect/api-errors.js';
-import type { Consent } from '../simulator/api-contract.js';
+import type { Consent } from '../contracts/operator-connect-api.js';
 
 export interface ConsentReader {
   getConsent(tenantId: string, options?: { signal?: AbortSignal }): Promise<Consent>;

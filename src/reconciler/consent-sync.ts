@@ -5,11 +5,11 @@ import { writesConsent } from '../core/order-state/initial-item-state.js';
 import { SUPERSEDED_BY_LATER_ORDER } from '../core/order-state/states.js';
 import { retryDelayMs, type RetrySchedule } from '../core/reconcile/backoff.js';
 import type { StatusReason } from '../core/status/status-data.js';
-import { withTransaction } from '../db/pool.js';
-import { classify } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
+import { withTransaction } from '../platform/db/pool.js';
+import { classify } from '../platform/errors/errors.js';
+import type { Logger } from '../platform/logging/logger.js';
 import type { CustomerRelationshipChange, MutationOptions } from '../operator-connect/operator-connect-client.js';
-import type { Consent } from '../simulator/api-contract.js';
+import type { Consent } from '../contracts/operator-connect-api.js';
 import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 

@@ -2,8 +2,8 @@ import type { Pool } from 'pg';
 import type { FlowThroughService } from '../core/order-state/initial-item-state.js';
 import type { Association } from '../core/reconcile/association.js';
 import { compareTenant, type BackendNumber, type Difference, type ObservedNumber } from '../core/reconcile/drift.js';
-import type { Logger } from '../logging/logger.js';
-import type { NumberStatus } from '../simulator/api-contract.js';
+import type { Logger } from '../platform/logging/logger.js';
+import type { NumberStatus } from '../contracts/operator-connect-api.js';
 import type { Planner } from './planner.js';
 
 export interface TenantNumberLister {

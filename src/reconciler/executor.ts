@@ -1,13 +1,13 @@
 import type { Pool } from 'pg';
 import { pollDelayMs, retryDelayMs } from '../core/reconcile/backoff.js';
 import type { BackendOperationKind } from '../core/reconcile/plan-work.js';
-import { withTransaction } from '../db/pool.js';
-import { classify, FlowthroughError } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
+import { withTransaction } from '../platform/db/pool.js';
+import { classify, FlowthroughError } from '../platform/errors/errors.js';
+import type { Logger } from '../platform/logging/logger.js';
 import { OperatorConnectPermanentError } from '../operator-connect/api-errors.js';
 import type { MutationOptions, SubmittedOrder } from '../operator-connect/operator-connect-client.js';
 import { isTerminal } from '../operator-connect/order-polling.js';
-import type { Order, ReleaseOrderRequest, UpdateOrderRequest, UploadOrderRequest } from '../simulator/api-contract.js';
+import type { Order, ReleaseOrderRequest, UpdateOrderRequest, UploadOrderRequest } from '../contracts/operator-connect-api.js';
 import { applyOperationOutcome, type OperationOutcome } from './apply-results.js';
 import type { StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';

@@ -4,8 +4,8 @@ import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../cor
 import type { FlowThroughService } from '../core/order-state/initial-item-state.js';
 import { desiredAssociation, type Association } from '../core/reconcile/association.js';
 import { planWork, type BackendOperationKind, type PendingRow, type PlannedBatch, type WorkKey, type WorkPlan } from '../core/reconcile/plan-work.js';
-import { withTransaction } from '../db/pool.js';
-import type { Logger } from '../logging/logger.js';
+import { withTransaction } from '../platform/db/pool.js';
+import type { Logger } from '../platform/logging/logger.js';
 import type { ConsentCache } from './consent-cache.js';
 import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
-import type { ReconcilerConfig } from '../config/reconciler-variables.js';
+import type { ReconcilerConfig } from '../platform/config/reconciler-variables.js';
 import { OUTBOX_CHANNEL, OUTBOX_NOTICE } from '../outbox/outbox-sql.js';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '../platform/logging/logger.js';
 import { countryOf } from '../core/telephony/country-of-number.js';
-import type { ComponentHealth, WorkerService } from '../worker/worker.js';
-import { NotificationListener } from '../db/notification-listener.js';
+import type { ComponentHealth, WorkerService } from '../app/worker/worker.js';
+import { NotificationListener } from '../platform/db/notification-listener.js';
 import type { TokenProblem } from '../operator-connect/token-health.js';
 import { ConsentCache, type ConsentReader } from './consent-cache.js';
 import { ConsentSync, type RelationshipWriter } from './consent-sync.js';
@@ -275,7 +275,7 @@ class ReconcilerService implements Reconciler {
 
 }
 
-/** The reconciler as a WorkerService (src/worker/services.ts wires it). */
+/** The reconciler as a WorkerService (src/app/worker/services.ts wires it). */
 export function reconcilerService(deps: ReconcilerDeps): Reconciler {
   return new ReconcilerService(deps);
 }

@@ -1,4 +1,4 @@
-import type { PathName, Role } from './api-contract.js';
+import type { PathName, Role } from '../contracts/operator-connect-api.js';
 import { pathPattern, type PathPattern } from './http-kit.js';
 import type { ApiOperation } from './operations.js';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { HEADERS } from './api-contract.js';
+import { HEADERS } from '../contracts/operator-connect-api.js';
 import type { ApiRouter, RouteMatch } from './api-routes.js';
 import { retryAfterHeaders } from './call-pipeline.js';
 import type { ConsentHandlers } from './consent-handlers.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../logging/logger.js';
-import { HEADERS } from './api-contract.js';
+import type { Logger } from '../platform/logging/logger.js';
+import { HEADERS } from '../contracts/operator-connect-api.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Counters } from './counters.js';
 import { entraFaultBody } from './fake-entra.js';

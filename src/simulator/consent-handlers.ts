@@ -1,4 +1,4 @@
-import { RELATIONSHIP_STATUSES_NEEDING_COMMENT, type CustomerRelationshipUpdate } from './api-contract.js';
+import { RELATIONSHIP_STATUSES_NEEDING_COMMENT, type CustomerRelationshipUpdate } from '../contracts/operator-connect-api.js';
 import { page, tenantParam, type HandlerContext } from './handler-context.js';
 import { parseJson } from './http-kit.js';
 import { ApiError, ok, type Reply } from './reply.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '../platform/logging/logger.js';
 import type { Clock } from './clock.js';
 import { readBody } from './http-kit.js';
 import { publicJwk } from './jwt.js';

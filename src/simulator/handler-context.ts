@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Page } from './api-contract.js';
+import type { Page } from '../contracts/operator-connect-api.js';
 import { ApiError } from './reply.js';
 import { GUID_PATTERN } from './request-schemas.js';
 import type { Principal } from './token-authority.js';

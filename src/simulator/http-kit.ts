@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HEADERS } from './api-contract.js';
+import { HEADERS } from '../contracts/operator-connect-api.js';
 import { ApiError, type Reply } from './reply.js';
 
 /** Request and response plumbing shared by the API, the fake Entra ID and the admin endpoints. */

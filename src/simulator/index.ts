@@ -9,4 +9,4 @@ export type { ConsentSeed, NumberSeed, CivicAddressSeed, SeedFile } from './seed
 export { loadSeedFile } from './seeds.js';
 export { ManualClock, systemClock, type Clock } from './clock.js';
 export { API_OPERATIONS, type ApiOperation, type Operation } from './operations.js';
-export * from './api-contract.js';
+export * from '../contracts/operator-connect-api.js';

@@ -1,4 +1,4 @@
-import type { OrderOperation } from './api-contract.js';
+import type { OrderOperation } from '../contracts/operator-connect-api.js';
 
 /** One change the simulator applied to a number: what a test counts to prove nothing happened twice. */
 export interface LedgerEntry {

@@ -1,4 +1,4 @@
-import type { NumberConfiguration, NumberEntry, NumberErrorCode } from './api-contract.js';
+import type { NumberConfiguration, NumberEntry, NumberErrorCode } from '../contracts/operator-connect-api.js';
 import { consentCovers, countryOf } from '../core/telephony/country-of-number.js';
 import type { SimulatorState } from './state.js';
 

@@ -1,4 +1,4 @@
-import { CONSENT_STATUSES, RELATIONSHIP_STATUSES, ROLES } from './api-contract.js';
+import { CONSENT_STATUSES, RELATIONSHIP_STATUSES, ROLES } from '../contracts/operator-connect-api.js';
 import { API_OPERATIONS, ENTRA_OPERATIONS } from './operations.js';
 import { GUID_PATTERN, E164_PATTERN, numberConfigurationSchema } from './request-schemas.js';
 

@@ -1,6 +1,6 @@
-import { PermanentError } from '../errors.js';
-import { createLogger, type Logger } from '../logging/logger.js';
-import { DEFAULT_API_VERSION, DEFAULT_PATHS, OPERATOR_CONNECT_APP_ID, type PathName, type Role } from './api-contract.js';
+import { PermanentError } from '../platform/errors/errors.js';
+import { createLogger, type Logger } from '../platform/logging/logger.js';
+import { DEFAULT_API_VERSION, DEFAULT_PATHS, OPERATOR_CONNECT_APP_ID, type PathName, type Role } from '../contracts/operator-connect-api.js';
 import { systemClock, type Clock } from './clock.js';
 import type { FaultOptions } from './faults.js';
 import { optionsSchema } from './option-schemas.js';

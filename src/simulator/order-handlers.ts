@@ -1,4 +1,4 @@
-import { HEADERS, type PathName, type ReleaseOrderRequest, type UpdateOrderRequest, type UploadOrderRequest } from './api-contract.js';
+import { HEADERS, type PathName, type ReleaseOrderRequest, type UpdateOrderRequest, type UploadOrderRequest } from '../contracts/operator-connect-api.js';
 import { tenantParam, type HandlerContext } from './handler-context.js';
 import { fillPath, parseJson } from './http-kit.js';
 import type { OrderBook } from './orders.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '../platform/logging/logger.js';
 import {
   TERMINAL_ORDER_STATUSES,
   type NumberEntry,
@@ -7,7 +7,7 @@ import {
   type Order,
   type OrderOperation,
   type OrderStatus,
-} from './api-contract.js';
+} from '../contracts/operator-connect-api.js';
 import { isoAt, type Clock } from './clock.js';
 import type { Counters } from './counters.js';
 import type { Ledger } from './ledger.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HEADERS } from './api-contract.js';
+import { HEADERS } from '../contracts/operator-connect-api.js';
 import type { Clock } from './clock.js';
 import { ApiError, type Reply } from './reply.js';
 

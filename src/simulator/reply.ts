@@ -1,5 +1,5 @@
-import type { ApiErrorCode, ErrorDetail, ErrorResponse } from './api-contract.js';
-import { HEADERS } from './api-contract.js';
+import type { ApiErrorCode, ErrorDetail, ErrorResponse } from '../contracts/operator-connect-api.js';
+import { HEADERS } from '../contracts/operator-connect-api.js';
 
 /** What a handler answers; the pipeline adds the common headers and writes it. */
 export interface Reply {

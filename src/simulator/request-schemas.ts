@@ -1,4 +1,4 @@
-import { CAPABILITIES, RELATIONSHIP_STATUSES, USAGES } from './api-contract.js';
+import { CAPABILITIES, RELATIONSHIP_STATUSES, USAGES } from '../contracts/operator-connect-api.js';
 
 /** JSON schemas of the request bodies; unknown fields are refused so a client's typo surfaces as a 400. */
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { PermanentError } from '../errors.js';
-import type { ConsentStatus, Contact, NumberConfiguration, RelationshipStatus } from './api-contract.js';
+import { PermanentError } from '../platform/errors/errors.js';
+import type { ConsentStatus, Contact, NumberConfiguration, RelationshipStatus } from '../contracts/operator-connect-api.js';
 import { seedFileSchema } from './option-schemas.js';
 import { check } from './validation.js';
 

@@ -1,5 +1,5 @@
-import { PermanentError } from '../errors.js';
-import type { Consent, NumberStatus, Order, OrderStatus } from './api-contract.js';
+import { PermanentError } from '../platform/errors/errors.js';
+import type { Consent, NumberStatus, Order, OrderStatus } from '../contracts/operator-connect-api.js';
 import type { Counters } from './counters.js';
 import type { FaultOptions, FaultPlan, ScriptedFault } from './faults.js';
 import type { Ledger } from './ledger.js';

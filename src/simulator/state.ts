@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consent, ConsentStatus, Contact, NumberConfiguration, NumberStatus, RelationshipStatus } from './api-contract.js';
+import type { Consent, ConsentStatus, Contact, NumberConfiguration, NumberStatus, RelationshipStatus } from '../contracts/operator-connect-api.js';
 import { isoAt, type Clock } from './clock.js';
 import { countryOf } from '../core/telephony/country-of-number.js';
 import type { ConsentSeed, NumberSeed } from './seeds.js';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from './api-contract.js';
+import type { Role } from '../contracts/operator-connect-api.js';
 import type { Clock } from './clock.js';
 import { createSigningKey, signJwt, verifyJwt, type SigningKey } from './jwt.js';
 import type { ClientApp } from './options.js';

@@ -3,11 +3,11 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { loadStackConfig, type StackConfig } from '../../src/config/stack-config.js';
-import { brokerUp } from '../../src/stack/kafka-broker.js';
-import { PermanentError } from '../../src/errors.js';
-import { distributionDir, ensureKafkaDistribution } from '../../src/stack/kafka-distribution.js';
-import { processAlive } from '../../src/stack/port-probe.js';
+import { loadStackConfig, type StackConfig } from '../stack/stack-config.js';
+import { brokerUp } from '../stack/kafka-broker.js';
+import { PermanentError } from '../../src/platform/errors/errors.js';
+import { distributionDir, ensureKafkaDistribution } from '../stack/kafka-distribution.js';
+import { processAlive } from '../stack/port-probe.js';
 import { freePorts } from './free-port.js';
 
 /**

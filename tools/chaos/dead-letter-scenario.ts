@@ -14,7 +14,7 @@ import type { Workload } from './workload.js';
  * completes. Every one of those orders must end accepted, once.
  */
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/app/cli/main.ts', import.meta.url));
 const MAX_FINAL_RUNS = 5;
 
 export interface DeadLetterOutcome {

@@ -1,5 +1,5 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import { chunkByBytes } from '../../bench/lib/producer.js';
+import { chunkByBytes } from '../bench/lib/producer.js';
 import type { ChaosRecord } from './workload.js';
 
 /**

@@ -11,13 +11,13 @@ import type { NumberRecord } from '../../src/simulator/state.js';
 
 /**
  * The Operator Connect simulator in a process of its own (`flowthrough
- * simulator`, as bench/lib/flowthrough-simulator-process.ts starts it), with
+ * simulator`, as tools/bench/lib/flowthrough-simulator-process.ts starts it), with
  * short-lived tokens so the workers go back to the fake Entra ID during the
  * run. The workers get exactly the settings it prints; the run drives faults
  * and consents, and reads the ledger, numbers and counters, over its admin API.
  */
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/app/cli/main.ts', import.meta.url));
 
 export interface SimulatorProcessOptions {
   readonly dir: string;

@@ -3,11 +3,11 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { workerNodeOptions } from '../../bench/lib/worker-node-options.js';
+import { workerNodeOptions } from '../bench/lib/worker-node-options.js';
 import type { Rng } from '../fuzz/seeded-random.js';
 
 /**
- * N production workers (`flowthrough worker`, src/cli/main.ts through tsx,
+ * N production workers (`flowthrough worker`, src/app/cli/main.ts through tsx,
  * with the Node options of `npm start`), each in a child process, under a
  * supervisor: a worker that exits is started again after a short random
  * delay, as systemd or Kubernetes would. The run SIGKILLs workers on its
@@ -16,7 +16,7 @@ import type { Rng } from '../fuzz/seeded-random.js';
  * one file.
  */
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/app/cli/main.ts', import.meta.url));
 const RESTART_DELAY_MS = { min: 300, max: 2_500 } as const;
 
 export interface UnexpectedExit {

@@ -1,4 +1,4 @@
-import { numberPlan, seededGuid, seededRandom, UK_207, US_425 } from '../../bench/lib/number-plan.js';
+import { numberPlan, seededGuid, seededRandom, UK_207, US_425 } from '../bench/lib/number-plan.js';
 import type { ConsentSeed, NumberSeed } from '../../src/simulator/seeds.js';
 import { Rng, deriveSeed } from '../fuzz/seeded-random.js';
 

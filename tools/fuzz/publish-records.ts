@@ -1,5 +1,5 @@
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
-import { chunkByBytes, MAX_SEND_BYTES } from '../../bench/lib/producer.js';
+import { chunkByBytes, MAX_SEND_BYTES } from '../bench/lib/producer.js';
 import type { FuzzRecord, SentRecord } from './fuzz-record.js';
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { seededRandom } from '../../bench/lib/number-plan.js';
+import { seededRandom } from '../bench/lib/number-plan.js';
 
 /**
  * Deterministic randomness: every record draws from its own stream, derived

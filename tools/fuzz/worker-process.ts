@@ -2,17 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { workerNodeOptions } from '../../bench/lib/worker-node-options.js';
+import { workerNodeOptions } from '../bench/lib/worker-node-options.js';
 
 /**
- * The production worker (`flowthrough worker`, src/cli/main.ts through tsx)
+ * The production worker (`flowthrough worker`, src/app/cli/main.ts through tsx)
  * in a child process with the Node options of `npm start`. Its log lines
  * go to a file; the harness reads the HTTP port from them and keeps the
  * error-level lines (grouped) for the report. The child is killed when
  * this process exits, whatever the reason.
  */
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/app/cli/main.ts', import.meta.url));
 
 export interface WorkerExit {
   readonly code: number | null;

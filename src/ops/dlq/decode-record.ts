@@ -1,4 +1,4 @@
-import { unstoreHeaders, type StoredHeaders } from '../../kafka/record-headers.js';
+import { unstoreHeaders, type StoredHeaders } from '../../platform/kafka/record-headers.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 

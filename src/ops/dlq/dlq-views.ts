@@ -1,4 +1,4 @@
-import type { StoredHeaders } from '../../kafka/record-headers.js';
+import type { StoredHeaders } from '../../platform/kafka/record-headers.js';
 import { formatFields, formatTable, isoOrDash } from '../format-table.js';
 import { decodeBytes, decodeHeaders, renderBytes } from './decode-record.js';
 import type { DeadLetterRecord, DeadLetterSummary, ReplayAttempt } from './dead-letter-store.js';

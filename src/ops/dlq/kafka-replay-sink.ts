@@ -1,5 +1,5 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import { headersAsText } from '../../kafka/record-headers.js';
+import { headersAsText } from '../../platform/kafka/record-headers.js';
 import { REPLAY_HEADERS } from './replay-headers.js';
 import type { ProducedAt, ReplayMessage, ReplaySink } from './replay.js';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type pg from 'pg';
-import { assertSchemaCurrent, migrate, readMigrations } from '../../../src/db/migrator.js';
-import { FlowthroughError } from '../../../src/errors.js';
-import { createEmptyDatabase, openPool } from '../../helpers/test-context.js';
+import { assertSchemaCurrent, migrate, readMigrations } from '../../../src/platform/db/migrator.js';
+import { FlowthroughError } from '../../../src/platform/errors/errors.js';
+import { createEmptyDatabase, openPool } from '../../support/test-context.js';
 
 async function withPool<T>(url: string, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
   const pool = openPool(url, 2);

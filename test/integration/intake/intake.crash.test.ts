@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { Message } from 'kafkajs';
-import { connectedProducer, createTestDatabase, onCleanup, randomName, testKafka } from '../../helpers/test-context.js';
-import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents, type IntakeTopics } from '../../helpers/intake-harness.js';
-import { caughtUp, count, outboxDrained, outboxEventIds, quickKafka, runFixture, startWorker, tally, within } from './intake-kit.js';
+import { connectedProducer, createTestDatabase, onCleanup, randomName, testKafka } from '../../support/test-context.js';
+import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents, type IntakeTopics } from '../../support/intake-harness.js';
+import { caughtUp, count, outboxDrained, outboxEventIds, quickKafka, runFixture, startWorker, tally, within } from '../../support/intake-kit.js';
 
 /**
- * The real IntakeService SIGKILLed in a child process (test/fixtures/crash-intake.ts)
+ * The real IntakeService SIGKILLed in a child process (test/support/fixtures/crash-intake.ts)
  * on either side of its PostgreSQL commit, then restarted here in the same group:
  * every order takes effect exactly once and is announced exactly once.
  */
 
-const CRASH_INTAKE = fileURLToPath(new URL('../../fixtures/crash-intake.ts', import.meta.url));
+const CRASH_INTAKE = fileURLToPath(new URL('../../support/fixtures/crash-intake.ts', import.meta.url));
 
 const { pool, url } = await createTestDatabase();
 const kafka = testKafka();

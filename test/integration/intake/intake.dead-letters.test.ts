@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { IHeaders } from 'kafkajs';
 import { DLT_HEADERS } from '../../../src/intake/dead-letter-headers.js';
-import { connectedProducer, createTestDatabase, randomName, testKafka } from '../../helpers/test-context.js';
-import { accountItem, collect, headerText, intakeTopics, orderRecord, statusEvents } from '../../helpers/intake-harness.js';
+import { connectedProducer, createTestDatabase, randomName, testKafka } from '../../support/test-context.js';
+import { accountItem, collect, headerText, intakeTopics, orderRecord, statusEvents } from '../../support/intake-harness.js';
 import { fixtureRecord, INVALID_DIRECTORY, jsonFiles, readJson, type InvalidFixture } from '../../unit/core/order/order-records.js';
-import { caughtUp, collectRaw, outboxDrained, quickKafka, startWorker, within, type RawRecord } from './intake-kit.js';
+import { caughtUp, collectRaw, outboxDrained, quickKafka, startWorker, within, type RawRecord } from '../../support/intake-kit.js';
 
 /**
- * Every record of test/fixtures/invalid/ goes through the running intake to
+ * Every record of test/support/fixtures/invalid/ goes through the running intake to
  * the dead-letter topic: the original bytes and headers untouched, the reason
  * in headers and in dead_letters, a "rejected" status event where the orderId
  * can be read — and the partition keeps moving.

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { IHeaders, Message } from 'kafkajs';
-import { dlqCommand } from '../../../src/cli/commands/dlq-command.js';
+import { dlqCommand } from '../../../src/app/cli/commands/dlq-command.js';
 import { RESEND_REJECTED_EVENT_TYPE, STATUS_EVENT_TYPE, parseStatusEvent } from '../../../src/core/status/index.js';
 import { DLT_HEADERS } from '../../../src/intake/dead-letter-headers.js';
-import { rawHeaders, toKafkaHeaders } from '../../../src/kafka/record-headers.js';
-import { accountItem, collect, headerText, intakeTopics, numbersItem, ocNumber, orderRecord, TENANT } from '../../helpers/intake-harness.js';
-import { connectedProducer, createTestDatabase, randomName, testConfig, testKafka } from '../../helpers/test-context.js';
-import { captureIo } from '../../ops/ops-kit.js';
-import { collectRaw, outboxDrained, quickKafka, startWorker, within, type RawRecord } from './intake-kit.js';
+import { rawHeaders, toKafkaHeaders } from '../../../src/platform/kafka/record-headers.js';
+import { accountItem, collect, headerText, intakeTopics, numbersItem, ocNumber, orderRecord, TENANT } from '../../support/intake-harness.js';
+import { connectedProducer, createTestDatabase, randomName, testConfig, testKafka } from '../../support/test-context.js';
+import { captureIo } from '../../support/ops.js';
+import { collectRaw, outboxDrained, quickKafka, startWorker, within, type RawRecord } from '../../support/intake-kit.js';
 
 /**
  * The reproductions of issue #9, each a record (or two) on partition 0 of a

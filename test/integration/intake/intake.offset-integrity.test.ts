@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import { createOrderValidator } from '../../../src/contracts/order-validator.js';
 import { IntakeService } from '../../../src/intake/intake-service.js';
-import type { StopReason } from '../../../src/kafka/transactional-batch-consumer.js';
-import { runCli } from '../../cli/run-cli.js';
-import { accountItem, intakeTopics, orderRecord, type IntakeTopics } from '../../helpers/intake-harness.js';
-import { capturingLogger, connectedProducer, createTestDatabase, kafkaBrokers, onCleanup, randomName } from '../../helpers/test-context.js';
-import { count, eventually, quickKafka, STATUS_SOURCE, within } from './intake-kit.js';
+import type { StopReason } from '../../../src/platform/kafka/transactional-batch-consumer.js';
+import { runCli } from '../../support/run-cli.js';
+import { accountItem, intakeTopics, orderRecord, type IntakeTopics } from '../../support/intake-harness.js';
+import { capturingLogger, connectedProducer, createTestDatabase, kafkaBrokers, onCleanup, randomName } from '../../support/test-context.js';
+import { count, eventually, quickKafka, STATUS_SOURCE, within } from '../../support/intake-kit.js';
 
 /**
  * Issue #10 on the real intake: after the orders topic is recreated (what

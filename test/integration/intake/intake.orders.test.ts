@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isTerminal } from '../../../src/core/order-state/states.js';
-import { connectedProducer, createTestDatabase, testKafka } from '../../helpers/test-context.js';
+import { connectedProducer, createTestDatabase, testKafka } from '../../support/test-context.js';
 import {
   accountItem,
   collect,
@@ -15,7 +15,7 @@ import {
   startIntake,
   statusEvents,
   toMessage,
-} from '../../helpers/intake-harness.js';
+} from '../../support/intake-harness.js';
 
 const { pool } = await createTestDatabase();
 const topics = await intakeTopics();

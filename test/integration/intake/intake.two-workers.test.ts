@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Message } from 'kafkajs';
-import { createTestDatabase, onCleanup, openPool, randomName, testKafka } from '../../helpers/test-context.js';
-import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents } from '../../helpers/intake-harness.js';
-import { caughtUp, count, eventually, outboxDrained, outboxEventIds, quickKafka, startWorker, tally, within } from './intake-kit.js';
+import { createTestDatabase, onCleanup, openPool, randomName, testKafka } from '../../support/test-context.js';
+import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents } from '../../support/intake-harness.js';
+import { caughtUp, count, eventually, outboxDrained, outboxEventIds, quickKafka, startWorker, tally, within } from '../../support/intake-kit.js';
 
 /**
  * Two workers (intake + outbox relay each, their own pools) in one consumer

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TransactionalBatchConsumer } from '../../../src/kafka/transactional-batch-consumer.js';
-import { createTestDatabase, createTopics, randomName, silentLogger, testKafka } from '../../helpers/test-context.js';
+import { TransactionalBatchConsumer } from '../../../src/platform/kafka/transactional-batch-consumer.js';
+import { createTestDatabase, createTopics, randomName, silentLogger, testKafka } from '../../support/test-context.js';
 
 describe('stopping a consumer mid-batch', () => {
   it('finishes the batch in hand, commits it, then leaves', async () => {

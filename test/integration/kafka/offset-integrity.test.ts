@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Admin, Consumer, Kafka, Message } from 'kafkajs';
-import { offsetsCommand } from '../../../src/cli/commands/offsets-command.js';
-import { commitAsEmptyGroup } from '../../../src/kafka/offset-admin.js';
-import { TransactionalBatchConsumer, type StopReason } from '../../../src/kafka/transactional-batch-consumer.js';
-import { capturingLogger, createTestDatabase, createTopics, onCleanup, randomName, testConfig } from '../../helpers/test-context.js';
-import { eventually, quickKafka, within } from '../intake/intake-kit.js';
+import { offsetsCommand } from '../../../src/app/cli/commands/offsets-command.js';
+import { commitAsEmptyGroup } from '../../../src/platform/kafka/offset-admin.js';
+import { TransactionalBatchConsumer, type StopReason } from '../../../src/platform/kafka/transactional-batch-consumer.js';
+import { capturingLogger, createTestDatabase, createTopics, onCleanup, randomName, testConfig } from '../../support/test-context.js';
+import { eventually, quickKafka, within } from '../../support/intake-kit.js';
 
 /**
  * The consumer's offset checks on the real broker: a stored offset outside

@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { Consumer } from 'kafkajs';
-import { TransactionalBatchConsumer, type ConsumedRecord } from '../../../src/kafka/transactional-batch-consumer.js';
-import { createTestDatabase, createTopics, kafkaBrokers, randomName, silentLogger, testKafka } from '../../helpers/test-context.js';
+import { TransactionalBatchConsumer, type ConsumedRecord } from '../../../src/platform/kafka/transactional-batch-consumer.js';
+import { createTestDatabase, createTopics, kafkaBrokers, randomName, silentLogger, testKafka } from '../../support/test-context.js';
 
-const CRASH_CONSUMER = fileURLToPath(new URL('../../fixtures/crash-consumer.ts', import.meta.url));
+const CRASH_CONSUMER = fileURLToPath(new URL('../../support/fixtures/crash-consumer.ts', import.meta.url));
 
 interface Batch {
   readonly firstOffset: string;

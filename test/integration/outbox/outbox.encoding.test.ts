@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { STATUS_EVENT_TYPE } from '../../../src/core/status/status-data.js';
 import { textArrayLiteral } from '../../../src/outbox/status-row-events.js';
-import { createTestDatabase, createTopics } from '../../helpers/test-context.js';
-import { caughtUp, collectRaw, count, eventually, within } from '../intake/intake-kit.js';
-import { header, inLogOrder, insertStatusEvents, startRelay, statusData } from './outbox-kit.js';
+import { createTestDatabase, createTopics } from '../../support/test-context.js';
+import { caughtUp, collectRaw, count, eventually, within } from '../../support/intake-kit.js';
+import { header, inLogOrder, insertStatusEvents, startRelay, statusData } from '../../support/outbox-kit.js';
 
 /**
  * Status rows keep their events' ids in a text[] column (event_ids): an id or

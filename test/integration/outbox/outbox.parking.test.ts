@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { outboxCommand } from '../../../src/cli/commands/outbox-command.js';
-import { createLogger } from '../../../src/logging/logger.js';
-import { WorkerMetrics } from '../../../src/metrics/index.js';
+import { outboxCommand } from '../../../src/app/cli/commands/outbox-command.js';
+import { createLogger } from '../../../src/platform/logging/logger.js';
+import { WorkerMetrics } from '../../../src/app/metrics/index.js';
 import type { OpsIo } from '../../../src/ops/ops-io.js';
-import { createTestDatabase, createTopics, onCleanup, testConfig, testKafka } from '../../helpers/test-context.js';
-import { parseExposition, valueOf } from '../../metrics/scrape.js';
-import { caughtUp, collectRaw, count, eventually, tally, within, type RawRecord } from '../intake/intake-kit.js';
-import { createTopicWithConfig, header, inLogOrder, insertRawRecords, startRelay } from './outbox-kit.js';
+import { createTestDatabase, createTopics, onCleanup, testConfig, testKafka } from '../../support/test-context.js';
+import { parseExposition, valueOf } from '../../support/scrape.js';
+import { caughtUp, collectRaw, count, eventually, tally, within, type RawRecord } from '../../support/intake-kit.js';
+import { createTopicWithConfig, header, inLogOrder, insertRawRecords, startRelay } from '../../support/outbox-kit.js';
 
 /**
  * One row the broker refuses (a dead-letter copy larger than its topic's

@@ -4,9 +4,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { createEmptyDatabase, createTestDatabase, kafkaBrokers, randomName } from '../../helpers/test-context.js';
+import { createEmptyDatabase, createTestDatabase, kafkaBrokers, randomName } from '../../support/test-context.js';
 
-const CLI = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../src/app/cli/main.ts', import.meta.url));
 
 function startCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', CLI, ...args], {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadStackConfig } from '../../../src/config/stack-config.js';
-import { brokerDown, brokerReset, brokerUp } from '../../../src/stack/kafka-broker.js';
-import { accountItem, collect, orderRecord, statusEvents } from '../../helpers/intake-harness.js';
-import { createTestDatabase, onCleanup, randomName } from '../../helpers/test-context.js';
-import { eventually, startWorker, within } from '../intake/intake-kit.js';
+import { loadStackConfig } from '../../../tools/stack/stack-config.js';
+import { brokerDown, brokerReset, brokerUp } from '../../../tools/stack/kafka-broker.js';
+import { accountItem, collect, orderRecord, statusEvents } from '../../support/intake-harness.js';
+import { createTestDatabase, onCleanup, randomName } from '../../support/test-context.js';
+import { eventually, startWorker, within } from '../../support/intake-kit.js';
 
 /**
  * The broker goes away for longer than kafkajs' retry budget, then comes back

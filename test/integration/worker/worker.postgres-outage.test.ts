@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Worker } from '../../../src/worker/worker.js';
-import { workerServices } from '../../../src/worker/services.js';
-import { accountItem, collect, orderRecord, statusEvents } from '../../helpers/intake-harness.js';
-import { capturingLogger, connectedProducer, createTestDatabase, onCleanup, openPool, randomName, testConfig, testKafka } from '../../helpers/test-context.js';
-import { eventually, quickKafka, within } from '../intake/intake-kit.js';
+import { Worker } from '../../../src/app/worker/worker.js';
+import { workerServices } from '../../../src/app/worker/services.js';
+import { accountItem, collect, orderRecord, statusEvents } from '../../support/intake-harness.js';
+import { capturingLogger, connectedProducer, createTestDatabase, onCleanup, openPool, randomName, testConfig, testKafka } from '../../support/test-context.js';
+import { eventually, quickKafka, within } from '../../support/intake-kit.js';
 
 /**
  * PostgreSQL goes away under a running worker: every connection of its

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setDefaultCACertificates, getCACertificates } from 'node:tls';
-import { Worker } from '../../../src/worker/worker.js';
-import { workerServices } from '../../../src/worker/services.js';
+import { Worker } from '../../../src/app/worker/worker.js';
+import { workerServices } from '../../../src/app/worker/services.js';
 import { createSimulator, ManualClock } from '../../../src/simulator/index.js';
 import { simulatorClientEnvironment } from '../../../src/simulator/client-environment.js';
 import type { StatusEventData } from '../../../src/core/status/index.js';
-import { accountItem, collect, numbersItem, ocNumber, orderRecord, statusEvents } from '../../helpers/intake-harness.js';
-import { capturingLogger, connectedProducer, createTestDatabase, onCleanup, randomName, testConfig, testKafka } from '../../helpers/test-context.js';
-import { statusSchemaErrors } from '../../helpers/status-schema.js';
-import { quickKafka, within } from '../intake/intake-kit.js';
+import { accountItem, collect, numbersItem, ocNumber, orderRecord, statusEvents } from '../../support/intake-harness.js';
+import { capturingLogger, connectedProducer, createTestDatabase, onCleanup, randomName, testConfig, testKafka } from '../../support/test-context.js';
+import { statusSchemaErrors } from '../../support/status-schema.js';
+import { quickKafka, within } from '../../support/intake-kit.js';
 
 /**
  * The whole chain as production assembles it (Worker + workerServices): order

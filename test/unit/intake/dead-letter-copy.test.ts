@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deadLetterCopy, DLT_HEADERS } from '../../../src/intake/dead-letter-headers.js';
-import { storeHeaders, textHeadersToStored, unstoreHeaders } from '../../../src/kafka/record-headers.js';
+import { storeHeaders, textHeadersToStored, unstoreHeaders } from '../../../src/platform/kafka/record-headers.js';
 
 const dlt = textHeadersToStored({ [DLT_HEADERS.errorCode]: 'too_large', [DLT_HEADERS.originalOffset]: '7' });
 const headers = storeHeaders([{ name: 'ce_id', value: Buffer.from('x'.repeat(5_000)) }]);

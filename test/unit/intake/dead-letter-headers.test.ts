@@ -9,7 +9,7 @@ import type { RecordSource } from '../../../src/core/intake/planned-order.js';
 import { parseOrderRecord } from '../../../src/core/order/parse-order-record.js';
 import type { StatusProblem } from '../../../src/core/status/status-data.js';
 import { deadLetterCopy, deadLetterHeaders, DLT_HEADERS } from '../../../src/intake/dead-letter-headers.js';
-import { textHeadersToStored, unstoreHeaders } from '../../../src/kafka/record-headers.js';
+import { textHeadersToStored, unstoreHeaders } from '../../../src/platform/kafka/record-headers.js';
 import { fixtureLimits, fixtureRecord, INVALID_DIRECTORY, jsonFiles, readJson, type InvalidFixture } from '../core/order/order-records.js';
 
 interface HeaderSchema {

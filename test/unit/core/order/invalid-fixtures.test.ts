@@ -8,7 +8,7 @@ import { fixtureLimits, fixtureRecord, INVALID_DIRECTORY, jsonFiles, readJson, t
 const validate = createOrderValidator();
 const files = jsonFiles(INVALID_DIRECTORY);
 
-describe('test/fixtures/invalid/', () => {
+describe('test/support/fixtures/invalid/', () => {
   it('is a catalogue of at least 20 records covering every violation code', () => {
     assert.ok(files.length >= 20, `${files.length} fixtures`);
     const covered = new Set(files.flatMap((file) => readJson<InvalidFixture>(INVALID_DIRECTORY, file).expect.codes));

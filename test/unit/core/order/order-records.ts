@@ -4,8 +4,8 @@ import { DEFAULT_PARSE_LIMITS, type OrderRecord, type ParseLimits } from '../../
 /** Files of example and fixture records, read from the repository (never from outside it: CI has only the repo). */
 const ROOT = new URL('../../../../', import.meta.url);
 export const EXAMPLES_DIRECTORY = new URL('examples/', ROOT);
-export const INVALID_DIRECTORY = new URL('test/fixtures/invalid/', ROOT);
-export const ACG_EXAMPLES_DIRECTORY = new URL('test/fixtures/acg-examples/', ROOT);
+export const INVALID_DIRECTORY = new URL('test/support/fixtures/invalid/', ROOT);
+export const ACG_EXAMPLES_DIRECTORY = new URL('test/support/fixtures/acg-examples/', ROOT);
 
 export function readJson<T = unknown>(directory: URL, file: string): T {
   return JSON.parse(readFileSync(new URL(file, directory), 'utf8')) as T;

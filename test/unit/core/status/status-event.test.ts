@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PermanentError } from '../../../../src/errors.js';
+import { PermanentError } from '../../../../src/platform/errors/errors.js';
 import {
   STATUS_EVENT_TYPE,
   STATUS_SCHEMA_ID,
@@ -9,7 +9,7 @@ import {
   statusEventId,
   type StatusEventData,
 } from '../../../../src/core/status/index.js';
-import { statusSchema as schema, statusSchemaErrors } from '../../../helpers/status-schema.js';
+import { statusSchema as schema, statusSchemaErrors } from '../../../support/status-schema.js';
 import { ACKNOWLEDGED, IN_PROGRESS, PARTIAL, REJECTED, SUPERSEDED_AND_REFUSED } from './status-examples.js';
 
 function assertValid(data: unknown): void {

@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../../../platform/config/load-config.js';
+import { decideCustomHeader, decidingNumber, type Call, type CallDirection } from '../../../core/custom-header/index.js';
+import { findCustomSipHeader } from '../../../platform/db/custom-header-query.js';
+import { createPool } from '../../../platform/db/pool.js';
+import { FlowthroughError } from '../../../platform/errors/errors.js';
+import { printError, printLine } from '../output.js';
+import { HEADER_USAGE } from '../usage.js';
+
+export { HEADER_USAGE };
+
+const DIRECTIONS: Readonly<Record<string, CallDirection>> = { 'from-operator': 'fromOperator', 'to-operator': 'toOperator' };
+
+const REASONS = {
+  not_provisioned: 'is not provisioned',
+  no_contents: 'has no custom header contents',
+} as const;
+
+function usageError(problem: string): number {
+  printError(`flowthrough header: ${problem}\n\n${HEADER_USAGE}`);
+  return 2;
+}
+
+/** Parses the arguments into a call, or returns the usage problem. */
+function parseCall(args: readonly string[]): { call: Call; json: boolean } | string {
+  let values: { direction?: string | undefined; calling?: string | undefined; called?: string | undefined; json?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: { direction: { type: 'string' }, calling: { type: 'string' }, called: { type: 'string' }, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const missing = (['direction', 'calling', 'called'] as const).filter((name) => values[name] === undefined || values[name] === '');
+  if (missing.length > 0) return `missing ${missing.map((m) => `--${m}`).join(', ')}`;
+  const direction = DIRECTIONS[values.direction ?? ''];
+  if (direction === undefined) return `--direction must be from-operator or to-operator, not ${JSON.stringify(values.direction)}`;
+  return { call: { direction, calling: values.calling ?? '', called: values.called ?? '' }, json: values.json === true };
+}
+
+/** `flowthrough header`: looks up the custom SIP header for a call, as ACG would decide it. */
+export async function headerCommand(args: readonly string[], config: Config): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    printLine(HEADER_USAGE);
+    return 0;
+  }
+  const parsed = parseCall(args);
+  if (typeof parsed === 'string') return usageError(parsed);
+  const { call, json } = parsed;
+
+  let telephoneNumber: string;
+  try {
+    telephoneNumber = decidingNumber(call);
+  } catch (error) {
+    if (error instanceof FlowthroughError) return usageError(error.message);
+    throw error;
+  }
+
+  const pool = createPool({ url: config.database.url, max: 1, applicationName: 'flowthrough-cli' });
+  let contents: string | null | undefined;
+  try {
+    contents = await findCustomSipHeader(pool, telephoneNumber);
+  } finally {
+    await pool.end();
+  }
+
+  const decision = decideCustomHeader(call, () => contents, config.customHeaderName);
+  if (json) {
+    printLine(JSON.stringify({ direction: call.direction, telephoneNumber, header: decision.header, reason: decision.reason }));
+  } else if (decision.header !== null) {
+    printLine(`${decision.header.name}: ${decision.header.value}`);
+  } else {
+    printLine(`no header (${telephoneNumber} ${REASONS[decision.reason]})`);
+  }
+  return 0;
+}

@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../../../platform/config/load-config.js';
+import { loadOperatorConnectConfig } from '../../../platform/config/operator-connect-variables.js';
+import { loadReconcilerConfig } from '../../../platform/config/reconciler-variables.js';
+import type { Difference } from '../../../core/reconcile/drift.js';
+import { createPool } from '../../../platform/db/pool.js';
+import type { Logger } from '../../../platform/logging/logger.js';
+import { OperatorConnectClient } from '../../../operator-connect/operator-connect-client.js';
+import { runDriftAudit, type DriftAuditReport, type TenantNumberLister } from '../../../reconciler/drift-audit.js';
+import { reconcilerService, type ReconcilerDeps } from '../../../reconciler/reconciler-service.js';
+import { printError, printLine } from '../output.js';
+import { RECONCILE_USAGE } from '../usage.js';
+
+export { RECONCILE_USAGE };
+
+export interface ReconcileCommandDeps {
+  readonly config: Config;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  /** For tests: a client instead of one built from the OPERATOR_CONNECT_* settings. */
+  readonly client?: ReconcilerDeps['client'] & TenantNumberLister;
+  readonly print?: (line: string) => void;
+}
+
+function describe(d: Difference & { known: boolean }): string {
+  const config = (a: Difference['observed']) => (a ? `${a.configuration.usage} [${[...a.configuration.choosableCapabilities].join(',')}]${a.configuration.civicAddressId ? ` civic ${a.configuration.civicAddressId}` : ''}` : 'absent');
+  const what = {
+    missing_in_backend: 'we observed it held, the backend does not hold it',
+    unexpected_in_backend: d.known ? 'the backend holds it, we observed it absent' : 'the backend holds a number we do not know',
+    configuration_differs: `configuration differs: ours ${config(d.observed)}, backend ${config(d.actual)}`,
+    service_differs: `held on the other service (teamsPhoneMobile=${d.actual?.teamsPhoneMobile})`,
+  }[d.kind];
+  return `${d.telephoneNumber}  ${d.tenantId}  ${d.service}  ${d.kind}  ${what}`;
+}
+
+/** `flowthrough reconcile --audit [--account NAME] [--repair]`. */
+export async function reconcileCommand(args: readonly string[], deps: ReconcileCommandDeps): Promise<number> {
+  const print = deps.print ?? printLine;
+  let values: { audit?: boolean | undefined; account?: string | undefined; repair?: boolean | undefined; json?: boolean | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: { audit: { type: 'boolean' }, account: { type: 'string' }, repair: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    printError(`flowthrough reconcile: ${error instanceof Error ? error.message : String(error)}\n\n${RECONCILE_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    print(RECONCILE_USAGE);
+    return 0;
+  }
+  if (!values.audit) {
+    printError(`flowthrough reconcile: --audit is required (the reconciler itself runs inside the worker)\n\n${RECONCILE_USAGE}`);
+    return 2;
+  }
+  const ocConfig = deps.client ? undefined : loadOperatorConnectConfig(deps.env);
+  const client = deps.client ?? new OperatorConnectClient({ config: ocConfig!, logger: deps.logger });
+  const pool = createPool({ url: deps.config.database.url, max: 2, applicationName: 'flowthrough-cli' });
+  let report: DriftAuditReport;
+  try {
+    const reconciler = values.repair
+      ? reconcilerService({
+          pool,
+          logger: deps.logger,
+          client,
+          config: loadReconcilerConfig(deps.env),
+          maxNumbersPerOrder: ocConfig?.maxNumbersPerOrder ?? Number(deps.env.OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER ?? 1000),
+          status: { topic: deps.config.topics.status, source: deps.config.intake.statusSource },
+        })
+      : undefined;
+    report = await runDriftAudit({
+      pool,
+      client,
+      logger: deps.logger,
+      ...(values.account !== undefined ? { account: values.account } : {}),
+      repair: values.repair === true,
+      ...(reconciler ? { planner: reconciler.planner } : {}),
+    });
+  } finally {
+    await pool.end();
+  }
+  if (values.json) {
+    print(JSON.stringify(report));
+  } else {
+    for (const d of report.differences) print(describe(d));
+    print(
+      `${report.differences.length} difference(s) across ${report.numbersChecked} number(s) of ${report.tenants} tenant(s)` +
+        (report.inFlight > 0 ? `; ${report.inFlight} number(s) skipped: an operation is carrying them` : '') +
+        (values.repair ? `; repaired ${report.repaired} number(s), planned ${report.operationsPlanned} operation(s)` : ''),
+    );
+  }
+  return report.differences.length === 0 || values.repair ? 0 : 3;
+}

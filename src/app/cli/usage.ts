@@ -1,0 +1,97 @@
+/**
+ * The help of the commands this module can tell without loading them: plain
+ * text and the defaults of src/platform/config/variables.ts, nothing that connects.
+ * main.ts prints these for `<command> --help` before any configuration is read.
+ */
+import { VARIABLES } from '../../platform/config/variables.js';
+
+function defaultOf(name: string): string {
+  return VARIABLES.find((v) => v.name === name)?.default ?? '';
+}
+
+export const WORKER_USAGE = `usage: flowthrough worker
+
+Runs the provisioning worker until SIGTERM or SIGINT: the order intake (Kafka to
+PostgreSQL), the outbox relay (status events) and the reconciler (flow-through to
+Operator Connect). /healthz, /readyz, /metrics and the read API answer on HTTP_PORT.
+A second signal, or SHUTDOWN_TIMEOUT_MS, forces the exit.
+
+Configured by environment; every variable is in README.md "Configuration". First:
+  DATABASE_URL     PostgreSQL (${defaultOf('DATABASE_URL')}); run "flowthrough migrate" first
+  KAFKA_BROKERS    bootstrap brokers (${defaultOf('KAFKA_BROKERS')}); KAFKA_SSL and KAFKA_SASL_* for a secured cluster
+  HTTP_HOST, HTTP_PORT
+                   health, metrics and read API (${defaultOf('HTTP_HOST')}:${defaultOf('HTTP_PORT')})
+  OPERATOR_CONNECT_BASE_URL and the other OPERATOR_CONNECT_* settings
+                   the backend and its Entra ID credential ("flowthrough simulator" prints a
+                   working set); RECONCILER_ENABLED=false runs without flow-through
+  LOG_LEVEL        ${defaultOf('LOG_LEVEL')}; debug (or FLOWTHROUGH_DEBUG=1) adds the stack trace to a fatal error`;
+
+export const MIGRATE_USAGE = `usage: flowthrough migrate
+
+Applies the pending migrations (migrations/*.sql) to the database at DATABASE_URL
+(${defaultOf('DATABASE_URL')}) in one transaction under an advisory lock; a second
+run finds nothing to do. Refuses a database migrated by a newer flowthrough, or one
+whose applied migrations differ from this version's. The database must exist
+(createdb, or CREATE DATABASE).`;
+
+export const SIMULATOR_USAGE = `usage: flowthrough simulator [options]
+
+Runs the Operator Connect simulator (the modelled API of docs/operator-connect-api.md
+and a fake Entra ID token endpoint) until SIGTERM or SIGINT, and prints the settings
+a worker needs to use it.
+
+options (environment variable in brackets):
+  --host <address>               bind address [SIMULATOR_HOST] (127.0.0.1)
+  --port <n>                     API port, 0 = any free one [SIMULATOR_PORT] (0)
+  --token-port <n>               HTTPS token endpoint port [SIMULATOR_TOKEN_PORT] (0)
+  --latency-ms <n>               added to every call [SIMULATOR_LATENCY_MS] (0)
+  --processing-delay-ms <n>      order acceptance → completion [SIMULATOR_PROCESSING_DELAY_MS] (2000)
+  --rate-limit <n>               API calls per second, 0 = off [SIMULATOR_RATE_LIMIT_PER_SECOND] (10)
+  --rate-burst <n>               calls allowed in a burst [SIMULATOR_RATE_BURST] (= rate)
+  --max-numbers-per-order <n>    [SIMULATOR_MAX_NUMBERS_PER_ORDER] (1000)
+  --token-lifetime-seconds <n>   [SIMULATOR_TOKEN_LIFETIME_SECONDS] (3599)
+  --seed-file <path>             consents and numbers [SIMULATOR_SEED_FILE] (simulator/consents.example.json)
+  --seed <n>                     RNG seed for faults and jitter [SIMULATOR_SEED] (1)
+  --client-id <guid>             the registered app [SIMULATOR_CLIENT_ID]
+  --client-secret <text>         its secret [SIMULATOR_CLIENT_SECRET]
+  --ca-file <path>               where to write the token endpoint's certificate [SIMULATOR_CA_FILE]
+  --log-level <level>            [LOG_LEVEL] (info)`;
+
+export const HEADER_USAGE = `usage: flowthrough header --direction from-operator|to-operator --calling <number> --called <number> [--json]
+
+Prints the custom SIP header Azure Communications Gateway would add to the call:
+from the operator's network the called number decides, towards it the calling
+number. A number is E.164 (+15551234567) or a tel:/sip: URI holding one.
+Reads the numbers' configuration from DATABASE_URL.`;
+
+export const INSPECT_USAGE = `usage:
+  flowthrough orders show <orderId> [--json]
+         items, states, per-number results, attempts, the timeline of status events, dead letters
+  flowthrough orders list [--state S] [--account NAME] [--since T] [--until T] [--limit N] [--json]
+         newest first (default limit 50); T is an ISO time or a duration before now (2h, 7d)
+  flowthrough accounts show <name> [--json]
+  flowthrough numbers show <+E164> [--json]
+         desired configuration, observed state where recorded, work rows, last order, custom header`;
+
+export const RECONCILE_USAGE = `usage: flowthrough reconcile --audit [--account NAME] [--repair] [--json]
+
+Drift audit: compares the observed state in PostgreSQL (what the reconciler
+believes Operator Connect / Teams Phone Mobile holds) with what the backend
+lists for each tenant, and prints every difference. Exit status 0 when there
+is none, 3 when there are differences.
+
+  --account NAME   only this account's numbers
+  --repair         correct the observed state to the backend's and plan the
+                   operations that bring the backend back to the desired
+                   state (a running worker carries them out)
+  --json           one JSON object instead of lines`;
+
+/**
+ * Whether the arguments ask for help: --help or -h anywhere before a "--",
+ * or "help" as the first. Checked before anything else runs.
+ */
+export function helpRequested(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  const options = end < 0 ? args : args.slice(0, end);
+  return options.includes('--help') || options.includes('-h') || options[0] === 'help';
+}

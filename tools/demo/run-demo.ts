@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { loadConfig } from '../../src/platform/config/load-config.js';
+import { processEnvironment } from '../../src/platform/config/environment.js';
+import { loadStackConfig } from '../stack/stack-config.js';
+import { isTerminal } from '../../src/core/order-state/states.js';
+import { formatStatusLine, parseStatusEvent, STATUS_EVENT_TYPE } from '../../src/core/status/index.js';
+import { migrate } from '../../src/platform/db/migrator.js';
+import { createKafka } from '../../src/platform/kafka/client.js';
+import { createLogger } from '../../src/platform/logging/logger.js';
+import { stackUp } from '../stack/stack.js';
+import { createSimulator } from '../../src/simulator/index.js';
+import { simulatorClientEnvironment } from '../../src/simulator/client-environment.js';
+import { Worker } from '../../src/app/worker/worker.js';
+import { workerServices } from '../../src/app/worker/services.js';
+import { printError, printLine } from '../../src/app/cli/output.js';
+
+const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+const SIMULATOR_SEED = fileURLToPath(new URL('../../simulator/demo-seed.json', import.meta.url));
+/** The Teams tenant whose consent the demo activates once its upload is held. */
+const HELD_TENANT = '8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+const DEMO_TIMEOUT_MS = 90_000;
+
+interface Example {
+  readonly file: string;
+  readonly headers: Record<string, string>;
+  readonly key: string;
+  readonly value: unknown;
+}
+
+function readExamples(): Example[] {
+  return readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, ...(JSON.parse(readFileSync(`${EXAMPLES_DIR}${file}`, 'utf8')) as Omit<Example, 'file'>) }));
+}
+
+function orderIdOf(example: Example): string {
+  const value = example.value as { orderId?: string; data?: { orderId?: string } };
+  return value.data?.orderId ?? value.orderId ?? example.file;
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * The main job end to end on this machine: the local stack, a fresh database
+ * and topics, the worker, the example orders, one line per status event.
+ * Exits 0 once every example order has reached a terminal state.
+ */
+async function main(): Promise<number> {
+  const env = processEnvironment();
+  const stack = loadStackConfig(env);
+  printLine('flowthrough demo: starting the local stack (Kafka KRaft + PostgreSQL)…');
+  const up = await stackUp(stack, (line) => printLine(`  ${line}`));
+  const run = randomBytes(3).toString('hex');
+  const database = `flowthrough_demo_${run}`;
+  const databaseUrl = await createDatabase(up.databaseUrl, database);
+  const simulator = createSimulator({ seedFile: SIMULATOR_SEED, latencyMs: 20, processingDelayMs: 500, rateLimitPerSecond: 20 });
+  const endpoints = await simulator.start();
+  // The simulator's fake Entra ID serves HTTPS with a certificate made at start: trust it in this process.
+  setDefaultCACertificates([...getCACertificates('default'), endpoints.caCertificatePem]);
+  printLine(`Operator Connect simulator on ${endpoints.url} (fake Entra ID on ${endpoints.authorityHost})`);
+  const config = loadConfig({
+    ...env,
+    ...simulatorClientEnvironment(endpoints),
+    OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND: '20',
+    RECONCILER_EXPECTED_PROCESSING_MS: '600',
+    RECONCILER_CONSENT_CACHE_MS: '200',
+    RECONCILER_CONSENT_RECHECK_MS: '1000',
+    KAFKA_BROKERS: env.KAFKA_BROKERS ?? up.kafkaBrokers,
+    DATABASE_URL: databaseUrl,
+    ORDERS_TOPIC: `demo.${run}.provisioning.orders.v1`,
+    DEAD_LETTER_TOPIC: `demo.${run}.provisioning.orders.v1.dlt`,
+    STATUS_TOPIC: `demo.${run}.provisioning.status.v1`,
+    KAFKA_GROUP_ID: `flowthrough-demo-${run}`,
+    KAFKA_CREATE_TOPICS: 'true',
+    HTTP_PORT: env.HTTP_PORT ?? '0',
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+  });
+  const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  await migrate(pool);
+  await pool.end();
+
+  const worker = new Worker({ config, logger, ...workerServices() });
+  const kafka = createKafka(config, logger, '-demo');
+  const subscriber = kafka.consumer({ groupId: `flowthrough-demo-subscriber-${run}` });
+  const producer = kafka.producer();
+  const examples = readExamples();
+  const pending = new Set(examples.map(orderIdOf));
+  const final = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let activated = false;
+  try {
+    await worker.start();
+    printLine(`worker running (health on http://127.0.0.1:${worker.httpPort}/readyz); database ${database}; topics demo.${run}.*`);
+    let allDone: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (allDone = resolve));
+    await subscriber.connect();
+    await subscriber.subscribe({ topic: config.topics.status, fromBeginning: true });
+    await subscriber.run({
+      eachMessage: async ({ message }) => {
+        const event = parseStatusEvent(message.headers ?? {}, message.value);
+        if (event.type !== STATUS_EVENT_TYPE) {
+          // A rejected resend of an accepted order: not a state change of that order.
+          printLine(`  resend  ${formatStatusLine(event.data)} (the accepted order is unaffected)`);
+          return;
+        }
+        printLine(`  status  ${formatStatusLine(event.data)}`);
+        if (event.data.state === 'held' && !activated) {
+          // The enterprise accepts the operator in the Teams Admin Center: the consent becomes active.
+          activated = true;
+          simulator.admin.setConsent(HELD_TENANT, { status: 'active' });
+          printLine(`  (demo)  the consent of Teams tenant ${HELD_TENANT} becomes active`);
+        }
+        if (isTerminal(event.data.state)) {
+          final.set(event.data.orderId, event.data.state);
+          pending.delete(event.data.orderId);
+          if (pending.size === 0) allDone();
+        }
+      },
+    });
+    await producer.connect();
+    printLine(`publishing ${examples.length} example orders to ${config.topics.orders}:`);
+    for (const example of examples) {
+      printLine(`  order   ${orderIdOf(example)}  (${example.file})`);
+      await producer.send({ topic: config.topics.orders, messages: [{ key: example.key, headers: example.headers, value: JSON.stringify(example.value) }] });
+    }
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, DEMO_TIMEOUT_MS)));
+    await Promise.race([done, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    await producer.disconnect().catch(() => undefined);
+    await subscriber.disconnect().catch(() => undefined);
+    await worker.stop().catch((error: unknown) => printError(`worker stop failed: ${String(error)}`));
+    await dropDatabase(up.databaseUrl, database).catch(() => undefined);
+    await simulator.stop();
+  }
+  printLine('');
+  printLine('outcome:');
+  for (const example of examples) {
+    const id = orderIdOf(example);
+    printLine(`  ${id.padEnd(18)} ${final.get(id) ?? 'NOT FINISHED'}`);
+  }
+  if (pending.size > 0) {
+    printError(`demo: ${pending.size} order(s) did not reach a terminal state within ${DEMO_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}`);
+    return 1;
+  }
+  const ledger = simulator.ledger.entries({});
+  printLine(`Operator Connect ledger: ${ledger.length} change(s) applied, ${simulator.ledger.repeatedChanges().length} applied twice.`);
+  printLine(`demo: every example order reached a terminal state.${up.startedKafka ? ' (The Kafka broker started for the demo keeps running: npm run stack -- down stops it.)' : ''}`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    printError(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  },
+);
