@@ -5,7 +5,7 @@ import { emptyIntakeState } from '../core/intake/intake-state.js';
 import type { RecordDecision, RecordSource } from '../core/intake/planned-order.js';
 import { replayClaim, type ReplayClaim } from '../core/intake/replay-claim.js';
 import { DEFAULT_PARSE_LIMITS, parseOrderRecord, type Order, type OrderValidator, type ParseLimits, type ParseResult } from '../core/order/index.js';
-import { classify } from '../platform/errors/errors.js';
+import { classify } from '../core/errors.js';
 import type { ConsumedRecord } from '../platform/kafka/transactional-batch-consumer.js';
 import { headersAsText, rawHeaders, storeHeaders } from '../platform/kafka/record-headers.js';
 import type { Logger } from '../platform/logging/logger.js';

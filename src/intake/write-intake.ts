@@ -6,7 +6,7 @@ import { statusEventId } from '../core/status/status-event.js';
 import { RESEND_REJECTED_EVENT_TYPE, type StatusProblem } from '../core/status/status-data.js';
 import { storableOrNull, storableText } from '../platform/db/storable-text.js';
 import { StatusEventRows } from '../outbox/status-event-rows.js';
-import { TransientError } from '../platform/errors/errors.js';
+import { TransientError } from '../core/errors.js';
 import { textHeadersToStored, type StoredHeaders } from '../platform/kafka/record-headers.js';
 import { deadLetterCopy, deadLetterHeaders } from './dead-letter-headers.js';
 import { named } from '../platform/db/named-query.js';

@@ -1,6 +1,6 @@
 import { AggregateAuthenticationError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { isAxiosError } from 'axios';
-import { classify, FlowthroughError, PermanentError, TransientError, type ErrorContext } from '../platform/errors/errors.js';
+import { classify, FlowthroughError, PermanentError, TransientError, type ErrorContext } from '../core/errors.js';
 import type { ErrorDetail } from '../contracts/operator-connect-api.js';
 import { isTransientStatus } from './retry-policy.js';
 

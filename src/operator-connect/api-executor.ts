@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance, type RawAxiosResponseHeaders, type AxiosResponseHeaders } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
-import { classify, FlowthroughError } from '../platform/errors/errors.js';
+import { classify, FlowthroughError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { CircuitOpenError, errorFromNetwork, errorFromResponse, refusal, tokenFailure } from './api-errors.js';
 import type { CircuitBreaker } from './circuit-breaker.js';

@@ -1,4 +1,4 @@
-import { TransientError } from '../platform/errors/errors.js';
+import { TransientError } from '../core/errors.js';
 import { TERMINAL_ORDER_STATUSES, type Order } from '../contracts/operator-connect-api.js';
 import type { Clock, Sleep } from '../platform/time/clock.js';
 

@@ -1,5 +1,5 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { TransientError } from '../platform/errors/errors.js';
+import { TransientError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { tokenFailure } from './api-errors.js';
 import type { Clock } from '../platform/time/clock.js';

@@ -3,7 +3,7 @@ import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { NotificationListener } from '../platform/db/notification-listener.js';
 import { withTransaction } from '../platform/db/pool.js';
-import { TransientError } from '../platform/errors/errors.js';
+import { TransientError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { ComponentHealth, WorkerService } from '../app/worker/worker.js';
 import { backoffDelay, DEFAULT_OUTBOX_RETRY, parksAfter, type OutboxRetryPolicy } from './outbox-backoff.js';

@@ -6,7 +6,7 @@ import { SUPERSEDED_BY_LATER_ORDER } from '../core/order-state/states.js';
 import { retryDelayMs, type RetrySchedule } from '../core/reconcile/backoff.js';
 import type { StatusReason } from '../core/status/status-data.js';
 import { withTransaction } from '../platform/db/pool.js';
-import { classify } from '../platform/errors/errors.js';
+import { classify } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { CustomerRelationshipChange, MutationOptions } from '../operator-connect/operator-connect-client.js';
 import type { Consent } from '../contracts/operator-connect-api.js';

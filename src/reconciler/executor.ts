@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { pollDelayMs, retryDelayMs } from '../core/reconcile/backoff.js';
 import type { BackendOperationKind } from '../core/reconcile/plan-work.js';
 import { withTransaction } from '../platform/db/pool.js';
-import { classify, FlowthroughError } from '../platform/errors/errors.js';
+import { classify, FlowthroughError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { OperatorConnectPermanentError } from '../operator-connect/api-errors.js';
 import type { MutationOptions, SubmittedOrder } from '../operator-connect/operator-connect-client.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FlowthroughError } from '../platform/errors/errors.js';
+import { FlowthroughError } from '../core/errors.js';
 import type { Counters } from './counters.js';
 import type { FaultOptions } from './faults.js';
 import { parseJson, pathPattern, readBody, sendReply } from './http-kit.js';

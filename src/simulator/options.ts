@@ -1,4 +1,4 @@
-import { PermanentError } from '../platform/errors/errors.js';
+import { PermanentError } from '../core/errors.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { DEFAULT_API_VERSION, DEFAULT_PATHS, OPERATOR_CONNECT_APP_ID, type PathName, type Role } from '../contracts/operator-connect-api.js';
 import { systemClock, type Clock } from './clock.js';

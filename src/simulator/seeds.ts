@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PermanentError } from '../platform/errors/errors.js';
+import { PermanentError } from '../core/errors.js';
 import type { ConsentStatus, Contact, NumberConfiguration, RelationshipStatus } from '../contracts/operator-connect-api.js';
 import { seedFileSchema } from './option-schemas.js';
 import { check } from './validation.js';

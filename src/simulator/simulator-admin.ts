@@ -1,4 +1,4 @@
-import { PermanentError } from '../platform/errors/errors.js';
+import { PermanentError } from '../core/errors.js';
 import type { Consent, NumberStatus, Order, OrderStatus } from '../contracts/operator-connect-api.js';
 import type { Counters } from './counters.js';
 import type { FaultOptions, FaultPlan, ScriptedFault } from './faults.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadStackConfig, type StackConfig } from '../stack/stack-config.js';
 import { brokerUp } from '../stack/kafka-broker.js';
-import { PermanentError } from '../../src/platform/errors/errors.js';
+import { PermanentError } from '../../src/core/errors.js';
 import { distributionDir, ensureKafkaDistribution } from '../stack/kafka-distribution.js';
 import { processAlive } from '../stack/port-probe.js';
 import { freePorts } from './free-port.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { StackConfig } from './stack-config.js';
-import { PermanentError } from '../../src/platform/errors/errors.js';
+import { PermanentError } from '../../src/core/errors.js';
 import { ensureKafkaDistribution } from './kafka-distribution.js';
 import { portAnswers, processAlive } from './port-probe.js';
 import { runCommand } from './run-command.js';

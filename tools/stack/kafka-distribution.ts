@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PermanentError } from '../../src/platform/errors/errors.js';
+import { PermanentError } from '../../src/core/errors.js';
 import { commandExists, runCommand } from './run-command.js';
 
 /** log4j's SLF4J 1.x binding: the broker's own logging goes through it. */

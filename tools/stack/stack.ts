@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StackConfig } from './stack-config.js';
-import { PermanentError } from '../../src/platform/errors/errors.js';
+import { PermanentError } from '../../src/core/errors.js';
 import { brokerAnswers, brokerDown, brokerReset, brokerRunDir, brokerUp, readBrokerState } from './kafka-broker.js';
 import { processAlive } from './port-probe.js';
 import { localClusters, probePostgres, startCluster, stopCluster, type LocalCluster } from './postgres.js';

@@ -8,7 +8,7 @@ import { HttpServer, type Route } from '../../platform/http/http-server.js';
 import { createKafka, createProbeKafka } from '../../platform/kafka/client.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { retryDelayMs, type RetrySchedule } from '../../core/reconcile/backoff.js';
-import { PermanentError } from '../../platform/errors/errors.js';
+import { PermanentError } from '../../core/errors.js';
 import { explainedError, explainFailure, failureContext } from '../../platform/errors/explain.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { WorkerMetrics } from '../metrics/worker-metrics.js';

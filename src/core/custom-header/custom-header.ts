@@ -1,4 +1,4 @@
-import { PermanentError } from '../../platform/errors/errors.js';
+import { PermanentError } from '../errors.js';
 import { normaliseTelephoneNumber } from './telephone-number.js';
 
 /**

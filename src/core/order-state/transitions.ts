@@ -1,4 +1,4 @@
-import { PermanentError, type ErrorContext } from '../../platform/errors/errors.js';
+import { PermanentError, type ErrorContext } from '../errors.js';
 import { isTerminal, type ItemState, type OrderState } from './states.js';
 
 /** Orders and items share one set of names and one table of moves. */

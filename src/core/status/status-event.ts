@@ -1,4 +1,4 @@
-import { PermanentError } from '../../platform/errors/errors.js';
+import { PermanentError } from '../errors.js';
 import { isOrderState } from '../order-state/states.js';
 import { RESEND_REJECTED_EVENT_TYPE, STATUS_EVENT_TYPE, STATUS_SCHEMA_ID, type ItemStatus, type NumberResult, type StatusEventData } from './status-data.js';
 

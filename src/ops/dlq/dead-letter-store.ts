@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { StoredHeaders } from '../../platform/kafka/record-headers.js';
-import { PermanentError } from '../../platform/errors/errors.js';
+import { PermanentError } from '../../core/errors.js';
 import { filterParameters, SELECTED_DEAD_LETTERS, type DeadLetterFilter, type DeadLetterStatus } from './dead-letter-filter.js';
 
 type Db = Pool | PoolClient;

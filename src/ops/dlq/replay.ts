@@ -1,7 +1,7 @@
 import type { IHeaders } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { DEFAULT_PARSE_LIMITS, parseOrderRecord, type OrderValidator, type ParseLimits } from '../../core/order/index.js';
-import { classify, PermanentError } from '../../platform/errors/errors.js';
+import { classify, PermanentError } from '../../core/errors.js';
 import type { DeadLetterFilter } from './dead-letter-filter.js';
 import { assertReplayTable, listDeadLetters, loadDeadLetters, type DeadLetterRecord, type DeadLetterSummary } from './dead-letter-store.js';
 import { replayKafkaHeaders, replayTextHeaders, type ReplayMarkers } from './replay-headers.js';

@@ -1,9 +1,12 @@
+import { ConfigError } from './config-error.js';
 import { loadOpsConfig, opsSecrets, type ReadApiSettings } from './ops-variables.js';
 import { loadOperatorConnectConfig, type OperatorConnectConfig } from './operator-connect-variables.js';
 import { loadReconcilerConfig, type ReconcilerConfig } from './reconciler-variables.js';
 import { parseVariable } from './parse-variable.js';
 import { Secret } from './secret.js';
 import { VARIABLES, type VariableSpec } from './variables.js';
+
+export { ConfigError };
 
 /** The intake consumer's group membership timings (KAFKA_SESSION_TIMEOUT_MS and its neighbours). */
 export interface GroupTimeouts {
@@ -59,15 +62,6 @@ export interface Config {
   readonly operatorConnect: OperatorConnectConfig | null;
   /** Values that must never appear in a log line. */
   readonly secrets: readonly Secret[];
-}
-
-export class ConfigError extends Error {
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
 }
 
 type Raw = Record<string, string | number | boolean | string[]>;

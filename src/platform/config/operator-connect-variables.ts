@@ -1,4 +1,4 @@
-import { ConfigError } from './load-config.js';
+import { ConfigError } from './config-error.js';
 import { Secret } from './secret.js';
 import { parseVariable } from './parse-variable.js';
 import type { VariableSpec } from './variables.js';
@@ -182,7 +182,7 @@ function pathProblems(name: string, template: string, placeholders: readonly str
 /**
  * Reads, validates and freezes the client settings. Pure: takes the
  * environment as an argument and reports every problem at once as a
- * ConfigError, so the lead can fold its `problems` into loadConfig's.
+ * ConfigError, whose `problems` loadConfig folds into its own.
  */
 export function loadOperatorConnectConfig(env: Readonly<Record<string, string | undefined>>): OperatorConnectConfig {
   const problems: string[] = [];

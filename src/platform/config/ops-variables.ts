@@ -1,4 +1,4 @@
-import { ConfigError } from './load-config.js';
+import { ConfigError } from './config-error.js';
 import { Secret } from './secret.js';
 import type { VariableSpec } from './variables.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from './load-config.js';
+import { ConfigError } from './config-error.js';
 import { parseVariable } from './parse-variable.js';
 import type { VariableSpec } from './variables.js';
 

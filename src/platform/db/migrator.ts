@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Pool, PoolClient } from 'pg';
-import { PermanentError } from '../errors/errors.js';
+import { PermanentError } from '../../core/errors.js';
 import { explainDatabaseError, explainedError, redactDatabaseUrl } from '../errors/explain.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));

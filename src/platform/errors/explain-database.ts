@@ -1,4 +1,4 @@
-import { FlowthroughError } from './errors.js';
+import { FlowthroughError } from '../../core/errors.js';
 import { allMessages, errorChain, firstText, isTlsProblem, messageOf, NETWORK_REASONS, oneLine, systemCode, text, type ErrorLike } from './error-chain.js';
 import type { Explanation } from './explanation.js';
 

@@ -7,7 +7,7 @@
  * their shape), so the CLI can use them before anything connects.
  */
 import type { Config } from '../config/load-config.js';
-import { classify, FlowthroughError, PermanentError, TransientError } from './errors.js';
+import { classify, FlowthroughError, PermanentError, TransientError } from '../../core/errors.js';
 import { errorChain, messageOf, oneLine, text } from './error-chain.js';
 import { explainDatabaseError, looksLikeDatabaseError } from './explain-database.js';
 import { explainHttpListenError, isListenError, type ListenSettingNames } from './explain-http.js';

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { PermanentError } from '../errors/errors.js';
+import { PermanentError } from '../../core/errors.js';
 
 async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin();

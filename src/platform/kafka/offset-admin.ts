@@ -6,7 +6,7 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { PermanentError } from '../errors/errors.js';
+import { PermanentError } from '../../core/errors.js';
 import { judgeRange, type StopReason } from './offset-integrity.js';
 import { listPartitionStates, storeReset, type PartitionState } from './offset-store.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type pg from 'pg';
 import { assertSchemaCurrent, migrate, readMigrations } from '../../../src/platform/db/migrator.js';
-import { FlowthroughError } from '../../../src/platform/errors/errors.js';
+import { FlowthroughError } from '../../../src/core/errors.js';
 import { createEmptyDatabase, openPool } from '../../support/test-context.js';
 
 async function withPool<T>(url: string, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {

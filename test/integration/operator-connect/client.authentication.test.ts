@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { ClientSecretCredential, type AccessToken, type TokenCredential } from '@azure/identity';
-import { PermanentError, TransientError } from '../../../src/platform/errors/errors.js';
+import { PermanentError, TransientError } from '../../../src/core/errors.js';
 import { createCredential, OperatorConnectClient, OperatorConnectPermanentError } from '../../../src/operator-connect/index.js';
 import { ManualClock } from '../../../src/simulator/index.js';
 import { capturingLogger, clientConfig, ocNumber, SimulatorCredential, silentLogger, startSimulator, TENANT_US, testClient, trustSimulatorCertificate, virtualSleep } from '../../support/operator-connect.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PermanentError } from '../../../src/platform/errors/errors.js';
+import { PermanentError } from '../../../src/core/errors.js';
 import { OperatorConnectPermanentError, OperatorConnectTransientError } from '../../../src/operator-connect/index.js';
 import { SIMULATOR_DEFAULTS } from '../../../src/simulator/index.js';
 import { ocNumber, SimulatorCredential, startSimulator, TENANT_US, testClient } from '../../support/operator-connect.js';

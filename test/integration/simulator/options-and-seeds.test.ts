@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FlowthroughError } from '../../../src/platform/errors/errors.js';
+import { FlowthroughError } from '../../../src/core/errors.js';
 import { createSimulator, loadSeedFile, resolveOptions, type Consent } from '../../../src/simulator/index.js';
 import { paths, startSimulator } from '../../support/simulator.js';
 

@@ -3,7 +3,7 @@ import type { Config } from '../../../platform/config/load-config.js';
 import { decideCustomHeader, decidingNumber, type Call, type CallDirection } from '../../../core/custom-header/index.js';
 import { findCustomSipHeader } from '../../../platform/db/custom-header-query.js';
 import { createPool } from '../../../platform/db/pool.js';
-import { FlowthroughError } from '../../../platform/errors/errors.js';
+import { FlowthroughError } from '../../../core/errors.js';
 import { printError, printLine } from '../output.js';
 import { HEADER_USAGE } from '../usage.js';
 

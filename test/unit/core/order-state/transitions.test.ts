@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PermanentError } from '../../../../src/platform/errors/errors.js';
+import { PermanentError } from '../../../../src/core/errors.js';
 import { ORDER_STATES, canTransition, isTerminal, transition, type OrderState } from '../../../../src/core/order-state/index.js';
 
 // The whole table, written out: every (from, to) pair not listed here is illegal.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PermanentError } from '../../../../src/platform/errors/errors.js';
+import { PermanentError } from '../../../../src/core/errors.js';
 import {
   STATUS_EVENT_TYPE,
   STATUS_SCHEMA_ID,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { assertSchemaCurrent, migrate } from '../../../../src/platform/db/migrator.js';
-import { FlowthroughError, PermanentError } from '../../../../src/platform/errors/errors.js';
+import { FlowthroughError, PermanentError } from '../../../../src/core/errors.js';
 import { databaseTarget, explainDatabaseError, explainFailure, redactDatabaseUrl } from '../../../../src/platform/errors/explain.js';
 import { createEmptyDatabase, databaseUrlFor, randomName } from '../../../support/test-context.js';
 import { closedPort, rejection, silentServer } from './closed-port.js';

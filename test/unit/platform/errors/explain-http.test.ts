@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { FlowthroughError } from '../../../../src/platform/errors/errors.js';
+import { FlowthroughError } from '../../../../src/core/errors.js';
 import { explainFailure, explainHttpListenError } from '../../../../src/platform/errors/explain.js';
 import { HttpServer } from '../../../../src/platform/http/http-server.js';
 import { silentLogger } from '../../../support/operator-connect.js';

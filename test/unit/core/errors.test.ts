@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify, PermanentError, TransientError } from '../../../../src/platform/errors/errors.js';
+import { classify, PermanentError, TransientError } from '../../../src/core/errors.js';
 
 describe('classify', () => {
   it('trusts our own errors', () => {
