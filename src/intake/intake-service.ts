@@ -4,7 +4,7 @@ import type { OrderValidator, ParseLimits } from '../core/order/index.js';
 import type { GroupTimeouts } from '../platform/config/load-config.js';
 import { TransactionalBatchConsumer, type ConsumedRecord, type StopReason } from '../platform/kafka/transactional-batch-consumer.js';
 import type { Logger } from '../platform/logging/logger.js';
-import type { ComponentHealth, WorkerService } from '../app/worker/worker.js';
+import type { ComponentHealth, WorkerService } from '../contracts/worker-service.js';
 import { IntakeProcessor, type InternalErrorStage } from './intake-processor.js';
 import type { IntakeCounts, IntakeWriteSettings } from './write-intake.js';
 

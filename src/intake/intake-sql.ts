@@ -92,4 +92,5 @@ export const INSERT_DEAD_LETTERS = `
                        $8::jsonb[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $13::text[])
   ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING`;
 
-export { INSERT_OUTBOX, NOTIFY_OUTBOX, OUTBOX_CHANNEL, OUTBOX_NOTICE } from '../outbox/outbox-sql.js';
+export { INSERT_OUTBOX, NOTIFY_OUTBOX } from '../outbox/index.js';
+export { NOTIFY_RECONCILER } from '../contracts/reconciler-channel.js';

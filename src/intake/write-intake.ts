@@ -5,7 +5,7 @@ import type { DirtyKeys } from '../core/intake/plan-record.js';
 import { statusEventId } from '../core/status/status-event.js';
 import { RESEND_REJECTED_EVENT_TYPE, type StatusProblem } from '../core/status/status-data.js';
 import { storableOrNull, storableText } from '../platform/db/storable-text.js';
-import { StatusEventRows } from '../outbox/status-event-rows.js';
+import { StatusEventRows } from '../outbox/index.js';
 import { TransientError } from '../core/errors.js';
 import { textHeadersToStored, type StoredHeaders } from '../platform/kafka/record-headers.js';
 import { deadLetterCopy, deadLetterHeaders } from './dead-letter-headers.js';
@@ -239,6 +239,8 @@ export async function writeIntake(
     await client.query(sql.INSERT_OUTBOX, [outbox.topic, outbox.key, outbox.value, outbox.headers, outbox.eventId, outbox.orderId]);
   }
   await status.insert(client);
-  if (outbox.topic.length + status.size > 0) await client.query(sql.NOTIFY_OUTBOX, [sql.OUTBOX_NOTICE.intake]);
+  // At commit: the relays publish what was written; the reconcilers plan what accepted orders brought (work rows, consents).
+  if (outbox.topic.length + status.size > 0) await client.query(sql.NOTIFY_OUTBOX);
+  if (accepted.length > 0) await client.query(sql.NOTIFY_RECONCILER);
   return { accepted: accepted.length, duplicates, rejected: rejected.length, numbers };
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import axios, { type AxiosInstance, type RawAxiosResponseHeaders, type AxiosResponseHeaders } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders, type AxiosResponseHeaders } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import { classify, FlowthroughError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { CircuitOpenError, errorFromNetwork, errorFromResponse, refusal, tokenFailure } from './api-errors.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { CallEvent, CallOutcome, ClientHooks, OperationName } from './observability.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from '../platform/time/rate-limiter.js';
 import { repeatabilityHeaders, type Repeatability } from './request-shape.js';
 import { decideRetry, retryAfterMs, type RetryDecision, type RetryPolicy } from './retry-policy.js';
 import type { Clock, Sleep } from '../platform/time/clock.js';
@@ -181,7 +181,7 @@ export class ApiExecutor {
       if (request.repeatability) Object.assign(headers, repeatabilityHeaders(request.repeatability.requestId, stampFirstSent()));
 
       const started = performance.now();
-      let response;
+      let response: AxiosResponse<unknown>;
       try {
         response = await this.http.request<unknown>({
           method: request.method,

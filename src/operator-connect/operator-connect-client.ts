@@ -19,7 +19,7 @@ import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { createCredential } from './credential.js';
 import type { CallEvent, OperationName, RetryEvent } from './observability.js';
 import { waitForOrder } from './order-polling.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter } from '../platform/time/rate-limiter.js';
 import { checkRequestId, fillPath } from './request-shape.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { realSleep, systemClock, type Clock, type Sleep } from '../platform/time/clock.js';
@@ -119,7 +119,7 @@ export class OperatorConnectClient {
       },
     });
     this.tokenHealth = new TokenHealth({ settings: config.auth, clock: this.clock, logger });
-    const policy: RetryPolicy = { attempts: config.retry.attempts, baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs, jitter: 'full' };
+    const policy: RetryPolicy = { attempts: config.retry.attempts, baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs, jitter: 'equal' };
     this.executor = new ApiExecutor({
       baseUrl: config.baseUrl,
       apiVersion: config.apiVersion,

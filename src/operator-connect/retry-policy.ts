@@ -1,7 +1,11 @@
 /**
  * When and how long to wait before trying an API call again, as data and
  * pure functions. The executor feeds these to p-retry; nothing here waits.
+ * The backoff is the project's one policy (equal jitter, src/core/backoff.ts);
+ * a Retry-After from the service overrides it.
  */
+import { retryCeilingMs, retryDelayMs, type RetrySchedule } from '../platform/time/backoff.js';
+
 export interface RetryPolicy {
   /** Attempts per call, the first included. */
   readonly attempts: number;
@@ -9,21 +13,21 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** Largest backoff, and the longest Retry-After waited in-call. */
   readonly maxDelayMs: number;
-  /** full: a uniform draw in [0, ceiling] (AWS "full jitter"), so many workers do not retry in step. */
-  readonly jitter: 'full' | 'none';
+  /** equal: a uniform draw in [ceiling/2, ceiling] (AWS "equal jitter"), so many workers do not retry in step; none: the ceiling. */
+  readonly jitter: 'equal' | 'none';
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'full' });
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'equal' });
 
 /** Statuses a retry can help: a timeout, throttling, a failing or overloaded service (contract §4.2). */
 export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 export const isTransientStatus = (status: number): boolean => TRANSIENT_STATUSES.has(status);
 
-/** Backoff before retry number `retry` (1 for the first retry). */
+/** Backoff before retry number `retry` (1 for the first retry), by the project's one formula. */
 export function backoffDelayMs(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  return policy.jitter === 'full' ? Math.round(random() * ceiling) : ceiling;
+  const schedule: RetrySchedule = { baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs };
+  return policy.jitter === 'none' ? retryCeilingMs(schedule, retry) : retryDelayMs(schedule, retry, random);
 }
 
 /**

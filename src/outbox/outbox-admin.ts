@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../platform/db/pool.js';
-import { NOTIFY_OUTBOX, OUTBOX_NOTICE } from './outbox-sql.js';
+import { NOTIFY_OUTBOX } from './outbox-sql.js';
 
 /**
  * The operator's view of the outbox (`flowthrough outbox list|retry`):
@@ -89,7 +89,7 @@ export async function retryOutbox(pool: Pool, selection: RetrySelection, dryRun:
     const retried = outcomes.filter((o) => o.action === 'retried').map((o) => o.id);
     if (retried.length > 0) {
       await client.query(RETRY, [retried]);
-      await client.query(NOTIFY_OUTBOX, [OUTBOX_NOTICE.ops]);
+      await client.query(NOTIFY_OUTBOX);
     }
     return outcomes;
   });

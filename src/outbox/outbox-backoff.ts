@@ -1,4 +1,4 @@
-import { retryDelayMs } from '../core/reconcile/backoff.js';
+import { retryCeilingMs, retryDelayMs } from '../platform/time/backoff.js';
 
 /**
  * The relay's retry policy as data: how often a row the broker refuses is
@@ -18,18 +18,17 @@ export const DEFAULT_OUTBOX_RETRY: OutboxRetryPolicy = { maxAttempts: 5, baseMs:
 
 /** The ceiling of the wait after the `failures`-th consecutive failure (1-based): base·2^(failures−1), at most cap. */
 export function backoffCeiling(policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs'>, failures: number): number {
-  const exponent = Math.min(Math.max(failures, 1) - 1, 52);
-  return Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
+  return retryCeilingMs(policy, failures);
 }
 
 /**
- * The wait after the `failures`-th consecutive failure: "equal jitter", a
- * random point in [ceiling/2, ceiling], so waits grow with every failure and
- * relays that failed together do not retry together.
+ * The wait after the `failures`-th consecutive failure: the project's one
+ * backoff (equal jitter, src/core/backoff.ts), a random point in
+ * [ceiling/2, ceiling], so waits grow with every failure and relays that
+ * failed together do not retry together.
  */
 export function backoffDelay(policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs'>, failures: number, random: () => number = Math.random): number {
-  // The one backoff formula of the project (the reconciler's, the listeners', start-up's).
-  return retryDelayMs(policy, Math.max(failures, 1), () => Math.min(Math.max(random(), 0), 1));
+  return retryDelayMs(policy, failures, random);
 }
 
 /** Whether the row that has just failed its `attempts`-th attempt is parked. */

@@ -5,7 +5,7 @@ import { NotificationListener } from '../platform/db/notification-listener.js';
 import { withTransaction } from '../platform/db/pool.js';
 import { TransientError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
-import type { ComponentHealth, WorkerService } from '../app/worker/worker.js';
+import type { ComponentHealth, WorkerService } from '../contracts/worker-service.js';
 import { backoffDelay, DEFAULT_OUTBOX_RETRY, parksAfter, type OutboxRetryPolicy } from './outbox-backoff.js';
 import { recordsOf, type OutboxRow } from './outbox-records.js';
 import { OUTBOX_CHANNEL } from './outbox-sql.js';

@@ -31,13 +31,8 @@ export const INSERT_STATUS_EVENTS = `
          AS u(message_key, value, event_ids, order_id, event_time, event_type, event_subject)
          CROSS JOIN LATERAL (SELECT u.event_ids::text[] AS a) ids`;
 
+/** The relays' channel, theirs alone (the reconciler has its own: src/contracts/reconciler-channel.ts). */
 export const OUTBOX_CHANNEL = 'flowthrough_outbox';
 
-/**
- * Who wrote the rows a notice announces: the relay publishes after any; the
- * reconciler's planner wakes for new orders only, not for its own roll-ups.
- */
-export const OUTBOX_NOTICE = { intake: 'intake', reconciler: 'reconciler', ops: 'ops' } as const;
-
-/** Wakes the relays at commit (LISTEN/NOTIFY is transactional): $1 an OUTBOX_NOTICE origin. */
-export const NOTIFY_OUTBOX = `SELECT pg_notify('${OUTBOX_CHANNEL}', $1::text)`;
+/** Wakes the relays at commit (LISTEN/NOTIFY is transactional), whoever wrote the rows; no parameters. */
+export const NOTIFY_OUTBOX = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;

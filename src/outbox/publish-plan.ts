@@ -22,7 +22,10 @@ export function partitionQueues<T extends { readonly topic: string; readonly par
   for (const row of rows) {
     const id = `${row.partition}\u0000${row.topic}`;
     let queue = queues.get(id);
-    if (!queue) queues.set(id, (queue = { topic: row.topic, partition: row.partition, rows: [] }));
+    if (!queue) {
+      queue = { topic: row.topic, partition: row.partition, rows: [] };
+      queues.set(id, queue);
+    }
     queue.rows.push(row);
   }
   return [...queues.values()];

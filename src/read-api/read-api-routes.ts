@@ -1,10 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
+import type { Config } from '../platform/config/load-config.js';
 import type { ReadApiSettings } from '../platform/config/ops-variables.js';
 import type { Logger } from '../platform/logging/logger.js';
-import { orderDetail } from '../ops/inspect/inspect-queries.js';
-import { orderJson } from '../ops/inspect/inspect-views.js';
-import type { RouteFactory, WorkerDependencies } from '../app/worker/worker.js';
+import { orderDetail, orderJson } from '../ops/index.js';
 import type { HttpReply, Route } from '../platform/http/http-server.js';
 import { apiError } from './api-errors.js';
 import { BearerAuth } from './bearer-auth.js';
@@ -142,7 +141,18 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
   return [route];
 }
 
-/** The RouteFactory the worker takes: `routes: [readApiRouteFactory(loadOpsConfig(env).readApi)]`. */
-export function readApiRouteFactory(settings: ReadApiSettings): RouteFactory {
-  return (deps: WorkerDependencies) => readApiRoutes({ ...settings, pool: deps.pool, logger: deps.logger.child({ component: 'read-api' }) });
+/** The settings the read API reads: READ_API_*. */
+export type ReadApiConfig = Pick<Config, 'readApi'>;
+
+export interface ReadApiDeps {
+  readonly pool: Pool;
+  readonly logger?: Logger;
+}
+
+/**
+ * The read API's routes as the worker mounts them, from the loaded
+ * configuration: the one place that turns settings into its options.
+ */
+export function createReadApiRoutes(config: ReadApiConfig, deps: ReadApiDeps): Route[] {
+  return readApiRoutes({ ...config.readApi, pool: deps.pool, ...(deps.logger ? { logger: deps.logger.child({ component: 'read-api' }) } : {}) });
 }

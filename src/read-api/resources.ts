@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';
-import { numberCounts } from '../ops/inspect/inspect-queries.js';
+import { numberCounts } from '../ops/index.js';
 
 /**
  * AccountResource and NumberResource bodies as ACG's Provisioning API

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { FlowThroughService } from '../core/order-state/initial-item-state.js';
 import type { Association } from '../core/reconcile/association.js';
 import type { BackendOperationKind } from '../core/reconcile/plan-work.js';
+import { NOTIFY_RECONCILER } from '../contracts/reconciler-channel.js';
 import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 
@@ -96,5 +97,8 @@ export async function applyOperationOutcome(
   await client.query(sql.FINISH_OPERATION, [operationId, outcome.state, outcome.remoteStatus, outcome.lastError ? JSON.stringify(outcome.lastError) : null]);
   const orders = new Set(linked.map((r) => r.order_id));
   await rollUpOrders(client, orders, status, new Map([...orders].map((o) => [o, op.attempts])));
-  return { applied: true, requeued: linked.filter((r) => r.requeued).length };
+  const requeued = linked.filter((r) => r.requeued).length;
+  // Work back in planning: every reconciler's planner is woken at commit (this instance's is woken directly too).
+  if (requeued > 0) await client.query(NOTIFY_RECONCILER);
+  return { applied: true, requeued };
 }

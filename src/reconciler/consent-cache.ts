@@ -1,6 +1,6 @@
 import type { ConsentFacts } from '../core/reconcile/plan-work.js';
 import type { Logger } from '../platform/logging/logger.js';
-import { OperatorConnectPermanentError } from '../operator-connect/api-errors.js';
+import { OperatorConnectPermanentError } from '../operator-connect/index.js';
 import type { Consent } from '../contracts/operator-connect-api.js';
 
 export interface ConsentReader {

@@ -8,7 +8,7 @@ import type { StatusReason } from '../core/status/status-data.js';
 import { withTransaction } from '../platform/db/pool.js';
 import { classify } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
-import type { CustomerRelationshipChange, MutationOptions } from '../operator-connect/operator-connect-client.js';
+import type { CustomerRelationshipChange, MutationOptions } from '../operator-connect/index.js';
 import type { Consent } from '../contracts/operator-connect-api.js';
 import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';

@@ -220,12 +220,18 @@ export class Planner {
     for (const r of rows) {
       const k = `${r.telephone_number}\u0000${r.service}`;
       let list = rowsOfKey.get(k);
-      if (!list) rowsOfKey.set(k, (list = []));
+      if (!list) {
+        list = [];
+        rowsOfKey.set(k, list);
+      }
       list.push(r);
       // Only due rows bring a service into this pass; a held row not due yet is decided with its key when it comes.
       if (!r.due) continue;
       let services = servicesOf.get(r.telephone_number);
-      if (!services) servicesOf.set(r.telephone_number, (services = new Set()));
+      if (!services) {
+        services = new Set();
+        servicesOf.set(r.telephone_number, services);
+      }
       services.add(r.service);
     }
     const pendingRows = (k: string, telephoneNumber: string): PendingRow[] =>

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
 import type { ReconcilerConfig } from '../platform/config/reconciler-variables.js';
-import { OUTBOX_CHANNEL, OUTBOX_NOTICE } from '../outbox/outbox-sql.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { countryOf } from '../core/telephony/country-of-number.js';
-import type { ComponentHealth, WorkerService } from '../app/worker/worker.js';
+import type { ComponentHealth, WorkerService } from '../contracts/worker-service.js';
 import { NotificationListener } from '../platform/db/notification-listener.js';
-import type { TokenProblem } from '../operator-connect/token-health.js';
+import type { TokenProblem } from '../operator-connect/index.js';
+import { RECONCILER_CHANNEL } from '../contracts/reconciler-channel.js';
 import { ConsentCache, type ConsentReader } from './consent-cache.js';
 import { ConsentSync, type RelationshipWriter } from './consent-sync.js';
 import { Executor, type ExecutorHooks, type OrderClient } from './executor.js';
@@ -15,11 +15,13 @@ import { Planner, type PlanPassResult } from './planner.js';
 import type { StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 
+/** An OperatorConnectClient (or anything with its order and consent calls; authenticate and tokenProblem are optional). */
+export type ReconcilerClient = OrderClient & ConsentReader & RelationshipWriter & { authenticate?(): Promise<void>; tokenProblem?(): TokenProblem | null };
+
 export interface ReconcilerDeps {
   readonly pool: Pool;
   readonly logger: Logger;
-  /** An OperatorConnectClient (or anything with its order and consent calls; authenticate is optional). */
-  readonly client: OrderClient & ConsentReader & RelationshipWriter & { authenticate?(): Promise<void>; tokenProblem?(): TokenProblem | null };
+  readonly client: ReconcilerClient;
   readonly config: ReconcilerConfig;
   /** OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER. */
   readonly maxNumbersPerOrder: number;
@@ -75,8 +77,9 @@ class Waker {
  * The reconciler as a worker service: a loop that plans unplanned work from
  * PostgreSQL and runs due backend operations, up to `concurrency` at once.
  * It sleeps until the next operation is due (or a held number is to be
- * looked at again), and wakes early when the intake announces new orders
- * (the outbox notification) or an operation of its own finishes.
+ * looked at again), and wakes early when work is announced on its own
+ * channel (src/contracts/reconciler-channel.ts: new orders, work handed back
+ * to planning) or an operation of its own finishes.
  */
 class ReconcilerService implements Reconciler {
   readonly name = 'reconciler';
@@ -144,12 +147,10 @@ class ReconcilerService implements Reconciler {
     });
     this.listener = new NotificationListener({
       pool: deps.pool,
-      channel: OUTBOX_CHANNEL,
+      // Its own channel: new orders (the intake) and work handed back to planning wake the planner.
+      channel: RECONCILER_CHANNEL,
       logger: log,
-      // New orders wake the planner; the status events of its own roll-ups do not (they bring no work).
-      onNotification: (payload) => {
-        if (payload !== OUTBOX_NOTICE.reconciler) this.planWake.wake();
-      },
+      onNotification: () => this.planWake.wake(),
       // Orders committed while the connection was down announced themselves to nobody.
       onReconnected: () => this.planWake.wake(),
     });
@@ -232,7 +233,7 @@ class ReconcilerService implements Reconciler {
       if (!this.running) break;
       // A pass cut by planBatch left due work: the next one follows at once, so the API never waits for planning.
       if (more) continue;
-      // Lingering batches are looked at again soon; otherwise new orders (the outbox notification),
+      // Lingering batches are looked at again soon; otherwise new orders (the reconciler channel),
       // a settled operation that held numbers back, or the idle poll wake it.
       const delay = lingering > 0 ? Math.max(10, Math.ceil(config.lingerMs / 2)) : config.idlePollMs;
       await this.planWake.sleep(delay);
@@ -275,7 +276,7 @@ class ReconcilerService implements Reconciler {
 
 }
 
-/** The reconciler as a WorkerService (src/app/worker/services.ts wires it). */
+/** The reconciler as a WorkerService, from its options (createReconciler builds them from the configuration). */
 export function reconcilerService(deps: ReconcilerDeps): Reconciler {
   return new ReconcilerService(deps);
 }

@@ -3,8 +3,7 @@ import type { ItemState, NumberOutcome, OrderState } from '../core/order-state/s
 import { rollUpOrder, type ItemView, type NumberRow } from '../core/reconcile/roll-up-order.js';
 import type { StatusItemAction, StatusItemResource, StatusReason } from '../core/status/status-data.js';
 import { statusEventId } from '../core/status/status-event.js';
-import { NOTIFY_OUTBOX, OUTBOX_NOTICE } from '../outbox/outbox-sql.js';
-import { StatusEventRows } from '../outbox/status-event-rows.js';
+import { NOTIFY_OUTBOX, StatusEventRows } from '../outbox/index.js';
 import * as sql from './sql.js';
 
 export interface StatusSettings {
@@ -68,14 +67,20 @@ export async function rollUpOrders(
   const itemsByOrder = new Map<string, ItemRow[]>();
   for (const i of items) {
     let list = itemsByOrder.get(i.order_id);
-    if (!list) itemsByOrder.set(i.order_id, (list = []));
+    if (!list) {
+      list = [];
+      itemsByOrder.set(i.order_id, list);
+    }
     list.push(i);
   }
   const workByItem = new Map<string, NumberRow[]>();
   for (const w of work) {
     const key = `${w.order_id}\u0000${w.item_id}`;
     let list = workByItem.get(key);
-    if (!list) workByItem.set(key, (list = []));
+    if (!list) {
+      list = [];
+      workByItem.set(key, list);
+    }
     list.push({ telephoneNumber: w.telephone_number, outcome: w.outcome, errorCode: w.error_code, message: w.message, heldReason: w.held_reason, supersededBy: w.superseded_by });
   }
   const occurredAt = new Date().toISOString();
@@ -118,7 +123,8 @@ export async function rollUpOrders(
   if (orderUpdates.order.length > 0) await client.query(sql.UPDATE_ORDERS, [orderUpdates.order, orderUpdates.state, orderUpdates.seq, orderUpdates.attempts]);
   if (outbox.size > 0) {
     await outbox.insert(client);
-    await client.query(NOTIFY_OUTBOX, [OUTBOX_NOTICE.reconciler]);
+    // The relays publish them at commit; the reconcilers are not woken (status events bring them no work).
+    await client.query(NOTIFY_OUTBOX);
   }
   return { changed };
 }

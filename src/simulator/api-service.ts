@@ -9,14 +9,14 @@ import { readBody } from './http-kit.js';
 import type { NumberHandlers } from './number-handlers.js';
 import { MUTATING_OPERATIONS, type ApiOperation } from './operations.js';
 import type { OrderHandlers } from './order-handlers.js';
-import type { TokenBucket } from './rate-limiter.js';
+import type { RateLimiter } from '../platform/time/rate-limiter.js';
 import { fingerprint, readRepeatabilityHeaders, type RepeatabilityStore } from './repeatability.js';
 import { ApiError, type Reply } from './reply.js';
 import { requireRole, type TokenAuthority } from './token-authority.js';
 
 export interface ApiServiceDeps {
   readonly router: ApiRouter;
-  readonly bucket: TokenBucket;
+  readonly bucket: RateLimiter;
   readonly authority: TokenAuthority;
   readonly repeatability: RepeatabilityStore;
   readonly counters: Counters;
@@ -44,7 +44,7 @@ export class ApiService {
     if (match.kind === 'methodNotAllowed') {
       throw new ApiError(405, 'MethodNotAllowed', `${request.method ?? ''} is not allowed here; use ${match.allowed.join(', ')}.`, [], { allow: match.allowed.join(', ') });
     }
-    const take = this.deps.bucket.take();
+    const take = this.deps.bucket.tryAcquire();
     if (!take.allowed) {
       this.deps.counters.rateLimited();
       throw new ApiError(429, 'TooManyRequests', 'The rate limit is exceeded; retry after the given delay.', [], retryAfterHeaders(take.retryAfterMs));

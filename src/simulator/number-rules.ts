@@ -20,7 +20,7 @@ function consentRule(view: View, tenantId: string, telephoneNumber: string): Dec
   const country = countryOf(telephoneNumber);
   if (!country) return fail('UnknownCountryCode', `The country of ${telephoneNumber} is not recognised.`);
   const consent = view.consent(tenantId);
-  if (!consent || consent.status !== 'active') {
+  if (consent?.status !== 'active') {
     return fail('NoActiveConsent', `Tenant ${tenantId} has no active consent for this operator${consent ? ` (consent is ${consent.status})` : ''}.`);
   }
   if (!consentCovers(consent.consentedCountries, country)) {

@@ -26,6 +26,7 @@ export const scriptedFaultSchema = {
   required: ['kind'],
   additionalProperties: false,
   if: { properties: { kind: { const: 'slow' } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
   then: { properties: { delayMs: { type: 'integer' } }, required: ['delayMs'] },
 } as const;
 

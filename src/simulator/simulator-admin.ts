@@ -6,7 +6,7 @@ import type { Ledger } from './ledger.js';
 import { consentPatchSchema, faultOptionsSchema, numberPlacementSchema } from './option-schemas.js';
 import type { ResolvedOptions } from './options.js';
 import type { OrderBook } from './orders.js';
-import type { TokenBucket } from './rate-limiter.js';
+import type { RateLimiter } from '../platform/time/rate-limiter.js';
 import type { RepeatabilityStore } from './repeatability.js';
 import { E164_PATTERN, GUID_PATTERN } from './request-schemas.js';
 import type { ConsentSeed, NumberSeed } from './seeds.js';
@@ -21,7 +21,7 @@ export interface SimulatorParts {
   readonly counters: Counters;
   readonly orders: OrderBook;
   readonly faults: FaultPlan;
-  readonly bucket: TokenBucket;
+  readonly bucket: RateLimiter;
   readonly repeatability: RepeatabilityStore;
   readonly authority: TokenAuthority;
 }

@@ -15,7 +15,7 @@ import { API_OPERATIONS } from './operations.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { OrderHandlers } from './order-handlers.js';
 import { OrderBook } from './orders.js';
-import { TokenBucket } from './rate-limiter.js';
+import { RateLimiter } from '../platform/time/rate-limiter.js';
 import { RepeatabilityStore } from './repeatability.js';
 import { SeededRandom } from './rng.js';
 import { loadSeedFile } from './seeds.js';
@@ -82,7 +82,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   const state = new SimulatorState(options.operatorId, clock);
   const orders = new OrderBook({ state, ledger, counters, clock, logger, processingDelayMs: options.processingDelayMs, mode: options.orderProcessing });
   const faults = new FaultPlan(random, API_OPERATIONS, options.faults);
-  const bucket = new TokenBucket(options.rateLimitPerSecond, options.rateLimitBurst, clock);
+  const bucket = new RateLimiter({ ratePerSecond: options.rateLimitPerSecond, burst: options.rateLimitBurst, clock });
   const repeatability = new RepeatabilityStore(options.repeatabilityWindowSeconds * 1000, clock);
   const authority = new TokenAuthority(options.entraTenantId, options.audience, options.clients, options.tokenLifetimeSeconds, clock);
   const admin = new SimulatorAdmin({ options, state, ledger, counters, orders, faults, bucket, repeatability, authority });

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Consumer, IHeaders, Kafka, Message } from 'kafkajs';
 import type pg from 'pg';
-import { createOrderValidator } from '../../src/contracts/order-validator.js';
 import { parseStatusEvent, RESEND_REJECTED_EVENT_TYPE, STATUS_EVENT_TYPE, type StatusEvent } from '../../src/core/status/index.js';
-import { IntakeService } from '../../src/intake/intake-service.js';
-import { OutboxRelay } from '../../src/outbox/outbox-relay.js';
+import { createIntake } from '../../src/intake/index.js';
+import { createOutboxRelay } from '../../src/outbox/index.js';
+import type { Config } from '../../src/platform/config/load-config.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
-import { createTopics, onCleanup, randomName, testKafka } from './test-context.js';
+import { createTopics, onCleanup, randomName, testConfig, testKafka } from './test-context.js';
 
 export interface ExampleRecord {
   readonly file: string;
@@ -86,24 +86,37 @@ export async function intakeTopics(partitions = 3): Promise<IntakeTopics> {
   return { orders: orders!, deadLetter: deadLetter!, status: status! };
 }
 
-/** Starts an intake and a relay in this process; both stop when the test file ends. */
+/**
+ * The Config (through the real loader) of an intake and a relay on these
+ * topics in this group: the harnesses' settings (ce_source /flowthrough/test,
+ * chunks of 500, 3 partitions at once, relay batches of 1000 and a 200 ms
+ * poll), then `overrides`.
+ */
+export function intakeConfig(topics: IntakeTopics, groupId: string, overrides: Record<string, string> = {}): Config {
+  return testConfig({
+    ORDERS_TOPIC: topics.orders,
+    DEAD_LETTER_TOPIC: topics.deadLetter,
+    STATUS_TOPIC: topics.status,
+    KAFKA_GROUP_ID: groupId,
+    STATUS_EVENT_SOURCE: '/flowthrough/test',
+    INTAKE_CHUNK_SIZE: '500',
+    INTAKE_PARTITIONS_CONCURRENTLY: '3',
+    OUTBOX_BATCH_SIZE: '1000',
+    OUTBOX_POLL_INTERVAL_MS: '200',
+    OUTBOX_RETENTION_HOURS: '24',
+    ...overrides,
+  });
+}
+
+/** Starts an intake and a relay in this process, built by their factories; both stop when the test file ends. */
 export async function startIntake(pool: pg.Pool, topics: IntakeTopics, options: { groupId?: string; kafka?: Kafka; chunkSize?: number } = {}) {
   const kafka = options.kafka ?? testKafka();
   const groupId = options.groupId ?? randomName('intake');
   // TEST_LOG_LEVEL=debug shows the worker's own logs while a test is being debugged.
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const relay = new OutboxRelay({ kafka, pool, logger, batchSize: 1000, pollIntervalMs: 200, retentionHours: 24, statusSource: '/flowthrough/test' });
-  const intake = new IntakeService({
-    kafka,
-    pool,
-    logger,
-    validator: createOrderValidator(),
-    ordersTopic: topics.orders,
-    groupId,
-    chunkSize: options.chunkSize ?? 500,
-    partitionsConsumedConcurrently: 3,
-    settings: { statusTopic: topics.status, deadLetterTopic: topics.deadLetter, consumerGroup: groupId, statusSource: '/flowthrough/test' },
-  });
+  const config = intakeConfig(topics, groupId, options.chunkSize === undefined ? {} : { INTAKE_CHUNK_SIZE: String(options.chunkSize) });
+  const relay = createOutboxRelay(config, { kafka, pool, logger });
+  const intake = createIntake(config, { kafka, pool, logger });
   await relay.start();
   await intake.start();
   let stopped = false;

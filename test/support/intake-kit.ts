@@ -8,13 +8,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { createOrderValidator } from '../../src/contracts/order-validator.js';
-import { IntakeService } from '../../src/intake/intake-service.js';
-import type { IntakeCounts } from '../../src/intake/write-intake.js';
+import { createIntake, type IntakeCounts, type IntakeService } from '../../src/intake/index.js';
 import type { ConsumedRecord } from '../../src/platform/kafka/transactional-batch-consumer.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
-import { OutboxRelay } from '../../src/outbox/outbox-relay.js';
-import type { IntakeTopics, ReceivedRecord } from './intake-harness.js';
+import { createOutboxRelay, type OutboxRelay } from '../../src/outbox/index.js';
+import { intakeConfig, type IntakeTopics, type ReceivedRecord } from './intake-harness.js';
 import { kafkaBrokers, onCleanup, randomName, testKafka } from './test-context.js';
 
 export const STATUS_SOURCE = '/flowthrough/test';
@@ -174,7 +172,8 @@ export interface TestWorker {
 
 /**
  * An intake (and, unless `relay: false`, an outbox relay) in this process,
- * instrumented before it starts; stopped when the test (or the file) ends.
+ * built by their factories from intakeConfig() and instrumented before it
+ * starts; stopped when the test (or the file) ends.
  */
 export async function startWorker(
   pool: pg.Pool,
@@ -191,26 +190,22 @@ export async function startWorker(
   const kafka = options.kafka ?? quickKafka();
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const counts: IntakeCounts = { accepted: 0, duplicates: 0, rejected: 0, numbers: 0 };
-  const relay = options.relay === false ? undefined : new OutboxRelay({ kafka, pool, logger, batchSize: 1000, pollIntervalMs: 200, retentionHours: 24, statusSource: STATUS_SOURCE });
-  const intake = new IntakeService({
-    kafka,
-    pool,
-    logger,
-    validator: createOrderValidator(),
-    ordersTopic: topics.orders,
-    groupId: options.groupId,
-    chunkSize: options.chunkSize ?? 500,
-    partitionsConsumedConcurrently: 3,
-    settings: { statusTopic: topics.status, deadLetterTopic: topics.deadLetter, consumerGroup: options.groupId, statusSource: STATUS_SOURCE },
-    onChunk: (c) => {
-      counts.accepted += c.accepted;
-      counts.duplicates += c.duplicates;
-      counts.rejected += c.rejected;
-      counts.numbers += c.numbers;
-      options.onChunk?.(c);
+  const config = intakeConfig(topics, options.groupId, { STATUS_EVENT_SOURCE: STATUS_SOURCE, ...(options.chunkSize === undefined ? {} : { INTAKE_CHUNK_SIZE: String(options.chunkSize) }) });
+  const relay = options.relay === false ? undefined : createOutboxRelay(config, { kafka, pool, logger });
+  const intake = createIntake(
+    config,
+    { kafka, pool, logger },
+    {
+      onChunk: (c) => {
+        counts.accepted += c.accepted;
+        counts.duplicates += c.duplicates;
+        counts.rejected += c.rejected;
+        counts.numbers += c.numbers;
+        options.onChunk?.(c);
+      },
+      ...(options.afterDatabaseCommit ? { afterDatabaseCommit: options.afterDatabaseCommit } : {}),
     },
-    ...(options.afterDatabaseCommit ? { afterDatabaseCommit: options.afterDatabaseCommit } : {}),
-  });
+  );
   const kc = intake.consumer.kafkaConsumer;
   const batches: Batch[] = [];
   let joins = 0;

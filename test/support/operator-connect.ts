@@ -7,6 +7,7 @@ import { loadOperatorConnectConfig, type OperatorConnectConfig } from '../../src
 import { OperatorConnectClient, type CallEvent, type CircuitState, type OperatorConnectClientOptions, type RetryEvent } from '../../src/operator-connect/index.js';
 import { createSimulator, ManualClock, type Simulator, type SimulatorEndpoints, type SimulatorOptions } from '../../src/simulator/index.js';
 import { simulatorClientEnvironment } from '../../src/simulator/client-environment.js';
+import type { Clock } from '../../src/platform/time/clock.js';
 
 /** Tenants seeded in every simulator these tests start. */
 export const TENANT_US = '11111111-1111-4111-8111-111111111111';
@@ -57,8 +58,8 @@ export class SimulatorCredential implements TokenCredential {
   readonly issued: string[] = [];
 
   constructor(
-    private readonly simulator: Simulator,
-    private readonly clock: { now(): number },
+    simulator: Simulator,
+    private readonly clock: Clock,
     private readonly mint: () => string = () => simulator.admin.issueToken(),
   ) {}
 

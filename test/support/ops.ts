@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import type { OpsIo } from '../../src/ops/ops-io.js';
+import type { OpsIo } from '../../src/ops/index.js';
 import { createTestDatabase } from './test-context.js';
 
 /** A test database of this file's own; the template carries migration 000004 (dead_letter_replays). */

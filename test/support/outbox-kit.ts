@@ -7,11 +7,9 @@ import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { StatusEventData } from '../../src/core/status/status-data.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
-import { OutboxRelay, type OutboxRelayOptions, type ParkedOutboxRow } from '../../src/outbox/outbox-relay.js';
-import { INSERT_OUTBOX } from '../../src/outbox/outbox-sql.js';
-import { StatusEventRows, type StatusRowEvent } from '../../src/outbox/status-event-rows.js';
+import { createOutboxRelay, INSERT_OUTBOX, StatusEventRows, type OutboxRelay, type OutboxRelayHooks, type ParkedOutboxRow, type StatusRowEvent } from '../../src/outbox/index.js';
 import { textHeadersToStored } from '../../src/platform/kafka/record-headers.js';
-import { onCleanup, randomName, testKafka } from './test-context.js';
+import { onCleanup, randomName, testConfig, testKafka } from './test-context.js';
 import type { RawRecord } from './intake-kit.js';
 
 export const STATUS_SOURCE = '/flowthrough/test';
@@ -26,33 +24,41 @@ export interface ObservedRelay {
   parkedCount(count: number): Promise<void>;
 }
 
-/** A started relay (stopped when the file ends) with quick retries: the settings a test wants to see parking in. */
-export async function startRelay(pool: pg.Pool, overrides: Partial<OutboxRelayOptions> = {}): Promise<ObservedRelay> {
+/**
+ * A started relay (stopped when the file ends), built by its factory, with
+ * quick retries: the settings a test wants to see parking in (then `env`);
+ * `hooks` hear what the relay reports too.
+ */
+export async function startRelay(pool: pg.Pool, hooks: OutboxRelayHooks = {}, env: Record<string, string> = {}): Promise<ObservedRelay> {
   const parked: ParkedOutboxRow[] = [];
   const waiters = new Set<() => void>();
   let published = 0;
-  const relay = new OutboxRelay({
-    kafka: testKafka(),
-    pool,
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    batchSize: 1000,
-    pollIntervalMs: 50,
-    retentionHours: 24,
-    statusSource: STATUS_SOURCE,
-    maxAttempts: 3,
-    retryBaseMs: 20,
-    retryCapMs: 100,
-    ...overrides,
-    onPublished: (n) => {
-      published += n;
-      overrides.onPublished?.(n);
-    },
-    onParked: (rows) => {
-      parked.push(...rows);
-      overrides.onParked?.(rows);
-      for (const check of [...waiters]) check();
-    },
+  const config = testConfig({
+    STATUS_EVENT_SOURCE: STATUS_SOURCE,
+    OUTBOX_BATCH_SIZE: '1000',
+    OUTBOX_POLL_INTERVAL_MS: '50',
+    OUTBOX_RETENTION_HOURS: '24',
+    OUTBOX_MAX_ATTEMPTS: '3',
+    OUTBOX_RETRY_BASE_MS: '20',
+    OUTBOX_RETRY_CAP_MS: '100',
+    ...env,
   });
+  const relay = createOutboxRelay(
+    config,
+    { kafka: testKafka(), pool, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) },
+    {
+      ...hooks,
+      onPublished: (n) => {
+        published += n;
+        hooks.onPublished?.(n);
+      },
+      onParked: (rows) => {
+        parked.push(...rows);
+        hooks.onParked?.(rows);
+        for (const check of [...waiters]) check();
+      },
+    },
+  );
   onCleanup(() => relay.stop());
   await relay.start();
   return {

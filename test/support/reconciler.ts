@@ -3,17 +3,16 @@ import type { TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
-import { loadReconcilerConfig, type ReconcilerConfig } from '../../src/platform/config/reconciler-variables.js';
 import { createOrderValidator } from '../../src/contracts/order-validator.js';
 import { parseStatusEvent, type StatusEventData } from '../../src/core/status/index.js';
 import { statusEventHeaders } from '../../src/core/status/status-event.js';
 import { withTransaction } from '../../src/platform/db/pool.js';
 import { IntakeProcessor } from '../../src/intake/intake-processor.js';
 import { createCredential, OperatorConnectClient, type CallEvent, type OperatorConnectClientOptions } from '../../src/operator-connect/index.js';
-import { reconcilerService, type Reconciler, type ReconcilerDeps } from '../../src/reconciler/index.js';
+import { createReconciler, type Reconciler, type ReconcilerFactoryDeps, type ReconcilerHooks } from '../../src/reconciler/index.js';
 import { createSimulator, ManualClock, type SimulatorOptions } from '../../src/simulator/index.js';
 import { clientConfig, trustSimulatorCertificate, virtualSleep } from './operator-connect.js';
-import { createTestDatabase, silentLogger } from './test-context.js';
+import { createTestDatabase, silentLogger, testConfig } from './test-context.js';
 
 export const TENANT_US = '11111111-1111-4111-8111-111111111111';
 export const TENANT_EU = '22222222-2222-4222-8222-222222222222';
@@ -83,10 +82,20 @@ export async function setUp(t: TestContext, simulatorOptions: SimulatorOptions =
     return { client: c, calls, config };
   }
 
-  function reconciler(env: Record<string, string> = {}, deps: Partial<ReconcilerDeps> = {}, clientEnv: Record<string, string> = {}) {
+  /**
+   * A reconciler built as the worker builds it (createReconciler, a Config
+   * through the real loader: FAST, the STATUS topic and source, then `env`),
+   * with a client of client() unless one is given.
+   */
+  function reconciler(
+    env: Record<string, string> = {},
+    options: Omit<ReconcilerFactoryDeps, 'pool' | 'logger'> & { readonly hooks?: ReconcilerHooks } = {},
+    clientEnv: Record<string, string> = {},
+  ) {
     const { client: c, calls } = client({ env: clientEnv });
-    const config: ReconcilerConfig = loadReconcilerConfig({ ...FAST, ...env });
-    const r = reconcilerService({ pool: db.pool, logger: silentLogger(), client: c, config, maxNumbersPerOrder: 1000, status: STATUS, ...deps });
+    const config = testConfig({ ...FAST, STATUS_TOPIC: STATUS.topic, STATUS_EVENT_SOURCE: STATUS.source, ...env });
+    const { hooks, ...deps } = options;
+    const r = createReconciler(config, { pool: db.pool, logger: silentLogger(), client: c, ...deps }, hooks);
     reconcilers.push(r);
     return { reconciler: r, calls };
   }

@@ -171,7 +171,7 @@ export function startWorkerFleet(options: { size: number; env: Readonly<Record<s
     });
   };
 
-  const allStarted = (): boolean => slots.every((s) => s.current !== undefined && s.current.started && !s.current.exited);
+  const allStarted = (): boolean => slots.every((s) => s.current?.started && !s.current.exited);
 
   const whenAllStarted = (deadline: number): Promise<boolean> =>
     new Promise<boolean>((resolve) => {

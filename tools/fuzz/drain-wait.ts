@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
-import { OUTBOX_CHANNEL } from '../../src/outbox/outbox-sql.js';
+import { OUTBOX_CHANNEL } from '../../src/outbox/index.js';
 
 /**
  * Waits until the intake has applied and committed every partition to its
@@ -117,7 +117,7 @@ export async function waitForDrain(options: DrainOptions): Promise<DrainOutcome>
         const held = since.get(p.partition);
         if (held !== undefined && held.offset === p.applied) continue;
         // The first stretch (the consumer joining its group) is not a pause of the intake's.
-        if (held !== undefined && held.moved && held.offset < p.end && now - held.at > (longestPause?.ms ?? 0)) longestPause = { partition: p.partition, offset: held.offset, ms: now - held.at };
+        if (held?.moved && held.offset < p.end && now - held.at > (longestPause?.ms ?? 0)) longestPause = { partition: p.partition, offset: held.offset, ms: now - held.at };
         since.set(p.partition, { offset: p.applied, at: now, moved: held !== undefined });
       }
     };

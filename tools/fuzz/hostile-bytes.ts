@@ -26,7 +26,7 @@ function firstNumber(order: OrderData): JsonObject {
 
 const nested = {
   arrays: (depth: number): string => '['.repeat(depth) + ']'.repeat(depth),
-  objects: (depth: number): string => '{"a":'.repeat(depth) + '0' + '}'.repeat(depth),
+  objects: (depth: number): string => `${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}`,
   mixed: (depth: number): string => {
     let open = '';
     let close = '';
@@ -34,12 +34,12 @@ const nested = {
       open += i % 2 === 0 ? '[' : '{"a":';
       close = (i % 2 === 0 ? ']' : '}') + close;
     }
-    return open + '0' + close;
+    return `${open}0${close}`;
   },
   /** Azure.Core error whose innererror chain is `depth` levels deep. */
-  innererror: (depth: number): string => '{"code":"E","message":"m","innererror":' + '{"innererror":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1) + '}',
+  innererror: (depth: number): string => `{"code":"E","message":"m","innererror":${'{"innererror":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}}`,
   /** Azure.Core error whose details nest `depth` levels deep. */
-  details: (depth: number): string => '{"code":"E","message":"m","details":['.repeat(depth) + '{"code":"E","message":"m"}' + ']}'.repeat(depth),
+  details: (depth: number): string => `${'{"code":"E","message":"m","details":['.repeat(depth)}{"code":"E","message":"m"}${']}'.repeat(depth)}`,
 };
 
 const DEPTHS = [64, 1_000, 5_000, 10_000, 100_000];
@@ -57,11 +57,19 @@ const deepJson: RecordKind = {
       ['value-arrays', (d) => nested.arrays(d)],
       ['value-objects', (d) => nested.objects(d)],
       ['value-mixed', (d) => nested.mixed(d)],
-      ['order-field', (d) => withRawJson(order, (o, m) => void ((o as unknown as JsonObject).extra = m), nested.mixed(d))],
+      ['order-field', (d) => withRawJson(order, (o, m) => {
+          (o as unknown as JsonObject).extra = m;
+        }, nested.mixed(d))],
       ['items', (d) => withRawJson(order, (o, m) => void o.items.push({ id: 'deep', action: 'upsert', resource: 'numbers', numbers: m }), nested.arrays(d))],
-      ['innererror', (d) => withRawJson(order, (o, m) => void (firstNumber(o).serviceProvisioningErrors = [m]), nested.innererror(d))],
-      ['details', (d) => withRawJson(order, (o, m) => void (firstNumber(o).serviceProvisioningErrors = [m]), nested.details(Math.min(d, MAX_DETAILS_DEPTH)))],
-      ['account-errors', (d) => withRawJson(order, (o, m) => void ((o.items[0]?.account as JsonObject).serviceProvisioningErrors = [m]), nested.innererror(d))],
+      ['innererror', (d) => withRawJson(order, (o, m) => {
+          firstNumber(o).serviceProvisioningErrors = [m];
+        }, nested.innererror(d))],
+      ['details', (d) => withRawJson(order, (o, m) => {
+          firstNumber(o).serviceProvisioningErrors = [m];
+        }, nested.details(Math.min(d, MAX_DETAILS_DEPTH)))],
+      ['account-errors', (d) => withRawJson(order, (o, m) => {
+          (o.items[0]?.account as JsonObject).serviceProvisioningErrors = [m];
+        }, nested.innererror(d))],
     ];
     const combinations = placements.flatMap(([name, build]) => COVER_DEPTHS.map((depth) => [name, build, depth] as const));
     const [place, build, coverDepth] = chooseVariant(context, combinations);
@@ -81,7 +89,9 @@ const wideJson: RecordKind = {
     const keys = (count: number): string => Array.from({ length: count }, (_, k) => `"k${k}":${k}`).join(',');
     const variants: Array<[string, () => RecordMessage]> = [
       ['many-keys-top', () => binaryRecord(index, `{${keys(rng.int(1_000, 60_000))},${JSON.stringify(order).slice(1)}`, order.account)],
-      ['many-keys-nested', () => binaryRecord(index, withRawJson(order, (o, m) => void ((o as unknown as JsonObject).extra = m), `{${keys(rng.int(5_000, 30_000))}}`), order.account)],
+      ['many-keys-nested', () => binaryRecord(index, withRawJson(order, (o, m) => {
+          (o as unknown as JsonObject).extra = m;
+        }, `{${keys(rng.int(5_000, 30_000))}}`), order.account)],
       ['many-items', () => {
         const count = rng.int(1_001, 5_000);
         const items = Array.from({ length: count }, (_, i) => ({ id: i % 2 === 0 ? 'same-id' : `item-${i}`, action: 'delete', resource: 'numbers', numbers: [{ telephoneNumber: hostileNumber(index, 0) }] }));

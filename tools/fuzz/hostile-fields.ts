@@ -183,8 +183,12 @@ const prototypeKeys: RecordKind = {
       ['account-named-proto', () => renameAccount(order, '__proto__')],
       ['account-named-constructor', () => renameAccount(order, 'constructor')],
       ['account-named-hasOwnProperty', () => renameAccount(order, 'hasOwnProperty')],
-      ['item-id-proto', () => void ((order.items[1] as JsonObject).id = '__proto__')],
-      ['custom-header-proto', () => void (number.configuration = { customSipHeader: '__proto__' })],
+      ['item-id-proto', () => {
+        (order.items[1] as JsonObject).id = '__proto__';
+      }],
+      ['custom-header-proto', () => {
+        number.configuration = { customSipHeader: '__proto__' };
+      }],
     ];
     const [variant, apply] = chooseVariant(context, variants);
     apply();

@@ -222,7 +222,8 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
   for (const r of o.sent) {
     const outcome = outcomeOf(r);
     const name = outcome.kind === 'dead-lettered' ? outcome.deadLetter.error_code : outcome.kind;
-    const kind = (outcomesByKind[r.kind] ??= {});
+    const kind = outcomesByKind[r.kind] ?? {};
+    outcomesByKind[r.kind] = kind;
     kind[name] = (kind[name] ?? 0) + 1;
   }
   // Only the replay tool may force a stale order; a plain producer's header must never be honoured.

@@ -86,7 +86,10 @@ function coverageQueue(seed: number, kinds: readonly RecordKind[]): Coverage[] {
   const queue: Coverage[] = [];
   for (const kind of kinds) {
     let count = 1;
-    kind.generate({ index: 0, rng: probeRng, earlierValid: [probeValid], countVariants: (n) => void (count = n) });
+    kind.generate({ index: 0, rng: probeRng, earlierValid: [probeValid], countVariants: (n) => {
+        count = n;
+      },
+    });
     for (let variant = 0; variant < count; variant += 1) queue.push({ kind, variant });
   }
   const rng = Rng.forRecord(seed, 0, 11);

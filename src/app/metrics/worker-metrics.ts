@@ -3,11 +3,9 @@ import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ORDER_STATES } from '../../core/order-state/states.js';
 import { get, type Route } from '../../platform/http/http-server.js';
-import type { InternalErrorStage } from '../../intake/intake-processor.js';
-import type { IntakeCounts } from '../../intake/write-intake.js';
+import type { IntakeCounts, InternalErrorStage } from '../../intake/index.js';
 import type { Logger } from '../../platform/logging/logger.js';
-import type { CircuitState } from '../../operator-connect/circuit-breaker.js';
-import { OPERATIONS, type CallEvent, type CallOutcome, type RetryEvent } from '../../operator-connect/observability.js';
+import { OPERATIONS, type CallEvent, type CallOutcome, type CircuitState, type RetryEvent } from '../../operator-connect/index.js';
 import { CachedValue } from './cached-value.js';
 import { circuitStateValue } from './circuit-state.js';
 import { fetchIntakeLag, type PartitionLag } from './intake-lag.js';
@@ -38,7 +36,6 @@ const INTERNAL_ERROR_STAGES: readonly InternalErrorStage[] = ['parse', 'process'
  */
 export class WorkerMetrics {
   readonly registry = new Registry();
-  private readonly options: WorkerMetricsOptions;
   private readonly logger: Logger;
   private readonly snapshot: CachedValue<MetricsSnapshot | undefined>;
   private readonly lag: CachedValue<PartitionLag[] | undefined>;
@@ -61,7 +58,6 @@ export class WorkerMetrics {
   private circuitKnown = false;
 
   constructor(options: WorkerMetricsOptions) {
-    this.options = options;
     this.logger = options.logger.child({ component: 'metrics' });
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });

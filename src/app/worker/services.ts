@@ -1,12 +1,11 @@
-import { createOrderValidator } from '../../contracts/order-validator.js';
-import { readApiRouteFactory } from '../../read-api/read-api-routes.js';
-import { IntakeService } from '../../intake/intake-service.js';
+import type { RouteFactory, WorkerService } from '../../contracts/worker-service.js';
+import { createIntake } from '../../intake/index.js';
+import type { CallEvent } from '../../operator-connect/index.js';
+import { createOutboxRelay } from '../../outbox/index.js';
 import { assertTopicsExist, ensureTopics } from '../../platform/kafka/ensure-topics.js';
-import { ConfigError } from '../../platform/config/load-config.js';
-import { OperatorConnectClient } from '../../operator-connect/index.js';
-import { OutboxRelay } from '../../outbox/outbox-relay.js';
-import { reconcilerService } from '../../reconciler/index.js';
-import type { RouteFactory, ServiceFactory, WorkerDependencies, WorkerService } from './worker.js';
+import { createReadApiRoutes } from '../../read-api/index.js';
+import { createReconciler } from '../../reconciler/index.js';
+import type { ServiceFactory, WorkerDependencies } from './worker.js';
 
 /** Creates the worker's topics first when configured to (development stacks). */
 function topicsService({ config, kafka, logger }: WorkerDependencies): WorkerService {
@@ -24,79 +23,49 @@ function topicsService({ config, kafka, logger }: WorkerDependencies): WorkerSer
 
 /** The relay starts before the intake and stops after it, so nothing the intake writes waits for a restart. */
 function relayService({ config, kafka, pool, logger, metrics }: WorkerDependencies): WorkerService {
-  return new OutboxRelay({
-    kafka,
-    pool,
-    logger: logger.child({ component: 'outbox-relay' }),
-    batchSize: config.outbox.batchSize,
-    pollIntervalMs: config.outbox.pollIntervalMs,
-    retentionHours: config.outbox.retentionHours,
-    statusSource: config.intake.statusSource,
-    maxBatchBytes: config.outbox.maxBatchBytes,
-    maxAttempts: config.outbox.maxAttempts,
-    retryBaseMs: config.outbox.retryBaseMs,
-    retryCapMs: config.outbox.retryCapMs,
-    onPublished: metrics.onPublished,
-    onParked: metrics.onParked,
-  });
+  return createOutboxRelay(config, { kafka, pool, logger }, { onPublished: metrics.onPublished, onParked: metrics.onParked });
 }
 
 function intakeService({ config, kafka, pool, logger, metrics }: WorkerDependencies): WorkerService {
-  return new IntakeService({
-    kafka,
-    pool,
-    logger,
-    validator: createOrderValidator(),
-    ordersTopic: config.topics.orders,
-    groupId: config.kafka.groupId,
-    group: config.kafka.group,
-    chunkSize: config.intake.chunkSize,
-    chunkBytes: config.intake.chunkBytes,
-    partitionsConsumedConcurrently: config.intake.partitionsConcurrently,
-    settings: {
-      statusTopic: config.topics.status,
-      deadLetterTopic: config.topics.deadLetter,
-      consumerGroup: config.kafka.groupId,
-      statusSource: config.intake.statusSource,
-      deadLetterMaxRecordBytes: config.intake.deadLetterMaxRecordBytes,
+  return createIntake(
+    config,
+    { kafka, pool, logger },
+    {
+      onChunk: metrics.onChunk,
+      onInternalError: metrics.onIntakeInternalError,
+      onConsumerCrash: metrics.onConsumerCrash,
+      onPartitionStopped: metrics.onPartitionStopped,
     },
-    limits: { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFutureSkewMs: config.intake.maxFutureSkewMs },
-    onChunk: metrics.onChunk,
-    onInternalError: metrics.onIntakeInternalError,
-    onConsumerCrash: metrics.onConsumerCrash,
-    onPartitionStopped: metrics.onPartitionStopped,
-  });
+  );
 }
 
-/** Flow-through to Operator Connect / Teams Phone Mobile, driven by PostgreSQL. */
-function reconcilerServices({ config, pool, logger, metrics }: WorkerDependencies): WorkerService[] {
-  if (!config.reconciler.enabled) return [];
-  const oc = config.operatorConnect;
-  if (oc === null) {
-    throw new ConfigError([
-      'OPERATOR_CONNECT_BASE_URL: required when RECONCILER_ENABLED=true (the default); set it (and the OPERATOR_CONNECT_* credentials), or RECONCILER_ENABLED=false for a worker without flow-through',
-    ]);
-  }
-  const log = logger.child({ component: 'reconciler' });
-  const { onCall, onRetry, onCircuitStateChange } = metrics;
-  const client = new OperatorConnectClient({ config: oc, logger: log, onCall, onRetry, onCircuitStateChange });
-  metrics.observeCircuit(() => client.circuitState);
-  return [
-    reconcilerService({
-      pool,
-      logger: log,
-      client,
-      config: config.reconciler,
-      maxNumbersPerOrder: oc.maxNumbersPerOrder,
-      status: { topic: config.topics.status, source: config.intake.statusSource },
-    }),
-  ];
+/** Flow-through to Operator Connect / Teams Phone Mobile, driven by PostgreSQL; `onCall` also hears every HTTP exchange. */
+function reconcilerServices(onCall?: (event: CallEvent) => void): ServiceFactory {
+  return ({ config, pool, logger, metrics }) => {
+    if (!config.reconciler.enabled) return [];
+    const calls = onCall
+      ? (event: CallEvent): void => {
+          metrics.onCall(event);
+          onCall(event);
+        }
+      : metrics.onCall;
+    const { onRetry, onCircuitStateChange } = metrics;
+    return [createReconciler(config, { pool, logger }, { onCall: calls, onRetry, onCircuitStateChange, observeCircuit: (read) => metrics.observeCircuit(read) })];
+  };
 }
 
-/** What a production worker runs, in start order. */
-export function workerServices(): { services: ServiceFactory[]; routes: RouteFactory[] } {
+export interface WorkerServicesOptions {
+  /**
+   * Told of every Operator Connect HTTP exchange too, after the metrics (the
+   * flow-through benchmark's profile of where the time went).
+   */
+  readonly onCall?: (event: CallEvent) => void;
+}
+
+/** What a production worker runs, in start order, and its routes. */
+export function workerServices(options: WorkerServicesOptions = {}): { services: ServiceFactory[]; routes: RouteFactory<WorkerDependencies>[] } {
   return {
-    services: [topicsService, relayService, reconcilerServices, intakeService],
-    routes: [(deps) => readApiRouteFactory(deps.config.readApi)(deps)],
+    services: [topicsService, relayService, reconcilerServices(options.onCall), intakeService],
+    routes: [(deps) => createReadApiRoutes(deps.config, deps)],
   };
 }

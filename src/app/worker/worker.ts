@@ -1,50 +1,32 @@
-import type { Admin, Kafka } from 'kafkajs';
-import type { Pool } from 'pg';
+import type { Admin } from 'kafkajs';
 import type { Config } from '../../platform/config/load-config.js';
 import { assertSchemaCurrent } from '../../platform/db/migrator.js';
 import { createPool } from '../../platform/db/pool.js';
 import { healthRoutes } from '../../platform/http/health-routes.js';
-import { HttpServer, type Route } from '../../platform/http/http-server.js';
+import { HttpServer } from '../../platform/http/http-server.js';
 import { createKafka, createProbeKafka } from '../../platform/kafka/client.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { retryDelayMs, type RetrySchedule } from '../../core/reconcile/backoff.js';
+import { retryDelayMs, type RetrySchedule } from '../../platform/time/backoff.js';
 import { PermanentError } from '../../core/errors.js';
 import { explainedError, explainFailure, failureContext } from '../../platform/errors/explain.js';
 import type { Logger } from '../../platform/logging/logger.js';
+import type { RouteFactory, WorkerIo, WorkerService } from '../../contracts/worker-service.js';
 import { WorkerMetrics } from '../metrics/worker-metrics.js';
 
-/** Whether a component can do its work now, and if not, why (one line an operator can act on). */
-export interface ComponentHealth {
-  readonly ready: boolean;
-  readonly detail?: string;
-}
-
-/** A long-running part of the worker (intake consumer, outbox relay, reconciler…). */
-export interface WorkerService {
-  readonly name: string;
-  start(): Promise<void>;
-  /** Stop taking new work, finish what is in hand, commit, release. */
-  stop(): Promise<void>;
-  /** Its readiness, reported by /readyz; a service without it is ready once started. */
-  health?(): ComponentHealth;
-}
-
-export interface WorkerDependencies {
+/** What the worker gives each of its service and route factories: its I/O, its configuration and its metrics. */
+export interface WorkerDependencies extends WorkerIo {
   readonly config: Config;
-  readonly logger: Logger;
-  readonly pool: Pool;
-  readonly kafka: Kafka;
   readonly metrics: WorkerMetrics;
 }
 
+/** Makes a component's service(s) from the worker's dependencies (src/app/worker/services.ts has the production ones). */
 export type ServiceFactory = (deps: WorkerDependencies) => WorkerService | WorkerService[];
-export type RouteFactory = (deps: WorkerDependencies) => Route[];
 
 export interface WorkerOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly services?: readonly ServiceFactory[];
-  readonly routes?: readonly RouteFactory[];
+  readonly routes?: readonly RouteFactory<WorkerDependencies>[];
 }
 
 /** A dependency or component as /readyz reports it. */

@@ -62,7 +62,7 @@ export function parseMediaType(contentType: string): { type: string; charset: st
 
 /** The Kafka binding's rule: structured mode when content-type starts with application/cloudevents. */
 export function isStructuredMode(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.trimStart().toLowerCase().startsWith('application/cloudevents');
+  return contentType?.trimStart().toLowerCase().startsWith('application/cloudevents') === true;
 }
 
 /** Checks a data content type (binary-mode content-type header, structured-mode datacontenttype): JSON in UTF-8, or absent. */

@@ -46,7 +46,7 @@ export function compareTenant(tenantId: string, ours: readonly ObservedNumber[],
     const actualRecord = held.get(n.telephoneNumber);
     const actualService = actualRecord ? serviceOf(actualRecord.teamsPhoneMobile) : undefined;
     const actual: Association | null =
-      actualRecord && actualRecord.configuration ? { tenantId, teamsPhoneMobile: actualRecord.teamsPhoneMobile === true, configuration: actualRecord.configuration } : null;
+      actualRecord?.configuration ? { tenantId, teamsPhoneMobile: actualRecord.teamsPhoneMobile === true, configuration: actualRecord.configuration } : null;
     for (const service of ['teamsOperatorConnect', 'teamsPhoneMobile'] as const) {
       const observed = n.observed[service];
       const mine = observed && observed.tenantId === tenantId ? observed : null;

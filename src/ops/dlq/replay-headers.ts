@@ -1,7 +1,7 @@
 import type { IHeaders } from 'kafkajs';
 import { FORCE_STALE_HEADER } from '../../core/order/index.js';
 import { REPLAY_HEADERS } from '../../core/intake/replay-claim.js';
-import { DLT_HEADERS } from '../../intake/dead-letter-headers.js';
+import { DLT_HEADERS } from '../../intake/index.js';
 import { storeHeaders, toKafkaHeaders, unstoreHeaders, type RawHeader, type StoredHeaders } from '../../platform/kafka/record-headers.js';
 
 export { REPLAY_HEADERS };

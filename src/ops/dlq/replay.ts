@@ -5,7 +5,8 @@ import { classify, PermanentError } from '../../core/errors.js';
 import type { DeadLetterFilter } from './dead-letter-filter.js';
 import { assertReplayTable, listDeadLetters, loadDeadLetters, type DeadLetterRecord, type DeadLetterSummary } from './dead-letter-store.js';
 import { replayKafkaHeaders, replayTextHeaders, type ReplayMarkers } from './replay-headers.js';
-import { SYSTEM_CLOCK, TokenBucket, type Clock } from './token-bucket.js';
+import { realSleep, systemClock, type Clock, type Sleep } from '../../platform/time/clock.js';
+import { RateLimiter } from '../../platform/time/rate-limiter.js';
 
 /** One re-published record: the original key and value bytes, the original headers plus the replay markers. */
 export interface ReplayMessage {
@@ -72,6 +73,8 @@ export interface ReplayOptions {
   /** Records per Kafka send when no rate is set. */
   readonly batchSize?: number;
   readonly clock?: Clock;
+  /** How the rate limiter waits; real timers by default. */
+  readonly sleep?: Sleep;
   readonly onOutcome?: (outcome: ReplayOutcome, done: number, total: number) => void;
   /**
    * Fault injection for tests: runs after the broker acknowledged a batch and
@@ -142,8 +145,8 @@ async function selectAll(db: PoolClient, filter: DeadLetterFilter): Promise<Dead
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayReport> {
   const dryRun = options.dryRun === true || options.sink === undefined;
-  const clock = options.clock ?? SYSTEM_CLOCK;
-  const bucket = options.rate === undefined ? null : new TokenBucket(options.rate, clock);
+  const clock = options.clock ?? systemClock;
+  const bucket = options.rate === undefined ? null : new RateLimiter({ ratePerSecond: options.rate, clock, sleep: options.sleep ?? realSleep });
   const batchSize = bucket === null ? Math.max(1, options.batchSize ?? 100) : 1;
   const outcomes: ReplayOutcome[] = [];
   const counts = emptyCounts();
@@ -216,12 +219,12 @@ async function publishBatch(
   client: PoolClient,
   batch: readonly Planned[],
   options: ReplayOptions,
-  bucket: TokenBucket | null,
+  bucket: RateLimiter | null,
   clock: Clock,
   report: (o: ReplayOutcome) => void,
 ): Promise<string | null> {
   const sink = options.sink as ReplaySink;
-  const at = bucket === null ? clock.now() : await bucket.take();
+  const at = bucket === null ? clock.now() : await bucket.acquire();
   const ids = batch.map((p) => p.record.id);
   const attempts = batch.map((p) => p.attempt);
   await client.query(MARK_REPLAYING, [ids, attempts, options.replayedBy, options.targetTopic, options.forceStale === true]);

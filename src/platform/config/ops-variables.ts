@@ -12,9 +12,9 @@ export const OPS_VARIABLES = [
     type: 'string',
     default: '',
     secret: true,
-    description: 'comma-separated bearer tokens the read API (/v1/…) accepts (secret); empty disables the API: every /v1 path answers 404',
+    description: 'comma-separated bearer tokens the read API (/v1/…) accepts, each at least 16 printable characters without spaces; empty disables the API: every /v1 path answers 404',
   },
-  { name: 'READ_API_MAX_PAGE_SIZE', type: 'integer', default: '100', minimum: 1, maximum: 1000, description: 'largest page of the read API (maxpagesize above it is capped)' },
+  { name: 'READ_API_MAX_PAGE_SIZE', type: 'integer', default: '100', minimum: 1, maximum: 1000, description: 'page size of the read API when a request gives no maxpagesize, and its largest (a larger maxpagesize is capped)' },
   {
     name: 'READ_API_PUBLIC_URL',
     type: 'string',

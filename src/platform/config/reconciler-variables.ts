@@ -8,7 +8,7 @@ import type { VariableSpec } from './variables.js';
  * table; loadReconcilerConfig is pure and reports every problem at once.
  */
 export const RECONCILER_VARIABLES = [
-  { name: 'RECONCILER_ENABLED', type: 'boolean', default: 'true', description: 'run the reconciler in this worker' },
+  { name: 'RECONCILER_ENABLED', type: 'boolean', default: 'true', description: 'run the reconciler (flow-through to Operator Connect) in this worker; true needs OPERATOR_CONNECT_BASE_URL' },
   { name: 'RECONCILER_INSTANCE_ID', type: 'string', default: '', description: 'name of this instance in operation locks; empty: host, pid and a random suffix' },
   {
     name: 'RECONCILER_LINGER_MS',
@@ -29,10 +29,10 @@ export const RECONCILER_VARIABLES = [
     default: '2000',
     minimum: 0,
     maximum: 600_000,
-    description: "the backend's usual order processing time: the first status read waits this long after the order was accepted",
+    description: "the backend's usual order processing time: the first status read waits this long after the order was accepted; later reads start at half of it, doubling up to RECONCILER_POLL_MAX_MS",
   },
   { name: 'RECONCILER_POLL_MAX_MS', type: 'integer', default: '30000', minimum: 1, maximum: 3_600_000, description: 'longest wait between status reads of a backend order' },
-  { name: 'RECONCILER_RETRY_BASE_MS', type: 'integer', default: '1000', minimum: 1, maximum: 600_000, description: 'first backoff after a transient failure; doubles per attempt (full jitter)' },
+  { name: 'RECONCILER_RETRY_BASE_MS', type: 'integer', default: '1000', minimum: 1, maximum: 600_000, description: 'first backoff after a transient failure; doubles per attempt (equal jitter)' },
   { name: 'RECONCILER_RETRY_CAP_MS', type: 'integer', default: '300000', minimum: 1, maximum: 86_400_000, description: 'largest backoff between attempts of an operation' },
   { name: 'RECONCILER_MAX_ATTEMPTS', type: 'integer', default: '20', minimum: 1, maximum: 10_000, description: 'submit attempts before an operation fails with its last transient error' },
   { name: 'RECONCILER_CONSENT_CACHE_MS', type: 'integer', default: '5000', minimum: 0, maximum: 3_600_000, description: 'how long a consent read is reused for planning uploads' },

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { retryDelayMs, type RetrySchedule } from '../../core/reconcile/backoff.js';
+import { retryDelayMs, type RetrySchedule } from '../time/backoff.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface NotificationListenerOptions {

@@ -2,15 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { explainedError, explainHttpListenError, HTTP_SETTINGS, type ListenSettingNames } from '../errors/explain.js';
 import type { Logger } from '../logging/logger.js';
+import type { HttpReply, Route } from '../../contracts/http-route.js';
 
-export interface HttpReply {
-  readonly status: number;
-  readonly body: unknown;
-  readonly contentType?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export type Route = (request: IncomingMessage, url: URL) => Promise<HttpReply | undefined>;
+export type { HttpReply, Route };
 
 /** A small HTTP server: routes are tried in order, the first reply wins. */
 export class HttpServer {

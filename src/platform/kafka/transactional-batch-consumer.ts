@@ -1,6 +1,6 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import { retryDelayMs, type RetrySchedule } from '../../core/reconcile/backoff.js';
+import { retryDelayMs, type RetrySchedule } from '../time/backoff.js';
 import { withTransaction } from '../db/pool.js';
 import type { Logger } from '../logging/logger.js';
 import { OffsetGuard, type PartitionStop } from './offset-guard.js';

@@ -58,7 +58,7 @@ describe('a failing command says what to fix in one line', () => {
 
   it('says a missing database is missing, not "not migrated", for migrate and for the worker', async () => {
     const url = databaseUrlFor(randomName('missing'));
-    const expected = new RegExp(`^flowthrough: database_missing: database "missing_\\w+" does not exist at \\S+ \\(DATABASE_URL=${escape(redactDatabaseUrl(url))}\\): create it, then run npx flowthrough migrate$`);
+    const expected = new RegExp(`^flowthrough: database_missing: database "missing_\\w+" does not exist at \\S+ \\(DATABASE_URL=${escapeRegExp(redactDatabaseUrl(url))}\\): create it, then run npx flowthrough migrate$`);
     const [migrate, worker] = await Promise.all([
       runCli(['migrate'], { DATABASE_URL: url }),
       runCli(['worker'], { DATABASE_URL: url, RECONCILER_ENABLED: 'false', HTTP_PORT: '0', KAFKA_BROKERS: kafkaBrokers().join(',') }),
@@ -106,6 +106,6 @@ async function takenPort(t: { after: (fn: () => void) => void }): Promise<number
   return (holder.address() as AddressInfo).port;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

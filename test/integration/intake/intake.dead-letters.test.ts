@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { IHeaders } from 'kafkajs';
-import { DLT_HEADERS } from '../../../src/intake/dead-letter-headers.js';
+import { DLT_HEADERS } from '../../../src/intake/index.js';
 import { connectedProducer, createTestDatabase, randomName, testKafka } from '../../support/test-context.js';
 import { accountItem, collect, headerText, intakeTopics, orderRecord, statusEvents } from '../../support/intake-harness.js';
 import { fixtureRecord, INVALID_DIRECTORY, jsonFiles, readJson, type InvalidFixture } from '../../unit/core/order/order-records.js';

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import type { IHeaders, Message } from 'kafkajs';
 import { dlqCommand } from '../../../src/app/cli/commands/dlq-command.js';
 import { RESEND_REJECTED_EVENT_TYPE, STATUS_EVENT_TYPE, parseStatusEvent } from '../../../src/core/status/index.js';
-import { DLT_HEADERS } from '../../../src/intake/dead-letter-headers.js';
+import { DLT_HEADERS } from '../../../src/intake/index.js';
 import { rawHeaders, toKafkaHeaders } from '../../../src/platform/kafka/record-headers.js';
 import { accountItem, collect, headerText, intakeTopics, numbersItem, ocNumber, orderRecord, TENANT } from '../../support/intake-harness.js';
 import { connectedProducer, createTestDatabase, randomName, testConfig, testKafka } from '../../support/test-context.js';

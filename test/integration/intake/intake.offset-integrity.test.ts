@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { createOrderValidator } from '../../../src/contracts/order-validator.js';
-import { IntakeService } from '../../../src/intake/intake-service.js';
+import { createIntake, type IntakeService } from '../../../src/intake/index.js';
 import type { StopReason } from '../../../src/platform/kafka/transactional-batch-consumer.js';
 import { runCli } from '../../support/run-cli.js';
-import { accountItem, intakeTopics, orderRecord, type IntakeTopics } from '../../support/intake-harness.js';
+import { accountItem, intakeConfig, intakeTopics, orderRecord, type IntakeTopics } from '../../support/intake-harness.js';
 import { capturingLogger, connectedProducer, createTestDatabase, kafkaBrokers, onCleanup, randomName } from '../../support/test-context.js';
 import { count, eventually, quickKafka, STATUS_SOURCE, within } from '../../support/intake-kit.js';
 
@@ -36,22 +35,17 @@ async function startIntake(topics: IntakeTopics, groupId: string): Promise<Intak
   const { logger, lines } = capturingLogger({ level: 'info' });
   const stops = new Map<number, StopReason>();
   const waiters = new Set<() => void>();
-  const intake = new IntakeService({
-    kafka,
-    pool,
-    logger,
-    validator: createOrderValidator(),
-    ordersTopic: topics.orders,
-    groupId,
-    chunkSize: 500,
-    partitionsConsumedConcurrently: 2,
-    settings: { statusTopic: topics.status, deadLetterTopic: topics.deadLetter, consumerGroup: groupId, statusSource: STATUS_SOURCE },
-    resetPollMs: 200,
-    onPartitionStopped: (partition, reason) => {
-      stops.set(partition, reason);
-      for (const w of [...waiters]) w();
+  const intake = createIntake(
+    intakeConfig(topics, groupId, { STATUS_EVENT_SOURCE: STATUS_SOURCE, INTAKE_PARTITIONS_CONCURRENTLY: '2' }),
+    { kafka, pool, logger },
+    {
+      onPartitionStopped: (partition, reason) => {
+        stops.set(partition, reason);
+        for (const w of [...waiters]) w();
+      },
     },
-  });
+    { resetPollMs: 200 },
+  );
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;

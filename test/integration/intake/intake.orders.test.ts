@@ -141,7 +141,7 @@ describe('order intake', () => {
     await stateReached('old-1', 'completed');
     header = await pool.query('SELECT custom_sip_header, last_order_id, last_requested_at FROM numbers WHERE telephone_number = $1', ['+14255559301']);
     assert.equal(header.rows[0]?.custom_sip_header, 'older');
-    assert.equal((header.rows[0]?.last_requested_at as Date).toISOString(), '2026-11-29T12:00:00.000Z', 'the version never moves back');
+    assert.equal((header.rows[0]!.last_requested_at as Date).toISOString(), '2026-11-29T12:00:00.000Z', 'the version never moves back');
   });
 
   it('refuses state-dependent violations with their codes', async () => {

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { createLogger } from '../../../src/platform/logging/logger.js';
 import { CachedValue } from '../../../src/app/metrics/cached-value.js';
 import { circuitStateValue, partitionLags, WorkerMetrics } from '../../../src/app/metrics/index.js';
-import { parseExposition, valueOf } from '../../support/scrape.js';
+import { parseExposition, sampleValue } from '../../support/scrape.js';
 
 describe('metrics collectors', () => {
   it('maps the circuit state to 0 closed, 1 half-open, 2 open', () => {
@@ -17,11 +17,11 @@ describe('metrics collectors', () => {
   it('reports the circuit state from the hook and from the breaker read at scrape time', async () => {
     const metrics = new WorkerMetrics({ pool: failingPool(), admin: failingAdmin(), logger: silent(), ordersTopic: 't', groupId: 'g' });
     metrics.onCircuitStateChange('open');
-    assert.equal(valueOf(parseExposition(await metrics.registry.metrics()), 'flowthrough_operator_connect_circuit_state'), 2);
+    assert.equal(sampleValue(parseExposition(await metrics.registry.metrics()), 'flowthrough_operator_connect_circuit_state'), 2);
     let state: 'closed' | 'open' | 'half-open' = 'open';
     metrics.observeCircuit(() => state);
     state = 'half-open';
-    assert.equal(valueOf(parseExposition(await metrics.registry.metrics()), 'flowthrough_operator_connect_circuit_state'), 1);
+    assert.equal(sampleValue(parseExposition(await metrics.registry.metrics()), 'flowthrough_operator_connect_circuit_state'), 1);
   });
 
   it('computes lag as high watermark minus committed offset, from the log start when nothing is committed', () => {
@@ -60,10 +60,10 @@ describe('metrics collectors', () => {
       assert.equal(samples.filter((s) => s.name === name).length, 0, name);
     }
     // One failed load per source, shared by every gauge that reads it.
-    assert.equal(valueOf(samples, 'flowthrough_metrics_collect_errors_total', { source: 'postgres' }), 1);
-    assert.equal(valueOf(samples, 'flowthrough_metrics_collect_errors_total', { source: 'kafka' }), 1);
-    assert.equal(valueOf(samples, 'flowthrough_intake_records_total', { decision: 'accepted' }), 2);
-    assert.equal(valueOf(samples, 'flowthrough_intake_chunk_records_sum'), 4);
+    assert.equal(sampleValue(samples, 'flowthrough_metrics_collect_errors_total', { source: 'postgres' }), 1);
+    assert.equal(sampleValue(samples, 'flowthrough_metrics_collect_errors_total', { source: 'kafka' }), 1);
+    assert.equal(sampleValue(samples, 'flowthrough_intake_records_total', { decision: 'accepted' }), 2);
+    assert.equal(sampleValue(samples, 'flowthrough_intake_chunk_records_sum'), 4);
     assert.ok(samples.some((s) => s.name === 'process_cpu_user_seconds_total'), 'default process metrics');
   });
 

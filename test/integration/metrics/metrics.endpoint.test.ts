@@ -7,7 +7,7 @@ import { workerServices } from '../../../src/app/worker/services.js';
 import { Worker, type ServiceFactory, type WorkerDependencies } from '../../../src/app/worker/worker.js';
 import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents } from '../../support/intake-harness.js';
 import { connectedProducer, createTestDatabase, onCleanup, randomName, testConfig, testKafka } from '../../support/test-context.js';
-import { byLabel, parseExposition, valueOf } from '../../support/scrape.js';
+import { byLabel, parseExposition, sampleValue } from '../../support/scrape.js';
 
 const { url, pool } = await createTestDatabase();
 const topics = await intakeTopics();
@@ -39,7 +39,13 @@ function until(check: () => boolean): Promise<void> {
 function tapped(deps: WorkerDependencies): WorkerDependencies {
   const real = deps.metrics;
   const metrics: WorkerMetrics = Object.create(real, {
-    onPublished: { value: (n: number) => (real.onPublished(n), (published += n), notify()) },
+    onPublished: {
+      value: (n: number) => {
+        real.onPublished(n);
+        published += n;
+        notify();
+      },
+    },
     onChunk: { value: (...args: Parameters<WorkerMetrics['onChunk']>) => (real.onChunk(...args), chunks++, notify()) },
   });
   return { ...deps, metrics };
@@ -117,21 +123,21 @@ describe('GET /metrics', () => {
     assert.equal(orders.inProgress, 1, 'the Operator Connect order waits for the reconciler');
     assert.equal(orders.completed, 4);
 
-    assert.equal(valueOf(samples, 'flowthrough_outbox_backlog'), 0);
-    assert.equal(valueOf(samples, 'flowthrough_outbox_oldest_unpublished_age_seconds'), 0);
-    assert.equal(valueOf(samples, 'flowthrough_outbox_published_total'), outboxRecords);
-    assert.equal(valueOf(samples, 'flowthrough_reconciler_open_work_rows', { service: 'teamsOperatorConnect', outcome: 'pending' }), 1);
-    assert.equal(valueOf(samples, 'flowthrough_reconciler_due_operations'), 0);
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_backlog'), 0);
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_oldest_unpublished_age_seconds'), 0);
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_published_total'), outboxRecords);
+    assert.equal(sampleValue(samples, 'flowthrough_reconciler_open_work_rows', { service: 'teamsOperatorConnect', outcome: 'pending' }), 1);
+    assert.equal(sampleValue(samples, 'flowthrough_reconciler_due_operations'), 0);
 
     const lag = samples.filter((s) => s.name === 'flowthrough_intake_lag_records');
     assert.deepEqual(lag.map((s) => [s.labels.topic, s.labels.partition, s.value]).sort(), high.map((p) => [topics.orders, String(p.partition), 0]).sort());
 
-    assert.equal(valueOf(samples, 'flowthrough_intake_chunk_records_count'), chunks);
-    assert.equal(valueOf(samples, 'flowthrough_intake_chunk_records_sum'), valid.length + invalid.length);
-    assert.equal(valueOf(samples, 'flowthrough_intake_chunk_duration_seconds_count'), chunks);
-    assert.equal(valueOf(samples, 'flowthrough_metrics_collect_errors_total', { source: 'postgres' }), 0);
-    assert.equal(valueOf(samples, 'flowthrough_metrics_collect_errors_total', { source: 'kafka' }), 0);
+    assert.equal(sampleValue(samples, 'flowthrough_intake_chunk_records_count'), chunks);
+    assert.equal(sampleValue(samples, 'flowthrough_intake_chunk_records_sum'), valid.length + invalid.length);
+    assert.equal(sampleValue(samples, 'flowthrough_intake_chunk_duration_seconds_count'), chunks);
+    assert.equal(sampleValue(samples, 'flowthrough_metrics_collect_errors_total', { source: 'postgres' }), 0);
+    assert.equal(sampleValue(samples, 'flowthrough_metrics_collect_errors_total', { source: 'kafka' }), 0);
     assert.equal(samples.filter((s) => s.name === 'flowthrough_operator_connect_circuit_state').length, 0, 'no flow-through, no circuit');
-    assert.ok((valueOf(samples, 'process_resident_memory_bytes') ?? 0) > 0, 'default process metrics');
+    assert.ok((sampleValue(samples, 'process_resident_memory_bytes') ?? 0) > 0, 'default process metrics');
   });
 });

@@ -22,10 +22,10 @@ test('a 500, a 503 and a connection reset are retried, then the call succeeds', 
       [200, 'ok', undefined],
     ],
   );
-  // Backoff with the injected jitter draw (0.5): half of 500 ms, then the 503's Retry-After, then half of 2 000 ms.
+  // Backoff with the injected jitter draw (0.5), equal jitter: ¾ of 500 ms, then the 503's Retry-After, then ¾ of 2 000 ms.
   assert.deepEqual(
     retries.map((r) => r.delayMs),
-    [250, 1000, 1000],
+    [375, 1000, 1500],
   );
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OperatorConnectClient, OperatorConnectPermanentError } from '../../../src/operator-connect/index.js';
 import { ManualClock } from '../../../src/simulator/index.js';
-import { clientConfig, ocNumber, SimulatorCredential, silentLogger, startSimulator, TENANT_EU, TENANT_US, testClient, trustSimulatorCertificate } from '../../support/operator-connect.js';
+import { clientConfig, ocNumber, silentLogger, startSimulator, TENANT_EU, TENANT_US, testClient, trustSimulatorCertificate } from '../../support/operator-connect.js';
 
 test('an Operator Connect upload, polled to complete on real timers, through the real ClientSecretCredential', async (t) => {
   // Real time here: the simulator settles orders on its own timer and the client polls with real sleeps.

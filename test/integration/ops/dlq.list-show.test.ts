@@ -26,7 +26,7 @@ const fixtures = readdirSync(INVALID)
   .map((file) => ({ file, ...(JSON.parse(readFileSync(new URL(file, INVALID), 'utf8')) as Fixture) }))
   .filter((f) => f.limits === undefined);
 
-function valueOf(f: Fixture): Buffer | null {
+function fixtureValue(f: Fixture): Buffer | null {
   if (f.valueBase64 !== undefined) return Buffer.from(f.valueBase64, 'base64');
   if (f.valueText !== undefined) return Buffer.from(f.valueText, 'utf8');
   return f.value === null || f.value === undefined ? null : Buffer.from(JSON.stringify(f.value));
@@ -36,7 +36,7 @@ function valueOf(f: Fixture): Buffer | null {
 const validator = createOrderValidator();
 const expectedCode = new Map(
   fixtures.map((f) => {
-    const parsed = parseOrderRecord({ headers: new Map(Object.entries(f.headers)), value: valueOf(f) }, validator, { ...DEFAULT_PARSE_LIMITS, now: Date.now() });
+    const parsed = parseOrderRecord({ headers: new Map(Object.entries(f.headers)), value: fixtureValue(f) }, validator, { ...DEFAULT_PARSE_LIMITS, now: Date.now() });
     assert.equal(parsed.ok, false, f.file);
     return [f.file, parsed.ok ? '' : (parsed.violations[0]?.code ?? '')];
   }),
@@ -48,7 +48,7 @@ const kafka = testKafka();
 const producer = await connectedProducer(kafka);
 const dlt = await collect(topics.deadLetter);
 await startIntake(pool, topics);
-const messages: Message[] = fixtures.map((f) => ({ key: f.expect.account ?? 'contoso', headers: f.headers, value: valueOf(f) }));
+const messages: Message[] = fixtures.map((f) => ({ key: f.expect.account ?? 'contoso', headers: f.headers, value: fixtureValue(f) }));
 await producer.send({ topic: topics.orders, messages });
 await dlt.waitFor((all) => all.length >= fixtures.length);
 

@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { Secret } from '../../../src/platform/config/secret.js';
 import { HttpServer } from '../../../src/platform/http/http-server.js';
-import { readApiRoutes } from '../../../src/read-api/read-api-routes.js';
+import { createReadApiRoutes } from '../../../src/read-api/index.js';
 import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, startIntake, statusEvents } from '../../support/intake-harness.js';
 import { onCleanup, silentLogger, testKafka } from '../../support/test-context.js';
 import { createOpsDatabase } from '../../support/ops.js';
@@ -50,7 +50,7 @@ await pool.query(`UPDATE order_item_numbers SET outcome = 'succeeded', updated_a
 
 async function serve(tokens: string[], maxPageSize = 100, publicUrl: string | null = null): Promise<string> {
   const server = new HttpServer(silentLogger());
-  for (const r of readApiRoutes({ pool, tokens: tokens.map((t) => new Secret(t)), maxPageSize, publicUrl })) server.route(r);
+  for (const r of createReadApiRoutes({ readApi: { tokens: tokens.map((t) => new Secret(t)), maxPageSize, publicUrl } }, { pool })) server.route(r);
   const port = await server.listen(0, '127.0.0.1');
   onCleanup(() => server.close());
   return `http://127.0.0.1:${port}`;

@@ -4,9 +4,9 @@ import type { Admin } from 'kafkajs';
 import { outboxCommand } from '../../../src/app/cli/commands/outbox-command.js';
 import { createLogger } from '../../../src/platform/logging/logger.js';
 import { WorkerMetrics } from '../../../src/app/metrics/index.js';
-import type { OpsIo } from '../../../src/ops/ops-io.js';
+import type { OpsIo } from '../../../src/ops/index.js';
 import { createTestDatabase, createTopics, onCleanup, testConfig, testKafka } from '../../support/test-context.js';
-import { parseExposition, valueOf } from '../../support/scrape.js';
+import { parseExposition, sampleValue } from '../../support/scrape.js';
 import { caughtUp, collectRaw, count, eventually, tally, within, type RawRecord } from '../../support/intake-kit.js';
 import { createTopicWithConfig, header, inLogOrder, insertRawRecords, startRelay } from '../../support/outbox-kit.js';
 
@@ -100,10 +100,10 @@ describe('a row the broker refuses', () => {
       [[largeId, topic, `${LARGE.key}-order-${LARGE.seq}`, MAX_ATTEMPTS]],
     );
     let samples = parseExposition(await metrics.registry.metrics());
-    assert.equal(valueOf(samples, 'flowthrough_outbox_parked_total'), 1);
-    assert.equal(valueOf(samples, 'flowthrough_outbox_parked'), 1);
-    assert.equal(valueOf(samples, 'flowthrough_outbox_published_total'), others);
-    assert.equal(valueOf(samples, 'flowthrough_outbox_oldest_unpublished_age_seconds'), 0, 'a parked row is not relay lag');
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_parked_total'), 1);
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_parked'), 1);
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_published_total'), others);
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_oldest_unpublished_age_seconds'), 0, 'a parked row is not relay lag');
 
     // The operator's view.
     const listed = bufferIo();
@@ -147,13 +147,13 @@ describe('a row the broker refuses', () => {
     const largeKey = inLogOrder(collector.received.filter((r) => r.key === LARGE.key)).map((r) => Number(rowOf(r).split('/')[1]));
     assert.deepEqual(largeKey, [0, 1, 3, 4, 5, 2], 'published late, so out of order for its key (docs/OPERATIONS.md)');
     samples = parseExposition(await metrics.registry.metrics());
-    assert.equal(valueOf(samples, 'flowthrough_outbox_parked'), 0);
-    assert.equal(valueOf(samples, 'flowthrough_outbox_parked_total'), 2);
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_parked'), 0);
+    assert.equal(sampleValue(samples, 'flowthrough_outbox_parked_total'), 2);
 
     const again = bufferIo();
     assert.equal(await outboxCommand(['retry', largeId, '999999'], config, again.io), 1, 'an id that does not exist fails the command');
     assert.match(again.out(), new RegExp(`#${largeId}  already published`));
-    assert.match(again.out(), /#999999  not found/);
+    assert.match(again.out(), /#999999 {2}not found/);
   });
 
   it('waits, counting nothing against its rows, while the broker cannot take a topic; the other topics flow', async () => {

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { Message } from 'kafkajs';
 import { createLogger } from '../../../src/platform/logging/logger.js';
-import { OutboxRelay } from '../../../src/outbox/outbox-relay.js';
-import { createTestDatabase, onCleanup, randomName, testKafka } from '../../support/test-context.js';
+import { createOutboxRelay } from '../../../src/outbox/index.js';
+import { createTestDatabase, onCleanup, randomName, testConfig, testKafka } from '../../support/test-context.js';
 import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents } from '../../support/intake-harness.js';
 import { caughtUp, count, eventually, outboxDrained, outboxEventIds, quickKafka, runFixture, startWorker, STATUS_SOURCE, tally, topicSize } from '../../support/intake-kit.js';
 
@@ -56,7 +56,8 @@ describe('the outbox relay killed between publishing and marking', () => {
     assert.equal(await topicSize(topics.status), firstBatch.length, 'the batch reached Kafka before the crash');
     assert.equal((await outboxEventIds(pool, 'published_at IS NULL')).length, 2 * orderIds.length, 'but none of its rows was marked');
 
-    const relay = new OutboxRelay({ kafka: testKafka(), pool, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), batchSize: 1000, pollIntervalMs: 200, retentionHours: 24, statusSource: STATUS_SOURCE });
+    const config = testConfig({ OUTBOX_BATCH_SIZE: '1000', OUTBOX_POLL_INTERVAL_MS: '200', OUTBOX_RETENTION_HOURS: '24', STATUS_EVENT_SOURCE: STATUS_SOURCE });
+    const relay = createOutboxRelay(config, { kafka: testKafka(), pool, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
     onCleanup(() => relay.stop());
     await relay.start();
     await outboxDrained(pool);

@@ -4,7 +4,7 @@ import { ordersCommand } from '../../../src/app/cli/commands/inspect-commands.js
 import { Secret } from '../../../src/platform/config/secret.js';
 import type { StatusEventData } from '../../../src/core/status/index.js';
 import { HttpServer } from '../../../src/platform/http/http-server.js';
-import { readApiRoutes } from '../../../src/read-api/read-api-routes.js';
+import { createReadApiRoutes } from '../../../src/read-api/index.js';
 import { collect, intakeTopics, orderRecord, startIntake, statusEvents } from '../../support/intake-harness.js';
 import { connectedProducer, onCleanup, silentLogger, testConfig } from '../../support/test-context.js';
 import { captureIo } from '../../support/ops.js';
@@ -19,7 +19,7 @@ async function overKafka(s: Setup, env: Record<string, string> = {}) {
   const status = await collect(topics.status);
   await startIntake(s.pool, topics);
   const producer = await connectedProducer();
-  const { reconciler, calls } = s.reconciler(env, { status: { topic: topics.status, source: '/flowthrough/test' } });
+  const { reconciler, calls } = s.reconciler({ ...env, STATUS_TOPIC: topics.status, STATUS_EVENT_SOURCE: '/flowthrough/test' });
   await reconciler.start();
   const events = (orderId: string): StatusEventData[] => statusEvents(status.received).filter((e) => e.data.orderId === orderId).map((e) => e.data);
   return {
@@ -45,7 +45,7 @@ async function showOrder(s: Setup, orderId: string) {
 
 async function readApi(s: Setup) {
   const server = new HttpServer(silentLogger());
-  for (const r of readApiRoutes({ pool: s.pool, tokens: [new Secret(READ_TOKEN)], maxPageSize: 100, publicUrl: null })) server.route(r);
+  for (const r of createReadApiRoutes({ readApi: { tokens: [new Secret(READ_TOKEN)], maxPageSize: 100, publicUrl: null } }, { pool: s.pool })) server.route(r);
   const port = await server.listen(0, '127.0.0.1');
   onCleanup(() => server.close());
   return async (path: string) => {
@@ -161,10 +161,13 @@ test('consent items: written → completed; an account that syncs neither OC nor
   assert.equal((await client.getConsent(TENANT_US)).customerRelationship.status, 'ConsentAcknowledged');
   // The portal account's consent is done with, unwritten.
   const deadline = Date.now() + 10_000;
-  let portal: { synced_order_id: string | null; sync_error: { code: string } | null } | undefined;
-  while ((portal = (await s.pool.query('SELECT synced_order_id, sync_error FROM consents WHERE tenant_id = $1', [TENANT_EU])).rows[0])?.synced_order_id !== 'rel-portal') {
+  const readPortal = async (): Promise<{ synced_order_id: string | null; sync_error: { code: string } | null } | undefined> =>
+    (await s.pool.query('SELECT synced_order_id, sync_error FROM consents WHERE tenant_id = $1', [TENANT_EU])).rows[0];
+  let portal = await readPortal();
+  while (portal?.synced_order_id !== 'rel-portal') {
     assert.ok(Date.now() < deadline, 'the consent sync never looked at the portal account’s consent');
     await new Promise((r) => setTimeout(r, 20));
+    portal = await readPortal();
   }
   assert.equal(portal?.sync_error?.code, 'not_synchronised');
   assert.deepEqual(

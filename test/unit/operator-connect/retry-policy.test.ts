@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backoffDelayMs, decideRetry, DEFAULT_RETRY_POLICY, isTransientStatus, retryAfterMs, type RetryPolicy } from '../../../src/operator-connect/retry-policy.js';
 
-const policy: RetryPolicy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000, jitter: 'full' };
+const policy: RetryPolicy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000, jitter: 'equal' };
 const NOW = Date.UTC(2026, 10, 29, 10, 0, 0);
 
 describe('retry policy', () => {
@@ -16,9 +16,9 @@ describe('retry policy', () => {
     assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(none, n)), [100, 200, 400, 800, 1000, 1000]);
   });
 
-  it('draws full jitter uniformly between 0 and the ceiling', () => {
-    assert.equal(backoffDelayMs(policy, 3, () => 0), 0);
-    assert.equal(backoffDelayMs(policy, 3, () => 0.5), 200);
+  it('draws equal jitter uniformly between half the ceiling and the ceiling', () => {
+    assert.equal(backoffDelayMs(policy, 3, () => 0), 200);
+    assert.equal(backoffDelayMs(policy, 3, () => 0.5), 300);
     assert.equal(backoffDelayMs(policy, 3, () => 0.999999), 400);
     assert.equal(backoffDelayMs(policy, 10, () => 0.999999), 1000, 'never above the cap');
   });
@@ -39,8 +39,8 @@ describe('retry policy', () => {
 
   it('decides: permanent failures stop at once, transient ones retry until the attempts are spent', () => {
     assert.deepEqual(decideRetry(policy, { retryable: false, attempt: 1 }), { retry: false, reason: 'permanent' });
-    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 1 }, () => 0.5), { retry: true, delayMs: 50 });
-    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 4 }, () => 0.5), { retry: true, delayMs: 400 });
+    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 1 }, () => 0.5), { retry: true, delayMs: 75 });
+    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 4 }, () => 0.5), { retry: true, delayMs: 600 });
     assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 5 }), { retry: false, reason: 'attempts_exhausted' });
   });
 
@@ -55,6 +55,6 @@ describe('retry policy', () => {
 
   it('has frozen defaults that match the documented settings', () => {
     assert.ok(Object.isFrozen(DEFAULT_RETRY_POLICY));
-    assert.deepEqual(DEFAULT_RETRY_POLICY, { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'full' });
+    assert.deepEqual(DEFAULT_RETRY_POLICY, { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'equal' });
   });
 });

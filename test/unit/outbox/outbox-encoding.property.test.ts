@@ -50,7 +50,10 @@ function event(orderId: string, state: string, extra: Partial<StatusEventData> =
 /** The parameters StatusEventRows sends, captured by a client that only records them. */
 async function paramsOf(rows: StatusEventRows): Promise<unknown[]> {
   let params: unknown[] = [];
-  const client = { query: async (_q: unknown, values: unknown[]) => void (params = values) } as unknown as PoolClient;
+  const client = { query: async (_q: unknown, values: unknown[]) => {
+      params = values;
+    },
+  } as unknown as PoolClient;
   await rows.insert(client);
   return params;
 }

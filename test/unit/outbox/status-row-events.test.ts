@@ -12,7 +12,10 @@ function event(orderId: string, state: string, occurredAt = '2026-11-29T10:00:00
 /** The parameters StatusEventRows sends, captured by a client that only records them. */
 async function rowsOf(rows: StatusEventRows): Promise<{ keys: string[]; values: string[]; ids: string[]; orders: string[] }> {
   let params: unknown[] = [];
-  const client = { query: async (_q: unknown, values: unknown[]) => void (params = values) } as unknown as PoolClient;
+  const client = { query: async (_q: unknown, values: unknown[]) => {
+      params = values;
+    },
+  } as unknown as PoolClient;
   await rows.insert(client);
   const [, keys, values, ids, orders] = params as [string, string[], string[], string[], string[]];
   return { keys, values, ids, orders };

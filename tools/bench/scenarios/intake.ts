@@ -1,16 +1,17 @@
-import { createOrderValidator } from '../../../src/contracts/order-validator.js';
 import { createPool } from '../../../src/platform/db/pool.js';
-import { IntakeService } from '../../../src/intake/intake-service.js';
-import { OutboxRelay } from '../../../src/outbox/outbox-relay.js';
+import { createIntake } from '../../../src/intake/index.js';
+import { createOutboxRelay } from '../../../src/outbox/index.js';
 import { runIntakeComparison, type IntakeRunArgs, type IntakeUnderTest } from '../lib/intake-comparison.js';
 import type { Scenario } from '../lib/scenario.js';
 import { readWorkloadSettings, WORKLOAD_OPTIONS } from '../lib/workload-options.js';
 
 /**
  * The worker's real intake as it runs in production: IntakeService (parse,
- * validate, plan, one transaction per chunk, offsets after commit), composed
- * as src/app/worker/services.ts composes it; with `--relay on` the outbox relay
- * publishes the status events in the same process at the same time.
+ * validate, plan, one transaction per chunk, offsets after commit), built by
+ * the same factory as src/app/worker/services.ts uses, from the run's Config
+ * (its topic, group and partitions in flight the run's own); with `--relay on`
+ * the outbox relay publishes the status events in the same process at the
+ * same time.
  */
 function workerIntakeUnderTest(withRelay: boolean, exportName: string): IntakeUnderTest {
   return {
@@ -19,19 +20,15 @@ function workerIntakeUnderTest(withRelay: boolean, exportName: string): IntakeUn
     async create({ kafka, config, logger, topic, groupId, partitionsConsumedConcurrently }: IntakeRunArgs) {
       // One connection per partition in flight, plus the relay's listener and its publisher.
       const pool = createPool({ url: config.database.url, max: partitionsConsumedConcurrently + 2, logger });
-      const relay = new OutboxRelay({ kafka, pool, logger, batchSize: config.outbox.batchSize, pollIntervalMs: config.outbox.pollIntervalMs, retentionHours: config.outbox.retentionHours, statusSource: config.intake.statusSource });
-      const intake = new IntakeService({
-        kafka,
-        pool,
-        logger,
-        validator: createOrderValidator(),
-        ordersTopic: topic,
-        groupId,
-        chunkSize: config.intake.chunkSize,
-        chunkBytes: config.intake.chunkBytes,
-        partitionsConsumedConcurrently,
-        settings: { statusTopic: config.topics.status, deadLetterTopic: config.topics.deadLetter, consumerGroup: groupId, statusSource: config.intake.statusSource },
-      });
+      const relay = createOutboxRelay(config, { kafka, pool, logger });
+      const intake = createIntake(
+        {
+          kafka: { ...config.kafka, groupId },
+          topics: { ...config.topics, orders: topic },
+          intake: { ...config.intake, partitionsConcurrently: partitionsConsumedConcurrently },
+        },
+        { kafka, pool, logger },
+      );
       return {
         consumer: intake.consumer.kafkaConsumer,
         start: async () => {

@@ -3,15 +3,43 @@ import { createOrderValidator } from '../../../contracts/order-validator.js';
 import { createPool } from '../../../platform/db/pool.js';
 import { createKafka } from '../../../platform/kafka/client.js';
 import { createLogger } from '../../../platform/logging/logger.js';
-import { isEmptyFilter } from '../../../ops/dlq/dead-letter-filter.js';
-import { assertReplayTable, countByCode, listDeadLetters, loadDeadLetters, replayHistory } from '../../../ops/dlq/dead-letter-store.js';
-import { durationValue, FILTER_OPTIONS, filterFrom, parse, positiveNumber, stringValue, UsageError } from '../../../ops/cli-arguments.js';
-import { countsLines, listTable, outcomeLine, reportSummary, showJson, showText, summaryJson, tally } from '../../../ops/dlq/dlq-views.js';
-import { KafkaReplaySink } from '../../../ops/dlq/kafka-replay-sink.js';
-import { ProgressBar } from '../../../ops/dlq/progress.js';
-import { previewPurge, purgeDeadLetters } from '../../../ops/dlq/purge.js';
-import { replayDeadLetters, type ReplayAction, type ReplayOutcome } from '../../../ops/dlq/replay.js';
-import { defaultIo, errorLine, line, nowOf, operatorName, printJson, type OpsIo } from '../../../ops/ops-io.js';
+import {
+  isEmptyFilter,
+  assertReplayTable,
+  countByCode,
+  listDeadLetters,
+  loadDeadLetters,
+  replayHistory,
+  durationValue,
+  FILTER_OPTIONS,
+  filterFrom,
+  parse,
+  positiveNumber,
+  stringValue,
+  UsageError,
+  countsLines,
+  listTable,
+  outcomeLine,
+  reportSummary,
+  showJson,
+  showText,
+  summaryJson,
+  tally,
+  KafkaReplaySink,
+  ProgressBar,
+  previewPurge,
+  purgeDeadLetters,
+  replayDeadLetters,
+  type ReplayAction,
+  type ReplayOutcome,
+  defaultIo,
+  errorLine,
+  line,
+  nowOf,
+  operatorName,
+  printJson,
+  type OpsIo,
+} from '../../../ops/index.js';
 
 export const DLQ_USAGE = `usage: flowthrough dlq <list|show|replay|purge> …
 

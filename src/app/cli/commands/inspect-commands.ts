@@ -1,11 +1,31 @@
 import type { Pool } from 'pg';
 import type { Config } from '../../../platform/config/load-config.js';
 import { createPool } from '../../../platform/db/pool.js';
-import { parse, positiveNumber, stringValue, UsageError } from '../../../ops/cli-arguments.js';
-import { parseTimeArgument } from '../../../ops/duration.js';
-import { accountDetail, listOrders, numberDetail, orderDetail } from '../../../ops/inspect/inspect-queries.js';
-import { accountJson, accountText, numberJson, numberText, orderJson, orderListJson, orderListTable, orderText } from '../../../ops/inspect/inspect-views.js';
-import { defaultIo, errorLine, line, nowOf, printJson, type OpsIo } from '../../../ops/ops-io.js';
+import {
+  parse,
+  positiveNumber,
+  stringValue,
+  UsageError,
+  parseTimeArgument,
+  accountDetail,
+  listOrders,
+  numberDetail,
+  orderDetail,
+  accountJson,
+  accountText,
+  numberJson,
+  numberText,
+  orderJson,
+  orderListJson,
+  orderListTable,
+  orderText,
+  defaultIo,
+  errorLine,
+  line,
+  nowOf,
+  printJson,
+  type OpsIo,
+} from '../../../ops/index.js';
 import { INSPECT_USAGE } from '../usage.js';
 
 export { INSPECT_USAGE };

@@ -5,9 +5,7 @@ import { createPool, type Pool } from '../../../platform/db/pool.js';
 import { createKafka } from '../../../platform/kafka/client.js';
 import { applyReset, describeTarget, offsetsReport, parseResetTarget, planReset, type OffsetsReport, type ResetPlan, type ResetStep } from '../../../platform/kafka/offset-admin.js';
 import { createLogger } from '../../../platform/logging/logger.js';
-import { parse, stringValue, UsageError } from '../../../ops/cli-arguments.js';
-import { formatTable } from '../../../ops/format-table.js';
-import { defaultIo, errorLine, line, operatorName, printJson, type OpsIo } from '../../../ops/ops-io.js';
+import { parse, stringValue, UsageError, formatTable, defaultIo, errorLine, line, operatorName, printJson, type OpsIo } from '../../../ops/index.js';
 
 export const OFFSETS_USAGE = `usage: flowthrough offsets <show|reset> …
 

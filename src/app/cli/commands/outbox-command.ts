@@ -1,9 +1,7 @@
 import type { Config } from '../../../platform/config/load-config.js';
 import { createPool } from '../../../platform/db/pool.js';
-import { parse, positiveNumber, UsageError } from '../../../ops/cli-arguments.js';
-import { formatTable, isoOrDash } from '../../../ops/format-table.js';
-import { defaultIo, errorLine, line, printJson, type OpsIo } from '../../../ops/ops-io.js';
-import { listOutbox, retryOutbox, type OutboxEntry, type RetryOutcome } from '../../../outbox/outbox-admin.js';
+import { parse, positiveNumber, UsageError, formatTable, isoOrDash, defaultIo, errorLine, line, printJson, type OpsIo } from '../../../ops/index.js';
+import { listOutbox, retryOutbox, type OutboxEntry, type RetryOutcome } from '../../../outbox/index.js';
 
 export const OUTBOX_USAGE = `usage: flowthrough outbox <list|retry> …
 

@@ -1,13 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../../platform/config/load-config.js';
 import { loadOperatorConnectConfig } from '../../../platform/config/operator-connect-variables.js';
-import { loadReconcilerConfig } from '../../../platform/config/reconciler-variables.js';
 import type { Difference } from '../../../core/reconcile/drift.js';
 import { createPool } from '../../../platform/db/pool.js';
 import type { Logger } from '../../../platform/logging/logger.js';
-import { OperatorConnectClient } from '../../../operator-connect/operator-connect-client.js';
-import { runDriftAudit, type DriftAuditReport, type TenantNumberLister } from '../../../reconciler/drift-audit.js';
-import { reconcilerService, type ReconcilerDeps } from '../../../reconciler/reconciler-service.js';
+import { OperatorConnectClient } from '../../../operator-connect/index.js';
+import { createReconciler, runDriftAudit, type DriftAuditReport, type ReconcilerClient, type TenantNumberLister } from '../../../reconciler/index.js';
 import { printError, printLine } from '../output.js';
 import { RECONCILE_USAGE } from '../usage.js';
 
@@ -18,7 +16,7 @@ export interface ReconcileCommandDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   /** For tests: a client instead of one built from the OPERATOR_CONNECT_* settings. */
-  readonly client?: ReconcilerDeps['client'] & TenantNumberLister;
+  readonly client?: ReconcilerClient & TenantNumberLister;
   readonly print?: (line: string) => void;
 }
 
@@ -56,21 +54,12 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
     printError(`flowthrough reconcile: --audit is required (the reconciler itself runs inside the worker)\n\n${RECONCILE_USAGE}`);
     return 2;
   }
-  const ocConfig = deps.client ? undefined : loadOperatorConnectConfig(deps.env);
-  const client = deps.client ?? new OperatorConnectClient({ config: ocConfig!, logger: deps.logger });
+  const client = deps.client ?? new OperatorConnectClient({ config: loadOperatorConnectConfig(deps.env), logger: deps.logger });
   const pool = createPool({ url: deps.config.database.url, max: 2, applicationName: 'flowthrough-cli' });
   let report: DriftAuditReport;
   try {
-    const reconciler = values.repair
-      ? reconcilerService({
-          pool,
-          logger: deps.logger,
-          client,
-          config: loadReconcilerConfig(deps.env),
-          maxNumbersPerOrder: ocConfig?.maxNumbersPerOrder ?? Number(deps.env.OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER ?? 1000),
-          status: { topic: deps.config.topics.status, source: deps.config.intake.statusSource },
-        })
-      : undefined;
+    // Its planner plans the repairs; the reconciler itself is not started here.
+    const reconciler = values.repair ? createReconciler(deps.config, { pool, logger: deps.logger, client }) : undefined;
     report = await runDriftAudit({
       pool,
       client,

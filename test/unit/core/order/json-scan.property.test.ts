@@ -114,12 +114,12 @@ function write(root: Node, seed: number): string {
     else if (item.kind === 'string') parts.push(writeString(item.value, next));
     else if (item.kind === 'array') {
       const tail: (Node | string)[] = ['['];
-      item.items.forEach((child, i) => tail.push(...(i > 0 ? [`${space()},`] : []), child));
+      for (const [i, child] of item.items.entries()) tail.push(...(i > 0 ? [`${space()},`] : []), child);
       tail.push(`${space()}]`);
       pending.push(...tail.reverse());
     } else {
       const tail: (Node | string)[] = ['{'];
-      item.members.forEach(([key, child], i) => tail.push(`${i > 0 ? `${space()},` : ''}${space()}${writeString(key, next)}${space()}:`, child));
+      for (const [i, [key, child]] of item.members.entries()) tail.push(`${i > 0 ? `${space()},` : ''}${space()}${writeString(key, next)}${space()}:`, child);
       tail.push(`${space()}}`);
       pending.push(...tail.reverse());
     }

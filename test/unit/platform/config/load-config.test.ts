@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../../../src/platform/config/load-config.js';
-import { VARIABLES } from '../../../../src/platform/config/variables.js';
 
 describe('loadConfig', () => {
   it('applies every default when the environment is empty', () => {
@@ -79,14 +77,5 @@ describe('loadConfig', () => {
     assert.ok(Object.isFrozen(config));
     assert.ok(Object.isFrozen(config.kafka));
     assert.ok(Object.isFrozen(config.kafka.brokers));
-  });
-
-  it('is documented: README lists every variable with its default', () => {
-    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
-    for (const v of VARIABLES) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${v.name}\``));
-      assert.ok(row, `README configuration table lacks ${v.name}`);
-      assert.ok(row.includes(v.default === '' ? '(empty)' : `\`${v.default}\``), `README row of ${v.name} does not show its default ${v.default}`);
-    }
   });
 });

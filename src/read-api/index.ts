@@ -1,0 +1,2 @@
+/** The read API (src/read-api): accounts, numbers and orders over HTTP, under /v1. */
+export { createReadApiRoutes, type ReadApiConfig, type ReadApiDeps } from './read-api-routes.js';
