@@ -27,7 +27,13 @@ export type PathName = keyof typeof DEFAULT_PATHS;
 export const CONSENT_STATUSES = ['active', 'suspended', 'removed'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
-export const RELATIONSHIP_STATUSES = ['ConsentAcknowledged', 'CustomerContacted', 'AgreementSigned', 'ConsentDeclined', 'ContractTerminated'] as const;
+export const RELATIONSHIP_STATUSES = [
+  'ConsentAcknowledged',
+  'CustomerContacted',
+  'AgreementSigned',
+  'ConsentDeclined',
+  'ContractTerminated',
+] as const;
 export type RelationshipStatus = (typeof RELATIONSHIP_STATUSES)[number];
 /** Statuses that end or refuse the relationship need a reason (ACG Number Management Portal). */
 export const RELATIONSHIP_STATUSES_NEEDING_COMMENT: readonly RelationshipStatus[] = ['ConsentDeclined', 'ContractTerminated'];
@@ -199,7 +205,12 @@ export interface ErrorDetail {
 
 /** Azure.Core error response. */
 export interface ErrorResponse {
-  readonly error: { readonly code: ApiErrorCode; readonly message: string; readonly target?: string; readonly details?: readonly ErrorDetail[] };
+  readonly error: {
+    readonly code: ApiErrorCode;
+    readonly message: string;
+    readonly target?: string;
+    readonly details?: readonly ErrorDetail[];
+  };
 }
 
 /** App roles of the Project Synergy app (reference §1.2). */

@@ -49,7 +49,11 @@ export interface DeadLetterCopy {
  * PostgreSQL (dead_letters, found by its kafka_dlt-original-* position), so
  * the copy always fits the topic and nothing is lost.
  */
-export function deadLetterCopy(original: DeadLetterCopy, dlt: StoredHeaders, maxBytes = DEFAULT_DEAD_LETTER_MAX_RECORD_BYTES): DeadLetterCopy {
+export function deadLetterCopy(
+  original: DeadLetterCopy,
+  dlt: StoredHeaders,
+  maxBytes = DEFAULT_DEAD_LETTER_MAX_RECORD_BYTES,
+): DeadLetterCopy {
   const keyBytes = original.key?.length ?? 0;
   const valueBytes = original.value?.length ?? 0;
   const originalHeaders = headersBytes(original.headers);
@@ -90,7 +94,11 @@ export function deadLetterHeaders(input: {
 }): Record<string, string> {
   let violations = JSON.stringify(input.violations);
   if (Buffer.byteLength(violations) > MAX_VIOLATIONS_HEADER_BYTES) {
-    violations = JSON.stringify(input.violations.slice(0, 20).concat([{ code: 'truncated', path: '', message: `${input.violations.length} violations in all; see flowthrough dlq show` }]));
+    violations = JSON.stringify(
+      input.violations
+        .slice(0, 20)
+        .concat([{ code: 'truncated', path: '', message: `${input.violations.length} violations in all; see flowthrough dlq show` }]),
+    );
   }
   return {
     [DLT_HEADERS.originalTopic]: input.source.topic,

@@ -4,7 +4,14 @@ import { planRecord, rejected, resendWhenAccepted, type DirtyKeys } from '../cor
 import { emptyIntakeState } from '../core/intake/intake-state.js';
 import type { RecordDecision, RecordSource } from '../core/intake/planned-order.js';
 import { replayClaim, type ReplayClaim } from '../core/intake/replay-claim.js';
-import { DEFAULT_PARSE_LIMITS, parseOrderRecord, type Order, type OrderValidator, type ParseLimits, type ParseResult } from '../core/order/index.js';
+import {
+  DEFAULT_PARSE_LIMITS,
+  parseOrderRecord,
+  type Order,
+  type OrderValidator,
+  type ParseLimits,
+  type ParseResult,
+} from '../core/order/index.js';
 import { classify } from '../core/errors.js';
 import type { ConsumedRecord } from '../platform/kafka/transactional-batch-consumer.js';
 import { headersAsText, rawHeaders, storeHeaders } from '../platform/kafka/record-headers.js';
@@ -109,12 +116,18 @@ export class IntakeProcessor {
     const base = { record, source, key: source.key, forceStaleAuthorised: false };
     try {
       const headers = headersAsText(record.message.headers);
-      const parsed = parseOrderRecord({ headers, value: record.message.value }, this.options.validator, { ...(this.options.limits ?? DEFAULT_PARSE_LIMITS), now });
+      const parsed = parseOrderRecord({ headers, value: record.message.value }, this.options.validator, {
+        ...(this.options.limits ?? DEFAULT_PARSE_LIMITS),
+        now,
+      });
       const fingerprint = parsed.ok ? orderFingerprint(parsed.order) : null;
       return { ...base, parsed, failure: null, fingerprint, claim: parsed.ok && parsed.forceStale ? replayClaim(headers) : null };
     } catch (error) {
       this.options.onInternalError?.('parse');
-      this.options.logger.error({ err: error, topic: source.topic, partition: source.partition, offset: source.offset }, 'record dead-lettered as internal_error: parsing it failed (a bug: please report it with the dead letter)');
+      this.options.logger.error(
+        { err: error, topic: source.topic, partition: source.partition, offset: source.offset },
+        'record dead-lettered as internal_error: parsing it failed (a bug: please report it with the dead letter)',
+      );
       return { ...base, parsed: null, failure: `parsing failed: ${messageOf(error)}`, fingerprint: null, claim: null };
     }
   }
@@ -148,7 +161,11 @@ export class IntakeProcessor {
       const decision =
         p.parsed === null
           ? rejected(undefined, undefined, [{ code: 'internal_error', path: '', message: p.failure ?? 'parsing failed' }], occurredAt)
-          : planRecord(state, { parsed: p.parsed, fingerprint: p.fingerprint, key: p.key, occurredAt, forceStaleAuthorised: p.forceStaleAuthorised }, dirty);
+          : planRecord(
+              state,
+              { parsed: p.parsed, fingerprint: p.fingerprint, key: p.key, occurredAt, forceStaleAuthorised: p.forceStaleAuthorised },
+              dirty,
+            );
       this.logDecision(decision, p.source);
       return this.decided(p, decision);
     });
@@ -166,7 +183,10 @@ export class IntakeProcessor {
         if (classify(error).retryable) throw error;
         await client.query('ROLLBACK TO SAVEPOINT intake_record');
         this.options.onInternalError?.('process');
-        this.options.logger.error({ err: error, ...p.source }, 'record dead-lettered as internal_error: processing it failed (a bug: please report it with the dead letter)');
+        this.options.logger.error(
+          { err: error, ...p.source },
+          'record dead-lettered as internal_error: processing it failed (a bug: please report it with the dead letter)',
+        );
         counts = await this.deadLetterInternalError(client, p, `processing failed: ${messageOf(error)}`);
       }
       await client.query('RELEASE SAVEPOINT intake_record');
@@ -197,7 +217,10 @@ export class IntakeProcessor {
       if (classify(error).retryable) throw error;
       await client.query('ROLLBACK TO SAVEPOINT intake_dead_letter');
       this.options.onInternalError?.('dead_letter');
-      this.options.logger.error({ err: error, ...p.source }, 'dead letter written without its status event: writing it with the record\'s ids failed');
+      this.options.logger.error(
+        { err: error, ...p.source },
+        "dead letter written without its status event: writing it with the record's ids failed",
+      );
       return this.writeAlone(client, p, rejected(undefined, undefined, problem, now), now);
     }
   }
@@ -213,13 +236,30 @@ export class IntakeProcessor {
   }
 
   private decided(p: ParsedRecord, decision: RecordDecision): DecidedRecord {
-    return { decision, source: p.source, key: p.record.message.key ?? null, value: p.record.message.value ?? null, headers: () => storeHeaders(rawHeaders(p.record.message.headers)) };
+    return {
+      decision,
+      source: p.source,
+      key: p.record.message.key ?? null,
+      value: p.record.message.value ?? null,
+      headers: () => storeHeaders(rawHeaders(p.record.message.headers)),
+    };
   }
 
   private logDecision(decision: RecordDecision, source: RecordSource): void {
     const { logger } = this.options;
     if (decision.kind === 'rejected') {
-      logger.warn({ orderId: decision.orderId, account: decision.account, topic: source.topic, partition: source.partition, offset: source.offset, code: decision.errorCode, violations: decision.violations.length }, 'order rejected: dead-lettered');
+      logger.warn(
+        {
+          orderId: decision.orderId,
+          account: decision.account,
+          topic: source.topic,
+          partition: source.partition,
+          offset: source.offset,
+          code: decision.errorCode,
+          violations: decision.violations.length,
+        },
+        'order rejected: dead-lettered',
+      );
     } else if (decision.kind === 'duplicate') {
       logger.info({ orderId: decision.orderId, partition: source.partition, offset: source.offset }, 'duplicate order ignored');
     } else if (logger.isLevelEnabled('debug')) {

@@ -93,7 +93,9 @@ export class IntakeService implements WorkerService {
    */
   health(): ComponentHealth {
     const h = this.consumer.health();
-    return h.ready ? { ready: true, detail: `partitions [${h.partitions.join(', ')}]` } : { ready: false, ...(h.detail === undefined ? {} : { detail: h.detail }) };
+    return h.ready
+      ? { ready: true, detail: `partitions [${h.partitions.join(', ')}]` }
+      : { ready: false, ...(h.detail === undefined ? {} : { detail: h.detail }) };
   }
 
   stop(): Promise<void> {

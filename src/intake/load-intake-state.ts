@@ -64,7 +64,11 @@ function addNumberRows(state: IntakeState, rows: readonly NumberRow[]): void {
  * and known orderIds; and every live number of an account the chunk deletes
  * or moves to another tenant, so those rules can count exactly.
  */
-export async function loadIntakeState(client: PoolClient, orders: readonly Order[], otherOrderIds: readonly string[] = []): Promise<IntakeState> {
+export async function loadIntakeState(
+  client: PoolClient,
+  orders: readonly Order[],
+  otherOrderIds: readonly string[] = [],
+): Promise<IntakeState> {
   const state = emptyIntakeState();
   if (orders.length === 0 && otherOrderIds.length === 0) return state;
   const accountNames = new Set<string>();
@@ -79,11 +83,15 @@ export async function loadIntakeState(client: PoolClient, orders: readonly Order
     for (const item of order.items) {
       if (item.resource === 'numbers') for (const n of item.numbers) numbers.add(n.telephoneNumber);
       else if (item.resource === 'account' && item.action === 'delete') deleting.add(order.account);
-      else if (item.resource === 'account' && item.action === 'upsert') tenantOfUpsert.set(order.account, item.account.serviceDetails?.teamsTenantId ?? null);
+      else if (item.resource === 'account' && item.action === 'upsert')
+        tenantOfUpsert.set(order.account, item.account.serviceDetails?.teamsTenantId ?? null);
     }
   }
 
-  const accounts = accountNames.size === 0 ? { rows: [] } : await client.query<AccountRow>(named('intake-select_accounts', SELECT_ACCOUNTS), [[...accountNames]]);
+  const accounts =
+    accountNames.size === 0
+      ? { rows: [] }
+      : await client.query<AccountRow>(named('intake-select_accounts', SELECT_ACCOUNTS), [[...accountNames]]);
   for (const r of accounts.rows) {
     state.accounts.set(r.name, {
       name: r.name,
@@ -101,8 +109,11 @@ export async function loadIntakeState(client: PoolClient, orders: readonly Order
     addNumberRows(state, (await client.query<NumberRow>(SELECT_ACCOUNT_NUMBERS, [[...deleting]])).rows);
     for (const a of deleting) state.fullyLoadedAccounts.add(a);
   }
-  if (numbers.size > 0) addNumberRows(state, (await client.query<NumberRow>(named('intake-select_numbers', SELECT_NUMBERS), [[...numbers]])).rows);
-  for (const r of (await client.query<{ order_id: string; fingerprint: string }>(named('intake-select_orders', SELECT_ORDERS), [[...orderIds]])).rows) {
+  if (numbers.size > 0)
+    addNumberRows(state, (await client.query<NumberRow>(named('intake-select_numbers', SELECT_NUMBERS), [[...numbers]])).rows);
+  for (const r of (
+    await client.query<{ order_id: string; fingerprint: string }>(named('intake-select_orders', SELECT_ORDERS), [[...orderIds]])
+  ).rows) {
     state.orderFingerprints.set(r.order_id, r.fingerprint);
   }
   return state;

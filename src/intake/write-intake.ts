@@ -48,7 +48,14 @@ class OutboxRows {
   readonly eventId: (string | null)[] = [];
   readonly orderId: (string | null)[] = [];
 
-  add(topic: string, key: Buffer | null, value: Buffer | null, headers: StoredHeaders, eventId: string | null, orderId: string | null): void {
+  add(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: StoredHeaders,
+    eventId: string | null,
+    orderId: string | null,
+  ): void {
     this.topic.push(topic);
     this.key.push(key);
     this.value.push(value);
@@ -58,7 +65,13 @@ class OutboxRows {
   }
 }
 
-async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKeys, withWork: ReadonlySet<string>, now: string): Promise<void> {
+async function writeState(
+  client: PoolClient,
+  state: IntakeState,
+  dirty: DirtyKeys,
+  withWork: ReadonlySet<string>,
+  now: string,
+): Promise<void> {
   if (dirty.accounts.size > 0) {
     const rows = [...dirty.accounts].map((k) => state.accounts.get(k)).filter((a) => a !== undefined);
     await client.query(named('intake-upsert_accounts', sql.UPSERT_ACCOUNTS), [
@@ -93,13 +106,20 @@ async function writeState(client: PoolClient, state: IntakeState, dirty: DirtyKe
     if (created.length > 0) {
       const inserted = await client.query(named('intake-insert_numbers', sql.INSERT_NUMBERS), params(created));
       if (inserted.rowCount !== created.length) {
-        throw new TransientError('concurrent_number_insert', `${created.length - (inserted.rowCount ?? 0)} number(s) were created by another chunk meanwhile; retrying against fresh state`);
+        throw new TransientError(
+          'concurrent_number_insert',
+          `${created.length - (inserted.rowCount ?? 0)} number(s) were created by another chunk meanwhile; retrying against fresh state`,
+        );
       }
     }
   }
   if (dirty.consents.size > 0) {
     const rows = [...dirty.consents].map((k) => state.consents.get(k)).filter((c) => c !== undefined);
-    await client.query(sql.UPSERT_CONSENTS, [rows.map((c) => c.tenantId), rows.map((c) => JSON.stringify(c.customerRelationship)), rows.map((c) => c.lastOrderId)]);
+    await client.query(sql.UPSERT_CONSENTS, [
+      rows.map((c) => c.tenantId),
+      rows.map((c) => JSON.stringify(c.customerRelationship)),
+      rows.map((c) => c.lastOrderId),
+    ]);
   }
 }
 
@@ -138,7 +158,11 @@ function workRowsOf(accepted: ReadonlyArray<{ order: AcceptedOrder }>): WorkRows
   return work;
 }
 
-async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: AcceptedOrder; source: RecordSource }>, work: WorkRows): Promise<number> {
+async function writeOrders(
+  client: PoolClient,
+  accepted: ReadonlyArray<{ order: AcceptedOrder; source: RecordSource }>,
+  work: WorkRows,
+): Promise<number> {
   if (accepted.length === 0) return 0;
   await client.query(named('intake-insert_orders', sql.INSERT_ORDERS), [
     accepted.map((a) => a.order.order.orderId),
@@ -166,7 +190,14 @@ async function writeOrders(client: PoolClient, accepted: ReadonlyArray<{ order: 
     items.map((i) => i.p.numberCount),
   ]);
   if (work.numbers.length > 0) {
-    await client.query(named('intake-insert_order_item_numbers', sql.INSERT_ORDER_ITEM_NUMBERS), [work.numbers, work.groupOf, work.orderId, work.itemId, work.service, work.operation]);
+    await client.query(named('intake-insert_order_item_numbers', sql.INSERT_ORDER_ITEM_NUMBERS), [
+      work.numbers,
+      work.groupOf,
+      work.orderId,
+      work.itemId,
+      work.service,
+      work.operation,
+    ]);
   }
   return items.reduce((n, i) => n + i.p.numberCount, 0);
 }
@@ -176,7 +207,14 @@ export function rejectionEventId(source: Pick<RecordSource, 'topic' | 'partition
   return `rejected/${source.topic}/${source.partition}/${source.offset}`;
 }
 
-async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRecord[], settings: IntakeWriteSettings, now: string, outbox: OutboxRows, status: StatusEventRows): Promise<void> {
+async function writeDeadLetters(
+  client: PoolClient,
+  rejected: readonly DecidedRecord[],
+  settings: IntakeWriteSettings,
+  now: string,
+  outbox: OutboxRows,
+  status: StatusEventRows,
+): Promise<void> {
   if (rejected.length === 0) return;
   const rows = rejected.map((r) => ({ r, d: r.decision as Extract<RecordDecision, { kind: 'rejected' }>, headers: r.headers() }));
   await client.query(sql.INSERT_DEAD_LETTERS, [
@@ -206,7 +244,8 @@ async function writeDeadLetters(client: PoolClient, rejected: readonly DecidedRe
     });
     const copy = deadLetterCopy({ key: r.key, value: r.value, headers }, textHeadersToStored(dlt), settings.deadLetterMaxRecordBytes);
     outbox.add(settings.deadLetterTopic, copy.key, copy.value, copy.headers, null, storableOrNull(d.orderId));
-    if (d.event) status.add(rejectionEventId(r.source), d.event, d.resendOfAcceptedOrder === true ? { type: RESEND_REJECTED_EVENT_TYPE } : undefined);
+    if (d.event)
+      status.add(rejectionEventId(r.source), d.event, d.resendOfAcceptedOrder === true ? { type: RESEND_REJECTED_EVENT_TYPE } : undefined);
   }
 }
 
@@ -233,7 +272,8 @@ export async function writeIntake(
   const numbers = await writeOrders(client, accepted, work);
   const outbox = new OutboxRows();
   const status = new StatusEventRows(settings.statusTopic);
-  for (const { order } of accepted) status.addSequence(order.events.map((data, index) => ({ id: statusEventId(order.order.orderId, index + 1), data })));
+  for (const { order } of accepted)
+    status.addSequence(order.events.map((data, index) => ({ id: statusEventId(order.order.orderId, index + 1), data })));
   await writeDeadLetters(client, rejected, settings, now, outbox, status);
   if (outbox.topic.length > 0) {
     await client.query(sql.INSERT_OUTBOX, [outbox.topic, outbox.key, outbox.value, outbox.headers, outbox.eventId, outbox.orderId]);

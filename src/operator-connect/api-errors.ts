@@ -1,4 +1,9 @@
-import { AggregateAuthenticationError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  AuthenticationRequiredError,
+  CredentialUnavailableError,
+} from '@azure/identity';
 import { isAxiosError } from 'axios';
 import { classify, FlowthroughError, PermanentError, TransientError, type ErrorContext } from '../core/errors.js';
 import type { ErrorDetail } from '../contracts/operator-connect-api.js';
@@ -12,8 +17,15 @@ export class OperatorConnectPermanentError extends PermanentError {
   /** Azure.Core `error.details` (e.g. which number of an order is invalid). */
   readonly details: readonly ErrorDetail[];
 
-  constructor(code: string, message: string, options: { operation: string; status?: number; details?: readonly ErrorDetail[]; context?: ErrorContext; cause?: unknown }) {
-    super(code, message, { cause: options.cause, context: { operation: options.operation, httpStatus: options.status, ...options.context } });
+  constructor(
+    code: string,
+    message: string,
+    options: { operation: string; status?: number; details?: readonly ErrorDetail[]; context?: ErrorContext; cause?: unknown },
+  ) {
+    super(code, message, {
+      cause: options.cause,
+      context: { operation: options.operation, httpStatus: options.status, ...options.context },
+    });
     this.operation = options.operation;
     this.status = options.status;
     this.details = options.details ?? [];
@@ -27,7 +39,11 @@ export class OperatorConnectTransientError extends TransientError {
   /** What the service asked us to wait, when it said. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(code: string, message: string, options: { operation: string; status?: number; retryAfterMs?: number; context?: ErrorContext; cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    options: { operation: string; status?: number; retryAfterMs?: number; context?: ErrorContext; cause?: unknown },
+  ) {
     super(code, message, {
       cause: options.cause,
       context: { operation: options.operation, httpStatus: options.status, retryAfterMs: options.retryAfterMs, ...options.context },
@@ -43,7 +59,9 @@ export class CircuitOpenError extends TransientError {
   readonly retryInMs: number;
 
   constructor(operation: string, retryInMs: number) {
-    super('circuit_open', `Operator Connect ${operation} not sent: the circuit is open after repeated failures`, { context: { operation, retryInMs } });
+    super('circuit_open', `Operator Connect ${operation} not sent: the circuit is open after repeated failures`, {
+      context: { operation, retryInMs },
+    });
     this.retryInMs = retryInMs;
   }
 }
@@ -73,7 +91,12 @@ export function errorFromResponse(
   const message = `Operator Connect ${operation} failed: ${answer.status} ${code}: ${text}`;
   const context = { azureCode: code, msRequestId: answer.headers['x-ms-request-id'] };
   if (isTransientStatus(answer.status)) {
-    return new OperatorConnectTransientError(code, message, { operation, status: answer.status, retryAfterMs: answer.retryAfterMs, context });
+    return new OperatorConnectTransientError(code, message, {
+      operation,
+      status: answer.status,
+      retryAfterMs: answer.retryAfterMs,
+      context,
+    });
   }
   const details = Array.isArray(error.details) ? (error.details as ErrorDetail[]) : [];
   return new OperatorConnectPermanentError(code, message, { operation, status: answer.status, details, context });
@@ -94,12 +117,14 @@ export function errorFromNetwork(operation: string, error: unknown): OperatorCon
   const text = error instanceof Error ? error.message : String(error);
   const cause = Object.assign(new Error(text), { code });
   const message = `Operator Connect ${operation} got no answer: ${code}: ${text}`;
-  if (TRANSIENT_AXIOS_CODES.has(code) || classify(cause).retryable) return new OperatorConnectTransientError(code, message, { operation, cause });
+  if (TRANSIENT_AXIOS_CODES.has(code) || classify(cause).retryable)
+    return new OperatorConnectTransientError(code, message, { operation, cause });
   return new OperatorConnectPermanentError(code, message, { operation, cause });
 }
 
 /** OAuth 2.0 error words (RFC 6749 §5.2) of a token request Entra ID refused: no retry changes them. */
-const OAUTH_REFUSALS = /\b(invalid_client|unauthorized_client|invalid_request|invalid_grant|invalid_scope|invalid_resource|unsupported_grant_type)\b/;
+const OAUTH_REFUSALS =
+  /\b(invalid_client|unauthorized_client|invalid_request|invalid_grant|invalid_scope|invalid_resource|unsupported_grant_type)\b/;
 
 /**
  * A failure to get a token from @azure/identity. A refusal by Entra ID
@@ -132,7 +157,9 @@ export function tokenFailure(error: unknown, explanation?: string): FlowthroughE
     return new PermanentError('credential_unavailable', message);
   }
   const classified = classify(error);
-  return classified.retryable ? new TransientError('token_unavailable', message, { context: { cause: classified.code } }) : new PermanentError('authentication_failed', message);
+  return classified.retryable
+    ? new TransientError('token_unavailable', message, { context: { cause: classified.code } })
+    : new PermanentError('authentication_failed', message);
 }
 
 /** A call the client refuses to send (too many numbers, a malformed id): the server would refuse it too. */

@@ -123,9 +123,15 @@ export class ApiExecutor {
           const wait = notBefore - clock.now();
           if (attempt > 1 && wait > 0) await this.deps.sleep(wait, request.signal);
           last = undefined;
-          return await this.attempt<T>(request, attempt, clientRequestId, () => (firstSentAt ??= clock.now()), (exchange) => {
-            last = exchange;
-          });
+          return await this.attempt<T>(
+            request,
+            attempt,
+            clientRequestId,
+            () => (firstSentAt ??= clock.now()),
+            (exchange) => {
+              last = exchange;
+            },
+          );
         } catch (error) {
           // p-retry's AbortError ends the loop at once, with the original error.
           if (request.signal?.aborted) throw new AbortError(asError(request.signal.reason ?? error));
@@ -138,7 +144,11 @@ export class ApiExecutor {
         // service's Retry-After can set it and tests can run it on virtual time.
         minTimeout: 0,
         onFailedAttempt: ({ error, attemptNumber }) => {
-          decision = decideRetry(policy, { retryable: isRetryable(error), attempt: attemptNumber, retryAfterMs: retryAfterOf(error) }, this.deps.random);
+          decision = decideRetry(
+            policy,
+            { retryable: isRetryable(error), attempt: attemptNumber, retryAfterMs: retryAfterOf(error) },
+            this.deps.random,
+          );
           notBefore = clock.now() + (decision.retry ? decision.delayMs : 0);
           this.reportFailure(request.operation, attemptNumber, error, decision, last);
         },
@@ -206,7 +216,15 @@ export class ApiExecutor {
       const answerHeaders = lowerCaseHeaders(response.headers);
       if (response.status >= 200 && response.status < 300) {
         gate.permit.success();
-        this.emitCall({ operation, status: response.status, outcome: 'ok', durationMs: exchange.durationMs, attempt, code: undefined, sentAt });
+        this.emitCall({
+          operation,
+          status: response.status,
+          outcome: 'ok',
+          durationMs: exchange.durationMs,
+          attempt,
+          code: undefined,
+          sentAt,
+        });
         return { status: response.status, body: response.data as T, headers: answerHeaders };
       }
       const failure = errorFromResponse(operation, {
@@ -221,7 +239,10 @@ export class ApiExecutor {
       if (response.status === 401 && !resent) {
         this.deps.tokens.invalidate(this.deps.scope, token);
         this.emitCall({ operation, status: 401, outcome: 'retry', durationMs: exchange.durationMs, attempt, code: failure.code, sentAt });
-        this.deps.logger.info({ operation, attempt, code: failure.code }, 'Operator Connect refused the access token; resending once with a new one');
+        this.deps.logger.info(
+          { operation, attempt, code: failure.code },
+          'Operator Connect refused the access token; resending once with a new one',
+        );
         continue;
       }
       throw failure;
@@ -240,7 +261,13 @@ export class ApiExecutor {
     return url.toString();
   }
 
-  private reportFailure(operation: OperationName, attempt: number, error: unknown, decision: RetryDecision, exchange: Exchange | undefined): void {
+  private reportFailure(
+    operation: OperationName,
+    attempt: number,
+    error: unknown,
+    decision: RetryDecision,
+    exchange: Exchange | undefined,
+  ): void {
     const code = codeOf(error);
     const status = exchange?.status;
     const outcome: CallOutcome = decision.retry
@@ -250,12 +277,22 @@ export class ApiExecutor {
           ? 'circuit_open'
           : 'permanent'
         : 'transient_exhausted';
-    this.emitCall({ operation, status, outcome, durationMs: exchange?.durationMs ?? 0, attempt, code, sentAt: exchange?.sentAt ?? this.deps.clock.now() });
+    this.emitCall({
+      operation,
+      status,
+      outcome,
+      durationMs: exchange?.durationMs ?? 0,
+      attempt,
+      code,
+      sentAt: exchange?.sentAt ?? this.deps.clock.now(),
+    });
     const fields = { operation, attempt, status, code };
     if (decision.retry) {
       const retryAfter = retryAfterOf(error);
       this.deps.logger.warn({ ...fields, delayMs: decision.delayMs, retryAfterMs: retryAfter }, 'Operator Connect call failed; retrying');
-      this.safely(() => this.deps.hooks.onRetry?.({ operation, attempt, delayMs: decision.delayMs, status, code, retryAfterMs: retryAfter }));
+      this.safely(() =>
+        this.deps.hooks.onRetry?.({ operation, attempt, delayMs: decision.delayMs, status, code, retryAfterMs: retryAfter }),
+      );
     } else {
       this.deps.logger.debug({ ...fields, outcome }, 'Operator Connect call failed');
     }

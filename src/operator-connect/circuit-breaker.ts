@@ -21,7 +21,9 @@ export interface CircuitPermit {
   abandon(): void;
 }
 
-export type CircuitDecision = { readonly allowed: true; readonly permit: CircuitPermit } | { readonly allowed: false; readonly retryInMs: number };
+export type CircuitDecision =
+  | { readonly allowed: true; readonly permit: CircuitPermit }
+  | { readonly allowed: false; readonly retryInMs: number };
 
 /**
  * closed → open after N consecutive failures → half-open after the cool-down

@@ -14,7 +14,9 @@ export function createCredential(auth: OperatorConnectAuthConfig): TokenCredenti
         disableInstanceDiscovery: auth.disableInstanceDiscovery,
       });
     case 'managed-identity':
-      return auth.managedIdentityClientId ? new ManagedIdentityCredential({ clientId: auth.managedIdentityClientId }) : new ManagedIdentityCredential();
+      return auth.managedIdentityClientId
+        ? new ManagedIdentityCredential({ clientId: auth.managedIdentityClientId })
+        : new ManagedIdentityCredential();
     case 'default':
       return new DefaultAzureCredential({
         authorityHost: auth.authorityHost,

@@ -119,7 +119,12 @@ export class OperatorConnectClient {
       },
     });
     this.tokenHealth = new TokenHealth({ settings: config.auth, clock: this.clock, logger });
-    const policy: RetryPolicy = { attempts: config.retry.attempts, baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs, jitter: 'equal' };
+    const policy: RetryPolicy = {
+      attempts: config.retry.attempts,
+      baseDelayMs: config.retry.baseDelayMs,
+      maxDelayMs: config.retry.maxDelayMs,
+      jitter: 'equal',
+    };
     this.executor = new ApiExecutor({
       baseUrl: config.baseUrl,
       apiVersion: config.apiVersion,
@@ -175,12 +180,22 @@ export class OperatorConnectClient {
 
   /** A tenant's consent; OperatorConnectPermanentError `ConsentNotFound` (404) when it has none. */
   async getConsent(tenantId: string, options: CallOptions = {}): Promise<Consent> {
-    const answer = await this.executor.send<Consent>({ operation: 'getConsent', method: 'GET', target: fillPath(this.config.paths.consent, { tenantId }), signal: options.signal });
+    const answer = await this.executor.send<Consent>({
+      operation: 'getConsent',
+      method: 'GET',
+      target: fillPath(this.config.paths.consent, { tenantId }),
+      signal: options.signal,
+    });
     return answer.body;
   }
 
   /** Sets the operator-side customer relationship of a consent (a merge patch). */
-  async updateCustomerRelationship(tenantId: string, change: CustomerRelationshipChange, requestId: string, options: MutationOptions = {}): Promise<Consent> {
+  async updateCustomerRelationship(
+    tenantId: string,
+    change: CustomerRelationshipChange,
+    requestId: string,
+    options: MutationOptions = {},
+  ): Promise<Consent> {
     const operation = 'updateCustomerRelationship';
     checkRequestId(operation, requestId);
     if (RELATIONSHIP_STATUSES_NEEDING_COMMENT.includes(change.status) && !change.comment?.trim()) {
@@ -201,10 +216,22 @@ export class OperatorConnectClient {
 
   /** Uploads numbers to a tenant (`teamsPhoneMobile: true` for Teams Phone Mobile); answers once the order is accepted. */
   uploadNumbers(tenantId: string, request: UploadOrderRequest, requestId: string, options: MutationOptions = {}): Promise<SubmittedOrder> {
-    return this.submit('uploadNumbers', this.config.paths.uploadOrders, tenantId, { teamsPhoneMobile: request.teamsPhoneMobile ?? false, numbers: request.numbers }, requestId, options);
+    return this.submit(
+      'uploadNumbers',
+      this.config.paths.uploadOrders,
+      tenantId,
+      { teamsPhoneMobile: request.teamsPhoneMobile ?? false, numbers: request.numbers },
+      requestId,
+      options,
+    );
   }
 
-  releaseNumbers(tenantId: string, request: ReleaseOrderRequest, requestId: string, options: MutationOptions = {}): Promise<SubmittedOrder> {
+  releaseNumbers(
+    tenantId: string,
+    request: ReleaseOrderRequest,
+    requestId: string,
+    options: MutationOptions = {},
+  ): Promise<SubmittedOrder> {
     return this.submit('releaseNumbers', this.config.paths.releaseOrders, tenantId, { numbers: request.numbers }, requestId, options);
   }
 
@@ -215,7 +242,12 @@ export class OperatorConnectClient {
 
   /** An order's status; per-number `results` once it is terminal. */
   async getOrder(orderId: string, options: CallOptions = {}): Promise<Order> {
-    const answer = await this.executor.send<Order>({ operation: 'getOrder', method: 'GET', target: fillPath(this.config.paths.order, { orderId }), signal: options.signal });
+    const answer = await this.executor.send<Order>({
+      operation: 'getOrder',
+      method: 'GET',
+      target: fillPath(this.config.paths.order, { orderId }),
+      signal: options.signal,
+    });
     return answer.body;
   }
 
@@ -266,7 +298,11 @@ export class OperatorConnectClient {
     });
     const order = answer.body;
     if (!order || typeof order.id !== 'string') {
-      throw new OperatorConnectPermanentError('InvalidResponse', `Operator Connect ${operation} accepted the order but answered no order id`, { operation, status: answer.status });
+      throw new OperatorConnectPermanentError(
+        'InvalidResponse',
+        `Operator Connect ${operation} accepted the order but answered no order id`,
+        { operation, status: answer.status },
+      );
     }
     return { orderId: order.id, status: order.status, order, operationLocation: answer.headers['operation-location'] };
   }
@@ -276,11 +312,16 @@ export class OperatorConnectClient {
     const max = this.config.maxNumbersPerOrder;
     if (numbers.length === 0) throw refusal(operation, 'InvalidRequestBody', 'an order needs at least one number', { tenantId });
     if (numbers.length > max) {
-      throw refusal(operation, 'TooManyNumbers', `an order takes at most ${max} numbers; this one has ${numbers.length}`, { tenantId, count: numbers.length, max });
+      throw refusal(operation, 'TooManyNumbers', `an order takes at most ${max} numbers; this one has ${numbers.length}`, {
+        tenantId,
+        count: numbers.length,
+        max,
+      });
     }
     const seen = new Set<string>();
     for (const { telephoneNumber } of numbers) {
-      if (seen.has(telephoneNumber)) throw refusal(operation, 'DuplicateNumbers', `${telephoneNumber} is listed more than once`, { tenantId });
+      if (seen.has(telephoneNumber))
+        throw refusal(operation, 'DuplicateNumbers', `${telephoneNumber} is listed more than once`, { tenantId });
       seen.add(telephoneNumber);
     }
   }
@@ -289,7 +330,10 @@ export class OperatorConnectClient {
     const items: T[] = [];
     let target: string | undefined = path;
     for (let page = 0; target !== undefined; page += 1) {
-      if (page >= MAX_PAGES) throw new OperatorConnectPermanentError('TooManyPages', `Operator Connect ${operation} returned more than ${MAX_PAGES} pages`, { operation });
+      if (page >= MAX_PAGES)
+        throw new OperatorConnectPermanentError('TooManyPages', `Operator Connect ${operation} returned more than ${MAX_PAGES} pages`, {
+          operation,
+        });
       // The first page sets the size; a nextLink carries its own query.
       const answer: { body: Page<T> } = await this.executor.send<Page<T>>({
         operation,
@@ -299,7 +343,9 @@ export class OperatorConnectClient {
         signal: options.signal,
       });
       if (!Array.isArray(answer.body?.value)) {
-        throw new OperatorConnectPermanentError('InvalidResponse', `Operator Connect ${operation} answered a page without a value array`, { operation });
+        throw new OperatorConnectPermanentError('InvalidResponse', `Operator Connect ${operation} answered a page without a value array`, {
+          operation,
+        });
       }
       items.push(...answer.body.value);
       target = answer.body.nextLink;

@@ -51,7 +51,8 @@ export class TokenCache {
       try {
         return (await this.refresh(scope, true)).token;
       } catch (error) {
-        if (!this.options.health) this.options.logger.warn({ scope, err: tokenFailure(error) }, 'token refresh ahead of expiry failed; using the current token');
+        if (!this.options.health)
+          this.options.logger.warn({ scope, err: tokenFailure(error) }, 'token refresh ahead of expiry failed; using the current token');
         return entry.token.token;
       }
     }
@@ -80,7 +81,10 @@ export class TokenCache {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new TransientError('token_timeout', `cannot get an Operator Connect access token: Entra ID did not answer within OPERATOR_CONNECT_TOKEN_TIMEOUT_MS=${timeoutMs}`);
+        const error = new TransientError(
+          'token_timeout',
+          `cannot get an Operator Connect access token: Entra ID did not answer within OPERATOR_CONNECT_TOKEN_TIMEOUT_MS=${timeoutMs}`,
+        );
         controller.abort(error);
         reject(error);
       }, timeoutMs);

@@ -60,7 +60,13 @@ export class TokenHealth {
     const streak = this.streak;
     if (streak === undefined || streak.explanation.line !== explanation.line) {
       const failures = (streak?.failures ?? 0) + 1;
-      this.streak = { since: streak?.since ?? now, explanation, failures, lastLoggedAt: now, blocking: (streak?.blocking ?? false) || !covered };
+      this.streak = {
+        since: streak?.since ?? now,
+        explanation,
+        failures,
+        lastLoggedAt: now,
+        blocking: (streak?.blocking ?? false) || !covered,
+      };
       const fields = { code: explanation.code, failures, ...(covered ? { servingCurrentToken: true } : {}) };
       if (covered) logger.warn(fields, `${explanation.line} (the current token serves until it expires)`);
       else logger.error(fields, explanation.line);

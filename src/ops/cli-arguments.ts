@@ -18,7 +18,11 @@ export const FILTER_OPTIONS = {
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-export function parse(args: readonly string[], options: ParseArgsConfig['options'], positionals = false): { values: Values; positionals: string[] } {
+export function parse(
+  args: readonly string[],
+  options: ParseArgsConfig['options'],
+  positionals = false,
+): { values: Values; positionals: string[] } {
   try {
     const parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: positionals });
     return { values: parsed.values as Values, positionals: parsed.positionals };
@@ -36,7 +40,8 @@ export function positiveNumber(values: Values, name: string, integer = true): nu
   const text = stringValue(values, name);
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, not ${JSON.stringify(text)}`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, not ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -44,18 +49,27 @@ function time(values: Values, name: 'since' | 'until', now: Date): Date | undefi
   const text = stringValue(values, name);
   if (text === undefined) return undefined;
   const at = parseTimeArgument(text, now);
-  if (at === null) throw new UsageError(`--${name} takes an ISO 8601 time (2026-11-29T10:00:00Z) or a duration before now (90m, 12h, 7d), not ${JSON.stringify(text)}`);
+  if (at === null)
+    throw new UsageError(
+      `--${name} takes an ISO 8601 time (2026-11-29T10:00:00Z) or a duration before now (90m, 12h, 7d), not ${JSON.stringify(text)}`,
+    );
   return at;
 }
 
 /** The filter options as a DeadLetterFilter; ids are positional arguments (replay). */
 export function filterFrom(values: Values, now: Date, ids: readonly string[] = []): DeadLetterFilter {
-  for (const id of ids) if (!/^\d{1,18}$/.test(id)) throw new UsageError(`a dead letter id is a number (see "dlq list"), not ${JSON.stringify(id)}`);
+  for (const id of ids)
+    if (!/^\d{1,18}$/.test(id)) throw new UsageError(`a dead letter id is a number (see "dlq list"), not ${JSON.stringify(id)}`);
   const status = stringValue(values, 'status');
-  if (status !== undefined && !isDeadLetterStatus(status)) throw new UsageError(`--status must be one of ${DEAD_LETTER_STATUSES.join(', ')}`);
+  if (status !== undefined && !isDeadLetterStatus(status))
+    throw new UsageError(`--status must be one of ${DEAD_LETTER_STATUSES.join(', ')}`);
   const partitionText = stringValue(values, 'partition');
-  if (partitionText !== undefined && !/^\d+$/.test(partitionText)) throw new UsageError(`--partition must be a partition number, not ${JSON.stringify(partitionText)}`);
-  const codes = (values.code as string[] | undefined)?.flatMap((c) => c.split(',')).map((c) => c.trim()).filter((c) => c.length > 0);
+  if (partitionText !== undefined && !/^\d+$/.test(partitionText))
+    throw new UsageError(`--partition must be a partition number, not ${JSON.stringify(partitionText)}`);
+  const codes = (values.code as string[] | undefined)
+    ?.flatMap((c) => c.split(','))
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
   const since = time(values, 'since', now);
   const until = time(values, 'until', now);
   const filter: DeadLetterFilter = {

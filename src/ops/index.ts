@@ -4,7 +4,16 @@ export { parseTimeArgument } from './duration.js';
 export { formatTable, isoOrDash } from './format-table.js';
 export { defaultIo, errorLine, line, nowOf, operatorName, printJson, type OpsIo } from './ops-io.js';
 export { accountDetail, listOrders, numberCounts, numberDetail, orderDetail } from './inspect/inspect-queries.js';
-export { accountJson, accountText, numberJson, numberText, orderJson, orderListJson, orderListTable, orderText } from './inspect/inspect-views.js';
+export {
+  accountJson,
+  accountText,
+  numberJson,
+  numberText,
+  orderJson,
+  orderListJson,
+  orderListTable,
+  orderText,
+} from './inspect/inspect-views.js';
 export { isEmptyFilter } from './dlq/dead-letter-filter.js';
 export { assertReplayTable, countByCode, listDeadLetters, loadDeadLetters, replayHistory } from './dlq/dead-letter-store.js';
 export { countsLines, listTable, outcomeLine, reportSummary, showJson, showText, summaryJson, tally } from './dlq/dlq-views.js';

@@ -51,7 +51,10 @@ const SELECT_ALL_PARKED = `SELECT ${COLUMNS} FROM outbox WHERE parked_at IS NOT 
 /** Due at once, with all its attempts again. $1 ids (unpublished rows). */
 const RETRY = `UPDATE outbox SET attempts = 0, parked_at = NULL, next_attempt_at = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL`;
 
-export async function listOutbox(pool: Pool, options: { readonly parkedOnly: boolean; readonly limit: number }): Promise<{ rows: OutboxEntry[]; counts: OutboxCounts }> {
+export async function listOutbox(
+  pool: Pool,
+  options: { readonly parkedOnly: boolean; readonly limit: number },
+): Promise<{ rows: OutboxEntry[]; counts: OutboxCounts }> {
   const [rows, counts] = await Promise.all([
     pool.query<OutboxEntry>(options.parkedOnly ? LIST_PARKED : LIST_UNPUBLISHED, [options.limit]),
     pool.query<OutboxCounts>(COUNTS),
@@ -77,7 +80,10 @@ export type RetrySelection = { readonly ids: readonly string[] } | { readonly al
  */
 export async function retryOutbox(pool: Pool, selection: RetrySelection, dryRun: boolean): Promise<RetryOutcome[]> {
   return withTransaction(pool, async (client) => {
-    const { rows } = 'ids' in selection ? await client.query<OutboxEntry>(SELECT_BY_ID, [selection.ids]) : await client.query<OutboxEntry>(SELECT_ALL_PARKED);
+    const { rows } =
+      'ids' in selection
+        ? await client.query<OutboxEntry>(SELECT_BY_ID, [selection.ids])
+        : await client.query<OutboxEntry>(SELECT_ALL_PARKED);
     const found = new Map(rows.map((r) => [r.id, r]));
     const wanted = 'ids' in selection ? [...new Set(selection.ids.map((id) => BigInt(id).toString()))] : rows.map((r) => r.id);
     const outcomes = wanted.map((id): RetryOutcome => {

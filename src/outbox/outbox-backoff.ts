@@ -27,7 +27,11 @@ export function backoffCeiling(policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs
  * [ceiling/2, ceiling], so waits grow with every failure and relays that
  * failed together do not retry together.
  */
-export function backoffDelay(policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs'>, failures: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: Pick<OutboxRetryPolicy, 'baseMs' | 'capMs'>,
+  failures: number,
+  random: () => number = Math.random,
+): number {
   return retryDelayMs(policy, failures, random);
 }
 

@@ -49,6 +49,8 @@ function parseHeaders(text: string): StoredHeaders {
     if (!Array.isArray(parsed)) throw new Error('not a JSON array');
     return parsed as StoredHeaders;
   } catch (error) {
-    throw new OutboxEncodingError(`outbox row's stored headers are not a JSON list of [name, base64]: ${error instanceof Error ? error.message : String(error)}`);
+    throw new OutboxEncodingError(
+      `outbox row's stored headers are not a JSON list of [name, base64]: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

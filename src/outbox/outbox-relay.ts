@@ -145,8 +145,10 @@ export class OutboxRelay implements WorkerService {
   /** Ready when it listens for new rows and its last cycle published (or had nothing to publish). */
   health(): ComponentHealth {
     if (!this.running) return { ready: false, detail: 'not running' };
-    if (!this.listener.listening) return { ready: false, detail: `PostgreSQL LISTEN connection down: ${this.listener.lastProblem ?? 'reconnecting'}` };
-    if (this.failedCycles > 0) return { ready: false, detail: `${this.failedCycles} failed cycle(s); last: ${this.lastFailure ?? 'unknown'}` };
+    if (!this.listener.listening)
+      return { ready: false, detail: `PostgreSQL LISTEN connection down: ${this.listener.lastProblem ?? 'reconnecting'}` };
+    if (this.failedCycles > 0)
+      return { ready: false, detail: `${this.failedCycles} failed cycle(s); last: ${this.lastFailure ?? 'unknown'}` };
     return { ready: true };
   }
 
@@ -202,7 +204,10 @@ export class OutboxRelay implements WorkerService {
         wait = backoffDelay(this.policy, failedCycles);
         this.wakeOnNotify = false;
         if (error instanceof TransientError) {
-          logger.warn({ err: error.cause, ...error.context, failedCycles, retryInMs: wait }, `${error.message}; nothing counts against the rows, retrying in ${wait} ms`);
+          logger.warn(
+            { err: error.cause, ...error.context, failedCycles, retryInMs: wait },
+            `${error.message}; nothing counts against the rows, retrying in ${wait} ms`,
+          );
         } else {
           logger.error({ err: error, failedCycles, retryInMs: wait }, `outbox relay cycle failed; retrying in ${wait} ms`);
         }
@@ -274,13 +279,24 @@ export class OutboxRelay implements WorkerService {
     if (outcome.records > 0) this.options.onPublished?.(outcome.records);
     this.report(recorded, undecodableIds);
     if (parked.length > 0) {
-      this.options.onParked?.(parked.map((r) => ({ id: r.id, topic: r.topic, orderId: r.order_id, eventIds: r.event_ids ?? [], attempts: r.attempts, error: r.last_error })));
+      this.options.onParked?.(
+        parked.map((r) => ({
+          id: r.id,
+          topic: r.topic,
+          orderId: r.order_id,
+          eventIds: r.event_ids ?? [],
+          attempts: r.attempts,
+          error: r.last_error,
+        })),
+      );
     }
     return outcome;
   }
 
   /** The claimed rows' records and partitions; rows that cannot be decoded, and topics whose metadata cannot be read, aside. */
-  private async plan(rows: readonly OutboxRow[]): Promise<{ planned: PlannedRow[]; undecodable: RowFailure[]; brokerFailures: BrokerFailure[] }> {
+  private async plan(
+    rows: readonly OutboxRow[],
+  ): Promise<{ planned: PlannedRow[]; undecodable: RowFailure[]; brokerFailures: BrokerFailure[] }> {
     const undecodable: RowFailure[] = [];
     const decoded: Array<{ row: OutboxRow; messages: Message[] }> = [];
     for (const row of rows) {
@@ -323,7 +339,14 @@ export class OutboxRelay implements WorkerService {
   private report(recorded: readonly RecordedFailure[], undecodable: ReadonlySet<string>): void {
     const { logger } = this.options;
     for (const r of recorded) {
-      const context = { outboxId: r.id, topic: r.topic, orderId: r.order_id, eventIds: r.event_ids, attempts: r.attempts, error: r.last_error };
+      const context = {
+        outboxId: r.id,
+        topic: r.topic,
+        orderId: r.order_id,
+        eventIds: r.event_ids,
+        attempts: r.attempts,
+        error: r.last_error,
+      };
       if (undecodable.has(r.id)) {
         logger.error(
           context,
@@ -356,8 +379,12 @@ export class OutboxRelay implements WorkerService {
 /** The broker failed these partitions: one error naming them and the first cause. */
 function brokerError(failures: readonly BrokerFailure[]): TransientError {
   const where = [...new Set(failures.map((f) => (f.partition === null ? f.topic : `${f.topic}[${f.partition}]`)))].join(', ');
-  return new TransientError('outbox_broker_failed', `outbox relay: Kafka did not take the records for ${where} (${describeSendFailure(failures[0]?.error)}); check the broker and KAFKA_BROKERS`, {
-    cause: failures[0]?.error,
-    context: { partitions: where },
-  });
+  return new TransientError(
+    'outbox_broker_failed',
+    `outbox relay: Kafka did not take the records for ${where} (${describeSendFailure(failures[0]?.error)}); check the broker and KAFKA_BROKERS`,
+    {
+      cause: failures[0]?.error,
+      context: { partitions: where },
+    },
+  );
 }

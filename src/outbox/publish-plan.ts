@@ -53,7 +53,11 @@ export function chunksByBytes<T extends Sized>(rows: readonly T[], maxBytes: num
 const RECORD_OVERHEAD = 32;
 
 /** Estimated size of one record in a batch. */
-export function recordBytes(key: Buffer | string | null, value: Buffer | string | null, headers: Readonly<Record<string, unknown>>): number {
+export function recordBytes(
+  key: Buffer | string | null,
+  value: Buffer | string | null,
+  headers: Readonly<Record<string, unknown>>,
+): number {
   let bytes = RECORD_OVERHEAD + byteLength(key) + byteLength(value);
   for (const name of Object.keys(headers)) {
     const v = Object.getOwnPropertyDescriptor(headers, name)?.value as unknown;

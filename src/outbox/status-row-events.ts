@@ -25,7 +25,8 @@ export class OutboxEncodingError extends Error {
 /** The JSON values of one row's events, joined; throws when one is not single-line JSON. */
 export function packValues(values: readonly string[]): string {
   for (const v of values) {
-    if (v.includes(EVENT_SEPARATOR)) throw new OutboxEncodingError('a status event value holds a raw line feed: only single-line JSON (JSON.stringify) can share a row');
+    if (v.includes(EVENT_SEPARATOR))
+      throw new OutboxEncodingError('a status event value holds a raw line feed: only single-line JSON (JSON.stringify) can share a row');
   }
   return values.join(EVENT_SEPARATOR);
 }
@@ -43,7 +44,8 @@ export function unpackStatusRow(eventIds: readonly string[], value: Buffer): Pac
     start = end + 1;
   }
   values.push(value.subarray(start));
-  if (values.length !== eventIds.length) throw new OutboxEncodingError(`outbox status row holds ${eventIds.length} event ids but ${values.length} values`);
+  if (values.length !== eventIds.length)
+    throw new OutboxEncodingError(`outbox status row holds ${eventIds.length} event ids but ${values.length} values`);
   return eventIds.map((id, i) => ({ id, value: values[i] as Buffer }));
 }
 

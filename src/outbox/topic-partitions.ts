@@ -1,7 +1,9 @@
 import { Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
 
 /** A topic's partitions, or why they could not be read. */
-export type TopicLookup = { readonly ok: true; readonly partitions: readonly PartitionMetadata[] } | { readonly ok: false; readonly error: unknown };
+export type TopicLookup =
+  | { readonly ok: true; readonly partitions: readonly PartitionMetadata[] }
+  | { readonly ok: false; readonly error: unknown };
 
 /**
  * Which partition each record goes to, decided before sending so that the

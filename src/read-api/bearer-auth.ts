@@ -24,7 +24,9 @@ export class BearerAuth {
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) {
-      return apiError(401, 'Unauthorized', 'send "Authorization: Bearer <token>" (a token from READ_API_TOKENS)', { 'www-authenticate': 'Bearer realm="flowthrough"' });
+      return apiError(401, 'Unauthorized', 'send "Authorization: Bearer <token>" (a token from READ_API_TOKENS)', {
+        'www-authenticate': 'Bearer realm="flowthrough"',
+      });
     }
     const given = digest(match[1]);
     let ok = false;

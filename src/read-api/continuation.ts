@@ -14,7 +14,8 @@ export function encodeContinuation(c: Continuation): string {
 export function decodeContinuation(token: string): Continuation | null {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: unknown; a?: unknown; n?: unknown };
-    if (parsed.v !== 1 || typeof parsed.a !== 'string' || typeof parsed.n !== 'number' || !Number.isInteger(parsed.n) || parsed.n < 1) return null;
+    if (parsed.v !== 1 || typeof parsed.a !== 'string' || typeof parsed.n !== 'number' || !Number.isInteger(parsed.n) || parsed.n < 1)
+      return null;
     return { after: parsed.a, pageSize: parsed.n };
   } catch {
     return null;

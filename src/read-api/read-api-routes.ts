@@ -32,12 +32,14 @@ function pageRequest(url: URL, maxPageSize: number): PageRequest | HttpReply {
   const sizeText = url.searchParams.get('maxpagesize');
   let size = maxPageSize;
   if (sizeText !== null) {
-    if (!/^\d+$/.test(sizeText) || Number(sizeText) < 1) return apiError(400, 'InvalidQueryParameterValue', `maxpagesize must be a positive integer, not ${JSON.stringify(sizeText)}`);
+    if (!/^\d+$/.test(sizeText) || Number(sizeText) < 1)
+      return apiError(400, 'InvalidQueryParameterValue', `maxpagesize must be a positive integer, not ${JSON.stringify(sizeText)}`);
     size = Math.min(Number(sizeText), maxPageSize);
   }
   if (tokenText === null) return { after: null, size };
   const token = decodeContinuation(tokenText);
-  if (token === null) return apiError(400, 'InvalidContinuationToken', 'continuationToken is not one this API issued; start again without it');
+  if (token === null)
+    return apiError(400, 'InvalidContinuationToken', 'continuationToken is not one this API issued; start again without it');
   return { after: token.after, size: sizeText === null ? Math.min(token.pageSize, maxPageSize) : size };
 }
 
@@ -46,7 +48,13 @@ function publicBase(request: IncomingMessage, publicUrl: string | null): string 
   return publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
 }
 
-function pagedReply(request: IncomingMessage, url: URL, page: Page<Record<string, unknown>>, size: number, publicUrl: string | null): HttpReply {
+function pagedReply(
+  request: IncomingMessage,
+  url: URL,
+  page: Page<Record<string, unknown>>,
+  size: number,
+  publicUrl: string | null,
+): HttpReply {
   let nextLink: string | undefined;
   if (page.nextAfter !== null) {
     // The path is appended to the base as text, so a base with a path prefix keeps it.
@@ -89,7 +97,8 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
     [
       /^\/v1\/accounts\/([^/]+)$/,
       async (_request, _url, [name]) => {
-        if (!ACCOUNT_NAME.test(name ?? '')) return apiError(400, 'InvalidAccountName', 'an account name is 1–100 letters, digits, underscores or dashes');
+        if (!ACCOUNT_NAME.test(name ?? ''))
+          return apiError(400, 'InvalidAccountName', 'an account name is 1–100 letters, digits, underscores or dashes');
         const body = await accountResource(pool, name ?? '');
         return body === null ? apiError(404, 'NotFound', `no account ${name}`) : { status: 200, body };
       },
@@ -97,7 +106,8 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
     [
       /^\/v1\/accounts\/([^/]+)\/numbers$/,
       async (request, url, [name]) => {
-        if (!ACCOUNT_NAME.test(name ?? '')) return apiError(400, 'InvalidAccountName', 'an account name is 1–100 letters, digits, underscores or dashes');
+        if (!ACCOUNT_NAME.test(name ?? ''))
+          return apiError(400, 'InvalidAccountName', 'an account name is 1–100 letters, digits, underscores or dashes');
         const page = pageRequest(url, maxPageSize);
         if ('status' in page) return page;
         if (!(await accountExists(pool, name ?? ''))) return apiError(404, 'NotFound', `no account ${name}`);
@@ -107,7 +117,8 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
     [
       /^\/v1\/numbers\/([^/]+)$/,
       async (_request, _url, [number]) => {
-        if (!E164.test(number ?? '')) return apiError(400, 'InvalidTelephoneNumber', 'a telephone number is E.164 (+14255550100; %2B for the plus)');
+        if (!E164.test(number ?? ''))
+          return apiError(400, 'InvalidTelephoneNumber', 'a telephone number is E.164 (+14255550100; %2B for the plus)');
         const body = await numberResource(pool, number ?? '');
         return body === null ? apiError(404, 'NotFound', `no number ${number}`) : { status: 200, body };
       },
@@ -154,5 +165,9 @@ export interface ReadApiDeps {
  * configuration: the one place that turns settings into its options.
  */
 export function createReadApiRoutes(config: ReadApiConfig, deps: ReadApiDeps): Route[] {
-  return readApiRoutes({ ...config.readApi, pool: deps.pool, ...(deps.logger ? { logger: deps.logger.child({ component: 'read-api' }) } : {}) });
+  return readApiRoutes({
+    ...config.readApi,
+    pool: deps.pool,
+    ...(deps.logger ? { logger: deps.logger.child({ component: 'read-api' }) } : {}),
+  });
 }

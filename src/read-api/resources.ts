@@ -37,7 +37,11 @@ interface NumberRow {
 const ACCOUNT_COLUMNS = 'name, correlation_id, teams_tenant_id, service_details';
 const NUMBER_COLUMNS = 'telephone_number, account_name, service_details, custom_sip_header';
 
-function accountBody(row: AccountRow, counts: Readonly<Record<string, number>>, status: { status: ProvisioningStatus; errors: ApiError[] }): Record<string, unknown> {
+function accountBody(
+  row: AccountRow,
+  counts: Readonly<Record<string, number>>,
+  status: { status: ProvisioningStatus; errors: ApiError[] },
+): Record<string, unknown> {
   const sd = row.service_details;
   const count = (service: string): number => counts[service] ?? 0;
   const synced = (service: 'teamsOperatorConnect' | 'teamsPhoneMobile' | 'zoomPhoneCloudPeering') => {
@@ -62,7 +66,14 @@ function accountBody(row: AccountRow, counts: Readonly<Record<string, number>>, 
             subdomainStatus: 'notProvisioned',
           },
         }),
-    ...(sd.azureOperatorCallProtection ? { azureOperatorCallProtection: { enabled: sd.azureOperatorCallProtection.enabled, numberCount: count('azureOperatorCallProtection') } } : {}),
+    ...(sd.azureOperatorCallProtection
+      ? {
+          azureOperatorCallProtection: {
+            enabled: sd.azureOperatorCallProtection.enabled,
+            numberCount: count('azureOperatorCallProtection'),
+          },
+        }
+      : {}),
   };
   return {
     name: row.name,
@@ -98,10 +109,15 @@ const ACCOUNT_STATUS = `
        ORDER BY o.completed_at DESC LIMIT 1
     ) last ON true`;
 
-async function accountStatuses(pool: Pool, names: readonly string[]): Promise<Map<string, { status: ProvisioningStatus; errors: ApiError[] }>> {
+async function accountStatuses(
+  pool: Pool,
+  names: readonly string[],
+): Promise<Map<string, { status: ProvisioningStatus; errors: ApiError[] }>> {
   const out = new Map<string, { status: ProvisioningStatus; errors: ApiError[] }>();
   if (names.length === 0) return out;
-  const { rows } = await pool.query<{ name: string; open: boolean; last_state: string | null; errors: ApiError[] | null }>(ACCOUNT_STATUS, [names]);
+  const { rows } = await pool.query<{ name: string; open: boolean; last_state: string | null; errors: ApiError[] | null }>(ACCOUNT_STATUS, [
+    names,
+  ]);
   for (const r of rows) {
     if (r.open) out.set(r.name, { status: 'pending', errors: [] });
     else if (r.last_state === 'failed' || r.last_state === 'partial') out.set(r.name, { status: 'failed', errors: r.errors ?? [] });
@@ -123,17 +139,31 @@ const NUMBER_STATUS = `
    WHERE w.telephone_number = ANY($1::text[]) AND w.outcome <> 'superseded'
    ORDER BY w.telephone_number, w.service, w.updated_at DESC`;
 
-async function numberStatuses(pool: Pool, numbers: readonly string[]): Promise<Map<string, { status: ProvisioningStatus; errors: ApiError[] }>> {
+async function numberStatuses(
+  pool: Pool,
+  numbers: readonly string[],
+): Promise<Map<string, { status: ProvisioningStatus; errors: ApiError[] }>> {
   const out = new Map<string, { status: ProvisioningStatus; errors: ApiError[] }>();
   for (const n of numbers) out.set(n, { status: 'synced', errors: [] });
   if (numbers.length === 0) return out;
-  const { rows } = await pool.query<{ telephone_number: string; service: string; outcome: string; error_code: string | null; message: string | null; open: boolean }>(NUMBER_STATUS, [numbers]);
+  const { rows } = await pool.query<{
+    telephone_number: string;
+    service: string;
+    outcome: string;
+    error_code: string | null;
+    message: string | null;
+    open: boolean;
+  }>(NUMBER_STATUS, [numbers]);
   for (const r of rows) {
     const current = out.get(r.telephone_number) ?? { status: 'synced' as ProvisioningStatus, errors: [] };
     if (r.open || r.outcome === 'pending' || r.outcome === 'held') current.status = 'pending';
     else if (r.outcome === 'failed') {
       if (current.status !== 'pending') current.status = 'failed';
-      current.errors.push({ code: r.error_code ?? 'ProvisioningFailed', message: r.message ?? `${r.service} provisioning failed`, target: r.service });
+      current.errors.push({
+        code: r.error_code ?? 'ProvisioningFailed',
+        message: r.message ?? `${r.service} provisioning failed`,
+        target: r.service,
+      });
     }
     out.set(r.telephone_number, current);
   }
@@ -163,7 +193,8 @@ export async function accountPage(pool: Pool, after: string | null, size: number
 }
 
 export async function accountResource(pool: Pool, name: string): Promise<Record<string, unknown> | null> {
-  const row = (await pool.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE name = $1 AND deleted_at IS NULL`, [name])).rows[0];
+  const row = (await pool.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE name = $1 AND deleted_at IS NULL`, [name]))
+    .rows[0];
   if (row === undefined) return null;
   const [counts, statuses] = await Promise.all([numberCounts(pool, [name]), accountStatuses(pool, [name])]);
   return accountBody(row, counts.get(name) ?? {}, statuses.get(name) ?? { status: 'synced', errors: [] });
@@ -180,7 +211,10 @@ export async function numberPage(pool: Pool, account: string, after: string | nu
     [account, after, size + 1],
   );
   const page = rows.slice(0, size);
-  const statuses = await numberStatuses(pool, page.map((r) => r.telephone_number));
+  const statuses = await numberStatuses(
+    pool,
+    page.map((r) => r.telephone_number),
+  );
   return {
     items: page.map((r) => numberBody(r, statuses.get(r.telephone_number) ?? { status: 'synced', errors: [] })),
     nextAfter: rows.length > size ? (page.at(-1)?.telephone_number ?? null) : null,
@@ -188,7 +222,11 @@ export async function numberPage(pool: Pool, account: string, after: string | nu
 }
 
 export async function numberResource(pool: Pool, telephoneNumber: string): Promise<Record<string, unknown> | null> {
-  const row = (await pool.query<NumberRow>(`SELECT ${NUMBER_COLUMNS} FROM numbers WHERE telephone_number = $1 AND deleted_at IS NULL`, [telephoneNumber])).rows[0];
+  const row = (
+    await pool.query<NumberRow>(`SELECT ${NUMBER_COLUMNS} FROM numbers WHERE telephone_number = $1 AND deleted_at IS NULL`, [
+      telephoneNumber,
+    ])
+  ).rows[0];
   if (row === undefined) return null;
   const statuses = await numberStatuses(pool, [telephoneNumber]);
   return numberBody(row, statuses.get(telephoneNumber) ?? { status: 'synced', errors: [] });

@@ -64,12 +64,31 @@ export async function applyOperationOutcome(
   const at = new Date().toISOString();
   const decided = targets.map((t) => {
     const r = byNumber.get(t.telephone_number);
-    if (!r) return { number: t.telephone_number, target: t.target, succeeded: false, code: 'MissingResult', message: 'the backend reported no result for this number' };
+    if (!r)
+      return {
+        number: t.telephone_number,
+        target: t.target,
+        succeeded: false,
+        code: 'MissingResult',
+        message: 'the backend reported no result for this number',
+      };
     // A release of a number the tenant does not hold has reached what it wanted.
     if (!r.succeeded && op.operation === 'release' && r.errorCode === 'NumberNotFound') {
-      return { number: t.telephone_number, target: t.target, succeeded: true, code: null, message: `the backend answered ${r.errorCode}: the tenant does not hold the number, so it is released` };
+      return {
+        number: t.telephone_number,
+        target: t.target,
+        succeeded: true,
+        code: null,
+        message: `the backend answered ${r.errorCode}: the tenant does not hold the number, so it is released`,
+      };
     }
-    return { number: t.telephone_number, target: t.target, succeeded: r.succeeded, code: r.succeeded ? null : (r.errorCode ?? 'failed'), message: r.message ?? null };
+    return {
+      number: t.telephone_number,
+      target: t.target,
+      succeeded: r.succeeded,
+      code: r.succeeded ? null : (r.errorCode ?? 'failed'),
+      message: r.message ?? null,
+    };
   });
 
   const numbers = decided.map((d) => d.number);
@@ -85,7 +104,9 @@ export async function applyOperationOutcome(
     upd.n.push(d.number);
     upd.observed.push(JSON.stringify(current));
     upd.state.push(d.succeeded ? 'inSync' : 'failed');
-    upd.error.push(d.succeeded ? null : JSON.stringify({ code: d.code, message: d.message, service: op.service, operation: op.operation, at }));
+    upd.error.push(
+      d.succeeded ? null : JSON.stringify({ code: d.code, message: d.message, service: op.service, operation: op.operation, at }),
+    );
   }
   if (upd.n.length > 0) await client.query(sql.UPDATE_OBSERVED, [upd.n, upd.observed, upd.state, upd.error]);
 
@@ -93,8 +114,22 @@ export async function applyOperationOutcome(
   const codes = decided.map((d) => d.code);
   const messages = decided.map((d) => d.message);
   await client.query(sql.CLOSE_OPERATION_NUMBERS, [operationId, numbers, outcomes, codes, messages]);
-  const linked = (await client.query<{ order_id: string; requeued: boolean }>(sql.SETTLE_LINKED_ROWS, [operationId, numbers, outcomes, codes, messages, op.operation])).rows;
-  await client.query(sql.FINISH_OPERATION, [operationId, outcome.state, outcome.remoteStatus, outcome.lastError ? JSON.stringify(outcome.lastError) : null]);
+  const linked = (
+    await client.query<{ order_id: string; requeued: boolean }>(sql.SETTLE_LINKED_ROWS, [
+      operationId,
+      numbers,
+      outcomes,
+      codes,
+      messages,
+      op.operation,
+    ])
+  ).rows;
+  await client.query(sql.FINISH_OPERATION, [
+    operationId,
+    outcome.state,
+    outcome.remoteStatus,
+    outcome.lastError ? JSON.stringify(outcome.lastError) : null,
+  ]);
   const orders = new Set(linked.map((r) => r.order_id));
   await rollUpOrders(client, orders, status, new Map([...orders].map((o) => [o, op.attempts])));
   const requeued = linked.filter((r) => r.requeued).length;

@@ -53,7 +53,12 @@ export class ConsentCache {
         const atMs = this.now();
         // The list answered for every tenant that has a consent: keep them all (as fresh as the ones asked for),
         // so tenants whose orders arrive in the next passes do not cost another list and another planning pass.
-        for (const [tenantId, consent] of all) this.entries.set(tenantId, { facts: { status: consent.status, consentedCountries: consent.consentedCountries }, atMs, generation });
+        for (const [tenantId, consent] of all)
+          this.entries.set(tenantId, {
+            facts: { status: consent.status, consentedCountries: consent.consentedCountries },
+            atMs,
+            generation,
+          });
         for (const tenantId of tenants) if (!all.has(tenantId)) this.entries.set(tenantId, { facts: null, atMs, generation });
         return true;
       } catch (error) {
@@ -65,7 +70,11 @@ export class ConsentCache {
       tenants.map(async (tenantId) => {
         try {
           const consent = await this.reader.getConsent(tenantId, signal ? { signal } : {});
-          this.entries.set(tenantId, { facts: { status: consent.status, consentedCountries: consent.consentedCountries }, atMs: this.now(), generation });
+          this.entries.set(tenantId, {
+            facts: { status: consent.status, consentedCountries: consent.consentedCountries },
+            atMs: this.now(),
+            generation,
+          });
           any = true;
         } catch (error) {
           if (error instanceof OperatorConnectPermanentError && (error.code === 'ConsentNotFound' || error.status === 404)) {

@@ -14,7 +14,12 @@ import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 
 export interface RelationshipWriter {
-  updateCustomerRelationship(tenantId: string, change: CustomerRelationshipChange, requestId: string, options?: MutationOptions): Promise<Consent>;
+  updateCustomerRelationship(
+    tenantId: string,
+    change: CustomerRelationshipChange,
+    requestId: string,
+    options?: MutationOptions,
+  ): Promise<Consent>;
 }
 
 /** $1 lease ms, $2 limit: consents whose desired customer relationship the sync has not finished with, leased. */
@@ -109,13 +114,28 @@ export class ConsentSync {
 
   private async sync(row: Claimed, signal: AbortSignal | undefined): Promise<void> {
     const { pool, client, logger } = this.options;
-    const account = (await pool.query<{ account_name: string; service_details: AccountServiceDetailsSpec | null; account_order_id: string | null }>(ORDER_ACCOUNT, [row.last_order_id])).rows[0];
+    const account = (
+      await pool.query<{ account_name: string; service_details: AccountServiceDetailsSpec | null; account_order_id: string | null }>(
+        ORDER_ACCOUNT,
+        [row.last_order_id],
+      )
+    ).rows[0];
     const details = account?.service_details;
     // An order whose account is gone keeps the former behaviour: the relationship is written.
     const writes =
-      !details || writesConsent({ syncEnabled: { teamsOperatorConnect: details.teamsOperatorConnect?.syncEnabled === true, teamsPhoneMobile: details.teamsPhoneMobile?.syncEnabled === true } });
+      !details ||
+      writesConsent({
+        syncEnabled: {
+          teamsOperatorConnect: details.teamsOperatorConnect?.syncEnabled === true,
+          teamsPhoneMobile: details.teamsPhoneMobile?.syncEnabled === true,
+        },
+      });
     if (!writes) {
-      await this.finish(row, { kind: 'notSynchronised', account: account?.account_name ?? '', accountOrderId: account?.account_order_id ?? null });
+      await this.finish(row, {
+        kind: 'notSynchronised',
+        account: account?.account_name ?? '',
+        accountOrderId: account?.account_order_id ?? null,
+      });
       return;
     }
     const requestId = createHash('sha256').update(`consent\u0000${row.tenant_id}\u0000${row.last_order_id}`).digest('hex');
@@ -136,7 +156,10 @@ export class ConsentSync {
         await pool.query(RETRY, [row.tenant_id, retryDelayMs(this.options.retry, attempt, this.options.random), problem]);
         return;
       }
-      logger.warn({ tenantId: row.tenant_id, orderId: row.last_order_id, code: c.code }, 'the backend refused the customer relationship: its consent item fails');
+      logger.warn(
+        { tenantId: row.tenant_id, orderId: row.last_order_id, code: c.code },
+        'the backend refused the customer relationship: its consent item fails',
+      );
       result = { kind: 'refused', reason: { code: c.code, message: c.message } };
     }
     this.attempts.delete(row.tenant_id);
@@ -158,7 +181,11 @@ export class ConsentSync {
           ? null
           : result.kind === 'refused'
             ? { ...result.reason, orderId: row.last_order_id }
-            : { code: 'not_synchronised', message: `not written: account ${result.account} synchronises neither Operator Connect nor Teams Phone Mobile`, orderId: row.last_order_id };
+            : {
+                code: 'not_synchronised',
+                message: `not written: account ${result.account} synchronises neither Operator Connect nor Teams Phone Mobile`,
+                orderId: row.last_order_id,
+              };
       await tx.query(DONE, [row.tenant_id, row.last_order_id, error ? JSON.stringify(error) : null]);
       const orders = await this.closeItems(tx, row, result, current === row.last_order_id);
       if (orders.size > 0) await rollUpOrders(tx, orders, status);

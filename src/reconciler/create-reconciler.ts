@@ -35,7 +35,9 @@ export interface ReconcilerHooks extends ClientHooks, ExecutorHooks {
   readonly observeCircuit?: (read: () => CircuitState) => void;
 }
 
-const DEFAULT_MAX_NUMBERS_PER_ORDER = Number(OPERATOR_CONNECT_VARIABLES.find((v) => v.name === 'OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER')?.default ?? 1000);
+const DEFAULT_MAX_NUMBERS_PER_ORDER = Number(
+  OPERATOR_CONNECT_VARIABLES.find((v) => v.name === 'OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER')?.default ?? 1000,
+);
 
 /**
  * Flow-through to Operator Connect / Teams Phone Mobile as the worker runs

@@ -58,7 +58,13 @@ const MARK_DRIFT = `
    WHERE telephone_number = $1`;
 
 function backendNumber(s: NumberStatus): BackendNumber {
-  return { telephoneNumber: s.telephoneNumber, tenantId: s.tenantId, status: s.status, teamsPhoneMobile: s.teamsPhoneMobile, configuration: s.configuration };
+  return {
+    telephoneNumber: s.telephoneNumber,
+    tenantId: s.tenantId,
+    status: s.status,
+    teamsPhoneMobile: s.teamsPhoneMobile,
+    configuration: s.configuration,
+  };
 }
 
 /**
@@ -88,7 +94,12 @@ export async function runDriftAudit(options: DriftAuditOptions): Promise<DriftAu
     const found = compareTenant(tenantId, mine, theirs);
     const unknown = found.filter((d) => !mine.some((m) => m.telephoneNumber === d.telephoneNumber)).map((d) => d.telephoneNumber);
     const owners = new Map(
-      unknown.length === 0 ? [] : (await pool.query<{ telephone_number: string; account_name: string }>(OWNERS, [unknown])).rows.map((r) => [r.telephone_number, r.account_name]),
+      unknown.length === 0
+        ? []
+        : (await pool.query<{ telephone_number: string; account_name: string }>(OWNERS, [unknown])).rows.map((r) => [
+            r.telephone_number,
+            r.account_name,
+          ]),
     );
     for (const d of found) {
       const isMine = mine.some((m) => m.telephoneNumber === d.telephoneNumber);

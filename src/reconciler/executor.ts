@@ -58,7 +58,12 @@ export interface ExecutorOptions {
 }
 
 function resultsOf(order: Order): OperationOutcome['results'] {
-  return order.results.map((r) => ({ telephoneNumber: r.telephoneNumber, succeeded: r.status === 'succeeded', errorCode: r.errorCode, message: r.message }));
+  return order.results.map((r) => ({
+    telephoneNumber: r.telephoneNumber,
+    succeeded: r.status === 'succeeded',
+    errorCode: r.errorCode,
+    message: r.message,
+  }));
 }
 
 function numbersOf(body: Record<string, unknown>): string[] {
@@ -101,20 +106,40 @@ export class Executor {
     const { client, retry } = this.options;
     if (op.attempts > retry.maxAttempts) {
       const last = op.last_error ?? { code: 'attempts_exhausted', message: 'no attempt succeeded' };
-      await this.finish(op, { state: 'failed', remoteStatus: null, remoteOrderId: null, lastError: last, results: await this.allFailed(op, last.code, `gave up after ${retry.maxAttempts} attempts: ${last.message}`) });
+      await this.finish(op, {
+        state: 'failed',
+        remoteStatus: null,
+        remoteOrderId: null,
+        lastError: last,
+        results: await this.allFailed(op, last.code, `gave up after ${retry.maxAttempts} attempts: ${last.message}`),
+      });
       return;
     }
-    const options: MutationOptions = { ...(signal ? { signal } : {}), ...(op.first_sent_ms !== null ? { firstSentAt: op.first_sent_ms } : {}) };
+    const options: MutationOptions = {
+      ...(signal ? { signal } : {}),
+      ...(op.first_sent_ms !== null ? { firstSentAt: op.first_sent_ms } : {}),
+    };
     let submitted: SubmittedOrder;
-    if (op.operation === 'upload') submitted = await client.uploadNumbers(op.tenant_id, op.body as unknown as UploadOrderRequest, op.request_id, options);
-    else if (op.operation === 'release') submitted = await client.releaseNumbers(op.tenant_id, op.body as unknown as ReleaseOrderRequest, op.request_id, options);
+    if (op.operation === 'upload')
+      submitted = await client.uploadNumbers(op.tenant_id, op.body as unknown as UploadOrderRequest, op.request_id, options);
+    else if (op.operation === 'release')
+      submitted = await client.releaseNumbers(op.tenant_id, op.body as unknown as ReleaseOrderRequest, op.request_id, options);
     else submitted = await client.updateNumbers(op.tenant_id, op.body as unknown as UpdateOrderRequest, op.request_id, options);
     await this.options.hooks.afterSubmit?.({ id: op.id, requestId: op.request_id, remoteOrderId: submitted.orderId });
     if (isTerminal(submitted.order) && submitted.order.results.length > 0) {
-      await this.finish({ ...op, remote_order_id: submitted.orderId }, { state: 'settled', remoteStatus: submitted.order.status, remoteOrderId: submitted.orderId, results: resultsOf(submitted.order) });
+      await this.finish(
+        { ...op, remote_order_id: submitted.orderId },
+        { state: 'settled', remoteStatus: submitted.order.status, remoteOrderId: submitted.orderId, results: resultsOf(submitted.order) },
+      );
       return;
     }
-    await this.options.pool.query(sql.RECORD_SUBMITTED, [op.id, this.options.instanceId, submitted.orderId, submitted.status, this.options.expectedProcessingMs]);
+    await this.options.pool.query(sql.RECORD_SUBMITTED, [
+      op.id,
+      this.options.instanceId,
+      submitted.orderId,
+      submitted.status,
+      this.options.expectedProcessingMs,
+    ]);
   }
 
   private async poll(op: ClaimedOperation, signal?: AbortSignal): Promise<void> {
@@ -129,13 +154,17 @@ export class Executor {
   }
 
   private async allFailed(op: ClaimedOperation, code: string, message: string): Promise<OperationOutcome['results']> {
-    const numbers = op.body ? numbersOf(op.body) : (await this.options.pool.query<{ telephone_number: string }>(sql.OPERATION_NUMBERS, [op.id])).rows.map((r) => r.telephone_number);
+    const numbers = op.body
+      ? numbersOf(op.body)
+      : (await this.options.pool.query<{ telephone_number: string }>(sql.OPERATION_NUMBERS, [op.id])).rows.map((r) => r.telephone_number);
     return numbers.map((telephoneNumber) => ({ telephoneNumber, succeeded: false, errorCode: code, message }));
   }
 
   private async finish(op: ClaimedOperation, outcome: OperationOutcome): Promise<void> {
     const { pool, instanceId, status } = this.options;
-    const { applied, requeued } = await withTransaction(pool, (client) => applyOperationOutcome(client, { operationId: op.id, instanceId, outcome, status }));
+    const { applied, requeued } = await withTransaction(pool, (client) =>
+      applyOperationOutcome(client, { operationId: op.id, instanceId, outcome, status }),
+    );
     if (requeued > 0) this.options.onWorkRequeued?.();
     if (!applied) {
       this.options.logger.warn({ operationId: op.id }, 'operation lease lost before its results were applied; the new holder applies them');
@@ -146,7 +175,8 @@ export class Executor {
 
   private async failed(op: ClaimedOperation, error: unknown, log: Logger): Promise<void> {
     const { pool, instanceId, retry, random } = this.options;
-    const classified = error instanceof FlowthroughError ? { retryable: error.retryable, code: error.code, message: error.message } : classify(error);
+    const classified =
+      error instanceof FlowthroughError ? { retryable: error.retryable, code: error.code, message: error.message } : classify(error);
     if (error instanceof OperatorConnectPermanentError) {
       const last = { code: error.code, message: error.message };
       log.warn({ code: error.code, status: error.status }, 'backend refused the operation: its numbers fail');
@@ -156,11 +186,21 @@ export class Executor {
     }
     if (classified.retryable) {
       const attempt = op.state === 'planned' ? op.attempts : op.polls + 1;
-      const retryAfter = error && typeof error === 'object' && 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
-      const retryIn = error && typeof error === 'object' && 'retryInMs' in error && typeof error.retryInMs === 'number' ? error.retryInMs : undefined;
+      const retryAfter =
+        error && typeof error === 'object' && 'retryAfterMs' in error && typeof error.retryAfterMs === 'number'
+          ? error.retryAfterMs
+          : undefined;
+      const retryIn =
+        error && typeof error === 'object' && 'retryInMs' in error && typeof error.retryInMs === 'number' ? error.retryInMs : undefined;
       const delay = retryDelayMs(retry, attempt, random, retryAfter ?? retryIn);
       log.info({ code: classified.code, attempt, delayMs: delay }, 'transient failure: operation rescheduled');
-      await pool.query(sql.RESCHEDULE, [op.id, instanceId, delay, JSON.stringify({ code: classified.code, message: classified.message }), op.state === 'submitted']);
+      await pool.query(sql.RESCHEDULE, [
+        op.id,
+        instanceId,
+        delay,
+        JSON.stringify({ code: classified.code, message: classified.message }),
+        op.state === 'submitted',
+      ]);
       return;
     }
     // Anything else is a bug or a crash in the making: leave the lease to run out, so another

@@ -3,7 +3,14 @@ import type { Pool, PoolClient } from 'pg';
 import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';
 import type { FlowThroughService } from '../core/order-state/initial-item-state.js';
 import { desiredAssociation, type Association } from '../core/reconcile/association.js';
-import { planWork, type BackendOperationKind, type PendingRow, type PlannedBatch, type WorkKey, type WorkPlan } from '../core/reconcile/plan-work.js';
+import {
+  planWork,
+  type BackendOperationKind,
+  type PendingRow,
+  type PlannedBatch,
+  type WorkKey,
+  type WorkPlan,
+} from '../core/reconcile/plan-work.js';
 import { withTransaction } from '../platform/db/pool.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { ConsentCache } from './consent-cache.js';
@@ -52,7 +59,16 @@ export interface PlanPassResult {
   readonly more: boolean;
 }
 
-const NOTHING: PlanPassResult = { operations: 0, numbersPlanned: 0, converged: 0, held: 0, failed: 0, lingering: 0, waiting: 0, more: false };
+const NOTHING: PlanPassResult = {
+  operations: 0,
+  numbersPlanned: 0,
+  converged: 0,
+  held: 0,
+  failed: 0,
+  lingering: 0,
+  waiting: 0,
+  more: false,
+};
 
 interface Candidate {
   telephone_number: string;
@@ -111,7 +127,10 @@ const add = (a: PlanPassResult, b: PlanPassResult): PlanPassResult => ({
   more: a.more || b.more,
 });
 
-const settingsHash = (batch: PlannedBatch): string => createHash('sha256').update(JSON.stringify({ teamsPhoneMobile: batch.teamsPhoneMobile })).digest('hex');
+const settingsHash = (batch: PlannedBatch): string =>
+  createHash('sha256')
+    .update(JSON.stringify({ teamsPhoneMobile: batch.teamsPhoneMobile }))
+    .digest('hex');
 
 /** The request body of a batch, exactly as it will be sent on every attempt. */
 export function batchBody(batch: PlannedBatch): Record<string, unknown> {
@@ -211,7 +230,11 @@ export class Planner {
     const numbers = locked.map((n) => n.telephone_number);
     const rows = numbers.length === 0 ? [] : (await client.query<UnplannedRow>(sql.UNPLANNED_ROWS, [numbers])).rows;
     const open = new Set(
-      numbers.length === 0 ? [] : (await client.query<{ telephone_number: string; service: string }>(sql.OPEN_OPERATION_NUMBERS, [numbers])).rows.map((r) => `${r.telephone_number}\u0000${r.service}`),
+      numbers.length === 0
+        ? []
+        : (await client.query<{ telephone_number: string; service: string }>(sql.OPEN_OPERATION_NUMBERS, [numbers])).rows.map(
+            (r) => `${r.telephone_number}\u0000${r.service}`,
+          ),
     );
     const nowMs = locked[0]?.now_ms ?? Date.now();
     const lastOrderOf = new Map(locked.map((n) => [n.telephone_number, n.last_order_id]));
@@ -258,7 +281,9 @@ export class Planner {
         const desired = desiredAssociation(
           {
             number: { serviceDetails: n.service_details, deleted: n.deleted },
-            account: n.account_details ? { teamsTenantId: n.teams_tenant_id, serviceDetails: n.account_details, deleted: n.account_deleted } : null,
+            account: n.account_details
+              ? { teamsTenantId: n.teams_tenant_id, serviceDetails: n.account_details, deleted: n.account_deleted }
+              : null,
           },
           service,
         );
@@ -337,7 +362,23 @@ export class Planner {
     for (const { key } of plan.failed) repaired(key.telephoneNumber, key.service, 'failed');
     if (per.n.length + repairs.n.length > 0) {
       // The operations, their numbers, the rows they carry and the numbers' sync state: one statement.
-      const params = [ops.tenant, ops.service, ops.operation, ops.hash, ops.body, per.op, per.n, per.s, per.target, repairs.n, repairs.s, repairs.state, link.order, link.n, link.s];
+      const params = [
+        ops.tenant,
+        ops.service,
+        ops.operation,
+        ops.hash,
+        ops.body,
+        per.op,
+        per.n,
+        per.s,
+        per.target,
+        repairs.n,
+        repairs.s,
+        repairs.state,
+        link.order,
+        link.n,
+        link.s,
+      ];
       await client.query(sql.WRITE_PLAN, params);
     }
     if (plan.decided.length > 0) {

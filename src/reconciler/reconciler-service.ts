@@ -16,7 +16,9 @@ import type { StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 
 /** An OperatorConnectClient (or anything with its order and consent calls; authenticate and tokenProblem are optional). */
-export type ReconcilerClient = OrderClient & ConsentReader & RelationshipWriter & { authenticate?(): Promise<void>; tokenProblem?(): TokenProblem | null };
+export type ReconcilerClient = OrderClient &
+  ConsentReader &
+  RelationshipWriter & { authenticate?(): Promise<void>; tokenProblem?(): TokenProblem | null };
 
 export interface ReconcilerDeps {
   readonly pool: Pool;
@@ -163,9 +165,11 @@ class ReconcilerService implements Reconciler {
    */
   health(): ComponentHealth {
     if (!this.running) return { ready: false, detail: 'not running' };
-    if (!this.listener.listening) return { ready: false, detail: `PostgreSQL LISTEN connection down: ${this.listener.lastProblem ?? 'reconnecting'}` };
+    if (!this.listener.listening)
+      return { ready: false, detail: `PostgreSQL LISTEN connection down: ${this.listener.lastProblem ?? 'reconnecting'}` };
     const token = this.deps.client.tokenProblem?.();
-    if (token) return { ready: false, detail: `${token.code}: ${token.line} (since ${token.since.toISOString()}, ${token.failures} failure(s))` };
+    if (token)
+      return { ready: false, detail: `${token.code}: ${token.line} (since ${token.since.toISOString()}, ${token.failures} failure(s))` };
     if (this.planProblem !== null) return { ready: false, detail: `planning failed: ${this.planProblem}` };
     return { ready: true };
   }
@@ -177,7 +181,9 @@ class ReconcilerService implements Reconciler {
     }
     // The token is taken now, not by the first operation; a failure here is only logged (each call retries it).
     // The client's token health logs failures once per streak (with the setting to fix); readiness reports them.
-    this.deps.client.authenticate?.().catch((error: unknown) => this.deps.logger.debug({ err: error }, 'cannot obtain an Operator Connect access token yet'));
+    this.deps.client
+      .authenticate?.()
+      .catch((error: unknown) => this.deps.logger.debug({ err: error }, 'cannot obtain an Operator Connect access token yet'));
     await this.listener.start();
     this.running = true;
     this.loop = this.run();
@@ -273,7 +279,6 @@ class ReconcilerService implements Reconciler {
       if (delay > 0) await this.executeWake.sleep(delay);
     }
   }
-
 }
 
 /** The reconciler as a WorkerService, from its options (createReconciler builds them from the configuration). */

@@ -81,7 +81,14 @@ export async function rollUpOrders(
       list = [];
       workByItem.set(key, list);
     }
-    list.push({ telephoneNumber: w.telephone_number, outcome: w.outcome, errorCode: w.error_code, message: w.message, heldReason: w.held_reason, supersededBy: w.superseded_by });
+    list.push({
+      telephoneNumber: w.telephone_number,
+      outcome: w.outcome,
+      errorCode: w.error_code,
+      message: w.message,
+      heldReason: w.held_reason,
+      supersededBy: w.superseded_by,
+    });
   }
   const occurredAt = new Date().toISOString();
   const itemUpdates = { order: [] as string[], item: [] as string[], state: [] as string[], reason: [] as (string | null)[] };
@@ -98,7 +105,10 @@ export async function rollUpOrders(
       reason: i.reason,
       numbers: workByItem.get(`${order.order_id}\u0000${i.item_id}`) ?? [],
     }));
-    const result = rollUpOrder({ orderId: order.order_id, account: order.account_name, state: order.state, attempts, items: views }, occurredAt);
+    const result = rollUpOrder(
+      { orderId: order.order_id, account: order.account_name, state: order.state, attempts, items: views },
+      occurredAt,
+    );
     for (const change of result.items) {
       itemUpdates.order.push(order.order_id);
       itemUpdates.item.push(change.itemId);
@@ -119,8 +129,10 @@ export async function rollUpOrders(
       orderUpdates.attempts.push(attempts);
     }
   }
-  if (itemUpdates.order.length > 0) await client.query(sql.UPDATE_ITEMS, [itemUpdates.order, itemUpdates.item, itemUpdates.state, itemUpdates.reason]);
-  if (orderUpdates.order.length > 0) await client.query(sql.UPDATE_ORDERS, [orderUpdates.order, orderUpdates.state, orderUpdates.seq, orderUpdates.attempts]);
+  if (itemUpdates.order.length > 0)
+    await client.query(sql.UPDATE_ITEMS, [itemUpdates.order, itemUpdates.item, itemUpdates.state, itemUpdates.reason]);
+  if (orderUpdates.order.length > 0)
+    await client.query(sql.UPDATE_ORDERS, [orderUpdates.order, orderUpdates.state, orderUpdates.seq, orderUpdates.attempts]);
   if (outbox.size > 0) {
     await outbox.insert(client);
     // The relays publish them at commit; the reconcilers are not woken (status events bring them no work).

@@ -285,4 +285,3 @@ export const UPDATE_ORDERS = `
          completed_at = CASE WHEN u.state IN ('completed', 'partial', 'failed') THEN COALESCE(o.completed_at, now()) ELSE o.completed_at END
     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS u(order_id, state, seq, attempts)
    WHERE o.order_id = u.order_id`;
-

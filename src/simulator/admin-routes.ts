@@ -23,7 +23,11 @@ async function jsonBody(request: IncomingMessage): Promise<unknown> {
  * Simulator-only endpoints under /admin: no token, not counted, no faults.
  * They drive what in real life the enterprise or Microsoft would do.
  */
-export function adminRoutes(admin: SimulatorAdmin, ledger: Ledger, counters: Counters): (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> {
+export function adminRoutes(
+  admin: SimulatorAdmin,
+  ledger: Ledger,
+  counters: Counters,
+): (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> {
   const table: { method: string; pattern: ReturnType<typeof pathPattern>; handle: AdminHandler }[] = [
     {
       method: 'GET',
@@ -48,7 +52,10 @@ export function adminRoutes(admin: SimulatorAdmin, ledger: Ledger, counters: Cou
     {
       method: 'PUT',
       pattern: pathPattern('/admin/numbers/{telephoneNumber}'),
-      handle: async (p, r) => ok(admin.placeNumber({ ...((await jsonBody(r)) as Omit<NumberSeed, 'telephoneNumber'>), telephoneNumber: p.telephoneNumber ?? '' })),
+      handle: async (p, r) =>
+        ok(
+          admin.placeNumber({ ...((await jsonBody(r)) as Omit<NumberSeed, 'telephoneNumber'>), telephoneNumber: p.telephoneNumber ?? '' }),
+        ),
     },
     {
       method: 'PUT',

@@ -27,7 +27,12 @@ const ROUTES: readonly RouteSpec[] = [
 ];
 
 export type RouteMatch =
-  | { readonly kind: 'found'; readonly operation: ApiOperation; readonly roles: readonly Role[]; readonly params: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'found';
+      readonly operation: ApiOperation;
+      readonly roles: readonly Role[];
+      readonly params: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'methodNotAllowed'; readonly allowed: readonly string[] }
   | { readonly kind: 'notFound' };
 

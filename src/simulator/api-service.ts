@@ -42,17 +42,34 @@ export class ApiService {
   async handle(request: IncomingMessage, url: URL, match: RouteMatch): Promise<Reply> {
     if (match.kind === 'notFound') throw new ApiError(404, 'NotFound', `No resource at ${url.pathname}.`);
     if (match.kind === 'methodNotAllowed') {
-      throw new ApiError(405, 'MethodNotAllowed', `${request.method ?? ''} is not allowed here; use ${match.allowed.join(', ')}.`, [], { allow: match.allowed.join(', ') });
+      throw new ApiError(405, 'MethodNotAllowed', `${request.method ?? ''} is not allowed here; use ${match.allowed.join(', ')}.`, [], {
+        allow: match.allowed.join(', '),
+      });
     }
     const take = this.deps.bucket.tryAcquire();
     if (!take.allowed) {
       this.deps.counters.rateLimited();
-      throw new ApiError(429, 'TooManyRequests', 'The rate limit is exceeded; retry after the given delay.', [], retryAfterHeaders(take.retryAfterMs));
+      throw new ApiError(
+        429,
+        'TooManyRequests',
+        'The rate limit is exceeded; retry after the given delay.',
+        [],
+        retryAfterHeaders(take.retryAfterMs),
+      );
     }
     const apiVersion = url.searchParams.get('api-version');
-    if (!apiVersion) throw new ApiError(400, 'MissingApiVersionParameter', `The api-version query parameter is required (supported: ${this.deps.apiVersions.join(', ')}).`);
+    if (!apiVersion)
+      throw new ApiError(
+        400,
+        'MissingApiVersionParameter',
+        `The api-version query parameter is required (supported: ${this.deps.apiVersions.join(', ')}).`,
+      );
     if (!this.deps.apiVersions.includes(apiVersion)) {
-      throw new ApiError(400, 'UnsupportedApiVersion', `api-version ${apiVersion} is not supported (supported: ${this.deps.apiVersions.join(', ')}).`);
+      throw new ApiError(
+        400,
+        'UnsupportedApiVersion',
+        `api-version ${apiVersion} is not supported (supported: ${this.deps.apiVersions.join(', ')}).`,
+      );
     }
     const principal = this.deps.authority.authenticate(request.headers.authorization);
     requireRole(principal, match.roles);

@@ -65,7 +65,8 @@ export class CallPipeline {
       }
     }
 
-    if (fault && fault.kind !== 'slow' && fault.kind !== 'throttle') return await this.playFault(request, response, operation, fault, headers);
+    if (fault && fault.kind !== 'slow' && fault.kind !== 'throttle')
+      return await this.playFault(request, response, operation, fault, headers);
     if (fault?.kind === 'slow') await this.wait(fault.delayMs);
     counters.answered(operation, reply.status);
     sendReply(response, reply, headers);
@@ -86,7 +87,13 @@ export class CallPipeline {
     this.stopped = false;
   }
 
-  private async playFault(request: IncomingMessage, response: ServerResponse, operation: Operation, fault: ResolvedFault, headers: Record<string, string>): Promise<void> {
+  private async playFault(
+    request: IncomingMessage,
+    response: ServerResponse,
+    operation: Operation,
+    fault: ResolvedFault,
+    headers: Record<string, string>,
+  ): Promise<void> {
     this.deps.logger.debug({ operation, fault }, 'injecting fault');
     switch (fault.kind) {
       case 'reset':
@@ -104,12 +111,28 @@ export class CallPipeline {
       }
       case 'throttle':
         // A 429 always says when to come back: at least 1 s.
-        this.send(response, operation, headers, 429, 'TooManyRequests', 'Too many requests; retry after the given delay.', retryAfterHeaders(Math.max(1, fault.retryAfterSeconds ?? 1) * 1000));
+        this.send(
+          response,
+          operation,
+          headers,
+          429,
+          'TooManyRequests',
+          'Too many requests; retry after the given delay.',
+          retryAfterHeaders(Math.max(1, fault.retryAfterSeconds ?? 1) * 1000),
+        );
         return;
       case 'serviceUnavailable': {
         const seconds = fault.retryAfterSeconds ?? 1;
         // A 503 only may carry Retry-After (RFC 9110 §10.2.3): 0 sends none.
-        this.send(response, operation, headers, 503, 'ServiceUnavailable', 'The service is temporarily unavailable.', seconds > 0 ? retryAfterHeaders(seconds * 1000) : {});
+        this.send(
+          response,
+          operation,
+          headers,
+          503,
+          'ServiceUnavailable',
+          'The service is temporarily unavailable.',
+          seconds > 0 ? retryAfterHeaders(seconds * 1000) : {},
+        );
         return;
       }
       case 'serverError':
@@ -133,7 +156,11 @@ export class CallPipeline {
     if (ENTRA.has(operation)) {
       // The fake Entra ID fails in Entra ID's form (an OAuth error with AADSTS codes), not the API's.
       const now = (this.deps.clock ?? systemClock).now();
-      sendReply(response, { status, body: entraFaultBody(status, now), headers: { 'cache-control': 'no-store, no-cache', ...extra } }, headers);
+      sendReply(
+        response,
+        { status, body: entraFaultBody(status, now), headers: { 'cache-control': 'no-store, no-cache', ...extra } },
+        headers,
+      );
       return;
     }
     sendReply(response, new ApiError(status, code, message, [], extra).toReply(), headers);

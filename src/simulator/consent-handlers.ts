@@ -30,7 +30,12 @@ export class ConsentHandlers {
     const body = parseJson(context.request, context.body, ['application/merge-patch+json', 'application/json']);
     const problems = check(customerRelationshipUpdateSchema, body);
     if (problems.length > 0) {
-      throw new ApiError(400, 'InvalidRequestBody', 'Only customerRelationship { status, comment } can be changed.', problems.map((p) => ({ code: 'InvalidValue', ...p })));
+      throw new ApiError(
+        400,
+        'InvalidRequestBody',
+        'Only customerRelationship { status, comment } can be changed.',
+        problems.map((p) => ({ code: 'InvalidValue', ...p })),
+      );
     }
     const { status, comment } = (body as CustomerRelationshipUpdate).customerRelationship;
     const text = typeof comment === 'string' ? comment.trim() : '';

@@ -43,7 +43,10 @@ export class FakeEntra {
       return { status: 404, body: this.error('invalid_request', 90_000, `No endpoint at ${request.method ?? ''} ${url.pathname}.`) };
     }
     if (tenant !== this.tenantId) {
-      return { status: 400, body: this.error('invalid_request', 90_002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`) };
+      return {
+        status: 400,
+        body: this.error('invalid_request', 90_002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`),
+      };
     }
     const base = `${authorityHost}/${this.tenantId}`;
     switch (operation) {
@@ -87,15 +90,30 @@ export class FakeEntra {
     const clientId = form.get('client_id') ?? basic?.clientId;
     const clientSecret = form.get('client_secret') ?? basic?.clientSecret;
     if (grantType !== 'client_credentials') {
-      return this.fail(400, 'unsupported_grant_type', 70_003, `The grant type '${grantType ?? ''}' is not supported here; use client_credentials.`);
+      return this.fail(
+        400,
+        'unsupported_grant_type',
+        70_003,
+        `The grant type '${grantType ?? ''}' is not supported here; use client_credentials.`,
+      );
     }
     if (!clientId) return this.fail(400, 'invalid_request', 900_144, "The request body must contain the following parameter: 'client_id'.");
     const client = this.authority.client(clientId);
     if (!client) {
-      return this.fail(400, 'unauthorized_client', 700_016, `Application with identifier '${clientId}' was not found in the directory '${this.tenantId}'.`);
+      return this.fail(
+        400,
+        'unauthorized_client',
+        700_016,
+        `Application with identifier '${clientId}' was not found in the directory '${this.tenantId}'.`,
+      );
     }
     if (!clientSecret) {
-      return this.fail(401, 'invalid_client', 7_000_218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      return this.fail(
+        401,
+        'invalid_client',
+        7_000_218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
     }
     if (clientSecret !== client.clientSecret) {
       return this.fail(401, 'invalid_client', 7_000_215, `Invalid client secret provided for app '${clientId}'.`);
@@ -103,10 +121,20 @@ export class FakeEntra {
     const scopes = (form.get('scope') ?? '').split(' ').filter((s) => s && !['openid', 'profile', 'offline_access'].includes(s));
     const resource = scopes.length === 1 && scopes[0]?.endsWith('/.default') ? scopes[0].slice(0, -'/.default'.length) : undefined;
     if (resource === undefined) {
-      return this.fail(400, 'invalid_scope', 1_002_012, `The provided value for scope ${form.get('scope') ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
+      return this.fail(
+        400,
+        'invalid_scope',
+        1_002_012,
+        `The provided value for scope ${form.get('scope') ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
+      );
     }
     if (resource !== this.audience) {
-      return this.fail(400, 'invalid_resource', 500_011, `The resource principal named ${resource} was not found in the tenant ${this.tenantId}.`);
+      return this.fail(
+        400,
+        'invalid_resource',
+        500_011,
+        `The resource principal named ${resource} was not found in the tenant ${this.tenantId}.`,
+      );
     }
     const token = this.authority.issue(client);
     return {

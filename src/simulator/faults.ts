@@ -89,13 +89,26 @@ const DEFAULT_SLOW_MS = 5_000;
 
 function emptyDraws(): Draws {
   const s = DEFAULT_RETRY_AFTER_SECONDS;
-  return { probabilities: {}, retryAfter: { throttle: s, serviceUnavailable: s }, slowMs: DEFAULT_SLOW_MS, hangMs: 0, phase: 'beforeHandling' };
+  return {
+    probabilities: {},
+    retryAfter: { throttle: s, serviceUnavailable: s },
+    slowMs: DEFAULT_SLOW_MS,
+    hangMs: 0,
+    phase: 'beforeHandling',
+  };
 }
 
 /** Applies the settings given (and only those) over `base`. */
 function merged(
   base: Draws,
-  o: { probabilities?: Draws['probabilities'] | undefined; retryAfterSeconds?: number | undefined; retryAfter?: RetryAfterPerFault | undefined; slowMs?: number | undefined; hangMs?: number | undefined; phase?: FaultPhase | undefined },
+  o: {
+    probabilities?: Draws['probabilities'] | undefined;
+    retryAfterSeconds?: number | undefined;
+    retryAfter?: RetryAfterPerFault | undefined;
+    slowMs?: number | undefined;
+    hangMs?: number | undefined;
+    phase?: FaultPhase | undefined;
+  },
 ): Draws {
   const both = o.retryAfterSeconds;
   return {

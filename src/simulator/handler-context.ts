@@ -32,7 +32,9 @@ function intParam(url: URL, name: string, min: number, max: number, fallback: nu
   if (text === null) return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ApiError(400, 'InvalidQueryParameter', `${name} must be an integer from ${min} to ${max}.`, [{ code: 'InvalidValue', message: `got "${text}"`, target: name }]);
+    throw new ApiError(400, 'InvalidQueryParameter', `${name} must be an integer from ${min} to ${max}.`, [
+      { code: 'InvalidValue', message: `got "${text}"`, target: name },
+    ]);
   }
   return n;
 }

@@ -27,7 +27,11 @@ export function parseJson(request: IncomingMessage, body: Buffer, accepted: read
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new ApiError(400, 'InvalidRequestBody', `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ApiError(
+      400,
+      'InvalidRequestBody',
+      `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

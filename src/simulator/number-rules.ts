@@ -21,7 +21,10 @@ function consentRule(view: View, tenantId: string, telephoneNumber: string): Dec
   if (!country) return fail('UnknownCountryCode', `The country of ${telephoneNumber} is not recognised.`);
   const consent = view.consent(tenantId);
   if (consent?.status !== 'active') {
-    return fail('NoActiveConsent', `Tenant ${tenantId} has no active consent for this operator${consent ? ` (consent is ${consent.status})` : ''}.`);
+    return fail(
+      'NoActiveConsent',
+      `Tenant ${tenantId} has no active consent for this operator${consent ? ` (consent is ${consent.status})` : ''}.`,
+    );
   }
   if (!consentCovers(consent.consentedCountries, country)) {
     return fail('CountryNotConsented', `Tenant ${tenantId} has not consented to service in ${country}.`);
@@ -38,7 +41,10 @@ function configurationRule(view: View, tenantId: string, teamsPhoneMobile: boole
     return fail('UnknownCivicAddress', `Civic address ${configuration.civicAddressId} does not exist in tenant ${tenantId}.`);
   }
   if (configuration.locationId !== undefined && !view.hasLocation(tenantId, configuration.locationId, configuration.civicAddressId)) {
-    return fail('UnknownLocation', `Location ${configuration.locationId} does not exist${configuration.civicAddressId ? ` under civic address ${configuration.civicAddressId}` : ''} in tenant ${tenantId}.`);
+    return fail(
+      'UnknownLocation',
+      `Location ${configuration.locationId} does not exist${configuration.civicAddressId ? ` under civic address ${configuration.civicAddressId}` : ''} in tenant ${tenantId}.`,
+    );
   }
   return OK;
 }
@@ -79,7 +85,10 @@ export function decideRelease(view: View, tenantId: string, telephoneNumber: str
   const holder = view.number(telephoneNumber);
   if (!holder || holder.tenantId !== tenantId) return fail('NumberNotFound', `Tenant ${tenantId} does not hold ${telephoneNumber}.`);
   if (holder.assignedToUser) {
-    return fail('NumberAssignedToUser', `${telephoneNumber} is assigned to a user; the tenant must unassign it in the Teams admin center before release.`);
+    return fail(
+      'NumberAssignedToUser',
+      `${telephoneNumber} is assigned to a user; the tenant must unassign it in the Teams admin center before release.`,
+    );
   }
   return OK;
 }

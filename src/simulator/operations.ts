@@ -18,6 +18,11 @@ export type EntraOperation = (typeof ENTRA_OPERATIONS)[number];
 
 export type Operation = ApiOperation | EntraOperation | 'unknown';
 
-export const MUTATING_OPERATIONS: ReadonlySet<Operation> = new Set(['updateConsent', 'createUploadOrder', 'createReleaseOrder', 'createUpdateOrder']);
+export const MUTATING_OPERATIONS: ReadonlySet<Operation> = new Set([
+  'updateConsent',
+  'createUploadOrder',
+  'createReleaseOrder',
+  'createUpdateOrder',
+]);
 export const CONSENT_OPERATIONS: ReadonlySet<Operation> = new Set(['listConsents', 'getConsent', 'updateConsent']);
 export const STATUS_READ_OPERATIONS: ReadonlySet<Operation> = new Set(['listNumbers', 'getNumber']);

@@ -32,10 +32,21 @@ export const scriptedFaultSchema = {
 
 const faultProbabilities = {
   type: 'object',
-  properties: { throttle: probability, serverError: probability, serviceUnavailable: probability, reset: probability, hang: probability, slow: probability },
+  properties: {
+    throttle: probability,
+    serverError: probability,
+    serviceUnavailable: probability,
+    reset: probability,
+    hang: probability,
+    slow: probability,
+  },
   additionalProperties: false,
 } as const;
-const retryAfterPerFault = { type: 'object', properties: { throttle: retryAfterSeconds, serviceUnavailable: retryAfterSeconds }, additionalProperties: false } as const;
+const retryAfterPerFault = {
+  type: 'object',
+  properties: { throttle: retryAfterSeconds, serviceUnavailable: retryAfterSeconds },
+  additionalProperties: false,
+} as const;
 const slowMs = { type: 'integer', minimum: 0, maximum: 600_000 } as const;
 const hangMs = { type: 'integer', minimum: 0, maximum: 3_600_000 } as const;
 
@@ -165,7 +176,9 @@ export const optionsSchema = {
     basePath: { type: 'string', pattern: '^(/[A-Za-z0-9._~-]+)*$' },
     paths: {
       type: 'object',
-      patternProperties: { '^(consents|consent|uploadOrders|releaseOrders|updateOrders|order|numbers|number)$': { type: 'string', pattern: '^/' } },
+      patternProperties: {
+        '^(consents|consent|uploadOrders|releaseOrders|updateOrders|order|numbers|number)$': { type: 'string', pattern: '^/' },
+      },
       additionalProperties: false,
     },
     apiVersions: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },

@@ -1,6 +1,12 @@
 import { PermanentError } from '../core/errors.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
-import { DEFAULT_API_VERSION, DEFAULT_PATHS, OPERATOR_CONNECT_APP_ID, type PathName, type Role } from '../contracts/operator-connect-api.js';
+import {
+  DEFAULT_API_VERSION,
+  DEFAULT_PATHS,
+  OPERATOR_CONNECT_APP_ID,
+  type PathName,
+  type Role,
+} from '../contracts/operator-connect-api.js';
 import { systemClock, type Clock } from './clock.js';
 import type { FaultOptions } from './faults.js';
 import { optionsSchema } from './option-schemas.js';
@@ -99,7 +105,12 @@ export interface ResolvedOptions {
 }
 
 /** Roles a client gets when its entry names none: everything number management and consents need. */
-export const DEFAULT_ROLES: readonly Role[] = ['NumberManagement.Read', 'NumberManagement.Write', 'PartnerSettings.Read', 'PartnerSettings.Write'];
+export const DEFAULT_ROLES: readonly Role[] = [
+  'NumberManagement.Read',
+  'NumberManagement.Write',
+  'PartnerSettings.Read',
+  'PartnerSettings.Write',
+];
 
 /** Well-known values of the default set-up, printed by the CLI and used by tests. */
 export const SIMULATOR_DEFAULTS = {
@@ -143,12 +154,14 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (problems.length > 0) {
     throw new PermanentError('invalid_simulator_options', `invalid simulator options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-  const clients = (options.clients ?? [{ clientId: SIMULATOR_DEFAULTS.clientId, clientSecret: SIMULATOR_DEFAULTS.clientSecret }]).map((c) => ({
-    clientId: c.clientId.toLowerCase(),
-    clientSecret: c.clientSecret,
-    registered: c.registered ?? true,
-    roles: c.roles ?? DEFAULT_ROLES,
-  }));
+  const clients = (options.clients ?? [{ clientId: SIMULATOR_DEFAULTS.clientId, clientSecret: SIMULATOR_DEFAULTS.clientSecret }]).map(
+    (c) => ({
+      clientId: c.clientId.toLowerCase(),
+      clientSecret: c.clientSecret,
+      registered: c.registered ?? true,
+      roles: c.roles ?? DEFAULT_ROLES,
+    }),
+  );
   return Object.freeze({
     host: options.host ?? DEFAULTS.host,
     port: options.port ?? DEFAULTS.port,

@@ -1,4 +1,10 @@
-import { HEADERS, type PathName, type ReleaseOrderRequest, type UpdateOrderRequest, type UploadOrderRequest } from '../contracts/operator-connect-api.js';
+import {
+  HEADERS,
+  type PathName,
+  type ReleaseOrderRequest,
+  type UpdateOrderRequest,
+  type UploadOrderRequest,
+} from '../contracts/operator-connect-api.js';
 import { tenantParam, type HandlerContext } from './handler-context.js';
 import { fillPath, parseJson } from './http-kit.js';
 import type { OrderBook } from './orders.js';
@@ -17,13 +23,20 @@ export class OrderHandlers {
   upload(context: HandlerContext): Reply {
     const tenantId = tenantParam(context);
     const body = this.validBody<UploadOrderRequest>(context, uploadOrderSchema);
-    return this.accepted(context, tenantId, { operation: 'upload', teamsPhoneMobile: body.teamsPhoneMobile ?? false, numbers: body.numbers });
+    return this.accepted(context, tenantId, {
+      operation: 'upload',
+      teamsPhoneMobile: body.teamsPhoneMobile ?? false,
+      numbers: body.numbers,
+    });
   }
 
   release(context: HandlerContext): Reply {
     const tenantId = tenantParam(context);
     const body = this.validBody<ReleaseOrderRequest>(context, releaseOrderSchema);
-    return this.accepted(context, tenantId, { operation: 'release', numbers: body.numbers.map((n) => ({ telephoneNumber: n.telephoneNumber })) });
+    return this.accepted(context, tenantId, {
+      operation: 'release',
+      numbers: body.numbers.map((n) => ({ telephoneNumber: n.telephoneNumber })),
+    });
   }
 
   update(context: HandlerContext): Reply {
@@ -43,11 +56,20 @@ export class OrderHandlers {
     const body = parseJson(context.request, context.body);
     const problems = check(schema, body);
     if (problems.length > 0) {
-      throw new ApiError(400, 'InvalidRequestBody', 'The order is not valid.', problems.slice(0, 100).map((p) => ({ code: 'InvalidValue', ...p })));
+      throw new ApiError(
+        400,
+        'InvalidRequestBody',
+        'The order is not valid.',
+        problems.slice(0, 100).map((p) => ({ code: 'InvalidValue', ...p })),
+      );
     }
     const numbers = (body as T).numbers;
     if (numbers.length > this.maxNumbersPerOrder) {
-      throw new ApiError(400, 'TooManyNumbers', `An order takes at most ${this.maxNumbersPerOrder} numbers; this one has ${numbers.length}.`);
+      throw new ApiError(
+        400,
+        'TooManyNumbers',
+        `An order takes at most ${this.maxNumbersPerOrder} numbers; this one has ${numbers.length}.`,
+      );
     }
     const seen = new Set<string>();
     const duplicates = new Set<string>();

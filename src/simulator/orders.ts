@@ -159,7 +159,10 @@ export class OrderBook {
     record.history.push(record.status);
     record.lastModifiedAt = now;
     record.completedAt = now;
-    this.deps.logger.debug({ orderId: record.id, operation: record.request.operation, status: record.status, succeeded, total: results.length }, 'order settled');
+    this.deps.logger.debug(
+      { orderId: record.id, operation: record.request.operation, status: record.status, succeeded, total: results.length },
+      'order settled',
+    );
     const view = this.view(record);
     for (const w of this.waiters.get(record.id) ?? []) w.resolve(view);
     this.waiters.delete(record.id);
@@ -194,7 +197,8 @@ export class OrderBook {
         if (decision.ok) state.removeNumber(entry.telephoneNumber);
         break;
     }
-    if (!decision.ok) return { telephoneNumber: entry.telephoneNumber, status: 'failed', errorCode: decision.errorCode, message: decision.message };
+    if (!decision.ok)
+      return { telephoneNumber: entry.telephoneNumber, status: 'failed', errorCode: decision.errorCode, message: decision.message };
     this.deps.ledger.record({
       tenantId,
       telephoneNumber: entry.telephoneNumber,

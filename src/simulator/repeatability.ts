@@ -32,15 +32,33 @@ export function readRepeatabilityHeaders(headers: IncomingHttpHeaders): Repeatab
   const sent = headers[HEADERS.repeatabilityFirstSent];
   const rejected = { [HEADERS.repeatabilityResult]: 'rejected' };
   if (id === undefined || id === '') {
-    throw new ApiError(400, 'MissingRepeatabilityRequestId', 'Mutating calls need a Repeatability-Request-ID header (a UUID is recommended).', [], rejected);
+    throw new ApiError(
+      400,
+      'MissingRepeatabilityRequestId',
+      'Mutating calls need a Repeatability-Request-ID header (a UUID is recommended).',
+      [],
+      rejected,
+    );
   }
   if (Array.isArray(id) || !REQUEST_ID.test(id)) {
-    throw new ApiError(400, 'InvalidRepeatabilityHeaders', 'Repeatability-Request-ID must be 1–128 visible ASCII characters.', [], rejected);
+    throw new ApiError(
+      400,
+      'InvalidRepeatabilityHeaders',
+      'Repeatability-Request-ID must be 1–128 visible ASCII characters.',
+      [],
+      rejected,
+    );
   }
   if (sent === undefined) return { requestId: id, firstSent: undefined };
   const parsed = Array.isArray(sent) || !IMF_FIXDATE.test(sent) ? Number.NaN : Date.parse(sent);
   if (Number.isNaN(parsed)) {
-    throw new ApiError(400, 'InvalidRepeatabilityHeaders', 'Repeatability-First-Sent must be an IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".', [], rejected);
+    throw new ApiError(
+      400,
+      'InvalidRepeatabilityHeaders',
+      'Repeatability-First-Sent must be an IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".',
+      [],
+      rejected,
+    );
   }
   return { requestId: id, firstSent: parsed };
 }

@@ -29,4 +29,8 @@ export class ApiError extends Error {
   }
 }
 
-export const ok = (body: unknown, headers?: Readonly<Record<string, string>>): Reply => ({ status: 200, body, ...(headers ? { headers } : {}) });
+export const ok = (body: unknown, headers?: Readonly<Record<string, string>>): Reply => ({
+  status: 200,
+  body,
+  ...(headers ? { headers } : {}),
+});

@@ -54,7 +54,12 @@ export const releaseOrderSchema = {
     numbers: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', properties: { telephoneNumber: telephoneNumberSchema }, required: ['telephoneNumber'], additionalProperties: false },
+      items: {
+        type: 'object',
+        properties: { telephoneNumber: telephoneNumberSchema },
+        required: ['telephoneNumber'],
+        additionalProperties: false,
+      },
     },
   },
   required: ['numbers'],

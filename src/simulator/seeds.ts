@@ -43,13 +43,20 @@ export async function loadSeedFile(path: string): Promise<SeedFile> {
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new PermanentError('invalid_simulator_seed', `cannot read seed file ${path}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new PermanentError(
+      'invalid_simulator_seed',
+      `cannot read seed file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   const problems = check(seedFileSchema, parsed);
   if (problems.length > 0) {
-    throw new PermanentError('invalid_simulator_seed', `seed file ${path}:\n${problems.map((p) => `  - ${p.target || '(root)'}: ${p.message}`).join('\n')}`);
+    throw new PermanentError(
+      'invalid_simulator_seed',
+      `seed file ${path}:\n${problems.map((p) => `  - ${p.target || '(root)'}: ${p.message}`).join('\n')}`,
+    );
   }
   return parsed as SeedFile;
 }

@@ -51,7 +51,11 @@ function ipBytes(address: string): Buffer {
  * anchor (basicConstraints CA:TRUE, like `openssl req -x509`), so a client
  * that adds this one PEM to its CA list can verify the server.
  */
-export function createSelfSignedCertificate(options: { commonName: string; hosts: readonly string[]; validDays?: number }): SelfSignedCertificate {
+export function createSelfSignedCertificate(options: {
+  commonName: string;
+  hosts: readonly string[];
+  validDays?: number;
+}): SelfSignedCertificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const name = sequence(set(sequence(objectIdentifier(OID.commonName), utf8String(options.commonName))));

@@ -27,9 +27,13 @@ export interface SimulatorParts {
 }
 
 function invalid(what: string, problems: readonly { target: string; message: string }[]): PermanentError {
-  return new PermanentError('invalid_simulator_admin_request', `${what}:\n${problems.map((p) => `  - ${p.target || '(root)'}: ${p.message}`).join('\n')}`, {
-    context: { problems: problems.length },
-  });
+  return new PermanentError(
+    'invalid_simulator_admin_request',
+    `${what}:\n${problems.map((p) => `  - ${p.target || '(root)'}: ${p.message}`).join('\n')}`,
+    {
+      context: { problems: problems.length },
+    },
+  );
 }
 
 /**

@@ -80,7 +80,15 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   const ledger = new Ledger();
   const counters = new Counters();
   const state = new SimulatorState(options.operatorId, clock);
-  const orders = new OrderBook({ state, ledger, counters, clock, logger, processingDelayMs: options.processingDelayMs, mode: options.orderProcessing });
+  const orders = new OrderBook({
+    state,
+    ledger,
+    counters,
+    clock,
+    logger,
+    processingDelayMs: options.processingDelayMs,
+    mode: options.orderProcessing,
+  });
   const faults = new FaultPlan(random, API_OPERATIONS, options.faults);
   const bucket = new RateLimiter({ ratePerSecond: options.rateLimitPerSecond, burst: options.rateLimitBurst, clock });
   const repeatability = new RepeatabilityStore(options.repeatabilityWindowSeconds * 1000, clock);
@@ -100,7 +108,14 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     basePath: options.basePath,
   });
   const entra = new FakeEntra(authority, options.entraTenantId, options.audience, clock, logger);
-  const pipeline = new CallPipeline({ counters, faults, random, logger, latencyMs: options.latencyMs, latencyJitterMs: options.latencyJitterMs });
+  const pipeline = new CallPipeline({
+    counters,
+    faults,
+    random,
+    logger,
+    latencyMs: options.latencyMs,
+    latencyJitterMs: options.latencyJitterMs,
+  });
   const handleAdmin = adminRoutes(admin, ledger, counters);
 
   let apiServer: Server | undefined;
@@ -117,7 +132,9 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
         ? handleAdmin(request, response, url)
         : (() => {
             const match = api.route(request, url);
-            return pipeline.run(request, response, match.kind === 'found' ? match.operation : 'unknown', () => api.handle(request, url, match));
+            return pipeline.run(request, response, match.kind === 'found' ? match.operation : 'unknown', () =>
+              api.handle(request, url, match),
+            );
           })();
     work.catch((error: unknown) => {
       logger.error({ err: error, path: url.pathname }, 'simulator request failed');
@@ -129,10 +146,12 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     const url = new URL(request.url ?? '/', 'https://localhost');
     const operation = entra.operationOf(request, url);
     const authorityHost = endpoints?.authorityHost ?? '';
-    pipeline.run(request, response, operation, () => entra.handle(request, url, operation, authorityHost)).catch((error: unknown) => {
-      logger.error({ err: error, path: url.pathname }, 'fake Entra ID request failed');
-      if (!response.headersSent) response.writeHead(500).end();
-    });
+    pipeline
+      .run(request, response, operation, () => entra.handle(request, url, operation, authorityHost))
+      .catch((error: unknown) => {
+        logger.error({ err: error, path: url.pathname }, 'fake Entra ID request failed');
+        if (!response.headersSent) response.writeHead(500).end();
+      });
   };
 
   return {
@@ -147,8 +166,14 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       if (endpoints) return endpoints;
       if (!certificate) {
         const fileSeed = options.seedFile ? await loadSeedFile(options.seedFile) : { consents: [], numbers: [] };
-        admin.loadSeeds({ consents: [...options.consents, ...fileSeed.consents], numbers: [...options.numbers, ...(fileSeed.numbers ?? [])] });
-        certificate = createSelfSignedCertificate({ commonName: 'flowthrough simulator', hosts: ['localhost', '127.0.0.1', '::1', options.host] });
+        admin.loadSeeds({
+          consents: [...options.consents, ...fileSeed.consents],
+          numbers: [...options.numbers, ...(fileSeed.numbers ?? [])],
+        });
+        certificate = createSelfSignedCertificate({
+          commonName: 'flowthrough simulator',
+          hosts: ['localhost', '127.0.0.1', '::1', options.host],
+        });
       } else {
         orders.resume();
         pipeline.resume();

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Consent, ConsentStatus, Contact, NumberConfiguration, NumberStatus, RelationshipStatus } from '../contracts/operator-connect-api.js';
+import type {
+  Consent,
+  ConsentStatus,
+  Contact,
+  NumberConfiguration,
+  NumberStatus,
+  RelationshipStatus,
+} from '../contracts/operator-connect-api.js';
 import { isoAt, type Clock } from './clock.js';
 import { countryOf } from '../core/telephony/country-of-number.js';
 import type { ConsentSeed, NumberSeed } from './seeds.js';
@@ -70,7 +77,11 @@ export class SimulatorState {
     if (patch.consentedCountries) record.consentedCountries = patch.consentedCountries.map((c) => c.toUpperCase());
     if (patch.contacts) record.contacts = [...patch.contacts];
     if (patch.customerRelationship) {
-      record.relationship = { status: patch.customerRelationship.status, comment: patch.customerRelationship.comment ?? null, lastModifiedOn: now };
+      record.relationship = {
+        status: patch.customerRelationship.status,
+        comment: patch.customerRelationship.comment ?? null,
+        lastModifiedOn: now,
+      };
     }
     if (patch.civicAddresses) {
       record.civicAddresses = new Map(patch.civicAddresses.map((a) => [a.id, new Set(a.locationIds ?? [])]));
@@ -147,7 +158,12 @@ export class SimulatorState {
   reconfigure(telephoneNumber: string, configuration: NumberConfiguration, orderId: string): void {
     const previous = this.numbers.get(telephoneNumber);
     if (!previous) return;
-    this.numbers.set(telephoneNumber, { ...previous, configuration: { ...configuration }, lastModifiedOn: isoAt(this.clock), lastOrderId: orderId });
+    this.numbers.set(telephoneNumber, {
+      ...previous,
+      configuration: { ...configuration },
+      lastModifiedOn: isoAt(this.clock),
+      lastOrderId: orderId,
+    });
   }
 
   setAssignedToUser(telephoneNumber: string, assignedToUser: boolean): NumberRecord | undefined {

@@ -88,9 +88,11 @@ export class TokenAuthority {
       const at = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : 'an unknown time';
       throw this.unauthorized('ExpiredAuthenticationToken', `The access token expired at ${at}.`);
     }
-    if (typeof claims.nbf === 'number' && now < claims.nbf) throw this.unauthorized('InvalidAuthenticationToken', 'The access token is not valid yet.');
+    if (typeof claims.nbf === 'number' && now < claims.nbf)
+      throw this.unauthorized('InvalidAuthenticationToken', 'The access token is not valid yet.');
     if (claims.iss !== this.issuer) throw this.unauthorized('InvalidAuthenticationToken', `The access token issuer is not ${this.issuer}.`);
-    if (claims.aud !== this.audience) throw this.unauthorized('InvalidAuthenticationToken', `The access token audience is not ${this.audience}.`);
+    if (claims.aud !== this.audience)
+      throw this.unauthorized('InvalidAuthenticationToken', `The access token audience is not ${this.audience}.`);
     const clientId = typeof claims.azp === 'string' ? claims.azp : '';
     const client = this.client(clientId);
     if (!client) throw this.unauthorized('InvalidAuthenticationToken', 'The access token was issued to an unknown application.');

@@ -24,11 +24,18 @@ export function readExamples(): ExampleRecord[] {
 }
 
 export function toMessage(record: { headers: Record<string, string>; key: string | null; value: unknown }): Message {
-  return { key: record.key, headers: record.headers, value: typeof record.value === 'string' ? record.value : JSON.stringify(record.value) };
+  return {
+    key: record.key,
+    headers: record.headers,
+    value: typeof record.value === 'string' ? record.value : JSON.stringify(record.value),
+  };
 }
 
 /** A binary-mode order record for tests. */
-export function orderRecord(data: { orderId: string; account: string; requestedAt?: string; items: unknown[] }, extraHeaders: Record<string, string> = {}): Message {
+export function orderRecord(
+  data: { orderId: string; account: string; requestedAt?: string; items: unknown[] },
+  extraHeaders: Record<string, string> = {},
+): Message {
   return {
     key: data.account,
     headers: {
@@ -65,7 +72,10 @@ export function ocNumber(telephoneNumber: string, extra: Record<string, unknown>
   return {
     telephoneNumber,
     serviceDetails: {
-      teamsOperatorConnect: { enabled: true, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] } },
+      teamsOperatorConnect: {
+        enabled: true,
+        configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] },
+      },
     },
     ...extra,
   };
@@ -109,7 +119,11 @@ export function intakeConfig(topics: IntakeTopics, groupId: string, overrides: R
 }
 
 /** Starts an intake and a relay in this process, built by their factories; both stop when the test file ends. */
-export async function startIntake(pool: pg.Pool, topics: IntakeTopics, options: { groupId?: string; kafka?: Kafka; chunkSize?: number } = {}) {
+export async function startIntake(
+  pool: pg.Pool,
+  topics: IntakeTopics,
+  options: { groupId?: string; kafka?: Kafka; chunkSize?: number } = {},
+) {
   const kafka = options.kafka ?? testKafka();
   const groupId = options.groupId ?? randomName('intake');
   // TEST_LOG_LEVEL=debug shows the worker's own logs while a test is being debugged.
@@ -147,8 +161,14 @@ export async function collect(topic: string, kafka: Kafka = testKafka()) {
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message, partition }) => {
-      received.push({ key: message.key?.toString() ?? null, value: message.value, headers: message.headers ?? {}, partition, offset: message.offset });
-      for (const w of [...waiters]) if (w.check()) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+      received.push({
+        key: message.key?.toString() ?? null,
+        value: message.value,
+        headers: message.headers ?? {},
+        partition,
+        offset: message.offset,
+      });
+      for (const w of [...waiters]) if (w.check()) waiters.splice(waiters.indexOf(w), 1), w.resolve();
     },
   });
   onCleanup(() => consumer.disconnect());

@@ -71,7 +71,11 @@ export async function outboxEventIds(pool: pg.Pool, condition = 'TRUE', params: 
 
 /** Every outbox row has been published and marked. */
 export function outboxDrained(pool: pg.Pool, timeoutMs = 30_000): Promise<void> {
-  return eventually(async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) === 0, 'the outbox to drain', timeoutMs);
+  return eventually(
+    async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) === 0,
+    'the outbox to drain',
+    timeoutMs,
+  );
 }
 
 /** Records a topic holds: the sum of its partitions' high watermarks (test topics are fresh, so the low ones are 0). */
@@ -101,7 +105,14 @@ export async function collectRaw(topic: string) {
   await consumer.run({
     eachMessage: async ({ message, partition }) => {
       const rawKey = message.key === null ? null : Buffer.from(message.key);
-      received.push({ key: rawKey?.toString() ?? null, rawKey, value: message.value, headers: message.headers ?? {}, partition, offset: message.offset });
+      received.push({
+        key: rawKey?.toString() ?? null,
+        rawKey,
+        value: message.value,
+        headers: message.headers ?? {},
+        partition,
+        offset: message.offset,
+      });
       for (const check of [...waiters]) check();
     },
   });
@@ -133,7 +144,11 @@ interface Collector {
  */
 export async function caughtUp(collector: Collector, topic: string, timeoutMs = 30_000): Promise<number> {
   const size = await topicSize(topic);
-  await within(collector.waitFor((all) => all.length >= size), timeoutMs, `${size} records of ${topic} to be collected`);
+  await within(
+    collector.waitFor((all) => all.length >= size),
+    timeoutMs,
+    `${size} records of ${topic} to be collected`,
+  );
   return size;
 }
 
@@ -190,7 +205,10 @@ export async function startWorker(
   const kafka = options.kafka ?? quickKafka();
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const counts: IntakeCounts = { accepted: 0, duplicates: 0, rejected: 0, numbers: 0 };
-  const config = intakeConfig(topics, options.groupId, { STATUS_EVENT_SOURCE: STATUS_SOURCE, ...(options.chunkSize === undefined ? {} : { INTAKE_CHUNK_SIZE: String(options.chunkSize) }) });
+  const config = intakeConfig(topics, options.groupId, {
+    STATUS_EVENT_SOURCE: STATUS_SOURCE,
+    ...(options.chunkSize === undefined ? {} : { INTAKE_CHUNK_SIZE: String(options.chunkSize) }),
+  });
   const relay = options.relay === false ? undefined : createOutboxRelay(config, { kafka, pool, logger });
   const intake = createIntake(
     config,
@@ -210,7 +228,9 @@ export async function startWorker(
   const batches: Batch[] = [];
   let joins = 0;
   let assigned: number[] = [];
-  kc.on(kc.events.START_BATCH_PROCESS, ({ payload }) => batches.push({ partition: payload.partition, firstOffset: payload.firstOffset, lastOffset: payload.lastOffset }));
+  kc.on(kc.events.START_BATCH_PROCESS, ({ payload }) =>
+    batches.push({ partition: payload.partition, firstOffset: payload.firstOffset, lastOffset: payload.lastOffset }),
+  );
   kc.on(kc.events.GROUP_JOIN, ({ payload }) => {
     joins += 1;
     assigned = Object.values(payload.memberAssignment).flat();

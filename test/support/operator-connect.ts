@@ -4,7 +4,13 @@ import tls from 'node:tls';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { pino, type Logger } from 'pino';
 import { loadOperatorConnectConfig, type OperatorConnectConfig } from '../../src/platform/config/operator-connect-variables.js';
-import { OperatorConnectClient, type CallEvent, type CircuitState, type OperatorConnectClientOptions, type RetryEvent } from '../../src/operator-connect/index.js';
+import {
+  OperatorConnectClient,
+  type CallEvent,
+  type CircuitState,
+  type OperatorConnectClientOptions,
+  type RetryEvent,
+} from '../../src/operator-connect/index.js';
 import { createSimulator, ManualClock, type Simulator, type SimulatorEndpoints, type SimulatorOptions } from '../../src/simulator/index.js';
 import { simulatorClientEnvironment } from '../../src/simulator/client-environment.js';
 import type { Clock } from '../../src/platform/time/clock.js';
@@ -131,7 +137,12 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.length > 0),
+      );
       done();
     },
   });

@@ -7,12 +7,15 @@ import { createTestDatabase } from './test-context.js';
 export async function createOpsDatabase(): Promise<{ url: string; pool: pg.Pool; name: string }> {
   const db = await createTestDatabase();
   const { rows } = await db.pool.query<{ present: boolean }>(`SELECT to_regclass('dead_letter_replays') IS NOT NULL AS present`);
-  if (!rows[0]?.present) throw new Error('the test template lacks dead_letter_replays: is migrations/000004_dead_letter_replays.sql there?');
+  if (!rows[0]?.present)
+    throw new Error('the test template lacks dead_letter_replays: is migrations/000004_dead_letter_replays.sql there?');
   return db;
 }
 
 /** An OpsIo whose output is kept for assertions. */
-export function captureIo(options: { tty?: boolean; now?: () => Date; user?: string } = {}): OpsIo & { out: () => string; err: () => string; lines: () => string[] } {
+export function captureIo(
+  options: { tty?: boolean; now?: () => Date; user?: string } = {},
+): OpsIo & { out: () => string; err: () => string; lines: () => string[] } {
   let out = '';
   let err = '';
   return {

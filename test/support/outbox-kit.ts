@@ -7,7 +7,15 @@ import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { StatusEventData } from '../../src/core/status/status-data.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
-import { createOutboxRelay, INSERT_OUTBOX, StatusEventRows, type OutboxRelay, type OutboxRelayHooks, type ParkedOutboxRow, type StatusRowEvent } from '../../src/outbox/index.js';
+import {
+  createOutboxRelay,
+  INSERT_OUTBOX,
+  StatusEventRows,
+  type OutboxRelay,
+  type OutboxRelayHooks,
+  type ParkedOutboxRow,
+  type StatusRowEvent,
+} from '../../src/outbox/index.js';
 import { textHeadersToStored } from '../../src/platform/kafka/record-headers.js';
 import { onCleanup, randomName, testConfig, testKafka } from './test-context.js';
 import type { RawRecord } from './intake-kit.js';
@@ -91,7 +99,11 @@ export async function insertStatusEvents(pool: pg.Pool, topic: string, sequences
 }
 
 /** Raw records (dead-letter copies) written with INSERT_OUTBOX, exactly as the intake calls it. */
-export async function insertRawRecords(pool: pg.Pool, topic: string, records: ReadonlyArray<{ key: string; value: Buffer; headers: Record<string, string>; orderId?: string }>): Promise<string[]> {
+export async function insertRawRecords(
+  pool: pg.Pool,
+  topic: string,
+  records: ReadonlyArray<{ key: string; value: Buffer; headers: Record<string, string>; orderId?: string }>,
+): Promise<string[]> {
   await pool.query(INSERT_OUTBOX, [
     records.map(() => topic),
     records.map((r) => Buffer.from(r.key)),
@@ -105,7 +117,15 @@ export async function insertRawRecords(pool: pg.Pool, topic: string, records: Re
 }
 
 export function statusData(orderId: string, state: string, account: string | null = 'acct-1'): StatusEventData {
-  return { orderId, account, state, previousState: null, occurredAt: '2026-11-29T10:00:00.000Z', attempts: 0, items: [] } as unknown as StatusEventData;
+  return {
+    orderId,
+    account,
+    state,
+    previousState: null,
+    occurredAt: '2026-11-29T10:00:00.000Z',
+    attempts: 0,
+    items: [],
+  } as unknown as StatusEventData;
 }
 
 /** A header's first value as text. */
@@ -121,7 +141,12 @@ export function inLogOrder<T extends { partition: number; offset: string }>(reco
 }
 
 /** Creates a topic with the given config entries (deleted when the file ends). */
-export async function createTopicWithConfig(prefix: string, partitions: number, configEntries: Array<{ name: string; value: string }>, kafka: Kafka = testKafka()): Promise<string> {
+export async function createTopicWithConfig(
+  prefix: string,
+  partitions: number,
+  configEntries: Array<{ name: string; value: string }>,
+  kafka: Kafka = testKafka(),
+): Promise<string> {
   const topic = randomName(prefix).replaceAll('_', '.');
   const admin = kafka.admin();
   await admin.connect();

@@ -8,7 +8,12 @@ import { parseStatusEvent, type StatusEventData } from '../../src/core/status/in
 import { statusEventHeaders } from '../../src/core/status/status-event.js';
 import { withTransaction } from '../../src/platform/db/pool.js';
 import { IntakeProcessor } from '../../src/intake/intake-processor.js';
-import { createCredential, OperatorConnectClient, type CallEvent, type OperatorConnectClientOptions } from '../../src/operator-connect/index.js';
+import {
+  createCredential,
+  OperatorConnectClient,
+  type CallEvent,
+  type OperatorConnectClientOptions,
+} from '../../src/operator-connect/index.js';
 import { createReconciler, type Reconciler, type ReconcilerFactoryDeps, type ReconcilerHooks } from '../../src/reconciler/index.js';
 import { createSimulator, ManualClock, type SimulatorOptions } from '../../src/simulator/index.js';
 import { clientConfig, trustSimulatorCertificate, virtualSleep } from './operator-connect.js';
@@ -20,7 +25,11 @@ export const TENANT_NONE = '44444444-4444-4444-8444-444444444444';
 export const STATUS = { topic: 'status.test', source: '/flowthrough/test' } as const;
 
 export const CONSENTS: NonNullable<SimulatorOptions['consents']> = [
-  { tenantId: TENANT_US, consentedCountries: ['US', 'CA'], civicAddresses: [{ id: 'c0a8e1f2-0000-4000-8000-000000000001', country: 'US', locationIds: [] }] },
+  {
+    tenantId: TENANT_US,
+    consentedCountries: ['US', 'CA'],
+    civicAddresses: [{ id: 'c0a8e1f2-0000-4000-8000-000000000001', country: 'US', locationIds: [] }],
+  },
   { tenantId: TENANT_EU, consentedCountries: ['DE', 'GB'] },
 ];
 
@@ -104,7 +113,13 @@ export async function setUp(t: TestContext, simulatorOptions: SimulatorOptions =
     const message = {
       key: Buffer.from(data.account),
       value: Buffer.from(JSON.stringify({ requestedAt: new Date(Date.UTC(2026, 10, 29, 10, 0, 0) + offset).toISOString(), ...data })),
-      headers: { ce_specversion: '1.0', ce_id: `ce-${data.orderId}`, ce_source: '/bss/test', ce_type: 'io.flowthrough.order.v1', 'content-type': 'application/json' },
+      headers: {
+        ce_specversion: '1.0',
+        ce_id: `ce-${data.orderId}`,
+        ce_source: '/bss/test',
+        ce_type: 'io.flowthrough.order.v1',
+        'content-type': 'application/json',
+      },
       timestamp: String(Date.now()),
       attributes: 0,
       offset: String(offset),
@@ -137,7 +152,10 @@ export function ocNumber(telephoneNumber: string, configuration: Record<string, 
   return {
     telephoneNumber,
     serviceDetails: {
-      teamsOperatorConnect: { enabled: true, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'], ...configuration } },
+      teamsOperatorConnect: {
+        enabled: true,
+        configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'], ...configuration },
+      },
     },
   };
 }
@@ -146,13 +164,21 @@ export function tpmNumber(telephoneNumber: string): Record<string, unknown> {
   return {
     telephoneNumber,
     serviceDetails: {
-      teamsPhoneMobile: { enabled: true, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling', 'Mobile'] } },
+      teamsPhoneMobile: {
+        enabled: true,
+        configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling', 'Mobile'] },
+      },
     },
   };
 }
 
 export const numbersItem = (numbers: unknown[], id = 'numbers') => ({ id, action: 'upsert', resource: 'numbers', numbers });
-export const deleteItem = (numbers: string[], id = 'delete') => ({ id, action: 'delete', resource: 'numbers', numbers: numbers.map((telephoneNumber) => ({ telephoneNumber })) });
+export const deleteItem = (numbers: string[], id = 'delete') => ({
+  id,
+  action: 'delete',
+  resource: 'numbers',
+  numbers: numbers.map((telephoneNumber) => ({ telephoneNumber })),
+});
 
 export async function orderState(pool: pg.Pool, orderId: string): Promise<string | undefined> {
   return (await pool.query<{ state: string }>('SELECT state FROM orders WHERE order_id = $1', [orderId])).rows[0]?.state;
@@ -184,14 +210,25 @@ export async function statusEventsOf(pool: pg.Pool, orderId: string): Promise<Ou
   return rows.rows.flatMap((r) =>
     unpackStatusRow(r.event_ids, r.value).map((e) => ({
       eventId: e.id,
-      data: parseStatusEvent(statusEventHeaders({ id: e.id, source: STATUS.source, orderId, time: r.event_time.toISOString() }), e.value).data,
+      data: parseStatusEvent(statusEventHeaders({ id: e.id, source: STATUS.source, orderId, time: r.event_time.toISOString() }), e.value)
+        .data,
     })),
   );
 }
 
 export async function operations(pool: pg.Pool) {
   return (
-    await pool.query<{ id: string; request_id: string; tenant_id: string; operation: string; state: string; remote_order_id: string | null; attempts: number; polls: number; numbers: string[] }>(
+    await pool.query<{
+      id: string;
+      request_id: string;
+      tenant_id: string;
+      operation: string;
+      state: string;
+      remote_order_id: string | null;
+      attempts: number;
+      polls: number;
+      numbers: string[];
+    }>(
       'SELECT id::text, request_id, tenant_id, operation, state, remote_order_id, attempts, polls, numbers FROM backend_operations ORDER BY id',
     )
   ).rows;

@@ -40,7 +40,11 @@ export function runCli(args: readonly string[], env: Record<string, string>, tim
 }
 
 /** Runs every argument list, a few processes at a time (each is a Node start-up and a TypeScript load). */
-export async function runAll(argLists: readonly (readonly string[])[], env: Record<string, string>, concurrency = Math.max(4, availableParallelism() * 2)): Promise<CliResult[]> {
+export async function runAll(
+  argLists: readonly (readonly string[])[],
+  env: Record<string, string>,
+  concurrency = Math.max(4, availableParallelism() * 2),
+): Promise<CliResult[]> {
   const results: CliResult[] = new Array(argLists.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -26,7 +26,10 @@ export const SEED_CONSENTS: SimulatorOptions['consents'] = [
 ];
 
 /** Fast, unthrottled defaults; a test overrides what it exercises. */
-export async function startSimulator(t: TestContext, options: SimulatorOptions = {}): Promise<{ simulator: Simulator; endpoints: SimulatorEndpoints; api: ApiClient }> {
+export async function startSimulator(
+  t: TestContext,
+  options: SimulatorOptions = {},
+): Promise<{ simulator: Simulator; endpoints: SimulatorEndpoints; api: ApiClient }> {
   const simulator = createSimulator({ processingDelayMs: 0, rateLimitPerSecond: 0, consents: SEED_CONSENTS, ...options });
   const endpoints = await simulator.start();
   t.after(() => simulator.stop());
@@ -106,16 +109,26 @@ export const paths = {
 };
 
 /** POST over HTTPS trusting only the given CA, as a form (the token endpoint's content type). */
-export function postForm(url: string, form: Record<string, string>, ca: string): Promise<{ status: number; body: Record<string, unknown> }> {
+export function postForm(
+  url: string,
+  form: Record<string, string>,
+  ca: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const payload = new URLSearchParams(form).toString();
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       url,
-      { method: 'POST', ca, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(payload) } },
+      {
+        method: 'POST',
+        ca,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }),
+        );
         res.on('error', reject);
       },
     );

@@ -145,11 +145,19 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** A logger whose lines are kept in memory, for assertions on what was logged. */
-export function capturingLogger(options: { level?: string; secrets?: readonly (Secret | string)[] } = {}): { logger: Logger; lines: string[] } {
+export function capturingLogger(options: { level?: string; secrets?: readonly (Secret | string)[] } = {}): {
+  logger: Logger;
+  lines: string[];
+} {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      lines.push(...chunk.toString().split('\n').filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((l) => l.length > 0),
+      );
       callback();
     },
   });

@@ -13,7 +13,8 @@ async function lastJsonLine(path: string): Promise<Record<string, unknown>> {
   const last = lines.at(-1);
   if (last === undefined) throw new Error(`${path} is empty`);
   const parsed: unknown = JSON.parse(last);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: the last line is not a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${path}: the last line is not a JSON object`);
   return parsed as Record<string, unknown>;
 }
 

@@ -77,12 +77,21 @@ export async function startChaosBroker(log: (line: string) => void): Promise<Cha
   try {
     const up = await brokerUp(config, log).catch(async (error: unknown) => {
       // src/stack formats with "-t <id>"; a random id that begins with "-" is taken for an option (1 start in 64).
-      if (!(error instanceof PermanentError && error.code === 'kafka_format_failed' && /--cluster-id\/-t: expected one argument/.test(error.message))) throw error;
+      if (
+        !(
+          error instanceof PermanentError &&
+          error.code === 'kafka_format_failed' &&
+          /--cluster-id\/-t: expected one argument/.test(error.message)
+        )
+      )
+        throw error;
       log('kafka      formatting failed: the launcher drew a cluster id that begins with "-" (a bug of src/stack); formatting again');
       return brokerUp(config, log);
     });
     pid = up.state.pid;
-    log(`kafka      own broker ${up.state.bootstrap} (pid ${pid}, Kafka ${up.state.version}, KRaft) in ${up.startMs} ms; data ${up.state.dataDir}`);
+    log(
+      `kafka      own broker ${up.state.bootstrap} (pid ${pid}, Kafka ${up.state.version}, KRaft) in ${up.startMs} ms; data ${up.state.dataDir}`,
+    );
     return {
       bootstrap: up.state.bootstrap,
       logFile: up.state.logPath,

@@ -53,7 +53,19 @@ cluster, the simulator and the workers (docs/CHAOS.md).
 exit: 0 every invariant holds, 1 an invariant failed, 2 the run itself could not be done.`;
 
 const FLAGS = new Set(['json', 'keep', 'help']);
-const KNOWN = new Set(['orders', 'workers', 'kills', 'seed', 'window-s', 'broker-down-s', 'fault-rate', 'token-fault-rate', 'token-hang-ms', 'settle-s', 'timeout-s']);
+const KNOWN = new Set([
+  'orders',
+  'workers',
+  'kills',
+  'seed',
+  'window-s',
+  'broker-down-s',
+  'fault-rate',
+  'token-fault-rate',
+  'token-hang-ms',
+  'settle-s',
+  'timeout-s',
+]);
 
 export function parseChaosArgs(argv: readonly string[]): { options: ChaosOptions; errors: string[] } {
   const { values, flags, errors, number } = readToolArguments(argv, FLAGS, KNOWN);
@@ -65,7 +77,8 @@ export function parseChaosArgs(argv: readonly string[]): { options: ChaosOptions
     const match = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/.exec(down.trim());
     const a = Number(match?.[1]);
     const b = match?.[2] === undefined ? a : Number(match[2]);
-    if (!match || !(a >= 1 && b >= a && b <= 600)) errors.push(`--broker-down-s ${JSON.stringify(down)}: must be seconds (1–600) or a range A-B`);
+    if (!match || !(a >= 1 && b >= a && b <= 600))
+      errors.push(`--broker-down-s ${JSON.stringify(down)}: must be seconds (1–600) or a range A-B`);
     else brokerDownSeconds = [a, b];
   }
   const windowSeconds = number('window-s', Math.max(45, Math.round(orders / 25)), 10, 3_600, false);

@@ -70,7 +70,14 @@ export interface ReportInput {
   readonly workerRestarts: number;
   readonly brokerDownMs: number | null;
   readonly postgresRestartMs: number | null;
-  readonly counters: { faultsInjected: Readonly<Record<string, number>>; totalCalls: number; tokenRequests: number; throttled: number; replays: number; calls: Readonly<Record<string, Readonly<Record<string, number>>>> } | null;
+  readonly counters: {
+    faultsInjected: Readonly<Record<string, number>>;
+    totalCalls: number;
+    tokenRequests: number;
+    throttled: number;
+    replays: number;
+    calls: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  } | null;
   readonly resends: number;
   readonly producerFailedSends: number;
   readonly heldOrders: number;
@@ -105,7 +112,9 @@ export function buildReport(input: ReportInput): ChaosReport {
   const seconds = (ms: number | null): number | null => (ms === null ? null : round(ms / 1_000));
   const faults = input.counters?.faultsInjected ?? {};
   const tokenCalls = input.counters?.calls.token ?? {};
-  const tokenFaults = Object.entries(tokenCalls).filter(([status]) => status !== '200').reduce((n, [, c]) => n + c, 0);
+  const tokenFaults = Object.entries(tokenCalls)
+    .filter(([status]) => status !== '200')
+    .reduce((n, [, c]) => n + c, 0);
   const ok = INVARIANTS.every((name) => results.counts[name] === 0);
   return {
     ok,
@@ -119,7 +128,11 @@ export function buildReport(input: ReportInput): ChaosReport {
     settled: input.settle.settled,
     kills_planned: options.kills,
     kills_done: input.kills.length,
-    restarts: { workers: input.workerRestarts, broker: input.brokerDownMs === null ? 0 : 1, postgres: input.postgresRestartMs === null ? 0 : 1 },
+    restarts: {
+      workers: input.workerRestarts,
+      broker: input.brokerDownMs === null ? 0 : 1,
+      postgres: input.postgresRestartMs === null ? 0 : 1,
+    },
     broker_down_s: seconds(input.brokerDownMs),
     postgres_restart_ms: input.postgresRestartMs === null ? null : Math.round(input.postgresRestartMs),
     faults_injected: faults,
@@ -157,19 +170,43 @@ export function buildReport(input: ReportInput): ChaosReport {
 
 /** The report as lines for a human: every invariant, the figures, then each failure with examples. */
 export function formatReport(report: ChaosReport): string[] {
-  const lines = [`result: seed ${report.seed}, ${report.orders} orders, ${report.workers} workers, ${report.seconds} s (chaos ${report.chaos_seconds} s, settle ${report.settle_seconds} s${report.settled ? '' : ', NOT settled'})`];
-  for (const name of INVARIANTS) lines.push(`  ${name.padEnd(30)} ${String(report[name]).padStart(6)}  ${report[name] === 0 ? 'ok' : 'FAIL'}`);
-  const codes = Object.entries(report.dead_lettered_by_code).map(([c, n]) => `${c} ${n}`).join(', ');
-  const states = Object.entries(report.terminal_states).map(([s, n]) => `${s} ${n}`).join(', ');
-  lines.push(`  chaos: ${report.kills_done}/${report.kills_planned} kills, ${report.restarts.workers} worker restarts, broker down ${report.broker_down_s ?? '–'} s, PostgreSQL restart ${report.postgres_restart_ms ?? '–'} ms, ${report.held_orders} orders held for a consent`);
-  lines.push(`  faults: ${report.faults_injected_total} injected (${Object.entries(report.faults_injected).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}) over ${report.api_calls} calls; ${report.token_faults} of ${report.token_requests} token requests failed; ${report.throttled} 429s; ${report.repeatability_replays} Repeatability replays`);
-  lines.push(`  records ${report.records}: accepted ${report.accepted}, dead-lettered ${report.dead_lettered} (${codes || 'none'}), duplicates ${report.duplicates} (${report.resends_published} resends published, ${report.producer_failed_sends} producer sends repeated)`);
-  lines.push(`  orders: ${states || 'none'} · status events ${report.status_events} · ledger entries ${report.ledger_entries} · dead letters replayed and accepted ${report.replayed_dead_letters}`);
+  const lines = [
+    `result: seed ${report.seed}, ${report.orders} orders, ${report.workers} workers, ${report.seconds} s (chaos ${report.chaos_seconds} s, settle ${report.settle_seconds} s${report.settled ? '' : ', NOT settled'})`,
+  ];
+  for (const name of INVARIANTS)
+    lines.push(`  ${name.padEnd(30)} ${String(report[name]).padStart(6)}  ${report[name] === 0 ? 'ok' : 'FAIL'}`);
+  const codes = Object.entries(report.dead_lettered_by_code)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
+  const states = Object.entries(report.terminal_states)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
+  lines.push(
+    `  chaos: ${report.kills_done}/${report.kills_planned} kills, ${report.restarts.workers} worker restarts, broker down ${report.broker_down_s ?? '–'} s, PostgreSQL restart ${report.postgres_restart_ms ?? '–'} ms, ${report.held_orders} orders held for a consent`,
+  );
+  lines.push(
+    `  faults: ${report.faults_injected_total} injected (${
+      Object.entries(report.faults_injected)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none'
+    }) over ${report.api_calls} calls; ${report.token_faults} of ${report.token_requests} token requests failed; ${report.throttled} 429s; ${report.repeatability_replays} Repeatability replays`,
+  );
+  lines.push(
+    `  records ${report.records}: accepted ${report.accepted}, dead-lettered ${report.dead_lettered} (${codes || 'none'}), duplicates ${report.duplicates} (${report.resends_published} resends published, ${report.producer_failed_sends} producer sends repeated)`,
+  );
+  lines.push(
+    `  orders: ${states || 'none'} · status events ${report.status_events} · ledger entries ${report.ledger_entries} · dead letters replayed and accepted ${report.replayed_dead_letters}`,
+  );
   for (const o of report.unsuccessful_orders) lines.push(`    e.g. ${o}`);
   const replay = report.dead_letter_replay;
-  if (replay) lines.push(`  dead-letter replay: ${replay.deadLettered} dead-lettered, first run ${replay.killedAfter === null ? `not killed (${replay.firstRunExit})` : `SIGKILLed after ${replay.killedAfter}`}, then ${replay.finalRuns.length} run(s) (exit ${replay.finalRuns.join(', ')}), ${replay.completed ? 'completed' : 'NOT completed'}`);
+  if (replay)
+    lines.push(
+      `  dead-letter replay: ${replay.deadLettered} dead-lettered, first run ${replay.killedAfter === null ? `not killed (${replay.firstRunExit})` : `SIGKILLed after ${replay.killedAfter}`}, then ${replay.finalRuns.length} run(s) (exit ${replay.finalRuns.join(', ')}), ${replay.completed ? 'completed' : 'NOT completed'}`,
+    );
   const t = report.time_to_terminal_s;
-  lines.push(`  time to terminal (publish → terminal status event) over ${t.count} orders: median ${t.median ?? '–'} s, p95 ${t.p95 ?? '–'} s, max ${t.max ?? '–'} s`);
+  lines.push(
+    `  time to terminal (publish → terminal status event) over ${t.count} orders: median ${t.median ?? '–'} s, p95 ${t.p95 ?? '–'} s, max ${t.max ?? '–'} s`,
+  );
   const st = report.stages_s;
   const f = (x: Spread): string => `median ${x.median ?? '–'} / p95 ${x.p95 ?? '–'} / max ${x.max ?? '–'} s`;
   lines.push(`    publish → accepted ${f(st.intake)} · accepted → terminal ${f(st.flow)} · outbox row → published ${f(st.relay)}`);

@@ -98,16 +98,25 @@ export async function runDeadLetterScenario(context: DeadLetterContext): Promise
   await context.publisher.sendNow(workload.lateRecords);
   log(`dead letters: published ${count} number orders for ${late}, which does not exist yet`);
   const codes = await waitFor(`the ${count} orders of ${late} to be dead-lettered`, deadline, async () => {
-    const rows = (await pool.query<{ error_code: string; n: number }>(`SELECT error_code, count(*)::int AS n FROM dead_letters WHERE account_name = $1 GROUP BY error_code`, [late])).rows;
+    const rows = (
+      await pool.query<{ error_code: string; n: number }>(
+        `SELECT error_code, count(*)::int AS n FROM dead_letters WHERE account_name = $1 GROUP BY error_code`,
+        [late],
+      )
+    ).rows;
     return rows.reduce((n, r) => n + r.n, 0) >= count ? rows : undefined;
   });
   const deadLettered = codes.find((c) => c.error_code === 'account_not_found')?.n ?? 0;
   const otherCodes = Object.fromEntries(codes.filter((c) => c.error_code !== 'account_not_found').map((c) => [c.error_code, c.n]));
-  log(`dead letters: ${deadLettered} dead-lettered as account_not_found${Object.keys(otherCodes).length > 0 ? `, others: ${JSON.stringify(otherCodes)}` : ''}`);
+  log(
+    `dead letters: ${deadLettered} dead-lettered as account_not_found${Object.keys(otherCodes).length > 0 ? `, others: ${JSON.stringify(otherCodes)}` : ''}`,
+  );
 
   await context.at(context.times.createAccount);
   await context.publisher.sendNow([workload.lateAccountRecord]);
-  await waitFor(`account ${late} to be created`, deadline, async () => ((await pool.query(`SELECT 1 FROM accounts WHERE name = $1 AND deleted_at IS NULL`, [late])).rowCount ? true : undefined));
+  await waitFor(`account ${late} to be created`, deadline, async () =>
+    (await pool.query(`SELECT 1 FROM accounts WHERE name = $1 AND deleted_at IS NULL`, [late])).rowCount ? true : undefined,
+  );
   log(`dead letters: account ${late} exists now`);
 
   await context.at(context.times.replay);
@@ -118,7 +127,11 @@ export async function runDeadLetterScenario(context: DeadLetterContext): Promise
   const half = Math.ceil(deadLettered / 2);
   const first = await replay(['dlq', 'replay', ...filter, '--rate', String(rate)], context, half);
   const killed = first.signal === 'SIGKILL';
-  log(killed ? `dead letters: the replay was SIGKILLed after ${first.replayed} of ${deadLettered} records` : `dead letters: the first replay ended by itself (code ${first.code}) after ${first.replayed} records: not killed half-way`);
+  log(
+    killed
+      ? `dead letters: the replay was SIGKILLed after ${first.replayed} of ${deadLettered} records`
+      : `dead letters: the first replay ended by itself (code ${first.code}) after ${first.replayed} records: not killed half-way`,
+  );
   const finalRuns: number[] = [];
   let completed = false;
   while (!completed && finalRuns.length < MAX_FINAL_RUNS && Date.now() < deadline) {

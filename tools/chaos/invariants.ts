@@ -169,12 +169,18 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
 
   // orders_not_terminal: every accepted order reached a terminal state.
   const open = orders.filter((r) => !isTerminal(r.state as OrderState));
-  fail('orders_not_terminal', open.length, open.map((r) => `${r.order_id} (${r.account_name}) is ${r.state}; items: ${r.items ?? 'none'}`));
+  fail(
+    'orders_not_terminal',
+    open.length,
+    open.map((r) => `${r.order_id} (${r.account_name}) is ${r.state}; items: ${r.items ?? 'none'}`),
+  );
 
   // The status topic, per order: its lifecycle events (ce_type status.v1, ce_id orderId:n). A dead-lettered
   // record's rejection (ce_id rejected/topic/partition/offset) is about that record, not about the order
   // a later replay of it made: it is not part of the accepted order's lifecycle.
-  const lifecycle = o.status.filter((s) => s.problem === undefined && s.ceType === STATUS_EVENT_TYPE && s.orderId !== undefined && s.sequence !== undefined);
+  const lifecycle = o.status.filter(
+    (s) => s.problem === undefined && s.ceType === STATUS_EVENT_TYPE && s.orderId !== undefined && s.sequence !== undefined,
+  );
   const eventsOf = new Map<string, StatusRecord[]>();
   for (const s of lifecycle) eventsOf.set(s.orderId as string, [...(eventsOf.get(s.orderId as string) ?? []), s]);
 
@@ -186,23 +192,35 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
   for (const order of orders) {
     const events = eventsOf.get(order.order_id) ?? [];
     const terminalIds = new Map<string, StatusRecord>();
-    for (const e of events) if (e.state !== undefined && isTerminal(e.state as OrderState)) terminalIds.set(`${e.ceSource ?? ''} ${e.ceId ?? ''}`, e);
+    for (const e of events)
+      if (e.state !== undefined && isTerminal(e.state as OrderState)) terminalIds.set(`${e.ceSource ?? ''} ${e.ceId ?? ''}`, e);
     const terminal = [...terminalIds.values()];
-    if (terminal.length > 1) disagreements.push(`${order.order_id}: ${terminal.length} different terminal events (${terminal.map((e) => `${e.ceId} ${e.state}`).join(', ')})`);
+    if (terminal.length > 1)
+      disagreements.push(
+        `${order.order_id}: ${terminal.length} different terminal events (${terminal.map((e) => `${e.ceId} ${e.state}`).join(', ')})`,
+      );
     else if (terminal.length === 1 && isTerminal(order.state as OrderState) && terminal[0]?.state !== order.state) {
-      disagreements.push(`${order.order_id}: PostgreSQL says ${order.state}, its terminal status event ${terminal[0]?.ceId} says ${terminal[0]?.state}`);
+      disagreements.push(
+        `${order.order_id}: PostgreSQL says ${order.state}, its terminal status event ${terminal[0]?.ceId} says ${terminal[0]?.state}`,
+      );
     }
-    const last = events.reduce<StatusRecord | undefined>((max, e) => (max === undefined || (e.sequence ?? 0) > (max.sequence ?? 0) ? e : max), undefined);
+    const last = events.reduce<StatusRecord | undefined>(
+      (max, e) => (max === undefined || (e.sequence ?? 0) > (max.sequence ?? 0) ? e : max),
+      undefined,
+    );
     if (last !== undefined && last.state !== order.state && isTerminal(order.state as OrderState)) {
       disagreements.push(`${order.order_id}: PostgreSQL says ${order.state}, its last status event ${last.ceId} says ${last.state}`);
     }
-    if (isTerminal(order.state as OrderState) && terminal.length === 0) terminalMissing.push(`${order.order_id} is ${order.state} in PostgreSQL; no terminal status event for it on the status topic`);
+    if (isTerminal(order.state as OrderState) && terminal.length === 0)
+      terminalMissing.push(`${order.order_id} is ${order.state} in PostgreSQL; no terminal status event for it on the status topic`);
     const seen = new Set(events.map((e) => e.sequence).filter((n): n is number => n !== undefined));
     const missing: number[] = [];
     for (let n = 1; n <= order.status_sequence; n += 1) if (!seen.has(n)) missing.push(n);
     if (missing.length > 0) {
       gapCount += missing.length;
-      sequenceGaps.push(`${order.order_id} (${order.state}, status_sequence ${order.status_sequence}): no event for ${missing.map((n) => `${order.order_id}:${n}`).join(', ')}`);
+      sequenceGaps.push(
+        `${order.order_id} (${order.state}, status_sequence ${order.status_sequence}): no event for ${missing.map((n) => `${order.order_id}:${n}`).join(', ')}`,
+      );
     }
   }
   fail('terminal_state_disagreements', disagreements.length, disagreements);
@@ -222,10 +240,17 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
   fail(
     'duplicate_ce_ids',
     shared.reduce((n, list) => n + list.length - 1, 0),
-    shared.map((list) => `ce_id ${list[0]?.ceId} is carried by ${list.length} different events: ${list.map((s) => `${s.state ?? '?'} at p${s.partition}@${s.offset}`).join(', ')}`),
+    shared.map(
+      (list) =>
+        `ce_id ${list[0]?.ceId} is carried by ${list.length} different events: ${list.map((s) => `${s.state ?? '?'} at p${s.partition}@${s.offset}`).join(', ')}`,
+    ),
   );
   const unparseable = o.status.filter((s) => s.problem !== undefined);
-  fail('status_events_unparseable', unparseable.length, unparseable.map((s) => `p${s.partition}@${s.offset} ce_id ${s.ceId}: ${s.problem?.slice(0, 200)}`));
+  fail(
+    'status_events_unparseable',
+    unparseable.length,
+    unparseable.map((s) => `p${s.partition}@${s.offset} ce_id ${s.ceId}: ${s.problem?.slice(0, 200)}`),
+  );
 
   // changes_applied_twice / unknown_backend_changes: the ledger against our backend operations.
   const operations = new Map((await o.pool.query<OperationRow>(OPERATIONS)).rows.map((r) => [r.request_id, r]));
@@ -235,9 +260,13 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
   const byNumber = new Map<string, LedgerEntry[]>();
   for (const entry of o.ledger) {
     const key = `${entry.requestId} ${entry.telephoneNumber}`;
-    if (seenRequestNumber.has(key)) twice.push(`${entry.telephoneNumber}: request ${entry.requestId} (${entry.operation}) applied more than once`);
+    if (seenRequestNumber.has(key))
+      twice.push(`${entry.telephoneNumber}: request ${entry.requestId} (${entry.operation}) applied more than once`);
     seenRequestNumber.add(key);
-    if (!operations.has(entry.requestId)) unknown.push(`${entry.telephoneNumber} ${entry.operation} under request ${entry.requestId}: no backend operation of ours carries that id`);
+    if (!operations.has(entry.requestId))
+      unknown.push(
+        `${entry.telephoneNumber} ${entry.operation} under request ${entry.requestId}: no backend operation of ours carries that id`,
+      );
     const k = `${entry.tenantId} ${entry.telephoneNumber}`;
     byNumber.set(k, [...(byNumber.get(k) ?? []), entry]);
   }
@@ -254,7 +283,9 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
       const [before, after] = [entries[i - 1] as LedgerEntry, entries[i] as LedgerEntry];
       const [a, b] = [targetOf(before), targetOf(after)];
       if (a === b && !a.endsWith('?')) {
-        twice.push(`${key.split(' ')[1]} (tenant ${before.tenantId}): ${after.operation} under request ${after.requestId} (backend order ${after.orderId}) repeats ${before.operation} under ${before.requestId} (order ${before.orderId}): same result, applied again`);
+        twice.push(
+          `${key.split(' ')[1]} (tenant ${before.tenantId}): ${after.operation} under request ${after.requestId} (backend order ${after.orderId}) repeats ${before.operation} under ${before.requestId} (order ${before.orderId}): same result, applied again`,
+        );
       }
     }
   }
@@ -274,36 +305,64 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
   for (const tenantId of [...tenants].sort()) {
     const theirs: BackendNumber[] = o.backendNumbers
       .filter((b) => b.tenantId === tenantId)
-      .map((b) => ({ telephoneNumber: b.telephoneNumber, tenantId, status: 'assigned', teamsPhoneMobile: b.teamsPhoneMobile, configuration: b.configuration as unknown as BackendConfiguration }));
+      .map((b) => ({
+        telephoneNumber: b.telephoneNumber,
+        tenantId,
+        status: 'assigned',
+        teamsPhoneMobile: b.teamsPhoneMobile,
+        configuration: b.configuration as unknown as BackendConfiguration,
+      }));
     const mine = numbers
       .filter((n) => n.teams_tenant_id === tenantId || Object.values(n.observed).some((a) => a?.tenantId === tenantId))
       .map((n) => ({ telephoneNumber: n.telephone_number, observed: n.observed }));
-    for (const d of compareTenant(tenantId, mine, theirs)) drift.push(`${d.telephoneNumber} (tenant ${tenantId}, ${d.service}): ${d.kind.replaceAll('_', ' ')}`);
+    for (const d of compareTenant(tenantId, mine, theirs))
+      drift.push(`${d.telephoneNumber} (tenant ${tenantId}, ${d.service}): ${d.kind.replaceAll('_', ' ')}`);
   }
   for (const n of numbers) {
     if (n.sync_state !== 'inSync') continue;
     const facts = {
       number: { serviceDetails: n.service_details, deleted: n.deleted },
-      account: n.account_details === null ? null : { teamsTenantId: n.teams_tenant_id, serviceDetails: n.account_details, deleted: n.account_deleted === true },
+      account:
+        n.account_details === null
+          ? null
+          : { teamsTenantId: n.teams_tenant_id, serviceDetails: n.account_details, deleted: n.account_deleted === true },
     } as Parameters<typeof desiredAssociation>[0];
     const held = backendByNumber.get(n.telephone_number);
     for (const service of SERVICES) {
       const desired = desiredAssociation(facts, service);
       if (!desired.managed) continue;
-      const holds = held !== undefined && serviceOfBackend(held.teamsPhoneMobile) === service && (desired.association === null || held.tenantId === desired.association.tenantId);
+      const holds =
+        held !== undefined &&
+        serviceOfBackend(held.teamsPhoneMobile) === service &&
+        (desired.association === null || held.tenantId === desired.association.tenantId);
       if (desired.association === null) {
-        if (holds && n.teams_tenant_id !== null && held.tenantId === n.teams_tenant_id) drift.push(`${n.telephone_number} (${service}): in sync in PostgreSQL, which wants it released, but the backend still holds it`);
+        if (holds && n.teams_tenant_id !== null && held.tenantId === n.teams_tenant_id)
+          drift.push(`${n.telephone_number} (${service}): in sync in PostgreSQL, which wants it released, but the backend still holds it`);
       } else if (!holds) {
-        drift.push(`${n.telephone_number} (${service}): in sync in PostgreSQL, which wants it held by ${desired.association.tenantId}; the backend ${held ? `holds it for ${held.tenantId}` : 'does not hold it'}`);
-      } else if (configurationKey(held.configuration as unknown as BackendConfiguration, service) !== configurationKey(desired.association.configuration, service)) {
-        drift.push(`${n.telephone_number} (${service}): in sync in PostgreSQL with configuration ${JSON.stringify(desired.association.configuration)}; the backend holds ${JSON.stringify(held.configuration)}`);
+        drift.push(
+          `${n.telephone_number} (${service}): in sync in PostgreSQL, which wants it held by ${desired.association.tenantId}; the backend ${held ? `holds it for ${held.tenantId}` : 'does not hold it'}`,
+        );
+      } else if (
+        configurationKey(held.configuration as unknown as BackendConfiguration, service) !==
+        configurationKey(desired.association.configuration, service)
+      ) {
+        drift.push(
+          `${n.telephone_number} (${service}): in sync in PostgreSQL with configuration ${JSON.stringify(desired.association.configuration)}; the backend holds ${JSON.stringify(held.configuration)}`,
+        );
       }
     }
   }
   fail('drift', drift.length, drift);
 
   // unexpected_exits
-  fail('unexpected_exits', o.unexpectedExits.length, o.unexpectedExits.map((e) => `worker ${e.worker} (pid ${e.pid}) exited by itself at ${e.at} s: code ${e.code}, signal ${e.signal}${e.lastErrors.length > 0 ? `; last errors: ${e.lastErrors.join(' | ')}` : ''}`));
+  fail(
+    'unexpected_exits',
+    o.unexpectedExits.length,
+    o.unexpectedExits.map(
+      (e) =>
+        `worker ${e.worker} (pid ${e.pid}) exited by itself at ${e.at} s: code ${e.code}, signal ${e.signal}${e.lastErrors.length > 0 ? `; last errors: ${e.lastErrors.join(' | ')}` : ''}`,
+    ),
+  );
 
   // records_skipped: every record of the orders topic is an order, a dead letter, or a byte-identical copy of an accepted order.
   const at = (partition: number, offset: string): string => `${partition}@${offset}`;
@@ -321,10 +380,17 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
     const accepted = r.orderId === undefined ? undefined : byOrderId.get(r.orderId);
     const original = accepted === undefined ? undefined : valueAt.get(at(accepted.source_partition, accepted.source_offset));
     if (accepted && original && r.value && original.equals(r.value)) duplicates += 1;
-    else skipped.push(`p${key} (order ${r.orderId ?? '?'}): neither accepted nor dead-lettered${accepted ? ', and not a copy of the accepted one' : ''}`);
+    else
+      skipped.push(
+        `p${key} (order ${r.orderId ?? '?'}): neither accepted nor dead-lettered${accepted ? ', and not a copy of the accepted one' : ''}`,
+      );
   }
   fail('records_skipped', skipped.length, skipped);
-  fail('outbox_parked', o.outboxParked, o.outboxParked > 0 ? [`${o.outboxParked} outbox row(s) parked: events never delivered (flowthrough outbox list --parked)`] : []);
+  fail(
+    'outbox_parked',
+    o.outboxParked,
+    o.outboxParked > 0 ? [`${o.outboxParked} outbox row(s) parked: events never delivered (flowthrough outbox list --parked)`] : [],
+  );
 
   // replay_incomplete: every dead-lettered order of the late account ends accepted, from a replayed record.
   const notReplayed = o.lateOrderIds.filter((id) => !byOrderId.has(id));
@@ -357,6 +423,8 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
     ledgerEntries: o.ledger.length,
     numbersBySyncState: countBy(numbers, (n) => `${n.sync_state}${n.deleted ? ' (deleted)' : ''}`),
     replayedAccepted,
-    unsuccessful: [...orders.filter((r) => r.state === 'failed'), ...orders.filter((r) => r.state === 'partial')].slice(0, 6).map((r) => `${r.order_id} ${r.state}: ${r.items ?? ''}`),
+    unsuccessful: [...orders.filter((r) => r.state === 'failed'), ...orders.filter((r) => r.state === 'partial')]
+      .slice(0, 6)
+      .map((r) => `${r.order_id} ${r.state}: ${r.items ?? ''}`),
   };
 }

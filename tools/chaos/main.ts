@@ -16,7 +16,8 @@ import { runChaos } from './run-chaos.js';
  */
 
 const started = performance.now();
-const out = (line: string): void => void process.stdout.write(`[chaos ${((performance.now() - started) / 1_000).toFixed(1).padStart(6)}s] ${line}\n`);
+const out = (line: string): void =>
+  void process.stdout.write(`[chaos ${((performance.now() - started) / 1_000).toFixed(1).padStart(6)}s] ${line}\n`);
 
 async function main(): Promise<number> {
   const { options, errors } = parseChaosArgs(process.argv.slice(2));
@@ -24,9 +25,17 @@ async function main(): Promise<number> {
     process.stderr.write(`${errors.join('\n')}${errors.length > 0 ? '\n\n' : ''}${CHAOS_USAGE}\n`);
     return options.help && errors.length === 0 ? 0 : 2;
   }
-  out(`seed ${options.seed}${options.seedGiven ? '' : ' (random; pass --seed to repeat this run)'}, ${options.orders} orders, ${options.workers} workers, ${options.kills} kills, window ${options.windowSeconds} s, timeout ${options.timeoutSeconds} s`);
+  out(
+    `seed ${options.seed}${options.seedGiven ? '' : ' (random; pass --seed to repeat this run)'}, ${options.orders} orders, ${options.workers} workers, ${options.kills} kills, window ${options.windowSeconds} s, timeout ${options.timeoutSeconds} s`,
+  );
 
-  return runTool({ timeoutSeconds: options.timeoutSeconds, json: options.json, out, run: (cleanup, deadline) => runChaos(options, out, cleanup, deadline), format: formatReport });
+  return runTool({
+    timeoutSeconds: options.timeoutSeconds,
+    json: options.json,
+    out,
+    run: (cleanup, deadline) => runChaos(options, out, cleanup, deadline),
+    format: formatReport,
+  });
 }
 
 exitWith(await main());

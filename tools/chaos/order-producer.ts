@@ -43,7 +43,12 @@ export function orderPublisher(kafka: Kafka, topic: string, log: (line: string) 
   const connected = async (): Promise<Producer> => {
     if (closing) throw new Error('the publisher is closed');
     if (producer) return producer;
-    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const p = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await p.connect();
     producer = p;
     return p;
@@ -62,7 +67,10 @@ export function orderPublisher(kafka: Kafka, topic: string, log: (line: string) 
         } catch (error) {
           if (shouldStop() || closing) throw error;
           failedSends += 1;
-          if (!failing) log(`producer: a send failed (${error instanceof Error ? error.message : String(error)}); sending it again until the broker takes it`);
+          if (!failing)
+            log(
+              `producer: a send failed (${error instanceof Error ? error.message : String(error)}); sending it again until the broker takes it`,
+            );
           failing = true;
           const broken = producer;
           producer = undefined;
@@ -96,7 +104,7 @@ export function orderPublisher(kafka: Kafka, topic: string, log: (line: string) 
         const batch = records.slice(next, due);
         await serial(() => sendOnce(batch, shouldStop));
         next = due;
-        const wait = ((next / records.length) * windowMs) - (performance.now() - started);
+        const wait = (next / records.length) * windowMs - (performance.now() - started);
         if (wait > 0 && next < records.length) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1_000)));
       }
     },

@@ -37,7 +37,11 @@ interface Result {
 
 function run(program: string, args: readonly string[], runAs: RunAs | undefined, timeoutMs = 120_000): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+    const child = spawn(program, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -64,14 +68,19 @@ export async function postgresBinDir(env: Readonly<Record<string, string | undef
   const config = await run('pg_config', ['--bindir'], undefined);
   const dir = config.output.trim();
   if (config.code === 0 && existsSync(join(dir, 'initdb'))) return dir;
-  throw new Error('initdb was not found: install the PostgreSQL server binaries, or set PG_BINDIR to the directory holding initdb and pg_ctl');
+  throw new Error(
+    'initdb was not found: install the PostgreSQL server binaries, or set PG_BINDIR to the directory holding initdb and pg_ctl',
+  );
 }
 
 async function postgresUser(): Promise<RunAs | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   const uid = await run('id', ['-u', 'postgres'], undefined);
   const gid = await run('id', ['-g', 'postgres'], undefined);
-  if (uid.code !== 0 || gid.code !== 0) throw new Error('running as root, and there is no "postgres" user to own the chaos run\'s PostgreSQL cluster (PostgreSQL refuses to run as root)');
+  if (uid.code !== 0 || gid.code !== 0)
+    throw new Error(
+      'running as root, and there is no "postgres" user to own the chaos run\'s PostgreSQL cluster (PostgreSQL refuses to run as root)',
+    );
   return { uid: Number(uid.output.trim()), gid: Number(gid.output.trim()) };
 }
 
@@ -95,7 +104,8 @@ export async function startPostgresCluster(log: (line: string) => void): Promise
   const stopOnExit = (): void => {
     if (destroyed) return;
     destroyed = true;
-    if (existsSync(join(data, 'postmaster.pid'))) spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '10', 'stop'], { stdio: 'ignore', ...(runAs ?? {}) });
+    if (existsSync(join(data, 'postmaster.pid')))
+      spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '10', 'stop'], { stdio: 'ignore', ...(runAs ?? {}) });
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', stopOnExit);
@@ -103,11 +113,16 @@ export async function startPostgresCluster(log: (line: string) => void): Promise
     if (destroyed) return;
     destroyed = true;
     process.off('exit', stopOnExit);
-    if (existsSync(join(data, 'postmaster.pid'))) await run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop'], runAs);
+    if (existsSync(join(data, 'postmaster.pid')))
+      await run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop'], runAs);
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const init = await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], runAs);
+    const init = await run(
+      join(bin, 'initdb'),
+      ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      runAs,
+    );
     if (init.code !== 0) throw new Error(`initdb failed:\n${init.output.slice(-2_000)}`);
     const port = await freePort();
     // fsync off: the run restarts the server (fast shutdown, a clean checkpoint), never the machine.

@@ -55,7 +55,11 @@ export function chaosFaults(options: ChaosOptions): FaultOptions {
     hangMs: 0,
     // First half: the change is applied and the answer lost; the second half switches to beforeHandling.
     phase: 'afterHandling',
-    token: { probabilities: { serverError: t * 0.4, serviceUnavailable: t * 0.4, hang: t * 0.2 }, retryAfterSeconds: 1, hangMs: options.tokenHangMs },
+    token: {
+      probabilities: { serverError: t * 0.4, serviceUnavailable: t * 0.4, hang: t * 0.2 },
+      retryAfterSeconds: 1,
+      hangMs: options.tokenHangMs,
+    },
   };
 }
 
@@ -86,7 +90,12 @@ export const WORKER_SETTINGS: Readonly<Record<string, string>> = {
   RECONCILER_RETRY_CAP_MS: '5000',
 };
 
-export async function runChaos(options: ChaosOptions, log: (line: string) => void, cleanup: CleanupStack, deadline: number): Promise<ChaosReport> {
+export async function runChaos(
+  options: ChaosOptions,
+  log: (line: string) => void,
+  cleanup: CleanupStack,
+  deadline: number,
+): Promise<ChaosReport> {
   const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), `flowthrough-chaos-${options.seed}-`));
   let keepLogs = true;
@@ -106,7 +115,10 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   log(`postgres   migrated to ${migrated.current}`);
 
   const logger = createLogger({ level: 'error', name: 'flowthrough-chaos', destination: pino.destination({ dest: 2, sync: true }) });
-  const kafka = createKafka(loadConfig({ KAFKA_BROKERS: broker.bootstrap, KAFKA_CLIENT_ID: 'flowthrough-chaos', DATABASE_URL: postgres.url }), logger);
+  const kafka = createKafka(
+    loadConfig({ KAFKA_BROKERS: broker.bootstrap, KAFKA_CLIENT_ID: 'flowthrough-chaos', DATABASE_URL: postgres.url }),
+    logger,
+  );
   const admin = kafka.admin();
   await admin.connect();
   cleanup.defer('disconnect the admin client', () => admin.disconnect());
@@ -115,12 +127,29 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
 
   const workload = buildWorkload({ seed: options.seed, orders: options.orders });
   const held = workload.tenants.filter((t) => t.heldConsent);
-  log(`workload   ${workload.records.length} orders for ${workload.tenants.length} accounts (${held.length} with a suspended consent), ${workload.lateRecords.length} for an account created later; ${Object.entries(workload.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  log(
+    `workload   ${workload.records.length} orders for ${workload.tenants.length} accounts (${held.length} with a suspended consent), ${workload.lateRecords.length} for an account created later; ${Object.entries(
+      workload.kinds,
+    )
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
 
-  const simulator = await startSimulatorProcess({ dir, seed: options.seed, consents: workload.consents, numbers: workload.foreignNumbers, latencyMs: 10, processingDelayMs: 1_000, rateLimitPerSecond: 60, tokenLifetimeSeconds: 60 });
+  const simulator = await startSimulatorProcess({
+    dir,
+    seed: options.seed,
+    consents: workload.consents,
+    numbers: workload.foreignNumbers,
+    latencyMs: 10,
+    processingDelayMs: 1_000,
+    rateLimitPerSecond: 60,
+    tokenLifetimeSeconds: 60,
+  });
   cleanup.defer('stop the simulator', () => simulator.stop());
   await simulator.injectFaults(chaosFaults(options));
-  log(`simulator  ${simulator.clientEnvironment.OPERATOR_CONNECT_BASE_URL} with faults (${options.faultRate} of API calls, ${options.tokenFaultRate} of token requests); log ${simulator.logFile}`);
+  log(
+    `simulator  ${simulator.clientEnvironment.OPERATOR_CONNECT_BASE_URL} with faults (${options.faultRate} of API calls, ${options.tokenFaultRate} of token requests); log ${simulator.logFile}`,
+  );
 
   const services = {
     DATABASE_URL: postgres.url,
@@ -131,7 +160,13 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     STATUS_TOPIC: TOPICS.status,
   };
   const rng = new Rng(deriveSeed(options.seed, 0, 0x4b111));
-  const fleet = startWorkerFleet({ size: options.workers, env: { ...services, ...simulator.clientEnvironment, ...WORKER_SETTINGS, KAFKA_CLIENT_ID: 'flowthrough-chaos-worker' }, logDir: dir, rng, log: (line) => log(`workers    ${line}`) });
+  const fleet = startWorkerFleet({
+    size: options.workers,
+    env: { ...services, ...simulator.clientEnvironment, ...WORKER_SETTINGS, KAFKA_CLIENT_ID: 'flowthrough-chaos-worker' },
+    logDir: dir,
+    rng,
+    log: (line) => log(`workers    ${line}`),
+  });
   cleanup.defer('stop the workers', () => fleet.stop());
   await fleet.start(Math.min(WORKER_START_TIMEOUT_MS, Math.max(1_000, deadline - Date.now())));
   log(`workers    ${options.workers} started; logs ${fleet.logFiles.join(', ')}`);
@@ -140,9 +175,17 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   cleanup.defer('close the producer', () => publisher.close());
 
   const windowMs = options.windowSeconds * 1_000;
-  const schedule = buildSchedule({ seed: options.seed, windowMs, publishMs: Math.round(windowMs * 0.85), kills: options.kills, brokerDownMs: [options.brokerDownSeconds[0] * 1_000, options.brokerDownSeconds[1] * 1_000] });
+  const schedule = buildSchedule({
+    seed: options.seed,
+    windowMs,
+    publishMs: Math.round(windowMs * 0.85),
+    kills: options.kills,
+    brokerDownMs: [options.brokerDownSeconds[0] * 1_000, options.brokerDownSeconds[1] * 1_000],
+  });
   const s = (ms: number): string => `${(ms / 1_000).toFixed(1)} s`;
-  log(`schedule   window ${s(windowMs)}: ${schedule.kills.length} kills at ${schedule.kills.map(s).join(', ') || '–'}; broker down at ${s(schedule.brokerRestartAt)} for ${s(schedule.brokerDownMs)}; PostgreSQL restart at ${s(schedule.postgresRestartAt)}; consents active at ${s(schedule.consentActiveAt)}; dead letters at ${s(schedule.deadLetters.publishLate)}, account at ${s(schedule.deadLetters.createAccount)}, replay at ${s(schedule.deadLetters.replay)}`);
+  log(
+    `schedule   window ${s(windowMs)}: ${schedule.kills.length} kills at ${schedule.kills.map(s).join(', ') || '–'}; broker down at ${s(schedule.brokerRestartAt)} for ${s(schedule.brokerDownMs)}; PostgreSQL restart at ${s(schedule.postgresRestartAt)}; consents active at ${s(schedule.consentActiveAt)}; dead letters at ${s(schedule.deadLetters.publishLate)}, account at ${s(schedule.deadLetters.createAccount)}, replay at ${s(schedule.deadLetters.replay)}`,
+  );
 
   const chaosStarted = performance.now();
   const elapsed = (): number => performance.now() - chaosStarted;
@@ -163,12 +206,18 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   let deadLetters: DeadLetterOutcome | null = null;
 
   const actors: Array<Promise<unknown>> = [
-    publisher.publishPaced(workload.records, schedule.publishMs, () => aborted).then(() => log(`producer   all ${workload.records.length} orders published at ${s(elapsed())}`)),
+    publisher
+      .publishPaced(workload.records, schedule.publishMs, () => aborted)
+      .then(() => log(`producer   all ${workload.records.length} orders published at ${s(elapsed())}`)),
     (async () => {
       for (const time of schedule.kills) {
         await at(time);
         const kill = await fleet.killOne(rng);
-        log(kill ? `chaos      SIGKILL worker ${kill.worker} (pid ${kill.pid}${kill.wasStarted ? '' : ', still starting'}) at ${s(elapsed())}` : `chaos      no worker running to kill at ${s(elapsed())}`);
+        log(
+          kill
+            ? `chaos      SIGKILL worker ${kill.worker} (pid ${kill.pid}${kill.wasStarted ? '' : ', still starting'}) at ${s(elapsed())}`
+            : `chaos      no worker running to kill at ${s(elapsed())}`,
+        );
       }
     })(),
     (async () => {
@@ -183,7 +232,9 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       const startMs = await broker.start();
       brokerDownMs = performance.now() - down;
       up();
-      log(`chaos      broker back at ${s(elapsed())} (pid ${broker.pid()}, same data; started in ${s(startMs)}), down ${s(brokerDownMs)} in all`);
+      log(
+        `chaos      broker back at ${s(elapsed())} (pid ${broker.pid()}, same data; started in ${s(startMs)}), down ${s(brokerDownMs)} in all`,
+      );
     })(),
     (async () => {
       await at(schedule.postgresRestartAt);
@@ -226,10 +277,18 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   }
   const chaosSeconds = elapsed() / 1_000;
   log(`chaos over after ${chaosSeconds.toFixed(1)} s; waiting for every worker to run again`);
-  if (!(await fleet.whenAllStarted(Math.min(deadline - FINISH_MARGIN_MS, Date.now() + WORKER_START_TIMEOUT_MS)))) log('not every worker is running again');
+  if (!(await fleet.whenAllStarted(Math.min(deadline - FINISH_MARGIN_MS, Date.now() + WORKER_START_TIMEOUT_MS))))
+    log('not every worker is running again');
   await simulator.clearFaults();
   log('faults cleared; letting the system settle');
-  const settle = await waitForSettle({ pool, admin, groupId: GROUP, topic: TOPICS.orders, deadline: Math.min(Date.now() + options.settleSeconds * 1_000, deadline - FINISH_MARGIN_MS), log });
+  const settle = await waitForSettle({
+    pool,
+    admin,
+    groupId: GROUP,
+    topic: TOPICS.orders,
+    deadline: Math.min(Date.now() + options.settleSeconds * 1_000, deadline - FINISH_MARGIN_MS),
+    log,
+  });
   log(settle.settled ? `settled in ${settle.seconds.toFixed(1)} s` : `NOT settled after ${settle.seconds.toFixed(1)} s`);
 
   const reader = statusRecordReader();
@@ -248,7 +307,9 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   });
   const [ledger, backendNumbers, counters] = await Promise.all([simulator.ledger(), simulator.numbers(), simulator.counters()]);
 
-  const lifecycle = status.filter((r) => r.problem === undefined && r.ceType === STATUS_EVENT_TYPE && r.orderId !== undefined && r.sequence !== undefined);
+  const lifecycle = status.filter(
+    (r) => r.problem === undefined && r.ceType === STATUS_EVENT_TYPE && r.orderId !== undefined && r.sequence !== undefined,
+  );
   const heldOrders = new Set(lifecycle.filter((r) => r.state === 'held').map((r) => r.orderId as string)).size;
   const outcome = deadLetters as DeadLetterOutcome | null;
   const results = await checkInvariants({
@@ -290,7 +351,13 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   }
 
   // Where the time went: publish → intake (orders.received_at), intake → terminal state (ce_time), and the relay (outbox).
-  const receivedAt = new Map((await pool.query<{ order_id: string; at: number }>(`SELECT order_id, (extract(epoch FROM received_at) * 1000)::float8 AS at FROM orders`)).rows.map((r) => [r.order_id, r.at]));
+  const receivedAt = new Map(
+    (
+      await pool.query<{ order_id: string; at: number }>(
+        `SELECT order_id, (extract(epoch FROM received_at) * 1000)::float8 AS at FROM orders`,
+      )
+    ).rows.map((r) => [r.order_id, r.at]),
+  );
   const intakeMs: number[] = [];
   const flowMs: number[] = [];
   for (const record of workload.records) {
@@ -301,7 +368,11 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     if (from !== undefined && received !== undefined) intakeMs.push(Math.max(0, received - from));
     if (received !== undefined && to !== undefined) flowMs.push(Math.max(0, to - received));
   }
-  const relayMs = (await pool.query<{ ms: number }>(`SELECT (extract(epoch FROM published_at - created_at) * 1000)::float8 AS ms FROM outbox WHERE published_at IS NOT NULL`)).rows.map((r) => r.ms);
+  const relayMs = (
+    await pool.query<{ ms: number }>(
+      `SELECT (extract(epoch FROM published_at - created_at) * 1000)::float8 AS ms FROM outbox WHERE published_at IS NOT NULL`,
+    )
+  ).rows.map((r) => r.ms);
 
   const report = buildReport({
     options,

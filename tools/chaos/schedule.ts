@@ -20,7 +20,13 @@ export interface ChaosSchedule {
   readonly deadLetters: { readonly publishLate: number; readonly createAccount: number; readonly replay: number };
 }
 
-export function buildSchedule(options: { seed: number; windowMs: number; publishMs: number; kills: number; brokerDownMs: readonly [number, number] }): ChaosSchedule {
+export function buildSchedule(options: {
+  seed: number;
+  windowMs: number;
+  publishMs: number;
+  kills: number;
+  brokerDownMs: readonly [number, number];
+}): ChaosSchedule {
   const rng = new Rng(deriveSeed(options.seed, 0, 0x5c4ed));
   const w = options.windowMs;
   const between = (from: number, to: number): number => Math.round(w * (from + rng.float() * (to - from)));

@@ -36,7 +36,12 @@ const OPERATIONS = `SELECT count(*)::int AS n FROM backend_operations WHERE stat
 export async function readSettleSnapshot(pool: pg.Pool, admin: Admin, groupId: string, topic: string): Promise<SettleSnapshot> {
   const end = await admin.fetchTopicOffsets(topic);
   const committedOffsets = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
-  const applied = new Map((await pool.query<{ partition: number; next_offset: string }>(APPLIED, [groupId, topic])).rows.map((r) => [r.partition, BigInt(r.next_offset)]));
+  const applied = new Map(
+    (await pool.query<{ partition: number; next_offset: string }>(APPLIED, [groupId, topic])).rows.map((r) => [
+      r.partition,
+      BigInt(r.next_offset),
+    ]),
+  );
   const committed = new Map(committedOffsets.map((p) => [p.partition, BigInt(p.offset)]));
   let records = 0n;
   let appliedSum = 0n;
@@ -53,8 +58,19 @@ export async function readSettleSnapshot(pool: pg.Pool, admin: Admin, groupId: s
   for (const r of (await pool.query<{ state: string; n: number }>(ORDERS)).rows) ordersByState[r.state] = r.n;
   const outbox = (await pool.query<{ unpublished: number; parked: number }>(OUTBOX)).rows[0] ?? { unpublished: 0, parked: 0 };
   const openOperations = (await pool.query<{ n: number }>(OPERATIONS)).rows[0]?.n ?? 0;
-  const openOrders = Object.entries(ordersByState).filter(([state]) => !isTerminal(state as OrderState)).reduce((n, [, c]) => n + c, 0);
-  return { records, applied: appliedSum, committed: committedSum, openOrders, ordersByState, outboxUnpublished: outbox.unpublished, outboxParked: outbox.parked, openOperations };
+  const openOrders = Object.entries(ordersByState)
+    .filter(([state]) => !isTerminal(state as OrderState))
+    .reduce((n, [, c]) => n + c, 0);
+  return {
+    records,
+    applied: appliedSum,
+    committed: committedSum,
+    openOrders,
+    ordersByState,
+    outboxUnpublished: outbox.unpublished,
+    outboxParked: outbox.parked,
+    openOperations,
+  };
 }
 
 export function isSettled(s: SettleSnapshot): boolean {
@@ -62,11 +78,21 @@ export function isSettled(s: SettleSnapshot): boolean {
 }
 
 export function describeSnapshot(s: SettleSnapshot): string {
-  const states = Object.entries(s.ordersByState).sort(([a], [b]) => a.localeCompare(b)).map(([state, n]) => `${state} ${n}`).join(', ');
+  const states = Object.entries(s.ordersByState)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([state, n]) => `${state} ${n}`)
+    .join(', ');
   return `intake applied ${s.applied}/${s.records} (committed ${s.committed}) · orders: ${states || 'none'} · outbox owes ${s.outboxUnpublished}${s.outboxParked > 0 ? `, parked ${s.outboxParked}` : ''} · open backend operations ${s.openOperations}`;
 }
 
-export async function waitForSettle(options: { pool: pg.Pool; admin: Admin; groupId: string; topic: string; deadline: number; log: (line: string) => void }): Promise<SettleOutcome> {
+export async function waitForSettle(options: {
+  pool: pg.Pool;
+  admin: Admin;
+  groupId: string;
+  topic: string;
+  deadline: number;
+  log: (line: string) => void;
+}): Promise<SettleOutcome> {
   const started = performance.now();
   let last: SettleSnapshot | null = null;
   let lastLog = 0;

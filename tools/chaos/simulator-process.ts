@@ -60,16 +60,26 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
       'tsx',
       CLI,
       'simulator',
-      '--port', '0',
-      '--token-port', '0',
-      '--latency-ms', String(options.latencyMs),
-      '--processing-delay-ms', String(options.processingDelayMs),
-      '--rate-limit', String(options.rateLimitPerSecond),
-      '--token-lifetime-seconds', String(options.tokenLifetimeSeconds),
-      '--seed-file', seedFile,
-      '--ca-file', caFile,
-      '--seed', String(options.seed),
-      '--log-level', 'warn',
+      '--port',
+      '0',
+      '--token-port',
+      '0',
+      '--latency-ms',
+      String(options.latencyMs),
+      '--processing-delay-ms',
+      String(options.processingDelayMs),
+      '--rate-limit',
+      String(options.rateLimitPerSecond),
+      '--token-lifetime-seconds',
+      String(options.tokenLifetimeSeconds),
+      '--seed-file',
+      seedFile,
+      '--ca-file',
+      caFile,
+      '--seed',
+      String(options.seed),
+      '--log-level',
+      'warn',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
@@ -95,7 +105,8 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
       if (setting?.[1] === 'NODE_EXTRA_CA_CERTS') resolve();
     });
   });
-  if (!adminUrl || !settings.has('OPERATOR_CONNECT_BASE_URL')) throw new Error(`the simulator did not print its admin URL and client settings; its log: ${logFile}`);
+  if (!adminUrl || !settings.has('OPERATOR_CONNECT_BASE_URL'))
+    throw new Error(`the simulator did not print its admin URL and client settings; its log: ${logFile}`);
 
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${adminUrl}${path}`, {

@@ -49,7 +49,10 @@ export function statusRecordReader(): { read(partition: number, message: KafkaMe
       const checked = check(headers, message.value);
       const ceId = checked.id ?? header(headers, 'ce_id');
       const orderId = checked.orderId;
-      const sequence = ceId !== undefined && orderId !== undefined && ceId.startsWith(`${orderId}:`) && /^\d+$/.test(ceId.slice(orderId.length + 1)) ? Number(ceId.slice(orderId.length + 1)) : undefined;
+      const sequence =
+        ceId !== undefined && orderId !== undefined && ceId.startsWith(`${orderId}:`) && /^\d+$/.test(ceId.slice(orderId.length + 1))
+          ? Number(ceId.slice(orderId.length + 1))
+          : undefined;
       const time = header(headers, 'ce_time');
       return {
         partition,

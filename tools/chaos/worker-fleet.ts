@@ -83,7 +83,13 @@ interface LogLine {
   readonly error?: string;
 }
 
-export function startWorkerFleet(options: { size: number; env: Readonly<Record<string, string>>; logDir: string; rng: Rng; log?: (line: string) => void }): WorkerFleet {
+export function startWorkerFleet(options: {
+  size: number;
+  env: Readonly<Record<string, string>>;
+  logDir: string;
+  rng: Rng;
+  log?: (line: string) => void;
+}): WorkerFleet {
   const startedAt = performance.now();
   const seconds = (): number => Math.round((performance.now() - startedAt) / 100) / 10;
   const slots: Slot[] = Array.from({ length: options.size }, (_, index) => ({
@@ -132,9 +138,18 @@ export function startWorkerFleet(options: { size: number; env: Readonly<Record<s
         child.once('exit', (code, signal) => {
           process.off('exit', killOnExit);
           incarnation.exited = true;
-          slot.log.write(`# ${new Date().toISOString()} pid ${child.pid} exited: code ${code}, signal ${signal}${incarnation.expected ? ' (caused by the run)' : ' (UNEXPECTED)'}\n`);
+          slot.log.write(
+            `# ${new Date().toISOString()} pid ${child.pid} exited: code ${code}, signal ${signal}${incarnation.expected ? ' (caused by the run)' : ' (UNEXPECTED)'}\n`,
+          );
           if (!incarnation.expected) {
-            unexpectedExits.push({ worker: slot.index + 1, pid: incarnation.pid, code, signal, at: seconds(), lastErrors: [...slot.recentErrors] });
+            unexpectedExits.push({
+              worker: slot.index + 1,
+              pid: incarnation.pid,
+              code,
+              signal,
+              at: seconds(),
+              lastErrors: [...slot.recentErrors],
+            });
           }
           if (slot.current === incarnation) slot.current = undefined;
           if (!stopping) {
@@ -157,7 +172,10 @@ export function startWorkerFleet(options: { size: number; env: Readonly<Record<s
       }
       if (line.msg === 'worker started') {
         incarnation.started = true;
-        if (slot.incarnations > 1) options.log?.(`worker ${slot.index + 1} (pid ${incarnation.pid}) started again, ${((performance.now() - launchedAt) / 1_000).toFixed(1)} s after its launch`);
+        if (slot.incarnations > 1)
+          options.log?.(
+            `worker ${slot.index + 1} (pid ${incarnation.pid}) started again, ${((performance.now() - launchedAt) / 1_000).toFixed(1)} s after its launch`,
+          );
         wake();
       }
       if ((line.level ?? 0) >= 50) {
@@ -198,7 +216,9 @@ export function startWorkerFleet(options: { size: number; env: Readonly<Record<s
     start: async (timeoutMs) => {
       for (const slot of slots) launch(slot);
       if (!(await whenAllStarted(Date.now() + timeoutMs))) {
-        throw new Error(`the workers did not all start within ${timeoutMs / 1_000} s; their logs: ${slots.map((s) => s.log.path.toString()).join(', ')}`);
+        throw new Error(
+          `the workers did not all start within ${timeoutMs / 1_000} s; their logs: ${slots.map((s) => s.log.path.toString()).join(', ')}`,
+        );
       }
     },
     killOne: async (rng) => {

@@ -29,7 +29,16 @@ export interface ChaosRecord {
   readonly kind: OrderKind;
 }
 
-export type OrderKind = 'account' | 'upload' | 'direct-routing' | 'reconfigure' | 'release' | 'consent' | 'resend' | 'late-numbers' | 'late-account';
+export type OrderKind =
+  | 'account'
+  | 'upload'
+  | 'direct-routing'
+  | 'reconfigure'
+  | 'release'
+  | 'consent'
+  | 'resend'
+  | 'late-numbers'
+  | 'late-account';
 
 export interface ChaosTenant {
   readonly account: string;
@@ -72,13 +81,21 @@ function ocConfiguration(rng: Rng): Record<string, unknown> {
   const usage = rng.pick(USAGES);
   return {
     usage,
-    choosableCapabilities: usage === 'ConferenceAssignment' ? ['InboundCalling'] : rng.bool(0.5) ? ['InboundCalling', 'OutboundCalling'] : ['OutboundCalling', 'InboundCalling'],
+    choosableCapabilities:
+      usage === 'ConferenceAssignment'
+        ? ['InboundCalling']
+        : rng.bool(0.5)
+          ? ['InboundCalling', 'OutboundCalling']
+          : ['OutboundCalling', 'InboundCalling'],
     allowTenantAddressUpdate: rng.bool(0.5),
   };
 }
 
 function accountItem(tenant: ChaosTenant, index: number): unknown {
-  const serviceDetails: Record<string, unknown> = { teamsTenantId: tenant.tenantId, teamsOperatorConnect: { enabled: true, syncEnabled: true } };
+  const serviceDetails: Record<string, unknown> = {
+    teamsTenantId: tenant.tenantId,
+    teamsOperatorConnect: { enabled: true, syncEnabled: true },
+  };
   if (tenant.directRouting) {
     serviceDetails.teamsDirectRouting = {
       enabled: true,
@@ -90,7 +107,12 @@ function accountItem(tenant: ChaosTenant, index: number): unknown {
       },
     };
   }
-  return { id: 'account', action: 'upsert', resource: 'account', account: { name: tenant.account, correlationId: `CRM-CHAOS-${index}`, serviceDetails } };
+  return {
+    id: 'account',
+    action: 'upsert',
+    resource: 'account',
+    account: { name: tenant.account, correlationId: `CRM-CHAOS-${index}`, serviceDetails },
+  };
 }
 
 /** A deterministic CloudEvents id per order. */
@@ -149,7 +171,11 @@ export function buildWorkload(options: { seed: number; orders: number }): Worklo
   const foreignNumbers: NumberSeed[] = [];
   const foreignNumber = (): string => {
     const telephoneNumber = ocNumber();
-    foreignNumbers.push({ tenantId: foreignTenantId, telephoneNumber, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] } });
+    foreignNumbers.push({
+      tenantId: foreignTenantId,
+      telephoneNumber,
+      configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] },
+    });
     return telephoneNumber;
   };
   const drNumber = (i: number): string => `+4420${String(80_000_000 + i).padStart(8, '0')}`;
@@ -160,7 +186,12 @@ export function buildWorkload(options: { seed: number; orders: number }): Worklo
   const next = (account: string, kind: OrderKind, items: unknown[]): ChaosRecord => {
     const s = sequence++;
     kinds[kind] = (kinds[kind] ?? 0) + 1;
-    const order: Wire = { orderId: `CHAOS-${seed}-${String(s + 1).padStart(6, '0')}`, account, requestedAt: new Date(EPOCH_MS + s * 1_000).toISOString(), items };
+    const order: Wire = {
+      orderId: `CHAOS-${seed}-${String(s + 1).padStart(6, '0')}`,
+      account,
+      requestedAt: new Date(EPOCH_MS + s * 1_000).toISOString(),
+      items,
+    };
     return record(seed, s, order, kind);
   };
 
@@ -186,26 +217,49 @@ export function buildWorkload(options: { seed: number; orders: number }): Worklo
     }
     if (roll < 0.08) {
       const status = rng.pick(RELATIONSHIPS);
-      return next(tenant.account, 'consent', [{ id: 'consent', action: 'update', resource: 'consent', tenantId: tenant.tenantId, consent: { customerRelationship: { status, comment: `chaos ${status}` } } }]);
+      return next(tenant.account, 'consent', [
+        {
+          id: 'consent',
+          action: 'update',
+          resource: 'consent',
+          tenantId: tenant.tenantId,
+          consent: { customerRelationship: { status, comment: `chaos ${status}` } },
+        },
+      ]);
     }
     if (roll < 0.2 && script.live.length > 0) {
       const count = Math.min(script.live.length, rng.int(1, 2));
       const numbers = Array.from({ length: count }, () => script.live.splice(rng.int(0, script.live.length - 1), 1)[0] as string);
-      return next(tenant.account, 'release', [{ id: 'release', action: 'delete', resource: 'numbers', numbers: numbers.map((telephoneNumber) => ({ telephoneNumber })) }]);
+      return next(tenant.account, 'release', [
+        { id: 'release', action: 'delete', resource: 'numbers', numbers: numbers.map((telephoneNumber) => ({ telephoneNumber })) },
+      ]);
     }
     if (roll < 0.34 && script.live.length > 0) {
       const picked = new Set(Array.from({ length: Math.min(script.live.length, rng.int(1, 2)) }, () => rng.pick(script.live)));
-      const numbers = [...picked].map((telephoneNumber) => ({ telephoneNumber, serviceDetails: { teamsOperatorConnect: { enabled: true, configuration: ocConfiguration(rng) } } }));
+      const numbers = [...picked].map((telephoneNumber) => ({
+        telephoneNumber,
+        serviceDetails: { teamsOperatorConnect: { enabled: true, configuration: ocConfiguration(rng) } },
+      }));
       return next(tenant.account, 'reconfigure', [{ id: 'numbers', action: 'upsert', resource: 'numbers', numbers }]);
     }
     if (roll < 0.5 && tenant.directRouting) {
-      const numbers = Array.from({ length: rng.int(1, 3) }, () => ({ telephoneNumber: drNumber(drNext++), serviceDetails: { teamsDirectRouting: { enabled: true } } }));
+      const numbers = Array.from({ length: rng.int(1, 3) }, () => ({
+        telephoneNumber: drNumber(drNext++),
+        serviceDetails: { teamsDirectRouting: { enabled: true } },
+      }));
       return next(tenant.account, 'direct-routing', [{ id: 'dr-numbers', action: 'upsert', resource: 'numbers', numbers }]);
     }
     const fresh = Array.from({ length: rng.int(1, 4) }, ocNumber);
     script.live.push(...fresh);
-    const numbers = fresh.map((telephoneNumber) => ({ telephoneNumber, serviceDetails: { teamsOperatorConnect: { enabled: true, configuration: ocConfiguration(rng) } } }));
-    if (rng.bool(0.1)) numbers.push({ telephoneNumber: foreignNumber(), serviceDetails: { teamsOperatorConnect: { enabled: true, configuration: ocConfiguration(rng) } } });
+    const numbers = fresh.map((telephoneNumber) => ({
+      telephoneNumber,
+      serviceDetails: { teamsOperatorConnect: { enabled: true, configuration: ocConfiguration(rng) } },
+    }));
+    if (rng.bool(0.1))
+      numbers.push({
+        telephoneNumber: foreignNumber(),
+        serviceDetails: { teamsOperatorConnect: { enabled: true, configuration: ocConfiguration(rng) } },
+      });
     return next(tenant.account, 'upload', [{ id: 'numbers', action: 'upsert', resource: 'numbers', numbers }]);
   };
 
@@ -237,7 +291,10 @@ export function buildWorkload(options: { seed: number; orders: number }): Worklo
   const lateAccountRecord = next(lateAccount.account, 'late-account', [accountItem(lateAccount, 0)]);
   const lateCount = Math.max(6, Math.min(40, Math.round(options.orders / 50)));
   const lateRecords = Array.from({ length: lateCount }, () => {
-    const numbers = Array.from({ length: rng.int(1, 2) }, () => ({ telephoneNumber: ocNumber(), serviceDetails: { teamsOperatorConnect: { enabled: true, configuration: ocConfiguration(rng) } } }));
+    const numbers = Array.from({ length: rng.int(1, 2) }, () => ({
+      telephoneNumber: ocNumber(),
+      serviceDetails: { teamsOperatorConnect: { enabled: true, configuration: ocConfiguration(rng) } },
+    }));
     return next(lateAccount.account, 'late-numbers', [{ id: 'numbers', action: 'upsert', resource: 'numbers', numbers }]);
   });
 

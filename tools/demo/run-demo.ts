@@ -149,7 +149,10 @@ async function main(): Promise<number> {
     printLine(`publishing ${examples.length} example orders to ${config.topics.orders}:`);
     for (const example of examples) {
       printLine(`  order   ${orderIdOf(example)}  (${example.file})`);
-      await producer.send({ topic: config.topics.orders, messages: [{ key: example.key, headers: example.headers, value: JSON.stringify(example.value) }] });
+      await producer.send({
+        topic: config.topics.orders,
+        messages: [{ key: example.key, headers: example.headers, value: JSON.stringify(example.value) }],
+      });
     }
     const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, DEMO_TIMEOUT_MS)));
     await Promise.race([done, timedOut]);
@@ -168,12 +171,16 @@ async function main(): Promise<number> {
     printLine(`  ${id.padEnd(18)} ${final.get(id) ?? 'NOT FINISHED'}`);
   }
   if (pending.size > 0) {
-    printError(`demo: ${pending.size} order(s) did not reach a terminal state within ${DEMO_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}`);
+    printError(
+      `demo: ${pending.size} order(s) did not reach a terminal state within ${DEMO_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}`,
+    );
     return 1;
   }
   const ledger = simulator.ledger.entries({});
   printLine(`Operator Connect ledger: ${ledger.length} change(s) applied, ${simulator.ledger.repeatedChanges().length} applied twice.`);
-  printLine(`demo: every example order reached a terminal state.${up.startedKafka ? ' (The Kafka broker started for the demo keeps running: npm run stack -- down stops it.)' : ''}`);
+  printLine(
+    `demo: every example order reached a terminal state.${up.startedKafka ? ' (The Kafka broker started for the demo keeps running: npm run stack -- down stops it.)' : ''}`,
+  );
   return 0;
 }
 

@@ -22,7 +22,8 @@ export interface ConfigSection {
 export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   {
     title: 'Worker',
-    intro: '`VARIABLES` in `src/platform/config/variables.ts`: logging, PostgreSQL, Kafka and its topics, the intake, the outbox relay, the HTTP server and the custom SIP header.',
+    intro:
+      '`VARIABLES` in `src/platform/config/variables.ts`: logging, PostgreSQL, Kafka and its topics, the intake, the outbox relay, the HTTP server and the custom SIP header.',
     variables: VARIABLES,
   },
   {
@@ -32,7 +33,8 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   },
   {
     title: 'Reconciler',
-    intro: '`RECONCILER_VARIABLES` in `src/platform/config/reconciler-variables.ts`: flow-through to Operator Connect and Teams Phone Mobile.',
+    intro:
+      '`RECONCILER_VARIABLES` in `src/platform/config/reconciler-variables.ts`: flow-through to Operator Connect and Teams Phone Mobile.',
     variables: RECONCILER_VARIABLES,
   },
   {
@@ -59,7 +61,7 @@ const PREAMBLE = [
   'Every variable flowthrough reads from its environment, one table per place the code defines them. Every',
   'command but `simulator` validates the first four tables at start (the Operator Connect one only when',
   '`OPERATOR_CONNECT_BASE_URL` is set) and, given bad values, names each of them and does nothing else.',
-  'Booleans take `true` or `false` (also `1`/`0`, `yes`/`no`); (empty) is the empty string. The simulator\'s',
+  "Booleans take `true` or `false` (also `1`/`0`, `yes`/`no`); (empty) is the empty string. The simulator's",
   'own `SIMULATOR_*` settings are in `flowthrough simulator --help`, the local stack\'s under "Local stack" above.',
 ];
 
@@ -201,7 +203,8 @@ export function lineDiff(expected: string, actual: string, options: DiffOptions)
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) ops.push({ kind: ' ', text: a[i++]!, aLine: i, bLine: ++j });
-    else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ kind: '-', text: a[i++]!, aLine: i, bLine: j });
+    else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!))
+      ops.push({ kind: '-', text: a[i++]!, aLine: i, bLine: j });
     else ops.push({ kind: '+', text: b[j++]!, aLine: i, bLine: j });
   }
   const out = [`--- ${options.expected}`, `+++ ${options.actual}`];

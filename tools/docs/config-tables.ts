@@ -42,7 +42,9 @@ function main(args: readonly string[]): number {
   }
   if (check) {
     const lineOffset = readme.slice(0, region.start).split('\n').length - 1;
-    process.stdout.write(lineDiff(region.text, rendered, { expected: 'README.md', actual: 'README.md as rendered from src/platform/config', lineOffset }));
+    process.stdout.write(
+      lineDiff(region.text, rendered, { expected: 'README.md', actual: 'README.md as rendered from src/platform/config', lineOffset }),
+    );
     process.stderr.write('README.md configuration tables differ from the code: run `npm run docs:config`\n');
     return 1;
   }

@@ -79,15 +79,35 @@ export async function committedOffsets(admin: Admin, groupId: string, topic: str
   return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
 }
 
-export async function readSnapshot(options: Pick<DrainOptions, 'pool' | 'groupId' | 'topic' | 'endOffsets'> & { parking: boolean }, committed?: ReadonlyMap<number, bigint>): Promise<DrainSnapshot> {
+export async function readSnapshot(
+  options: Pick<DrainOptions, 'pool' | 'groupId' | 'topic' | 'endOffsets'> & { parking: boolean },
+  committed?: ReadonlyMap<number, bigint>,
+): Promise<DrainSnapshot> {
   const { pool, groupId, topic, endOffsets } = options;
-  const applied = new Map((await pool.query<{ partition: number; next_offset: string }>(APPLIED, [groupId, topic])).rows.map((r) => [r.partition, BigInt(r.next_offset)]));
-  const outbox = (await pool.query<{ rows: number; unpublished: number; parked: number; attempts: number }>(options.parking ? OUTBOX_PARKING : OUTBOX_PLAIN)).rows[0] ?? { rows: 0, unpublished: 0, parked: 0, attempts: 0 };
-  const partitions = [...endOffsets].sort(([a], [b]) => a - b).map(([partition, end]) => {
-    const next = applied.get(partition) ?? 0n;
-    return { partition, applied: next < 0n ? 0n : next, committed: committed?.get(partition) ?? null, end };
-  });
-  return { partitions, outboxRows: outbox.rows, outboxUnpublished: outbox.unpublished, outboxParked: outbox.parked, outboxAttempts: outbox.attempts };
+  const applied = new Map(
+    (await pool.query<{ partition: number; next_offset: string }>(APPLIED, [groupId, topic])).rows.map((r) => [
+      r.partition,
+      BigInt(r.next_offset),
+    ]),
+  );
+  const outbox = (
+    await pool.query<{ rows: number; unpublished: number; parked: number; attempts: number }>(
+      options.parking ? OUTBOX_PARKING : OUTBOX_PLAIN,
+    )
+  ).rows[0] ?? { rows: 0, unpublished: 0, parked: 0, attempts: 0 };
+  const partitions = [...endOffsets]
+    .sort(([a], [b]) => a - b)
+    .map(([partition, end]) => {
+      const next = applied.get(partition) ?? 0n;
+      return { partition, applied: next < 0n ? 0n : next, committed: committed?.get(partition) ?? null, end };
+    });
+  return {
+    partitions,
+    outboxRows: outbox.rows,
+    outboxUnpublished: outbox.unpublished,
+    outboxParked: outbox.parked,
+    outboxAttempts: outbox.attempts,
+  };
 }
 
 function describe(snapshot: DrainSnapshot): string {
@@ -95,7 +115,10 @@ function describe(snapshot: DrainSnapshot): string {
   const end = snapshot.partitions.reduce((n, p) => n + p.end, 0n);
   const parts = snapshot.partitions.map((p) => `p${p.partition} ${p.applied}/${p.end}`).join(' ');
   const published = snapshot.outboxRows - snapshot.outboxUnpublished - snapshot.outboxParked;
-  const parked = snapshot.outboxParked + snapshot.outboxAttempts > 0 ? `, ${snapshot.outboxParked} parked, ${snapshot.outboxAttempts} refused attempts` : '';
+  const parked =
+    snapshot.outboxParked + snapshot.outboxAttempts > 0
+      ? `, ${snapshot.outboxParked} parked, ${snapshot.outboxAttempts} refused attempts`
+      : '';
   return `intake ${applied}/${end} (${parts}) · outbox ${published}/${snapshot.outboxRows} published${parked}`;
 }
 
@@ -117,7 +140,8 @@ export async function waitForDrain(options: DrainOptions): Promise<DrainOutcome>
         const held = since.get(p.partition);
         if (held !== undefined && held.offset === p.applied) continue;
         // The first stretch (the consumer joining its group) is not a pause of the intake's.
-        if (held?.moved && held.offset < p.end && now - held.at > (longestPause?.ms ?? 0)) longestPause = { partition: p.partition, offset: held.offset, ms: now - held.at };
+        if (held?.moved && held.offset < p.end && now - held.at > (longestPause?.ms ?? 0))
+          longestPause = { partition: p.partition, offset: held.offset, ms: now - held.at };
         since.set(p.partition, { offset: p.applied, at: now, moved: held !== undefined });
       }
     };

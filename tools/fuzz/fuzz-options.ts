@@ -49,7 +49,10 @@ export function parseFuzzArgs(argv: readonly string[]): { options: FuzzOptions; 
     seed: seedGiven ? number('seed', 0, 0, 2_147_483_647, true) : randomInt(0, 2_147_483_647),
     seedGiven,
     validRatio: number('valid-ratio', 0.25, 0, 1, false),
-    skip: (values.get('skip') ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0),
+    skip: (values.get('skip') ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0),
     json: flags.has('json'),
     keep: flags.has('keep'),
     stallSeconds: number('stall-s', 15, 1, 3_600, false),

@@ -97,7 +97,8 @@ export function buildReport(input: {
     worker_exit: input.workerExit,
     rss_mb_start: input.memory === null ? null : finite(input.memory.startMb),
     rss_mb_peak: input.memory === null ? null : finite(input.memory.peakMb),
-    records_per_second: input.drain === 'drained' && results.counts.unaccounted === 0 ? round(input.records.length / input.accountedSeconds) : null,
+    records_per_second:
+      input.drain === 'drained' && results.counts.unaccounted === 0 ? round(input.records.length / input.accountedSeconds) : null,
     seconds: round(input.seconds),
     seed: input.seed,
     valid_ratio: input.validRatio,
@@ -109,9 +110,19 @@ export function buildReport(input: {
     outbox_parked: results.outboxParked,
     parked: results.parked,
     drain: input.drain,
-    longest_intake_pause: results.longestIntakePause === null ? null : { seconds: results.longestIntakePause.seconds, ...(results.longestIntakePause.record ? { record: results.longestIntakePause.record } : {}), ...(results.longestIntakePause.at ? { at: results.longestIntakePause.at } : {}) },
+    longest_intake_pause:
+      results.longestIntakePause === null
+        ? null
+        : {
+            seconds: results.longestIntakePause.seconds,
+            ...(results.longestIntakePause.record ? { record: results.longestIntakePause.record } : {}),
+            ...(results.longestIntakePause.at ? { at: results.longestIntakePause.at } : {}),
+          },
     healthz_max_ms: Math.round(input.healthzMaxMs),
-    worker_errors: input.workerErrors.map((e) => ({ message: e.message, count: e.count })).sort((a, b) => b.count - a.count).slice(0, 10),
+    worker_errors: input.workerErrors
+      .map((e) => ({ message: e.message, count: e.count }))
+      .sort((a, b) => b.count - a.count)
+      .slice(0, 10),
     kinds,
     outcomes_by_kind: results.outcomesByKind,
     skipped: input.skipped,
@@ -121,26 +132,48 @@ export function buildReport(input: {
 
 /** The report as lines for a human: every invariant, then each failure with its record kinds and examples. */
 export function formatReport(report: FuzzReport): string[] {
-  const lines = [`result: seed ${report.seed}, ${report.records} records (${report.valid} valid, ${report.hostile} hostile), ${report.seconds} s`];
+  const lines = [
+    `result: seed ${report.seed}, ${report.records} records (${report.valid} valid, ${report.hostile} hostile), ${report.seconds} s`,
+  ];
   for (const name of INVARIANTS) {
     const value = report[name];
     lines.push(`  ${name.padEnd(27)} ${String(value).padStart(6)}  ${value === 0 ? 'ok' : 'FAIL'}`);
   }
-  lines.push(`  ${'worker_exit'.padEnd(27)} ${(report.worker_exit === null ? 'none' : `code ${report.worker_exit.code} signal ${report.worker_exit.signal}`).padStart(6)}  ${report.worker_exit === null ? 'ok' : 'FAIL'}`);
-  const codes = Object.entries(report.dead_lettered_by_code).sort(([, a], [, b]) => b - a).map(([code, n]) => `${code} ${n}`).join(', ');
-  lines.push(`  accepted ${report.accepted} · dead-lettered ${report.dead_lettered} (${codes || 'none'}) · duplicates ${report.duplicates}`);
-  lines.push(`  stalled partitions ${report.stalled_partitions} · valid orders not completed ${report.valid_not_completed} · status events ${report.status_events} · outbox unpublished ${report.outbox_unpublished}, parked ${report.outbox_parked} · drain: ${report.drain}`);
+  lines.push(
+    `  ${'worker_exit'.padEnd(27)} ${(report.worker_exit === null ? 'none' : `code ${report.worker_exit.code} signal ${report.worker_exit.signal}`).padStart(6)}  ${report.worker_exit === null ? 'ok' : 'FAIL'}`,
+  );
+  const codes = Object.entries(report.dead_lettered_by_code)
+    .sort(([, a], [, b]) => b - a)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  lines.push(
+    `  accepted ${report.accepted} · dead-lettered ${report.dead_lettered} (${codes || 'none'}) · duplicates ${report.duplicates}`,
+  );
+  lines.push(
+    `  stalled partitions ${report.stalled_partitions} · valid orders not completed ${report.valid_not_completed} · status events ${report.status_events} · outbox unpublished ${report.outbox_unpublished}, parked ${report.outbox_parked} · drain: ${report.drain}`,
+  );
   for (const e of report.parked) lines.push(`    ${e.record ?? ''}${e.at ? ` [${e.at}]` : ''}${e.record || e.at ? ': ' : ''}${e.detail}`);
-  lines.push(`  worker RSS ${report.rss_mb_start ?? '?'} MB at start, ${report.rss_mb_peak ?? '?'} MB peak · ${report.records_per_second ?? '–'} records/s · force-stale honoured from a plain producer: ${report.force_stale_honoured}`);
+  lines.push(
+    `  worker RSS ${report.rss_mb_start ?? '?'} MB at start, ${report.rss_mb_peak ?? '?'} MB peak · ${report.records_per_second ?? '–'} records/s · force-stale honoured from a plain producer: ${report.force_stale_honoured}`,
+  );
   const pause = report.longest_intake_pause;
-  lines.push(`  slowest /healthz ${report.healthz_max_ms} ms · longest intake pause ${pause === null ? '–' : `${pause.seconds} s at ${pause.at ?? '?'} (chunk starting with ${pause.record ?? '?'})`}`);
+  lines.push(
+    `  slowest /healthz ${report.healthz_max_ms} ms · longest intake pause ${pause === null ? '–' : `${pause.seconds} s at ${pause.at ?? '?'} (chunk starting with ${pause.record ?? '?'})`}`,
+  );
   for (const note of report.skipped) lines.push(`  skipped: ${note}`);
   for (const failure of report.failures) {
-    const kinds = Object.entries(failure.kinds).sort(([, a], [, b]) => b - a).map(([k, n]) => `${k} ${n}`).join(', ');
+    const kinds = Object.entries(failure.kinds)
+      .sort(([, a], [, b]) => b - a)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
     lines.push(`FAILED ${failure.invariant} = ${failure.count}${kinds ? ` (records: ${kinds})` : ''}`);
-    for (const e of failure.examples) lines.push(`    ${e.record ?? ''}${e.at ? ` [${e.at}]` : ''}${e.record || e.at ? ': ' : ''}${e.detail}`);
+    for (const e of failure.examples)
+      lines.push(`    ${e.record ?? ''}${e.at ? ` [${e.at}]` : ''}${e.record || e.at ? ': ' : ''}${e.detail}`);
   }
-  if (report.failures.length > 0) lines.push(`reproduce: npm run fuzz -- --seed ${report.seed} --records ${report.records} --valid-ratio ${report.valid_ratio}${report.skip.length > 0 ? ` --skip ${report.skip.join(',')}` : ''}`);
+  if (report.failures.length > 0)
+    lines.push(
+      `reproduce: npm run fuzz -- --seed ${report.seed} --records ${report.records} --valid-ratio ${report.valid_ratio}${report.skip.length > 0 ? ` --skip ${report.skip.join(',')}` : ''}`,
+    );
   if (report.worker_errors.length > 0) {
     lines.push('worker error log lines (most frequent first):');
     for (const e of report.worker_errors.slice(0, 6)) lines.push(`    ${e.count}× ${e.message}`);

@@ -25,7 +25,11 @@ export interface HealthProbe {
 
 const PATHS = ['/healthz', '/readyz'] as const;
 
-export function startHealthProbe(baseUrl: string, isAlive: () => boolean, options: { intervalMs?: number; timeoutMs?: number } = {}): HealthProbe {
+export function startHealthProbe(
+  baseUrl: string,
+  isAlive: () => boolean,
+  options: { intervalMs?: number; timeoutMs?: number } = {},
+): HealthProbe {
   const intervalMs = options.intervalMs ?? 500;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const failures: ProbeFailure[] = [];
@@ -46,7 +50,8 @@ export function startHealthProbe(baseUrl: string, isAlive: () => boolean, option
       probes += 1;
       if (path === '/healthz') healthzMaxMs = Math.max(healthzMaxMs, performance.now() - started);
       // A worker that has exited is reported as such, not once per probe.
-      if (isAlive()) failures.push({ at, path, status: null, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      if (isAlive())
+        failures.push({ at, path, status: null, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
   };
   const loop = (async () => {

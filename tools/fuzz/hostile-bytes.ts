@@ -1,5 +1,13 @@
 import { recordHeaders, type RecordMessage } from './fuzz-record.js';
-import { binaryHeaderEntries, binaryRecord, hostileBaseOrder, hostileNumber, orderRecord, type JsonObject, type OrderData } from './order-data.js';
+import {
+  binaryHeaderEntries,
+  binaryRecord,
+  hostileBaseOrder,
+  hostileNumber,
+  orderRecord,
+  type JsonObject,
+  type OrderData,
+} from './order-data.js';
 import { chooseVariant, type RecordKind } from './record-kind.js';
 import type { Rng } from './seeded-random.js';
 
@@ -37,9 +45,11 @@ const nested = {
     return `${open}0${close}`;
   },
   /** Azure.Core error whose innererror chain is `depth` levels deep. */
-  innererror: (depth: number): string => `{"code":"E","message":"m","innererror":${'{"innererror":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}}`,
+  innererror: (depth: number): string =>
+    `{"code":"E","message":"m","innererror":${'{"innererror":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}}`,
   /** Azure.Core error whose details nest `depth` levels deep. */
-  details: (depth: number): string => `${'{"code":"E","message":"m","details":['.repeat(depth)}{"code":"E","message":"m"}${']}'.repeat(depth)}`,
+  details: (depth: number): string =>
+    `${'{"code":"E","message":"m","details":['.repeat(depth)}{"code":"E","message":"m"}${']}'.repeat(depth)}`,
 };
 
 const DEPTHS = [64, 1_000, 5_000, 10_000, 100_000];
@@ -57,25 +67,69 @@ const deepJson: RecordKind = {
       ['value-arrays', (d) => nested.arrays(d)],
       ['value-objects', (d) => nested.objects(d)],
       ['value-mixed', (d) => nested.mixed(d)],
-      ['order-field', (d) => withRawJson(order, (o, m) => {
-          (o as unknown as JsonObject).extra = m;
-        }, nested.mixed(d))],
-      ['items', (d) => withRawJson(order, (o, m) => void o.items.push({ id: 'deep', action: 'upsert', resource: 'numbers', numbers: m }), nested.arrays(d))],
-      ['innererror', (d) => withRawJson(order, (o, m) => {
-          firstNumber(o).serviceProvisioningErrors = [m];
-        }, nested.innererror(d))],
-      ['details', (d) => withRawJson(order, (o, m) => {
-          firstNumber(o).serviceProvisioningErrors = [m];
-        }, nested.details(Math.min(d, MAX_DETAILS_DEPTH)))],
-      ['account-errors', (d) => withRawJson(order, (o, m) => {
-          (o.items[0]?.account as JsonObject).serviceProvisioningErrors = [m];
-        }, nested.innererror(d))],
+      [
+        'order-field',
+        (d) =>
+          withRawJson(
+            order,
+            (o, m) => {
+              (o as unknown as JsonObject).extra = m;
+            },
+            nested.mixed(d),
+          ),
+      ],
+      [
+        'items',
+        (d) =>
+          withRawJson(
+            order,
+            (o, m) => void o.items.push({ id: 'deep', action: 'upsert', resource: 'numbers', numbers: m }),
+            nested.arrays(d),
+          ),
+      ],
+      [
+        'innererror',
+        (d) =>
+          withRawJson(
+            order,
+            (o, m) => {
+              firstNumber(o).serviceProvisioningErrors = [m];
+            },
+            nested.innererror(d),
+          ),
+      ],
+      [
+        'details',
+        (d) =>
+          withRawJson(
+            order,
+            (o, m) => {
+              firstNumber(o).serviceProvisioningErrors = [m];
+            },
+            nested.details(Math.min(d, MAX_DETAILS_DEPTH)),
+          ),
+      ],
+      [
+        'account-errors',
+        (d) =>
+          withRawJson(
+            order,
+            (o, m) => {
+              (o.items[0]?.account as JsonObject).serviceProvisioningErrors = [m];
+            },
+            nested.innererror(d),
+          ),
+      ],
     ];
     const combinations = placements.flatMap(([name, build]) => COVER_DEPTHS.map((depth) => [name, build, depth] as const));
     const [place, build, coverDepth] = chooseVariant(context, combinations);
     const depth = context.cover === undefined ? rng.pick(DEPTHS) : coverDepth;
     const levels = place === 'details' ? Math.min(depth, MAX_DETAILS_DEPTH) : depth;
-    return { variant: `${place}-${levels}`, message: binaryRecord(index, build(depth), order.account, { time: order.requestedAt, subject: order.account }), orderId: order.orderId };
+    return {
+      variant: `${place}-${levels}`,
+      message: binaryRecord(index, build(depth), order.account, { time: order.requestedAt, subject: order.account }),
+      orderId: order.orderId,
+    };
   },
 };
 
@@ -85,32 +139,89 @@ const wideJson: RecordKind = {
     const { index, rng } = context;
     const order = hostileBaseOrder(index, rng);
     const numbersOf = (count: number, telephoneNumber: (j: number) => string): JsonObject[] =>
-      Array.from({ length: count }, (_, j) => ({ telephoneNumber: telephoneNumber(j), serviceDetails: { teamsDirectRouting: { enabled: true } } }));
+      Array.from({ length: count }, (_, j) => ({
+        telephoneNumber: telephoneNumber(j),
+        serviceDetails: { teamsDirectRouting: { enabled: true } },
+      }));
     const keys = (count: number): string => Array.from({ length: count }, (_, k) => `"k${k}":${k}`).join(',');
     const variants: Array<[string, () => RecordMessage]> = [
       ['many-keys-top', () => binaryRecord(index, `{${keys(rng.int(1_000, 60_000))},${JSON.stringify(order).slice(1)}`, order.account)],
-      ['many-keys-nested', () => binaryRecord(index, withRawJson(order, (o, m) => {
-          (o as unknown as JsonObject).extra = m;
-        }, `{${keys(rng.int(5_000, 30_000))}}`), order.account)],
-      ['many-items', () => {
-        const count = rng.int(1_001, 5_000);
-        const items = Array.from({ length: count }, (_, i) => ({ id: i % 2 === 0 ? 'same-id' : `item-${i}`, action: 'delete', resource: 'numbers', numbers: [{ telephoneNumber: hostileNumber(index, 0) }] }));
-        return orderRecord(index, { ...order, items });
-      }],
-      ['10001-numbers', () => orderRecord(index, { ...order, items: [order.items[0] as JsonObject, { id: 'n', action: 'upsert', resource: 'numbers', numbers: numbersOf(10_001, (j) => `+4420${String(index * 10_001 + j).padStart(9, '0')}`) }] })],
-      ['many-bad-numbers', () => orderRecord(index, { ...order, items: [order.items[0] as JsonObject, { id: 'n', action: 'upsert', resource: 'numbers', numbers: numbersOf(rng.int(500, 5_000), (j) => `0${j}`) }] })],
-      ['long-string', () => {
-        const account = (order.items[0] as JsonObject).account as JsonObject;
-        account.correlationId = 'c'.repeat(rng.int(100_000, 600_000));
-        return orderRecord(index, order);
-      }],
+      [
+        'many-keys-nested',
+        () =>
+          binaryRecord(
+            index,
+            withRawJson(
+              order,
+              (o, m) => {
+                (o as unknown as JsonObject).extra = m;
+              },
+              `{${keys(rng.int(5_000, 30_000))}}`,
+            ),
+            order.account,
+          ),
+      ],
+      [
+        'many-items',
+        () => {
+          const count = rng.int(1_001, 5_000);
+          const items = Array.from({ length: count }, (_, i) => ({
+            id: i % 2 === 0 ? 'same-id' : `item-${i}`,
+            action: 'delete',
+            resource: 'numbers',
+            numbers: [{ telephoneNumber: hostileNumber(index, 0) }],
+          }));
+          return orderRecord(index, { ...order, items });
+        },
+      ],
+      [
+        '10001-numbers',
+        () =>
+          orderRecord(index, {
+            ...order,
+            items: [
+              order.items[0] as JsonObject,
+              {
+                id: 'n',
+                action: 'upsert',
+                resource: 'numbers',
+                numbers: numbersOf(10_001, (j) => `+4420${String(index * 10_001 + j).padStart(9, '0')}`),
+              },
+            ],
+          }),
+      ],
+      [
+        'many-bad-numbers',
+        () =>
+          orderRecord(index, {
+            ...order,
+            items: [
+              order.items[0] as JsonObject,
+              { id: 'n', action: 'upsert', resource: 'numbers', numbers: numbersOf(rng.int(500, 5_000), (j) => `0${j}`) },
+            ],
+          }),
+      ],
+      [
+        'long-string',
+        () => {
+          const account = (order.items[0] as JsonObject).account as JsonObject;
+          account.correlationId = 'c'.repeat(rng.int(100_000, 600_000));
+          return orderRecord(index, order);
+        },
+      ],
       ['wide-array-value', () => binaryRecord(index, `[${'0,'.repeat(rng.int(10_000, 200_000))}0]`, order.account)],
-      ['many-headers', () => {
-        const count = rng.int(500, 5_000);
-        const extra = Array.from({ length: count }, (_, k) => [`x-fuzz-${k}`, `${k}`] as const);
-        const message = orderRecord(index, order);
-        return { ...message, headers: recordHeaders([...binaryHeaderEntries(index, { time: order.requestedAt, subject: order.account }), ...extra]) };
-      }],
+      [
+        'many-headers',
+        () => {
+          const count = rng.int(500, 5_000);
+          const extra = Array.from({ length: count }, (_, k) => [`x-fuzz-${k}`, `${k}`] as const);
+          const message = orderRecord(index, order);
+          return {
+            ...message,
+            headers: recordHeaders([...binaryHeaderEntries(index, { time: order.requestedAt, subject: order.account }), ...extra]),
+          };
+        },
+      ],
     ];
     const [variant, build] = chooseVariant(context, variants);
     return { variant, message: build(), orderId: order.orderId };
@@ -140,12 +251,27 @@ const duplicateKeys: RecordKind = {
       ['account-decoy-last', () => surgery(order, `"account":${a}`, `"account":${a},"account":"decoy-${index}"`)],
       ['custom-sip-header-bad-first', () => surgery(order, sip, `"customSipHeader":"bad value\\n",${sip}`)],
       ['custom-sip-header-bad-last', () => surgery(order, sip, `${sip},"customSipHeader":"bad value\\n"`)],
-      ['order-id-twice', () => surgery(order, `"orderId":"${order.orderId}"`, `"orderId":"${order.orderId}","orderId":"${order.orderId}-2"`)],
+      [
+        'order-id-twice',
+        () => surgery(order, `"orderId":"${order.orderId}"`, `"orderId":"${order.orderId}","orderId":"${order.orderId}-2"`),
+      ],
       ['items-empty-first', () => surgery(order, '"items":[', '"items":[],"items":[')],
-      ['telephone-number-twice', () => surgery(order, `"telephoneNumber":"${String(number.telephoneNumber)}"`, `"telephoneNumber":"${hostileNumber(index, 7)}","telephoneNumber":"${String(number.telephoneNumber)}"`)],
+      [
+        'telephone-number-twice',
+        () =>
+          surgery(
+            order,
+            `"telephoneNumber":"${String(number.telephoneNumber)}"`,
+            `"telephoneNumber":"${hostileNumber(index, 7)}","telephoneNumber":"${String(number.telephoneNumber)}"`,
+          ),
+      ],
     ];
     const [variant, build] = chooseVariant(context, variants);
-    return { variant, message: binaryRecord(index, build(), order.account, { time: order.requestedAt, subject: order.account }), orderId: order.orderId };
+    return {
+      variant,
+      message: binaryRecord(index, build(), order.account, { time: order.requestedAt, subject: order.account }),
+      orderId: order.orderId,
+    };
   },
 };
 
@@ -170,11 +296,31 @@ const invalidUtf8: RecordKind = {
     const anchor = `"CRM-FZ-${index}`;
     const at = text.indexOf(anchor) + anchor.length;
     const variants: Array<[string, () => RecordMessage]> = [
-      ...INVALID_UTF8.map(([name, bytes]) => [name, () => binaryRecord(index, Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from(bytes), Buffer.from(text.slice(at))]), order.account)] as [string, () => RecordMessage]),
+      ...INVALID_UTF8.map(
+        ([name, bytes]) =>
+          [
+            name,
+            () =>
+              binaryRecord(
+                index,
+                Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from(bytes), Buffer.from(text.slice(at))]),
+                order.account,
+              ),
+          ] as [string, () => RecordMessage],
+      ),
       ['bom-prefix', () => binaryRecord(index, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), order.account)],
       ['latin1-encoded', () => binaryRecord(index, Buffer.from(text.replace(anchor, `${anchor}-café`), 'latin1'), order.account)],
       ['utf16le-encoded', () => binaryRecord(index, Buffer.from(text, 'utf16le'), order.account)],
-      ['in-ce-id-header', () => ({ ...orderRecord(index, order), headers: recordHeaders([...binaryHeaderEntries(index).filter(([n]) => n !== 'ce_id'), ['ce_id', Buffer.from([0x66, 0xff, 0xfe])]]) })],
+      [
+        'in-ce-id-header',
+        () => ({
+          ...orderRecord(index, order),
+          headers: recordHeaders([
+            ...binaryHeaderEntries(index).filter(([n]) => n !== 'ce_id'),
+            ['ce_id', Buffer.from([0x66, 0xff, 0xfe])],
+          ]),
+        }),
+      ],
       ['in-key', () => ({ ...orderRecord(index, order), key: Buffer.from([0xc0, 0xaf]) })],
     ];
     const [variant, build] = chooseVariant(context, variants);

@@ -74,7 +74,7 @@ const controlCharacters: RecordKind = {
       }
     }
     if (account !== order.account) renameAccount(order, account);
-    const field = everyField ? 'every-field' : chosen[0]?.join('.') ?? '';
+    const field = everyField ? 'every-field' : (chosen[0]?.join('.') ?? '');
     return { variant: `${field}:${charName}`, message: orderRecord(index, order), orderId: order.orderId };
   },
 };
@@ -135,7 +135,10 @@ const timestamps: RecordKind = {
     // The coverage pass puts the value in both places; draws pick one or both.
     const where = context.cover === undefined ? rng.pick(['requestedAt', 'ce_time', 'both'] as const) : 'both';
     if (where !== 'ce_time') order.requestedAt = value;
-    const message = binaryRecord(index, JSON.stringify(order), order.account, { time: where === 'requestedAt' ? requestedAtOf(index) : value, subject: order.account });
+    const message = binaryRecord(index, JSON.stringify(order), order.account, {
+      time: where === 'requestedAt' ? requestedAtOf(index) : value,
+      subject: order.account,
+    });
     return { variant: `${where}:${variant}`, message, orderId: order.orderId };
   },
 };
@@ -150,7 +153,13 @@ const upperCaseGuids: RecordKind = {
     const mixed = [...guid].map((c) => (rng.bool() ? c.toUpperCase() : c)).join('');
     const account = (order.items[0] as JsonObject).account as JsonObject;
     const details = account.serviceDetails as JsonObject;
-    const consent = (tenantId: string): JsonObject => ({ id: 'consent', action: 'update', resource: 'consent', tenantId, consent: { customerRelationship: { status: 'AgreementSigned', comment: 'signed' } } });
+    const consent = (tenantId: string): JsonObject => ({
+      id: 'consent',
+      action: 'update',
+      resource: 'consent',
+      tenantId,
+      consent: { customerRelationship: { status: 'AgreementSigned', comment: 'signed' } },
+    });
     const variant = chooseVariant(context, ['account-upper', 'account-mixed', 'consent-upper', 'account-lower-consent-upper']);
     details.teamsOperatorConnect = { enabled: true, syncEnabled: false };
     if (variant === 'account-upper') details.teamsTenantId = guid.toUpperCase();
@@ -183,12 +192,18 @@ const prototypeKeys: RecordKind = {
       ['account-named-proto', () => renameAccount(order, '__proto__')],
       ['account-named-constructor', () => renameAccount(order, 'constructor')],
       ['account-named-hasOwnProperty', () => renameAccount(order, 'hasOwnProperty')],
-      ['item-id-proto', () => {
-        (order.items[1] as JsonObject).id = '__proto__';
-      }],
-      ['custom-header-proto', () => {
-        number.configuration = { customSipHeader: '__proto__' };
-      }],
+      [
+        'item-id-proto',
+        () => {
+          (order.items[1] as JsonObject).id = '__proto__';
+        },
+      ],
+      [
+        'custom-header-proto',
+        () => {
+          number.configuration = { customSipHeader: '__proto__' };
+        },
+      ],
     ];
     const [variant, apply] = chooseVariant(context, variants);
     apply();
@@ -213,7 +228,11 @@ const randomJson: RecordKind = {
       return { variant: `field:${path.join('.')}`, message: orderRecord(index, order), orderId: order.orderId };
     }
     if (variant !== 'whole-value') data = order;
-    return { variant: `${variant}:${shown(JSON.stringify(value) ?? '', 12)}`, message: binaryRecord(index, JSON.stringify(data) ?? 'null', order.account), orderId: order.orderId };
+    return {
+      variant: `${variant}:${shown(JSON.stringify(value) ?? '', 12)}`,
+      message: binaryRecord(index, JSON.stringify(data) ?? 'null', order.account),
+      orderId: order.orderId,
+    };
   },
 };
 

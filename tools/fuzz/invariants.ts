@@ -13,7 +13,16 @@ import type { WorkerExit } from './worker-process.js';
  * be rebuilt with the same --seed and --records.
  */
 
-export const INVARIANTS = ['unaccounted', 'internal_errors', 'stalls', 'status_events_unparseable', 'duplicate_ce_ids', 'ready_failures', 'force_stale_honoured', 'outbox_parked'] as const;
+export const INVARIANTS = [
+  'unaccounted',
+  'internal_errors',
+  'stalls',
+  'status_events_unparseable',
+  'duplicate_ce_ids',
+  'ready_failures',
+  'force_stale_honoured',
+  'outbox_parked',
+] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
 export interface Example {
@@ -104,7 +113,10 @@ function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Record<str
   return counts;
 }
 
-function longestPauseOf(drain: DrainOutcome, findAt: (partition: number, offset: string) => SentRecord | undefined): (Example & { seconds: number }) | null {
+function longestPauseOf(
+  drain: DrainOutcome,
+  findAt: (partition: number, offset: string) => SentRecord | undefined,
+): (Example & { seconds: number }) | null {
   const pause = drain.longestPause;
   if (pause === null) return null;
   const record = findAt(pause.partition, pause.offset.toString());
@@ -126,13 +138,27 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
   const find: RecordFinder = { at: findAt, order: findOrder };
   const outcomeOf = (r: SentRecord): Outcome => outcomes.byRecord.get(r) as Outcome;
   const failures: Failure[] = [];
-  const fail = (invariant: Failure['invariant'], count: number, records: ReadonlyArray<SentRecord | undefined>, examples: Example[]): void => {
+  const fail = (
+    invariant: Failure['invariant'],
+    count: number,
+    records: ReadonlyArray<SentRecord | undefined>,
+    examples: Example[],
+  ): void => {
     if (count > 0) failures.push({ invariant, count, kinds: kindCounts(records), examples });
   };
 
   // unaccounted
   const unaccounted = o.sent.filter((r) => outcomeOf(r).kind === 'unaccounted');
-  fail('unaccounted', unaccounted.length, unaccounted, pickExamples(unaccounted, recordLabel, (r) => ({ record: recordLabel(r), at: where(r), detail: (outcomeOf(r) as { detail: string }).detail })));
+  fail(
+    'unaccounted',
+    unaccounted.length,
+    unaccounted,
+    pickExamples(unaccounted, recordLabel, (r) => ({
+      record: recordLabel(r),
+      at: where(r),
+      detail: (outcomeOf(r) as { detail: string }).detail,
+    })),
+  );
 
   // internal_errors
   const internal = outcomes.deadLetters.filter((d) => d.error_code === 'internal_error');
@@ -141,18 +167,25 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
     'internal_errors',
     internal.length,
     internalRecords,
-    pickExamples(internal, (d) => (findAt(d.source_partition, d.source_offset)?.kind ?? '?') + (findAt(d.source_partition, d.source_offset)?.variant ?? ''), (d) => {
-      const r = findAt(d.source_partition, d.source_offset);
-      return { ...(r ? { record: recordLabel(r) } : {}), at: `p${d.source_partition}@${d.source_offset}`, detail: d.error_message };
-    }),
+    pickExamples(
+      internal,
+      (d) => (findAt(d.source_partition, d.source_offset)?.kind ?? '?') + (findAt(d.source_partition, d.source_offset)?.variant ?? ''),
+      (d) => {
+        const r = findAt(d.source_partition, d.source_offset);
+        return { ...(r ? { record: recordLabel(r) } : {}), at: `p${d.source_partition}@${d.source_offset}`, detail: d.error_message };
+      },
+    ),
   );
 
   // stalls: partitions the intake did not finish, and valid orders that did not complete with their status event
   const stalled = o.drain.snapshot.partitions.filter((p) => p.applied < p.end || p.committed === null || p.committed < p.end);
   // Where it stopped: the first record not applied, else the first not committed to Kafka.
-  const stopOffset = (p: PartitionProgress): bigint => (p.applied < p.end ? p.applied : p.committed === null || p.committed < 0n ? 0n : p.committed);
+  const stopOffset = (p: PartitionProgress): bigint =>
+    p.applied < p.end ? p.applied : p.committed === null || p.committed < 0n ? 0n : p.committed;
   const stalledAt = stalled.map((p) => findAt(p.partition, stopOffset(p).toString()));
-  const completedEvents = new Set(o.status.filter((s) => s.problem === undefined && s.state === 'completed' && s.orderId !== undefined).map((s) => s.orderId as string));
+  const completedEvents = new Set(
+    o.status.filter((s) => s.problem === undefined && s.state === 'completed' && s.orderId !== undefined).map((s) => s.orderId as string),
+  );
   const hostileSeen = new Set<number>();
   const behindBad: SentRecord[] = [];
   for (const r of o.sent) {
@@ -168,19 +201,37 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
   const relayStuck = owed > 0 || notCompleted.length > 0 ? await relayStuckAt(o.pool, o.outboxParks, find, owed) : null;
   const stallExamples: Example[] = stalled.map((p, i) => {
     const r = stalledAt[i];
-    return { ...(r ? { record: recordLabel(r) } : {}), at: `p${p.partition}@${stopOffset(p)}`, detail: `partition ${p.partition}: the intake applied ${p.applied} and committed ${p.committed === null || p.committed < 0n ? 'nothing' : p.committed} of ${p.end} records; this is the first record not applied${o.drain.end === 'worker-exited' ? ' (the worker exited)' : ' (the chunk it starts holds the one that fails)'}` };
+    return {
+      ...(r ? { record: recordLabel(r) } : {}),
+      at: `p${p.partition}@${stopOffset(p)}`,
+      detail: `partition ${p.partition}: the intake applied ${p.applied} and committed ${p.committed === null || p.committed < 0n ? 'nothing' : p.committed} of ${p.end} records; this is the first record not applied${o.drain.end === 'worker-exited' ? ' (the worker exited)' : ' (the chunk it starts holds the one that fails)'}`,
+    };
   });
   if (relayStuck) stallExamples.push(relayStuck);
   stallExamples.push(
     ...pickExamples(notCompleted, recordLabel, (r) => {
       const outcome = outcomeOf(r);
-      const state = outcome.kind === 'accepted' ? `accepted, state ${outcome.order.state}` : outcome.kind === 'dead-lettered' ? `dead-lettered (${outcome.deadLetter.error_code}: ${outcome.deadLetter.error_message.slice(0, 160)})` : outcome.kind;
-      return { record: recordLabel(r), at: where(r), detail: `valid order ${r.orderId ?? ''}: ${state}; ${completedEvents.has(r.orderId ?? '') ? 'its completed event was published' : `no completed status event on the status topic${o.statusCaughtUp ? '' : ' (the collector did not read the topic to its end)'}`}` };
+      const state =
+        outcome.kind === 'accepted'
+          ? `accepted, state ${outcome.order.state}`
+          : outcome.kind === 'dead-lettered'
+            ? `dead-lettered (${outcome.deadLetter.error_code}: ${outcome.deadLetter.error_message.slice(0, 160)})`
+            : outcome.kind;
+      return {
+        record: recordLabel(r),
+        at: where(r),
+        detail: `valid order ${r.orderId ?? ''}: ${state}; ${completedEvents.has(r.orderId ?? '') ? 'its completed event was published' : `no completed status event on the status topic${o.statusCaughtUp ? '' : ' (the collector did not read the topic to its end)'}`}`,
+      };
     }).slice(0, 3),
   );
   const relayStalls = owed > 0 ? 1 : 0;
   const relayRecord = relayStuck?.record === undefined ? [] : [o.sent.find((r) => recordLabel(r) === relayStuck.record)];
-  fail('stalls', stalled.length + relayStalls + notCompleted.length, [...stalledAt, ...(relayStalls > 0 ? relayRecord : []), ...notCompleted], stallExamples);
+  fail(
+    'stalls',
+    stalled.length + relayStalls + notCompleted.length,
+    [...stalledAt, ...(relayStalls > 0 ? relayRecord : []), ...notCompleted],
+    stallExamples,
+  );
 
   // status_events_unparseable
   const unparseable = o.status.filter((s) => s.problem !== undefined);
@@ -189,10 +240,21 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
     'status_events_unparseable',
     unparseable.length,
     unparseableRecords,
-    pickExamples(unparseable, (s) => { const r = sourceOfEvent(s, find); return r ? recordLabel(r) : '?'; }, (s) => {
-      const r = sourceOfEvent(s, find);
-      return { ...(r ? { record: recordLabel(r) } : {}), at: `status p${s.partition}@${s.offset}`, detail: `ce_id ${JSON.stringify(s.ceId?.slice(0, 120))}, ce_type ${JSON.stringify(s.ceType)}: ${s.problem?.slice(0, 300) ?? ''}` };
-    }),
+    pickExamples(
+      unparseable,
+      (s) => {
+        const r = sourceOfEvent(s, find);
+        return r ? recordLabel(r) : '?';
+      },
+      (s) => {
+        const r = sourceOfEvent(s, find);
+        return {
+          ...(r ? { record: recordLabel(r) } : {}),
+          at: `status p${s.partition}@${s.offset}`,
+          detail: `ce_id ${JSON.stringify(s.ceId?.slice(0, 120))}, ce_type ${JSON.stringify(s.ceType)}: ${s.problem?.slice(0, 300) ?? ''}`,
+        };
+      },
+    ),
   );
 
   // duplicate_ce_ids
@@ -213,8 +275,11 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
 
   // ready_failures
   const readyFailures = o.probe.failures.length + (o.workerExit === null ? 0 : 1);
-  const readyExamples: Example[] = o.probe.failures.slice(0, MAX_EXAMPLES).map((f) => ({ at: f.at, detail: `${f.path} answered ${f.status ?? 'nothing'}: ${f.detail}` }));
-  if (o.workerExit !== null) readyExamples.unshift({ detail: `the worker process exited (code ${o.workerExit.code}, signal ${o.workerExit.signal})` });
+  const readyExamples: Example[] = o.probe.failures
+    .slice(0, MAX_EXAMPLES)
+    .map((f) => ({ at: f.at, detail: `${f.path} answered ${f.status ?? 'nothing'}: ${f.detail}` }));
+  if (o.workerExit !== null)
+    readyExamples.unshift({ detail: `the worker process exited (code ${o.workerExit.code}, signal ${o.workerExit.signal})` });
   if (readyFailures > 0) failures.push({ invariant: 'ready_failures', count: readyFailures, kinds: {}, examples: readyExamples });
 
   const deadLetteredByCode = countBy(outcomes.deadLetters, (d) => d.error_code);
@@ -230,7 +295,14 @@ export async function checkInvariants(o: Observations): Promise<InvariantResults
   const honoured = o.sent.filter((r) => r.kind === 'force-stale' && outcomeOf(r).kind === 'accepted');
   const forceStaleHonoured = honoured.length;
   if (forceStaleHonoured > 0) {
-    failures.push({ invariant: 'force_stale_honoured', count: forceStaleHonoured, kinds: countBy(honoured, (r) => r.kind), examples: honoured.slice(0, MAX_EXAMPLES).map((r) => ({ record: recordLabel(r), detail: 'a plain producer forced a stale order through with flowthrough-force-stale' })) });
+    failures.push({
+      invariant: 'force_stale_honoured',
+      count: forceStaleHonoured,
+      kinds: countBy(honoured, (r) => r.kind),
+      examples: honoured
+        .slice(0, MAX_EXAMPLES)
+        .map((r) => ({ record: recordLabel(r), detail: 'a plain producer forced a stale order through with flowthrough-force-stale' })),
+    });
   }
   // Every event this run produces fits a topic: a parked row is a status or dead letter never delivered.
   const parkedExamples = o.outboxParks && o.drain.snapshot.outboxParked > 0 ? await parkedRows(o.pool, find, MAX_EXAMPLES) : [];

@@ -46,18 +46,31 @@ function token(rng: Rng): string {
 }
 
 /** An account with Direct Routing and Zoom, and numbers on both (1–3 Direct Routing, 0–2 Zoom). */
-export function directRoutingOrder(index: number, rng: Rng, ids: { orderId: string; account: string; number: (j: number) => string }): OrderData {
+export function directRoutingOrder(
+  index: number,
+  rng: Rng,
+  ids: { orderId: string; account: string; number: (j: number) => string },
+): OrderData {
   const serviceDetails: JsonObject = {
     teamsDirectRouting: {
       enabled: true,
       syncEnabled: rng.bool(),
-      configuration: { callScreening: rng.bool(), subdomain: `fz${index % 100_000_000}`, subdomainTokens: { region1Token: token(rng), region2Token: token(rng) } },
+      configuration: {
+        callScreening: rng.bool(),
+        subdomain: `fz${index % 100_000_000}`,
+        subdomainTokens: { region1Token: token(rng), region2Token: token(rng) },
+      },
     },
     zoomPhoneCloudPeering: { enabled: true, syncEnabled: rng.bool() },
   };
   if (rng.bool(0.3)) serviceDetails.azureOperatorCallProtection = { enabled: true };
   const items: JsonObject[] = [
-    { id: 'account', action: 'upsert', resource: 'account', account: { name: ids.account, correlationId: `CRM-FZ-${index}`, serviceDetails } },
+    {
+      id: 'account',
+      action: 'upsert',
+      resource: 'account',
+      account: { name: ids.account, correlationId: `CRM-FZ-${index}`, serviceDetails },
+    },
   ];
   let j = 0;
   const drNumbers = Array.from({ length: rng.int(1, 3) }, () => {
@@ -72,7 +85,10 @@ export function directRoutingOrder(index: number, rng: Rng, ids: { orderId: stri
       id: 'zoom-numbers',
       action: 'upsert',
       resource: 'numbers',
-      numbers: Array.from({ length: zoom }, () => ({ telephoneNumber: ids.number(j++), serviceDetails: { zoomPhoneCloudPeering: { enabled: true } } })),
+      numbers: Array.from({ length: zoom }, () => ({
+        telephoneNumber: ids.number(j++),
+        serviceDetails: { zoomPhoneCloudPeering: { enabled: true } },
+      })),
     });
   }
   return { orderId: ids.orderId, account: ids.account, requestedAt: requestedAtOf(index), items };
@@ -88,7 +104,10 @@ export function hostileBaseOrder(index: number, rng: Rng): OrderData {
 }
 
 /** The ce_* headers and content-type of a binary-mode order event. */
-export function binaryHeaderEntries(index: number, attributes: { time?: string | undefined; subject?: string | undefined } = {}): Array<[string, HeaderInput]> {
+export function binaryHeaderEntries(
+  index: number,
+  attributes: { time?: string | undefined; subject?: string | undefined } = {},
+): Array<[string, HeaderInput]> {
   const entries: Array<[string, HeaderInput]> = [
     ['ce_specversion', '1.0'],
     ['ce_id', `fuzz-${index}`],
@@ -111,12 +130,19 @@ export function binaryRecord(
   return {
     key: typeof key === 'string' ? textKey(key) : key,
     value: typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
-    headers: recordHeaders([...binaryHeaderEntries(index, { time: options.time, subject: options.subject }), ...(options.extraHeaders ?? [])]),
+    headers: recordHeaders([
+      ...binaryHeaderEntries(index, { time: options.time, subject: options.subject }),
+      ...(options.extraHeaders ?? []),
+    ]),
   };
 }
 
 /** An order as a binary-mode record, keyed by its account (fields a generator bent to non-strings are left out of the envelope). */
-export function orderRecord(index: number, order: OrderData, extraHeaders: ReadonlyArray<readonly [string, HeaderInput]> = []): RecordMessage {
+export function orderRecord(
+  index: number,
+  order: OrderData,
+  extraHeaders: ReadonlyArray<readonly [string, HeaderInput]> = [],
+): RecordMessage {
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   const account = text(order.account);
   return binaryRecord(index, JSON.stringify(order), account ?? null, {
@@ -141,7 +167,11 @@ export function structuredEvent(index: number, order: unknown, time?: string): J
 
 export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
 
-export function structuredRecord(key: string | null, event: unknown, extraHeaders: ReadonlyArray<readonly [string, HeaderInput]> = []): RecordMessage {
+export function structuredRecord(
+  key: string | null,
+  event: unknown,
+  extraHeaders: ReadonlyArray<readonly [string, HeaderInput]> = [],
+): RecordMessage {
   return {
     key: textKey(key),
     value: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event), 'utf8'),

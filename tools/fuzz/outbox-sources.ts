@@ -45,7 +45,9 @@ export function sourceOfEvent(event: StatusRecord, find: RecordFinder): SentReco
 /** The record an outbox row came from: a dead-letter copy names its original, a rejection's ce_id its position, a status event its order. */
 function sourceOf(row: OutboxRow, find: RecordFinder): SentRecord | undefined {
   if (row.headers !== null) {
-    const headers = new Map((JSON.parse(row.headers) as Array<[string, string]>).map(([n, v]) => [n, Buffer.from(v, 'base64').toString('utf8')]));
+    const headers = new Map(
+      (JSON.parse(row.headers) as Array<[string, string]>).map(([n, v]) => [n, Buffer.from(v, 'base64').toString('utf8')]),
+    );
     const partition = headers.get('kafka_dlt-original-partition');
     const offset = headers.get('kafka_dlt-original-offset');
     return partition === undefined || offset === undefined ? undefined : find.at(Number(partition), offset);

@@ -9,11 +9,26 @@ import type { FuzzRecord, SentRecord } from './fuzz-record.js';
  * Sends are sequential and at most MAX_SEND_BYTES each (a bigger record
  * goes alone), so per-partition order is the plan's order.
  */
-export async function publishRecords(kafka: Kafka, topic: string, records: readonly FuzzRecord[], onProgress: (sent: number) => void): Promise<SentRecord[]> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+export async function publishRecords(
+  kafka: Kafka,
+  topic: string,
+  records: readonly FuzzRecord[],
+  onProgress: (sent: number) => void,
+): Promise<SentRecord[]> {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
-    const messages: Message[] = records.map((r) => ({ key: r.message.key, value: r.message.value, headers: r.message.headers, partition: r.partition }));
+    const messages: Message[] = records.map((r) => ({
+      key: r.message.key,
+      value: r.message.value,
+      headers: r.message.headers,
+      partition: r.partition,
+    }));
     const byMessage = new Map(messages.map((m, i) => [m, records[i] as FuzzRecord]));
     const sent: SentRecord[] = [];
     for (const chunk of chunkByBytes(messages, MAX_SEND_BYTES)) {

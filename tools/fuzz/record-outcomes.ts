@@ -56,14 +56,16 @@ export async function readOutcomes(pool: pg.Pool, topic: string, sent: readonly 
     const order = ordersAt.get(key);
     const deadLetter = deadAt.get(key);
     let outcome: Outcome;
-    if (order && deadLetter) outcome = { kind: 'unaccounted', detail: `both accepted (${order.order_id}) and dead-lettered (${deadLetter.error_code})` };
+    if (order && deadLetter)
+      outcome = { kind: 'unaccounted', detail: `both accepted (${order.order_id}) and dead-lettered (${deadLetter.error_code})` };
     else if (order) outcome = { kind: 'accepted', order };
     else if (deadLetter) outcome = { kind: 'dead-lettered', deadLetter };
     else {
       const original = record.repeatsContent === true && record.refersTo !== undefined ? byIndex.get(record.refersTo) : undefined;
       const accepted = original === undefined ? undefined : ordersAt.get(at(original.partition, original.offset));
       if (accepted !== undefined && accepted.order_id === record.orderId) outcome = { kind: 'duplicate', of: accepted };
-      else if (original !== undefined) outcome = { kind: 'unaccounted', detail: `no row for it, and the order it repeats (#${original.index}) was not accepted` };
+      else if (original !== undefined)
+        outcome = { kind: 'unaccounted', detail: `no row for it, and the order it repeats (#${original.index}) was not accepted` };
       else outcome = { kind: 'unaccounted', detail: 'neither accepted nor dead-lettered (no orders or dead_letters row for its offset)' };
     }
     byRecord.set(record, outcome);

@@ -64,7 +64,11 @@ function schedule(options: PlanOptions): { scheduled: Map<number, Scheduled>; sk
   skipped.push(...sizes.skipped);
   sizes.targets.forEach((target, i) => {
     const at = Math.floor(n * (0.8 + 0.07 * i));
-    scheduled.set(at, (rng) => ({ ...sizedRecord(at, rng, target), kind: 'size-limit', partition: deriveSeed(options.seed, at, 7) % PARTITIONS }));
+    scheduled.set(at, (rng) => ({
+      ...sizedRecord(at, rng, target),
+      kind: 'size-limit',
+      partition: deriveSeed(options.seed, at, 7) % PARTITIONS,
+    }));
   });
   return { scheduled, skipped };
 }
@@ -86,7 +90,11 @@ function coverageQueue(seed: number, kinds: readonly RecordKind[]): Coverage[] {
   const queue: Coverage[] = [];
   for (const kind of kinds) {
     let count = 1;
-    kind.generate({ index: 0, rng: probeRng, earlierValid: [probeValid], countVariants: (n) => {
+    kind.generate({
+      index: 0,
+      rng: probeRng,
+      earlierValid: [probeValid],
+      countVariants: (n) => {
         count = n;
       },
     });
@@ -137,7 +145,15 @@ export function buildPlan(options: PlanOptions): Plan {
     let record: FuzzRecord;
     if (fixed) {
       const g = fixed(rng);
-      record = { index, kind: g.kind, variant: g.variant, partition: g.partition, message: g.message, valid: false, ...(g.orderId === undefined ? {} : { orderId: g.orderId }) };
+      record = {
+        index,
+        kind: g.kind,
+        variant: g.variant,
+        partition: g.partition,
+        message: g.message,
+        valid: false,
+        ...(g.orderId === undefined ? {} : { orderId: g.orderId }),
+      };
     } else {
       const opener = index < PARTITIONS;
       const valid = !opener && rng.float() < validRatio;

@@ -20,7 +20,11 @@ export function orderOf(record: FuzzRecord): OrderData {
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reversedKeys(v)]),
+  );
 }
 
 const duplicateOrderId: RecordKind = {
@@ -35,7 +39,13 @@ const duplicateOrderId: RecordKind = {
         return { variant: 'same-bytes', message: original.message, orderId: order.orderId, refersTo: original, repeatsContent: true };
       case 1: {
         const value = JSON.stringify(reversedKeys(order));
-        return { variant: 'same-content-reordered', message: { ...orderRecord(index, order), value: Buffer.from(value) }, orderId: order.orderId, refersTo: original, repeatsContent: true };
+        return {
+          variant: 'same-content-reordered',
+          message: { ...orderRecord(index, order), value: Buffer.from(value) },
+          orderId: order.orderId,
+          refersTo: original,
+          repeatsContent: true,
+        };
       }
       case 2: {
         const changed = structuredClone(order);
@@ -60,7 +70,12 @@ const forceStale: RecordKind = {
     const original = rng.pick(earlierValid);
     const order = orderOf(original);
     const requestedAt = new Date(Date.parse(order.requestedAt) - 86_400_000).toISOString();
-    const stale: OrderData = { orderId: `FZ-S-${index}`, account: order.account, requestedAt, items: order.items.filter((i) => i.resource === 'account') };
+    const stale: OrderData = {
+      orderId: `FZ-S-${index}`,
+      account: order.account,
+      requestedAt,
+      items: order.items.filter((i) => i.resource === 'account'),
+    };
     const [variant, headers] = chooseVariant(context, FORCE_STALE_VARIANTS);
     const message = orderRecord(index, stale);
     const entries = [...binaryHeaderEntries(index, { time: requestedAt, subject: stale.account }), ...headers];

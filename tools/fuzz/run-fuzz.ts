@@ -33,7 +33,10 @@ const FINISH_MARGIN_MS = 45_000;
 const WORKER_START_TIMEOUT_MS = 90_000;
 
 async function topicMessageLimit(admin: Admin, topic: string): Promise<number> {
-  const described = await admin.describeConfigs({ resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }], includeSynonyms: false });
+  const described = await admin.describeConfigs({
+    resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+    includeSynonyms: false,
+  });
   const value = Number(described.resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`could not read max.message.bytes of ${topic}`);
   return value;
@@ -44,7 +47,12 @@ export async function runFuzz(options: FuzzOptions, log: Log, cleanup: CleanupSt
   const services = await startBenchServices(process.env, log);
   cleanup.defer('stop the services this run started', () => services.stop());
   const run = randomBytes(5).toString('hex');
-  const kafkaEnv = { ...process.env, KAFKA_BROKERS: services.kafkaBrokers.join(','), DATABASE_URL: services.databaseUrl, KAFKA_CLIENT_ID: 'flowthrough-fuzz' };
+  const kafkaEnv = {
+    ...process.env,
+    KAFKA_BROKERS: services.kafkaBrokers.join(','),
+    DATABASE_URL: services.databaseUrl,
+    KAFKA_CLIENT_ID: 'flowthrough-fuzz',
+  };
   const logger = createLogger({ level: 'error', name: 'flowthrough-fuzz', destination: pino.destination({ dest: 2, sync: true }) });
   const kafka = createKafka(loadConfig(kafkaEnv), logger);
   const admin = kafka.admin();
@@ -58,7 +66,11 @@ export async function runFuzz(options: FuzzOptions, log: Log, cleanup: CleanupSt
   if (!options.keep) cleanup.defer('delete the consumer groups', () => admin.deleteGroups([intakeGroup, statusGroup]));
   await createTopics(admin, Object.values(topics), PARTITIONS);
   if (options.keep) log(`keeping topics ${Object.values(topics).join(', ')}`);
-  else cleanup.defer('delete the topics', async () => (await deleteTopics(admin, Object.values(topics)), log(`deleted topics ${Object.values(topics).join(', ')}`)));
+  else
+    cleanup.defer(
+      'delete the topics',
+      async () => (await deleteTopics(admin, Object.values(topics)), log(`deleted topics ${Object.values(topics).join(', ')}`)),
+    );
   const database = await createBenchDatabase(services.databaseUrl, log);
   if (options.keep) {
     log(`keeping database ${database.name}`);
@@ -100,8 +112,17 @@ export async function runFuzz(options: FuzzOptions, log: Log, cleanup: CleanupSt
     if (exit) log(`worker stopped (code ${exit.code}, signal ${exit.signal})`);
   });
   const planStarted = performance.now();
-  const plan = buildPlan({ seed: options.seed, records: options.records, validRatio: options.validRatio, ordersTopic: topics.orders, maxMessageBytes, skip: options.skip });
-  log(`plan: ${plan.records.length} records (${plan.records.filter((r) => r.valid).length} valid) from seed ${options.seed} in ${Math.round(performance.now() - planStarted)} ms; orders topic takes ${maxMessageBytes} bytes a record`);
+  const plan = buildPlan({
+    seed: options.seed,
+    records: options.records,
+    validRatio: options.validRatio,
+    ordersTopic: topics.orders,
+    maxMessageBytes,
+    skip: options.skip,
+  });
+  log(
+    `plan: ${plan.records.length} records (${plan.records.filter((r) => r.valid).length} valid) from seed ${options.seed} in ${Math.round(performance.now() - planStarted)} ms; orders topic takes ${maxMessageBytes} bytes a record`,
+  );
   const worker = await starting;
   log(`worker pid ${worker.pid} on http://127.0.0.1:${worker.port}, log ${workerLog}`);
   const memory = sampleProcessMemory(worker.pid);

@@ -29,7 +29,10 @@ export function sizeTargets(maxMessageBytes: number): { targets: SizeTarget[]; s
   const targets: SizeTarget[] = [];
   const skipped: string[] = [];
   const fits = (valueBytes: number): boolean => valueBytes + BATCH_OVERHEAD + 1_024 <= maxMessageBytes;
-  for (const [variant, valueBytes] of [['4mib-minus-64', FOUR_MIB - 64], ['4mib-plus-64', FOUR_MIB + 64]] as const) {
+  for (const [variant, valueBytes] of [
+    ['4mib-minus-64', FOUR_MIB - 64],
+    ['4mib-plus-64', FOUR_MIB + 64],
+  ] as const) {
     if (fits(valueBytes)) targets.push({ variant, valueBytes, padding: 'correlationId' });
     else skipped.push(`${variant}: the orders topic takes ${maxMessageBytes} bytes at most`);
   }
@@ -56,7 +59,8 @@ export function sizedRecord(index: number, rng: Rng, target: SizeTarget): Genera
   }
   const pad = valueBytes - (empty.value?.byteLength ?? 0);
   const message = orderRecord(index, build(pad));
-  if (message.value?.byteLength !== valueBytes) throw new Error(`sized record #${index}: ${message.value?.byteLength} bytes, meant ${valueBytes}`);
+  if (message.value?.byteLength !== valueBytes)
+    throw new Error(`sized record #${index}: ${message.value?.byteLength} bytes, meant ${valueBytes}`);
   return { variant: `${target.variant}(${valueBytes}B)`, message, orderId: order.orderId };
 }
 

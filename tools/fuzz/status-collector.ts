@@ -49,7 +49,12 @@ export async function startStatusCollector(kafka: Kafka, topic: string, groupId:
   const position = new Map<number, bigint>();
   const waiters = new Set<() => void>();
   // Short fetch waits: the collector catches up and disconnects quickly (kafkajs waits out a fetch in flight).
-  const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 10 * 1024 * 1024, maxWaitTimeInMs: 250 });
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 10 * 1024 * 1024,
+    maxWaitTimeInMs: 250,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
@@ -77,7 +82,8 @@ export async function startStatusCollector(kafka: Kafka, topic: string, groupId:
     records,
     caughtUp: (end, deadline) =>
       new Promise<boolean>((resolve) => {
-        const done = (): boolean => [...end].every(([partition, high]) => BigInt(high) === 0n || (position.get(partition) ?? 0n) >= BigInt(high));
+        const done = (): boolean =>
+          [...end].every(([partition, high]) => BigInt(high) === 0n || (position.get(partition) ?? 0n) >= BigInt(high));
         if (done()) return resolve(true);
         const timer = setTimeout(() => finish(false), Math.max(0, deadline - Date.now()));
         const wake = (): void => void (done() && finish(true));

@@ -37,7 +37,10 @@ const ATTRIBUTES = {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function errorsText(errors: ReadonlyArray<{ instancePath: string; message?: string; keyword: string }> | null | undefined): string {
-  return (errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`).join('; ');
+  return (errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`)
+    .join('; ');
 }
 
 export function statusEventChecker(): (headers: IHeaders, value: Buffer | null) => CheckedStatusEvent {
@@ -77,6 +80,13 @@ export function statusEventChecker(): (headers: IHeaders, value: Buffer | null) 
     }
     const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
     const fields = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
-    return { id: text(attributes.id), source: text(attributes.source), type: text(attributes.type), orderId: text(fields.orderId), state: text(fields.state), problem };
+    return {
+      id: text(attributes.id),
+      source: text(attributes.source),
+      type: text(attributes.type),
+      orderId: text(fields.orderId),
+      state: text(fields.state),
+      problem,
+    };
   };
 }

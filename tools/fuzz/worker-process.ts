@@ -51,7 +51,11 @@ function summary(line: LogLine): string {
   return `${line.msg ?? ''}${detail ? `: ${detail}` : ''}`.slice(0, 240);
 }
 
-export async function startWorkerProcess(env: Readonly<Record<string, string>>, logFile: string, startTimeoutMs: number): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  env: Readonly<Record<string, string>>,
+  logFile: string,
+  startTimeoutMs: number,
+): Promise<WorkerProcess> {
   const log: WriteStream = createWriteStream(logFile);
   const child: ChildProcess = spawn(process.execPath, [...workerNodeOptions(), '--import', 'tsx', CLI, 'worker'], {
     env: { ...process.env, NODE_OPTIONS: '', ...env },
@@ -100,12 +104,17 @@ export async function startWorkerProcess(env: Readonly<Record<string, string>>, 
   const isStarted = (): boolean => started;
   while (!isStarted()) {
     const early = exited();
-    if (early !== null) throw new Error(`the worker exited while starting (code ${early.code}, signal ${early.signal}); its log: ${logFile}`);
+    if (early !== null)
+      throw new Error(`the worker exited while starting (code ${early.code}, signal ${early.signal}); its log: ${logFile}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the worker did not start within ${startTimeoutMs} ms; its log: ${logFile}`);
     }
-    await Promise.race([exit, new Promise<void>((resolve) => progressed.push(resolve)), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
+    await Promise.race([
+      exit,
+      new Promise<void>((resolve) => progressed.push(resolve)),
+      new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref()),
+    ]);
   }
   if (port === undefined) throw new Error(`the worker started without logging its HTTP port; its log: ${logFile}`);
 

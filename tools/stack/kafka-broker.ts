@@ -87,7 +87,13 @@ export async function readBrokerState(config: StackConfig): Promise<BrokerState 
 
 /** Asks the broker for its metadata: the proof that it serves clients. */
 export async function brokerAnswers(bootstrap: string, timeoutMs = 3_000): Promise<boolean> {
-  const kafka = new Kafka({ clientId: 'flowthrough-stack', brokers: [bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, retry: { retries: 0 } });
+  const kafka = new Kafka({
+    clientId: 'flowthrough-stack',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -168,7 +174,16 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
   const cluster = reused ?? newClusterId();
   if (reused === null) {
     // An empty data directory (first start, or after brokerReset); a half-formatted one is refused by the tool.
-    const format = await runCommand('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jPath}`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${cluster}`, '-c', propsPath]);
+    const format = await runCommand('java', [
+      '-cp',
+      classpath,
+      `-Dlog4j2.configurationFile=${log4jPath}`,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${cluster}`,
+      '-c',
+      propsPath,
+    ]);
     if (format.code !== 0) {
       throw new PermanentError(
         'kafka_format_failed',
@@ -207,10 +222,14 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
     if (exitedEarly || !processAlive(pid)) {
       throw new PermanentError('kafka_exited', `the broker exited during start-up; last lines of ${logPath}:\n${await logTail(logPath)}`);
     }
-    if (await brokerAnswers(bootstrap, 1_000)) return { state, alreadyRunning: false, startMs: Date.now() - started, clusterId: cluster, reusedData: reused !== null };
+    if (await brokerAnswers(bootstrap, 1_000))
+      return { state, alreadyRunning: false, startMs: Date.now() - started, clusterId: cluster, reusedData: reused !== null };
     await delay(250);
   }
-  throw new PermanentError('kafka_start_timeout', `the broker did not answer within ${config.startTimeoutMs} ms; see ${logPath}:\n${await logTail(logPath)}`);
+  throw new PermanentError(
+    'kafka_start_timeout',
+    `the broker did not answer within ${config.startTimeoutMs} ms; see ${logPath}:\n${await logTail(logPath)}`,
+  );
 }
 
 /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
@@ -252,7 +271,10 @@ export async function brokerDown(config: StackConfig, log: (line: string) => voi
  * data included: the next brokerUp formats a new cluster (new cluster id, no
  * topics, offsets from 0). Returns the directory wiped, or null if there was none.
  */
-export async function brokerReset(config: StackConfig, log: (line: string) => void): Promise<{ stopped: boolean; wiped: string | null; clusterId: string | null }> {
+export async function brokerReset(
+  config: StackConfig,
+  log: (line: string) => void,
+): Promise<{ stopped: boolean; wiped: string | null; clusterId: string | null }> {
   const stopped = await brokerDown(config, log);
   const runDir = brokerRunDir(config);
   if (!existsSync(runDir)) return { stopped, wiped: null, clusterId: null };

@@ -38,10 +38,16 @@ export async function ensureKafkaDistribution(cacheDir: string, version: string,
   if (existsSync(marker)) return libs;
 
   if (!(await commandExists('java'))) {
-    throw new PermanentError('java_missing', 'java was not found on PATH: install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
+    throw new PermanentError(
+      'java_missing',
+      'java was not found on PATH: install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)',
+    );
   }
   if (!(await commandExists('mvn'))) {
-    throw new PermanentError('mvn_missing', 'mvn was not found on PATH: install Apache Maven (e.g. apt-get install maven) to fetch the Kafka broker once');
+    throw new PermanentError(
+      'mvn_missing',
+      'mvn was not found on PATH: install Apache Maven (e.g. apt-get install maven) to fetch the Kafka broker once',
+    );
   }
   log(`fetching Apache Kafka ${version} from Maven Central into ${dir} (once)…`);
   await mkdir(dir, { recursive: true });
@@ -54,7 +60,10 @@ export async function ensureKafkaDistribution(cacheDir: string, version: string,
     { cwd: dir },
   );
   if (result.code !== 0) {
-    throw new PermanentError('kafka_fetch_failed', `mvn could not fetch org.apache.kafka:kafka_2.13:${version}:\n${(result.stdout + result.stderr).slice(-2000)}`);
+    throw new PermanentError(
+      'kafka_fetch_failed',
+      `mvn could not fetch org.apache.kafka:kafka_2.13:${version}:\n${(result.stdout + result.stderr).slice(-2000)}`,
+    );
   }
   const jars = (await readdir(staging)).filter((f) => f.endsWith('.jar'));
   if (!jars.some((j) => j.startsWith(`kafka_2.13-${version}`))) {

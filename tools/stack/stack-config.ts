@@ -38,7 +38,8 @@ export function loadStackConfig(env: Readonly<Record<string, string | undefined>
     kafkaHeapMb: Number(env.FLOWTHROUGH_KAFKA_HEAP_MB || 1024),
     startTimeoutMs: Number(env.FLOWTHROUGH_KAFKA_START_TIMEOUT_MS || 90_000),
   };
-  if (!Number.isInteger(config.kafkaHeapMb) || config.kafkaHeapMb < 128) problems.push('FLOWTHROUGH_KAFKA_HEAP_MB: must be an integer ≥ 128');
+  if (!Number.isInteger(config.kafkaHeapMb) || config.kafkaHeapMb < 128)
+    problems.push('FLOWTHROUGH_KAFKA_HEAP_MB: must be an integer ≥ 128');
   if (config.kafkaPort === config.controllerPort) problems.push('FLOWTHROUGH_KAFKA_PORT and FLOWTHROUGH_KAFKA_CONTROLLER_PORT must differ');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

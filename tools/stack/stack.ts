@@ -34,13 +34,21 @@ async function ensurePostgres(config: StackConfig, log: (line: string) => void):
     );
   }
   if (cluster.status !== 'down') {
-    throw new PermanentError('postgres_unreachable', `local cluster ${cluster.version}/${cluster.name} is ${cluster.status} but refuses connections: ${first.error}`);
+    throw new PermanentError(
+      'postgres_unreachable',
+      `local cluster ${cluster.version}/${cluster.name} is ${cluster.status} but refuses connections: ${first.error}`,
+    );
   }
   log(`postgres   local cluster ${cluster.version}/${cluster.name} is down: starting it`);
   const started = await startCluster(cluster);
-  if (!started.ok) throw new PermanentError('postgres_start_failed', `pg_ctlcluster could not start ${cluster.version}/${cluster.name}:\n${started.output}`);
+  if (!started.ok)
+    throw new PermanentError(
+      'postgres_start_failed',
+      `pg_ctlcluster could not start ${cluster.version}/${cluster.name}:\n${started.output}`,
+    );
   const second = await probePostgres(config.databaseUrl);
-  if (!second.answers) throw new PermanentError('postgres_unreachable', `started ${cluster.version}/${cluster.name} but it still refuses: ${second.error}`);
+  if (!second.answers)
+    throw new PermanentError('postgres_unreachable', `started ${cluster.version}/${cluster.name} but it still refuses: ${second.error}`);
   await mkdir(join(config.cacheDir, 'run'), { recursive: true });
   await writeFile(postgresMarker(config), JSON.stringify({ version: cluster.version, name: cluster.name }));
   log(`postgres   answers at ${redactUrl(config.databaseUrl)} (server ${second.version})`);
@@ -54,20 +62,34 @@ export async function stackUp(config: StackConfig, log: (line: string) => void):
     log(`kafka      already running: ${up.state.bootstrap} (pid ${up.state.pid}, Kafka ${up.state.version}); nothing to do`);
   } else {
     const data = up.reusedData ? `the same cluster ${up.clusterId} as before (topics and offsets kept)` : `a new cluster ${up.clusterId}`;
-    log(`kafka      started ${up.state.bootstrap} (pid ${up.state.pid}, Kafka ${up.state.version}, KRaft) in ${up.startMs} ms: ${data}; log: ${up.state.logPath}`);
+    log(
+      `kafka      started ${up.state.bootstrap} (pid ${up.state.pid}, Kafka ${up.state.version}, KRaft) in ${up.startMs} ms: ${data}; log: ${up.state.logPath}`,
+    );
   }
   return { kafkaBrokers: up.state.bootstrap, databaseUrl: config.databaseUrl, startedKafka: !up.alreadyRunning, startedPostgres };
 }
 
-export async function stackDown(config: StackConfig, log: (line: string) => void, which: { kafka?: boolean; postgres?: boolean } = {}): Promise<void> {
+export async function stackDown(
+  config: StackConfig,
+  log: (line: string) => void,
+  which: { kafka?: boolean; postgres?: boolean } = {},
+): Promise<void> {
   if (which.kafka ?? true) {
     const stopped = await brokerDown(config, log);
-    log(stopped ? `kafka      stopped; its data stays in ${brokerRunDir(config)} for the next "up" ("stack reset" wipes it)` : 'kafka      was not started by the stack: nothing to stop');
+    log(
+      stopped
+        ? `kafka      stopped; its data stays in ${brokerRunDir(config)} for the next "up" ("stack reset" wipes it)`
+        : 'kafka      was not started by the stack: nothing to stop',
+    );
   }
   if ((which.postgres ?? true) && existsSync(postgresMarker(config))) {
     const cluster = JSON.parse(await readFile(postgresMarker(config), 'utf8')) as Pick<LocalCluster, 'version' | 'name'>;
     const stopped = await stopCluster(cluster);
-    log(stopped.ok ? `postgres   stopped local cluster ${cluster.version}/${cluster.name} (started by the stack)` : `postgres   could not stop: ${stopped.output}`);
+    log(
+      stopped.ok
+        ? `postgres   stopped local cluster ${cluster.version}/${cluster.name} (started by the stack)`
+        : `postgres   could not stop: ${stopped.output}`,
+    );
     await rm(postgresMarker(config), { force: true });
   }
 }
@@ -85,8 +107,12 @@ export async function stackReset(config: StackConfig, log: (line: string) => voi
     log(`kafka      no data to wipe (${brokerRunDir(config)} does not exist)`);
     return;
   }
-  log(`kafka      wiped ${reset.wiped}${reset.clusterId ? ` (cluster ${reset.clusterId})` : ''}: every topic, record and committed offset is gone; the next "up" starts a new, empty cluster`);
-  log('           offsets stored in a database for the old topics no longer match: the intake stops those partitions (flowthrough offsets show, then flowthrough offsets reset --to earliest)');
+  log(
+    `kafka      wiped ${reset.wiped}${reset.clusterId ? ` (cluster ${reset.clusterId})` : ''}: every topic, record and committed offset is gone; the next "up" starts a new, empty cluster`,
+  );
+  log(
+    '           offsets stored in a database for the old topics no longer match: the intake stops those partitions (flowthrough offsets show, then flowthrough offsets reset --to earliest)',
+  );
 }
 
 export async function stackStatus(config: StackConfig, log: (line: string) => void): Promise<boolean> {
@@ -94,12 +120,16 @@ export async function stackStatus(config: StackConfig, log: (line: string) => vo
   const bootstrap = state?.bootstrap ?? `${config.kafkaHost}:${config.kafkaPort}`;
   const kafkaOk = await brokerAnswers(bootstrap);
   if (state && processAlive(state.pid)) {
-    log(`kafka      ${kafkaOk ? 'answers' : 'does NOT answer'} at ${bootstrap} (pid ${state.pid}, Kafka ${state.version}, started ${state.startedAt}); log: ${state.logPath}`);
+    log(
+      `kafka      ${kafkaOk ? 'answers' : 'does NOT answer'} at ${bootstrap} (pid ${state.pid}, Kafka ${state.version}, started ${state.startedAt}); log: ${state.logPath}`,
+    );
   } else {
     log(`kafka      ${kafkaOk ? `answers at ${bootstrap} (not started by the stack)` : `not running (nothing answers at ${bootstrap})`}`);
   }
   const pg = await probePostgres(config.databaseUrl);
-  log(`postgres   ${pg.answers ? `answers at ${redactUrl(config.databaseUrl)} (server ${pg.version})` : `does NOT answer at ${redactUrl(config.databaseUrl)}: ${pg.error}`}`);
+  log(
+    `postgres   ${pg.answers ? `answers at ${redactUrl(config.databaseUrl)} (server ${pg.version})` : `does NOT answer at ${redactUrl(config.databaseUrl)}: ${pg.error}`}`,
+  );
   return kafkaOk && pg.answers;
 }
 

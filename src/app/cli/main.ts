@@ -118,7 +118,10 @@ function stackTrace(error: unknown): string {
 
 /** One line naming what to fix; the stack only when asked for. */
 async function report(error: unknown, env: Environment, failure: FailureContext): Promise<void> {
-  const [{ ConfigError }, { explainFailure }] = await Promise.all([import('../../platform/config/load-config.js'), import('../../platform/errors/explain.js')]);
+  const [{ ConfigError }, { explainFailure }] = await Promise.all([
+    import('../../platform/config/load-config.js'),
+    import('../../platform/errors/explain.js'),
+  ]);
   if (error instanceof ConfigError) {
     printError(error.message);
   } else {
@@ -126,12 +129,15 @@ async function report(error: unknown, env: Environment, failure: FailureContext)
     printError(`flowthrough: ${code}: ${line}`);
   }
   const level = env.LOG_LEVEL?.trim().toLowerCase();
-  if (env.FLOWTHROUGH_DEBUG === '1' || env.FLOWTHROUGH_DEBUG === 'true' || level === 'debug' || level === 'trace') printError(stackTrace(error));
+  if (env.FLOWTHROUGH_DEBUG === '1' || env.FLOWTHROUGH_DEBUG === 'true' || level === 'debug' || level === 'trace')
+    printError(stackTrace(error));
 }
 
 const env = processEnvironment();
 // Until the configuration loads, a failure can only be about the default or given database.
-const context: { failure: FailureContext } = { failure: { databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' } };
+const context: { failure: FailureContext } = {
+  failure: { databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' },
+};
 main(process.argv.slice(2), env, context).then(
   (code) => {
     // -1: a long-running command; its own shutdown handler ends the process.

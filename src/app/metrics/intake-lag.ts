@@ -34,6 +34,9 @@ export function partitionLags(topicOffsets: readonly TopicOffset[], groupOffsets
 
 /** Reads the intake group's lag on its topic through a connected admin client. */
 export async function fetchIntakeLag(admin: Admin, groupId: string, topic: string): Promise<PartitionLag[]> {
-  const [topicOffsets, groupOffsets] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const [topicOffsets, groupOffsets] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  ]);
   return partitionLags(topicOffsets, groupOffsets.find((t) => t.topic === topic)?.partitions ?? []);
 }

@@ -62,8 +62,14 @@ export class WorkerMetrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
 
-    this.snapshot = new CachedValue(() => this.guard('postgres', async () => (await options.pool.query<MetricsSnapshot>(METRICS_SNAPSHOT)).rows[0]), options.databaseCacheMs ?? 1_000);
-    this.lag = new CachedValue(() => this.guard('kafka', () => fetchIntakeLag(options.admin, options.groupId, options.ordersTopic)), options.lagCacheMs ?? 5_000);
+    this.snapshot = new CachedValue(
+      () => this.guard('postgres', async () => (await options.pool.query<MetricsSnapshot>(METRICS_SNAPSHOT)).rows[0]),
+      options.databaseCacheMs ?? 1_000,
+    );
+    this.lag = new CachedValue(
+      () => this.guard('kafka', () => fetchIntakeLag(options.admin, options.groupId, options.ordersTopic)),
+      options.lagCacheMs ?? 5_000,
+    );
     const reads = [this.snapshot, this.lag];
     this.collectErrors = new Counter({
       name: 'flowthrough_metrics_collect_errors_total',
@@ -90,9 +96,24 @@ export class WorkerMetrics {
       },
     });
 
-    this.chunkRecords = new Histogram({ name: 'flowthrough_intake_chunk_records', help: 'Records per intake chunk (one PostgreSQL transaction)', buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500], registers });
-    this.chunkSeconds = new Histogram({ name: 'flowthrough_intake_chunk_duration_seconds', help: 'Time to parse, validate and write one intake chunk, inside its transaction', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
-    this.records = new Counter({ name: 'flowthrough_intake_records_total', help: 'Order records applied by the intake, by decision', labelNames: ['decision'], registers });
+    this.chunkRecords = new Histogram({
+      name: 'flowthrough_intake_chunk_records',
+      help: 'Records per intake chunk (one PostgreSQL transaction)',
+      buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
+      registers,
+    });
+    this.chunkSeconds = new Histogram({
+      name: 'flowthrough_intake_chunk_duration_seconds',
+      help: 'Time to parse, validate and write one intake chunk, inside its transaction',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.records = new Counter({
+      name: 'flowthrough_intake_records_total',
+      help: 'Order records applied by the intake, by decision',
+      labelNames: ['decision'],
+      registers,
+    });
     for (const decision of DECISIONS) this.records.inc({ decision }, 0);
     this.internalErrors = new Counter({
       name: 'flowthrough_intake_internal_errors_total',
@@ -113,14 +134,47 @@ export class WorkerMetrics {
         for (const c of readinessOf()?.() ?? []) this.set({ component: c.name }, c.ok ? 1 : 0);
       },
     });
-    this.partitionStops = new Counter({ name: 'flowthrough_intake_partition_stops_total', help: 'Partitions the intake stopped because their stored offset does not belong to the log (a recreated topic, retention, an offset beyond the end): see flowthrough offsets show', labelNames: ['reason'], registers });
-    this.consumerCrashes = new Counter({ name: 'flowthrough_intake_consumer_restarts_total', help: 'Times the intake consumer crashed and was restarted (by kafkajs or by the worker)', registers });
-    this.published = new Counter({ name: 'flowthrough_outbox_published_total', help: 'Records (status events, dead letters) the relay published to Kafka', registers });
-    this.parked = new Counter({ name: 'flowthrough_outbox_parked_total', help: 'Outbox rows the relay parked: refused by Kafka OUTBOX_MAX_ATTEMPTS times, or undecodable (flowthrough outbox list --parked)', registers });
+    this.partitionStops = new Counter({
+      name: 'flowthrough_intake_partition_stops_total',
+      help: 'Partitions the intake stopped because their stored offset does not belong to the log (a recreated topic, retention, an offset beyond the end): see flowthrough offsets show',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.consumerCrashes = new Counter({
+      name: 'flowthrough_intake_consumer_restarts_total',
+      help: 'Times the intake consumer crashed and was restarted (by kafkajs or by the worker)',
+      registers,
+    });
+    this.published = new Counter({
+      name: 'flowthrough_outbox_published_total',
+      help: 'Records (status events, dead letters) the relay published to Kafka',
+      registers,
+    });
+    this.parked = new Counter({
+      name: 'flowthrough_outbox_parked_total',
+      help: 'Outbox rows the relay parked: refused by Kafka OUTBOX_MAX_ATTEMPTS times, or undecodable (flowthrough outbox list --parked)',
+      registers,
+    });
 
-    this.calls = new Counter({ name: 'flowthrough_operator_connect_calls_total', help: 'Operator Connect HTTP attempts, by operation and outcome', labelNames: ['operation', 'outcome'], registers });
-    this.callSeconds = new Histogram({ name: 'flowthrough_operator_connect_call_duration_seconds', help: 'Wall time of Operator Connect HTTP exchanges', labelNames: ['operation'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });
-    this.retries = new Counter({ name: 'flowthrough_operator_connect_retries_total', help: 'Operator Connect attempts that failed and were retried after a delay', labelNames: ['operation'], registers });
+    this.calls = new Counter({
+      name: 'flowthrough_operator_connect_calls_total',
+      help: 'Operator Connect HTTP attempts, by operation and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.callSeconds = new Histogram({
+      name: 'flowthrough_operator_connect_call_duration_seconds',
+      help: 'Wall time of Operator Connect HTTP exchanges',
+      labelNames: ['operation'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'flowthrough_operator_connect_retries_total',
+      help: 'Operator Connect attempts that failed and were retried after a delay',
+      labelNames: ['operation'],
+      registers,
+    });
     for (const operation of OPERATIONS) for (const outcome of CALL_OUTCOMES) this.calls.inc({ operation, outcome }, 0);
     const circuitOf = () => this.readCircuit;
     const circuitKnown = () => this.circuitKnown;
@@ -229,15 +283,32 @@ export class WorkerMetrics {
       for (const [code, n] of Object.entries(s.dead_letters)) g.set({ code }, n);
     });
     gauge('flowthrough_outbox_backlog', 'Outbox rows not yet published by the relay', [], (g, s) => g.set(s.outbox_backlog));
-    gauge('flowthrough_outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row that is not parked (relay lag); 0 when none', [], (g, s) => g.set(s.outbox_oldest_age_seconds ?? 0));
-    gauge('flowthrough_outbox_parked', 'Outbox rows parked now: unpublished, skipped by the relay until flowthrough outbox retry', [], (g, s) => g.set(s.outbox_parked));
-    gauge('flowthrough_reconciler_open_work_rows', 'Per-number work rows still open (pending or held), by service and outcome', ['service', 'outcome'], (g, s) => {
-      for (const w of s.open_work) g.set({ service: w.service, outcome: w.outcome }, w.n);
-    });
+    gauge(
+      'flowthrough_outbox_oldest_unpublished_age_seconds',
+      'Age of the oldest unpublished outbox row that is not parked (relay lag); 0 when none',
+      [],
+      (g, s) => g.set(s.outbox_oldest_age_seconds ?? 0),
+    );
+    gauge(
+      'flowthrough_outbox_parked',
+      'Outbox rows parked now: unpublished, skipped by the relay until flowthrough outbox retry',
+      [],
+      (g, s) => g.set(s.outbox_parked),
+    );
+    gauge(
+      'flowthrough_reconciler_open_work_rows',
+      'Per-number work rows still open (pending or held), by service and outcome',
+      ['service', 'outcome'],
+      (g, s) => {
+        for (const w of s.open_work) g.set({ service: w.service, outcome: w.outcome }, w.n);
+      },
+    );
     gauge('flowthrough_reconciler_open_operations', 'Backend operations not yet settled, by state', ['state'], (g, s) => {
       for (const state of ['planned', 'submitted']) g.set({ state }, s.open_operations[state] ?? 0);
     });
-    gauge('flowthrough_reconciler_due_operations', 'Open backend operations whose next attempt or poll is due now', [], (g, s) => g.set(s.due_operations));
+    gauge('flowthrough_reconciler_due_operations', 'Open backend operations whose next attempt or poll is due now', [], (g, s) =>
+      g.set(s.due_operations),
+    );
   }
 
   private async guard<T>(source: 'postgres' | 'kafka', read: () => Promise<T>): Promise<T | undefined> {

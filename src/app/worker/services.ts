@@ -50,7 +50,13 @@ function reconcilerServices(onCall?: (event: CallEvent) => void): ServiceFactory
         }
       : metrics.onCall;
     const { onRetry, onCircuitStateChange } = metrics;
-    return [createReconciler(config, { pool, logger }, { onCall: calls, onRetry, onCircuitStateChange, observeCircuit: (read) => metrics.observeCircuit(read) })];
+    return [
+      createReconciler(
+        config,
+        { pool, logger },
+        { onCall: calls, onRetry, onCircuitStateChange, observeCircuit: (read) => metrics.observeCircuit(read) },
+      ),
+    ];
   };
 }
 
@@ -63,7 +69,10 @@ export interface WorkerServicesOptions {
 }
 
 /** What a production worker runs, in start order, and its routes. */
-export function workerServices(options: WorkerServicesOptions = {}): { services: ServiceFactory[]; routes: RouteFactory<WorkerDependencies>[] } {
+export function workerServices(options: WorkerServicesOptions = {}): {
+  services: ServiceFactory[];
+  routes: RouteFactory<WorkerDependencies>[];
+} {
   return {
     services: [topicsService, relayService, reconcilerServices(options.onCall), intakeService],
     routes: [(deps) => createReadApiRoutes(deps.config, deps)],

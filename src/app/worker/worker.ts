@@ -57,7 +57,13 @@ export class Worker {
     const pool = createPool({ url: config.database.url, max: config.database.poolMax, logger });
     const kafka = createKafka(config, logger);
     this.admin = kafka.admin();
-    const metrics = new WorkerMetrics({ pool, admin: this.admin, logger, ordersTopic: config.topics.orders, groupId: config.kafka.groupId });
+    const metrics = new WorkerMetrics({
+      pool,
+      admin: this.admin,
+      logger,
+      ordersTopic: config.topics.orders,
+      groupId: config.kafka.groupId,
+    });
     this.deps = { config, logger, pool, kafka, metrics };
     this.services = (options.services ?? []).flatMap((factory) => factory(this.deps));
     this.http = new HttpServer(logger);
@@ -65,7 +71,12 @@ export class Worker {
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
       { name: 'kafka', check: async () => void (await this.admin.describeCluster()) },
     ];
-    for (const route of healthRoutes(checks, () => this.stopping, () => this.componentReadiness())) this.http.route(route);
+    for (const route of healthRoutes(
+      checks,
+      () => this.stopping,
+      () => this.componentReadiness(),
+    ))
+      this.http.route(route);
     metrics.observeReadiness(() => this.componentReadiness());
     this.http.route(metrics.route());
     for (const factory of options.routes ?? []) for (const route of factory(this.deps)) this.http.route(route);
@@ -149,9 +160,16 @@ export class Worker {
         this.waiting = { name: 'startup', ok: false, detail: `waiting for ${name}: ${explanation.line}` };
         const delay = retryDelayMs(STARTUP_RETRY, failures, Math.random);
         if (Date.now() + delay > deadline) {
-          throw new PermanentError(explanation.code, `${explanation.line} (gave up waiting: STARTUP_TIMEOUT_MS=${config.startupTimeoutMs})`, { cause: error });
+          throw new PermanentError(
+            explanation.code,
+            `${explanation.line} (gave up waiting: STARTUP_TIMEOUT_MS=${config.startupTimeoutMs})`,
+            { cause: error },
+          );
         }
-        logger.warn({ dependency: name, code: explanation.code, attempt: failures, retryInMs: delay }, `${explanation.line}; retrying in ${delay} ms`);
+        logger.warn(
+          { dependency: name, code: explanation.code, attempt: failures, retryInMs: delay },
+          `${explanation.line}; retrying in ${delay} ms`,
+        );
         await sleep(delay);
       }
     }
@@ -171,4 +189,3 @@ export class Worker {
     await pool.end();
   }
 }
-

@@ -54,7 +54,10 @@ function flowFacts(before: NumberState | undefined, after: NumberSpec | undefine
     const was = liveBefore ? isFlowThroughAssociated(liveBefore.serviceDetails, service) : false;
     const is = after ? isFlowThroughAssociated(after.serviceDetails, service) : false;
     const configurationChanged =
-      was && is && canonicalJson(liveBefore?.serviceDetails[service]?.configuration ?? null) !== canonicalJson(after?.serviceDetails[service]?.configuration ?? null);
+      was &&
+      is &&
+      canonicalJson(liveBefore?.serviceDetails[service]?.configuration ?? null) !==
+        canonicalJson(after?.serviceDetails[service]?.configuration ?? null);
     return { before: was, after: is, configurationChanged };
   };
   return { telephoneNumber, teamsOperatorConnect: change('teamsOperatorConnect'), teamsPhoneMobile: change('teamsPhoneMobile') };
@@ -121,7 +124,11 @@ function applyAccountDelete(ctx: ApplyContext, item: AccountDeleteItem, index: n
 function applyNumbersUpsert(ctx: ApplyContext, item: NumbersUpsertItem, index: number, path: string, out: AppliedItems): void {
   const { staged, order } = ctx;
   if (!staged.liveAccount(order.account)) {
-    out.violations.push({ code: 'account_not_found', path, message: `account ${order.account} does not exist: create it first (an account upsert item earlier in this order or an earlier order)` });
+    out.violations.push({
+      code: 'account_not_found',
+      path,
+      message: `account ${order.account} does not exist: create it first (an account upsert item earlier in this order or an earlier order)`,
+    });
     return;
   }
   item.numbers.forEach((spec, numberIndex) => {
@@ -136,7 +143,9 @@ function applyNumbersUpsert(ctx: ApplyContext, item: NumbersUpsertItem, index: n
       return;
     }
     if (existing && isStale(ctx, existing.lastRequestedAt)) {
-      out.violations.push(staleViolation(numberPath, `number ${spec.telephoneNumber}`, existing.lastOrderId, existing.lastRequestedAt, ctx));
+      out.violations.push(
+        staleViolation(numberPath, `number ${spec.telephoneNumber}`, existing.lastOrderId, existing.lastRequestedAt, ctx),
+      );
       return;
     }
     out.facts[index]?.push(flowFacts(existing, spec));
@@ -158,11 +167,19 @@ function applyNumbersDelete(ctx: ApplyContext, item: NumbersDeleteItem, index: n
     const numberPath = `${path}/numbers/${numberIndex}/telephoneNumber`;
     const existing = staged.number(telephoneNumber);
     if (!existing || existing.deleted) {
-      out.warnings.push({ code: 'number_already_absent', path: numberPath, message: `${telephoneNumber} is not provisioned; nothing to delete` });
+      out.warnings.push({
+        code: 'number_already_absent',
+        path: numberPath,
+        message: `${telephoneNumber} is not provisioned; nothing to delete`,
+      });
       return;
     }
     if (existing.accountName !== order.account) {
-      out.violations.push({ code: 'number_owned_by_other_account', path: numberPath, message: `${telephoneNumber} belongs to account ${existing.accountName}, not ${order.account}` });
+      out.violations.push({
+        code: 'number_owned_by_other_account',
+        path: numberPath,
+        message: `${telephoneNumber} belongs to account ${existing.accountName}, not ${order.account}`,
+      });
       return;
     }
     if (isStale(ctx, existing.lastRequestedAt)) {
@@ -182,7 +199,13 @@ function applyConsentUpdate(ctx: ApplyContext, item: ConsentUpdateItem): void {
   });
 }
 
-const SERVICES_CHECKED = ['teamsOperatorConnect', 'teamsPhoneMobile', 'teamsDirectRouting', 'zoomPhoneCloudPeering', 'azureOperatorCallProtection'] as const;
+const SERVICES_CHECKED = [
+  'teamsOperatorConnect',
+  'teamsPhoneMobile',
+  'teamsDirectRouting',
+  'zoomPhoneCloudPeering',
+  'azureOperatorCallProtection',
+] as const;
 
 /** Checks that need the order's final view: leftover numbers, services the account has. */
 function checkAfterItems(ctx: ApplyContext, out: AppliedItems): void {
@@ -203,19 +226,33 @@ function checkAfterItems(ctx: ApplyContext, out: AppliedItems): void {
     const path = `/items/${itemIndex}/numbers/${numberIndex}/serviceDetails`;
     for (const service of SERVICES_CHECKED) {
       if (spec.serviceDetails[service]?.enabled && !account.serviceDetails[service]?.enabled) {
-        out.violations.push({ code: 'service_not_enabled_on_account', path: `${path}/${service}`, message: `${spec.telephoneNumber} enables ${service}, which account ${order.account} does not enable` });
+        out.violations.push({
+          code: 'service_not_enabled_on_account',
+          path: `${path}/${service}`,
+          message: `${spec.telephoneNumber} enables ${service}, which account ${order.account} does not enable`,
+        });
       }
     }
     const needsTenant = FLOW_THROUGH_SERVICES.some((s) => spec.serviceDetails[s]?.enabled);
     if (needsTenant && !account.teamsTenantId) {
-      out.violations.push({ code: 'tenant_id_missing', path, message: `${spec.telephoneNumber} uses Operator Connect or Teams Phone Mobile, but account ${order.account} has no teamsTenantId` });
+      out.violations.push({
+        code: 'tenant_id_missing',
+        path,
+        message: `${spec.telephoneNumber} uses Operator Connect or Teams Phone Mobile, but account ${order.account} has no teamsTenantId`,
+      });
     }
   }
 }
 
 /** Applies every item of an order to the staged state, collecting what breaks the rules. */
 export function applyItems(ctx: ApplyContext): AppliedItems {
-  const out: AppliedItems = { violations: [], warnings: [], facts: ctx.order.items.map(() => []), deletedWithoutNumbers: new Set(), upserted: [] };
+  const out: AppliedItems = {
+    violations: [],
+    warnings: [],
+    facts: ctx.order.items.map(() => []),
+    deletedWithoutNumbers: new Set(),
+    upserted: [],
+  };
   ctx.order.items.forEach((item: OrderItem, index) => {
     const path = `/items/${index}`;
     if (item.resource === 'account' && item.action === 'upsert') applyAccountUpsert(ctx, item, path, out);

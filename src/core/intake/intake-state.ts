@@ -50,7 +50,14 @@ export interface IntakeState {
 }
 
 export function emptyIntakeState(): IntakeState {
-  return { accounts: new Map(), numbers: new Map(), consents: new Map(), orderFingerprints: new Map(), fullyLoadedAccounts: new Set(), loadedNumbers: new Set() };
+  return {
+    accounts: new Map(),
+    numbers: new Map(),
+    consents: new Map(),
+    orderFingerprints: new Map(),
+    fullyLoadedAccounts: new Set(),
+    loadedNumbers: new Set(),
+  };
 }
 
 /** The live numbers of a fully loaded account. */

@@ -44,13 +44,32 @@ function eventViolations(violations: readonly StatusProblem[]): readonly StatusP
   if (violations.length <= MAX_EVENT_VIOLATIONS) return violations;
   const kept = violations.slice(0, MAX_EVENT_VIOLATIONS - 1);
   const more = violations.length - kept.length;
-  return [...kept, { code: 'violations_truncated', path: '', message: `${more} more violations (${violations.length} in all); flowthrough dlq show lists every one` }];
+  return [
+    ...kept,
+    {
+      code: 'violations_truncated',
+      path: '',
+      message: `${more} more violations (${violations.length} in all); flowthrough dlq show lists every one`,
+    },
+  ];
 }
 
 /** A rejection with its dead-letter code and, when the orderId is readable, its status event. */
-export function rejected(orderId: string | undefined, account: string | undefined, violations: readonly StatusProblem[], occurredAt: string, items: readonly OrderItem[] = []): RejectedRecord {
+export function rejected(
+  orderId: string | undefined,
+  account: string | undefined,
+  violations: readonly StatusProblem[],
+  occurredAt: string,
+  items: readonly OrderItem[] = [],
+): RejectedRecord {
   const first = violations[0];
-  const errorMessage = violations.length === 1 ? (first?.message ?? '') : `${violations.length} violations: ${violations.slice(0, 5).map((v) => `${v.code} at ${v.path || '/'}`).join('; ')}`;
+  const errorMessage =
+    violations.length === 1
+      ? (first?.message ?? '')
+      : `${violations.length} violations: ${violations
+          .slice(0, 5)
+          .map((v) => `${v.code} at ${v.path || '/'}`)
+          .join('; ')}`;
   const base = { kind: 'rejected' as const, violations, errorCode: first?.code ?? 'rejected', errorMessage };
   if (orderId === undefined) return { ...base, ...(account === undefined ? {} : { account }) };
   const event: StatusEventData = {
@@ -73,7 +92,9 @@ export function rejected(orderId: string | undefined, account: string | undefine
  * the accepted order going to "rejected".
  */
 export function resendWhenAccepted(state: IntakeState, decision: RejectedRecord): RejectedRecord {
-  return decision.orderId !== undefined && state.orderFingerprints.has(decision.orderId) ? { ...decision, resendOfAcceptedOrder: true } : decision;
+  return decision.orderId !== undefined && state.orderFingerprints.has(decision.orderId)
+    ? { ...decision, resendOfAcceptedOrder: true }
+    : decision;
 }
 
 function flowNumbersOf(facts: ReturnType<typeof applyItems>['facts'][number], account: AccountIntakeFacts): FlowNumber[] {
@@ -84,7 +105,8 @@ function flowNumbersOf(facts: ReturnType<typeof applyItems>['facts'][number], ac
       const c = f[service];
       if (!c.before && c.after) out.push({ telephoneNumber: f.telephoneNumber, service, operation: 'upload' });
       else if (c.before && !c.after) out.push({ telephoneNumber: f.telephoneNumber, service, operation: 'release' });
-      else if (c.before && c.after && c.configurationChanged) out.push({ telephoneNumber: f.telephoneNumber, service, operation: 'update' });
+      else if (c.before && c.after && c.configurationChanged)
+        out.push({ telephoneNumber: f.telephoneNumber, service, operation: 'update' });
     }
   }
   return out;
@@ -109,17 +131,53 @@ function planParsed(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys):
   const known = state.orderFingerprints.get(order.orderId);
   if (known === fingerprint) return { kind: 'duplicate', orderId: order.orderId };
   if (known !== undefined) {
-    return rejected(order.orderId, order.account, [{ code: 'duplicate_order_conflict', path: '/orderId', message: `order ${order.orderId} was already accepted with different content; an orderId is an idempotency key and cannot be reused` }], occurredAt, order.items);
+    return rejected(
+      order.orderId,
+      order.account,
+      [
+        {
+          code: 'duplicate_order_conflict',
+          path: '/orderId',
+          message: `order ${order.orderId} was already accepted with different content; an orderId is an idempotency key and cannot be reused`,
+        },
+      ],
+      occurredAt,
+      order.items,
+    );
   }
   // One account's orders must share a partition: its state is read and written
   // without row locks under that partition's offset lock, in order.
   if (record.key !== order.account) {
     const given = record.key === null ? 'missing' : `"${record.key}"`;
-    return rejected(order.orderId, order.account, [{ code: 'partition_key_mismatch', path: 'key', message: `the record key (${given}) must be the order's account "${order.account}", so that one account's orders stay in one partition, in order` }], occurredAt, order.items);
+    return rejected(
+      order.orderId,
+      order.account,
+      [
+        {
+          code: 'partition_key_mismatch',
+          path: 'key',
+          message: `the record key (${given}) must be the order's account "${order.account}", so that one account's orders stay in one partition, in order`,
+        },
+      ],
+      occurredAt,
+      order.items,
+    );
   }
 
   if (parsed.forceStale && record.forceStaleAuthorised !== true) {
-    return rejected(order.orderId, order.account, [{ code: 'force_stale_not_authorised', path: FORCE_STALE_HEADER, message: `the ${FORCE_STALE_HEADER} header is honoured only on a record re-published by "flowthrough dlq replay --force-stale" (checked against its replay attempt in PostgreSQL); this record has none` }], occurredAt, order.items);
+    return rejected(
+      order.orderId,
+      order.account,
+      [
+        {
+          code: 'force_stale_not_authorised',
+          path: FORCE_STALE_HEADER,
+          message: `the ${FORCE_STALE_HEADER} header is honoured only on a record re-published by "flowthrough dlq replay --force-stale" (checked against its replay attempt in PostgreSQL); this record has none`,
+        },
+      ],
+      occurredAt,
+      order.items,
+    );
   }
 
   const staged = new StagedState(state);
@@ -168,6 +226,15 @@ function planParsed(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys):
     const { warnings: _told, ...rest } = acknowledged;
     events.push({ ...rest, state: finalState, previousState: 'acknowledged', items: items.map((p) => itemStatus(p.item, p.state)) });
   }
-  const accepted: AcceptedOrder = { kind: 'accepted', order, fingerprint, envelope: parsed.envelope, warnings, items, state: finalState, events };
+  const accepted: AcceptedOrder = {
+    kind: 'accepted',
+    order,
+    fingerprint,
+    envelope: parsed.envelope,
+    warnings,
+    items,
+    state: finalState,
+    events,
+  };
   return accepted;
 }

@@ -92,12 +92,33 @@ function checkAccountUpsert(context: RuleContext, item: JsonObject, path: string
   const account = item.account;
   checkAccountReference(context, child(account, 'name'), `${path}/account/name`, 'account.name');
   const services = child(account, 'serviceDetails');
-  checkPattern(context, child(services, 'teamsTenantId'), `${path}/account/serviceDetails/teamsTenantId`, PATTERNS.guid, 'invalid_tenant_id', GUID);
+  checkPattern(
+    context,
+    child(services, 'teamsTenantId'),
+    `${path}/account/serviceDetails/teamsTenantId`,
+    PATTERNS.guid,
+    'invalid_tenant_id',
+    GUID,
+  );
   const directRouting = child(services, 'teamsDirectRouting', 'configuration');
   const drPath = `${path}/account/serviceDetails/teamsDirectRouting/configuration`;
-  checkPattern(context, child(directRouting, 'subdomain'), `${drPath}/subdomain`, PATTERNS.subdomain, 'invalid_subdomain', 'a subdomain label (1–10 letters, digits, "_" or "-")');
+  checkPattern(
+    context,
+    child(directRouting, 'subdomain'),
+    `${drPath}/subdomain`,
+    PATTERNS.subdomain,
+    'invalid_subdomain',
+    'a subdomain label (1–10 letters, digits, "_" or "-")',
+  );
   for (const token of ['region1Token', 'region2Token']) {
-    checkPattern(context, child(directRouting, 'subdomainTokens', token), `${drPath}/subdomainTokens/${token}`, PATTERNS.subdomainToken, 'invalid_subdomain_token', 'a DNS TXT token (1–100 letters, digits, "=", "_" or "-")');
+    checkPattern(
+      context,
+      child(directRouting, 'subdomainTokens', token),
+      `${drPath}/subdomainTokens/${token}`,
+      PATTERNS.subdomainToken,
+      'invalid_subdomain_token',
+      'a DNS TXT token (1–100 letters, digits, "=", "_" or "-")',
+    );
   }
 }
 
@@ -106,9 +127,21 @@ function checkNumberResource(context: RuleContext, number: unknown, path: string
   checkAccountReference(context, child(number, 'accountName'), `${path}/accountName`, 'accountName');
   const header = child(number, 'configuration', 'customSipHeader');
   const headerPath = `${path}/configuration/customSipHeader`;
-  checkPattern(context, header, headerPath, PATTERNS.customSipHeader, 'invalid_custom_header', 'custom SIP header contents (1–100 letters, digits, "_" or "-")');
+  checkPattern(
+    context,
+    header,
+    headerPath,
+    PATTERNS.customSipHeader,
+    'invalid_custom_header',
+    'custom SIP header contents (1–100 letters, digits, "_" or "-")',
+  );
   if (header !== undefined && child(number, 'serviceDetails', 'teamsPhoneMobile', 'enabled') === true) {
-    report(context, 'custom_header_on_teams_phone_mobile', headerPath, 'a number with Teams Phone Mobile enabled cannot carry a custom SIP header');
+    report(
+      context,
+      'custom_header_on_teams_phone_mobile',
+      headerPath,
+      'a number with Teams Phone Mobile enabled cannot carry a custom SIP header',
+    );
   }
   const ocCapabilities = child(number, 'serviceDetails', 'teamsOperatorConnect', 'configuration', 'choosableCapabilities');
   if (Array.isArray(ocCapabilities)) {
@@ -139,7 +172,12 @@ function checkConsentUpdate(context: RuleContext, item: JsonObject, path: string
   if (typeof status !== 'string' || !COMMENT_REQUIRED_STATUSES.has(status)) return;
   const comment = child(relationship, 'comment');
   if (comment === undefined || (typeof comment === 'string' && comment.trim() === '')) {
-    report(context, 'consent_comment_required', `${path}/consent/customerRelationship/comment`, `${status} needs a comment giving the reason`);
+    report(
+      context,
+      'consent_comment_required',
+      `${path}/consent/customerRelationship/comment`,
+      `${status} needs a comment giving the reason`,
+    );
   }
 }
 
@@ -148,7 +186,8 @@ function checkTotals(context: RuleContext): void {
   let total = 0;
   for (const list of context.numberLists) {
     total += list.count;
-    if (list.count > max) report(context, 'too_many_numbers', list.path, `this item carries ${list.count} numbers; an order carries at most ${max}`);
+    if (list.count > max)
+      report(context, 'too_many_numbers', list.path, `this item carries ${list.count} numbers; an order carries at most ${max}`);
   }
   // With a single list the per-item violation above already says it all.
   if (total > max && context.numberLists.length > 1) {
@@ -182,7 +221,8 @@ export function checkOrderRules(data: unknown): Violation[] {
     const kind = typeof item.action === 'string' && typeof item.resource === 'string' ? `${item.action} ${item.resource}` : '';
     if (kind === 'upsert account') checkAccountUpsert(context, item, path);
     else if (kind === 'upsert numbers') checkNumberList(context, item, path, (n, p) => checkNumberResource(context, n, p));
-    else if (kind === 'delete numbers') checkNumberList(context, item, path, (n, p) => checkNumber(context, child(n, 'telephoneNumber'), `${p}/telephoneNumber`));
+    else if (kind === 'delete numbers')
+      checkNumberList(context, item, path, (n, p) => checkNumber(context, child(n, 'telephoneNumber'), `${p}/telephoneNumber`));
     else if (kind === 'update consent') checkConsentUpdate(context, item, path);
   }
   checkTotals(context);

@@ -34,7 +34,10 @@ export function printable(text: string): string {
 }
 
 /** What is wrong in one string: the first control character and the first lone surrogate, each if any. */
-export function characterProblems(text: string): { readonly control?: { at: number; unit: number }; readonly surrogate?: { at: number; unit: number } } {
+export function characterProblems(text: string): {
+  readonly control?: { at: number; unit: number };
+  readonly surrogate?: { at: number; unit: number };
+} {
   const control = text.search(CONTROL);
   const surrogate = text.search(LONE_SURROGATE);
   return {
@@ -44,7 +47,11 @@ export function characterProblems(text: string): { readonly control?: { at: numb
 }
 
 function summary(code: 'control_character' | 'invalid_unicode', count: number, what: string): Violation {
-  return { code, path: '', message: `${count - MAX_VIOLATIONS_PER_CODE} more strings with ${what} (only the first ${MAX_VIOLATIONS_PER_CODE} are listed)` };
+  return {
+    code,
+    path: '',
+    message: `${count - MAX_VIOLATIONS_PER_CODE} more strings with ${what} (only the first ${MAX_VIOLATIONS_PER_CODE} are listed)`,
+  };
 }
 
 /**

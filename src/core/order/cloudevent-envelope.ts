@@ -55,7 +55,11 @@ export function parseMediaType(contentType: string): { type: string; charset: st
   let charset: string | undefined;
   for (const parameter of parameters) {
     const [name = '', value = ''] = parameter.split('=');
-    if (name.trim().toLowerCase() === 'charset') charset = value.trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (name.trim().toLowerCase() === 'charset')
+      charset = value
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase();
   }
   return { type: type.trim().toLowerCase(), charset };
 }
@@ -70,7 +74,11 @@ function checkJsonContentType(value: string | undefined, path: string, violation
   if (value === undefined) return true;
   const { type, charset } = parseMediaType(value);
   if (type === 'application/json' && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return true;
-  violations.push({ code: 'envelope_invalid', path, message: `data content type ${JSON.stringify(value)} is not supported: order data must be application/json (UTF-8)` });
+  violations.push({
+    code: 'envelope_invalid',
+    path,
+    message: `data content type ${JSON.stringify(value)} is not supported: order data must be application/json (UTF-8)`,
+  });
   return false;
 }
 
@@ -102,7 +110,8 @@ function readAttributes(
     return undefined;
   };
   const specversion = required('specversion');
-  if (specversion !== undefined && specversion !== SPEC_VERSION) bad('specversion', `specversion ${JSON.stringify(specversion)} is not supported; only "${SPEC_VERSION}"`);
+  if (specversion !== undefined && specversion !== SPEC_VERSION)
+    bad('specversion', `specversion ${JSON.stringify(specversion)} is not supported; only "${SPEC_VERSION}"`);
   const id = required('id');
   const source = required('source');
   const type = required('type');
@@ -206,7 +215,11 @@ export function readStructuredEnvelope(event: unknown): EnvelopeReading & { read
   const fields = event as Readonly<Record<string, unknown>>;
   for (const name of Object.keys(fields)) {
     if (name === 'data_base64') {
-      violations.push({ code: 'envelope_invalid', path: '/data_base64', message: 'data_base64 is not supported: order data must be JSON in "data"' });
+      violations.push({
+        code: 'envelope_invalid',
+        path: '/data_base64',
+        message: 'data_base64 is not supported: order data must be JSON in "data"',
+      });
     } else if (!ATTRIBUTE_NAME.test(name)) {
       violations.push({
         code: 'envelope_invalid',
@@ -224,14 +237,25 @@ export function readStructuredEnvelope(event: unknown): EnvelopeReading & { read
     violations.push({ code: 'envelope_invalid', path: '/datacontenttype', message: 'datacontenttype must be a string' });
   }
   const { envelope, isOrder } = readAttributes(
-    { specversion: fields.specversion, id: fields.id, source: fields.source, type: fields.type, time: fields.time, subject: fields.subject },
+    {
+      specversion: fields.specversion,
+      id: fields.id,
+      source: fields.source,
+      type: fields.type,
+      time: fields.time,
+      subject: fields.subject,
+    },
     'structured',
     (attribute) => `/${attribute}`,
     violations,
   );
   const data = fields.data;
   if (data === undefined) {
-    violations.push({ code: 'envelope_invalid', path: '/data', message: 'the event has no "data": an order event carries the order there' });
+    violations.push({
+      code: 'envelope_invalid',
+      path: '/data',
+      message: 'the event has no "data": an order event carries the order there',
+    });
   }
   return { envelope: violations.length === 0 ? envelope : null, violations, isOrder, isJson, data };
 }

@@ -25,7 +25,11 @@ import type {
  */
 
 // The shapes the schema guarantees, read-only fields included (typed loosely: they are only detected).
-interface WireSynced { enabled: boolean; syncEnabled: boolean; numberCount?: unknown }
+interface WireSynced {
+  enabled: boolean;
+  syncEnabled: boolean;
+  numberCount?: unknown;
+}
 interface WireDirectRouting extends WireSynced {
   configuration?: DirectRoutingServiceSpec['configuration'];
   subdomainStatus?: unknown;
@@ -51,7 +55,11 @@ interface WireTeamsConfig {
   allowTenantAddressUpdate?: boolean;
   displayedCountryCode?: string;
 }
-interface WireTeamsService { enabled: boolean; assignmentStatus?: AssignmentStatus; configuration?: WireTeamsConfig }
+interface WireTeamsService {
+  enabled: boolean;
+  assignmentStatus?: AssignmentStatus;
+  configuration?: WireTeamsConfig;
+}
 interface WireNumber {
   telephoneNumber: string;
   serviceDetails: {
@@ -73,7 +81,12 @@ interface WireItem {
   tenantId?: string;
   consent?: { customerRelationship: { status: CustomerRelationshipStatus; comment?: string } };
 }
-interface WireOrder { orderId: string; account: string; requestedAt: string; items: WireItem[] }
+interface WireOrder {
+  orderId: string;
+  account: string;
+  requestedAt: string;
+  items: WireItem[];
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -103,7 +116,11 @@ class Warnings {
     if (this.truncated === 0) return this.list;
     return [
       ...this.list,
-      { code: 'warnings_truncated', path: '', message: `${this.truncated} more read-only fields ignored (only the first ${MAX_WARNINGS} are listed)` },
+      {
+        code: 'warnings_truncated',
+        path: '',
+        message: `${this.truncated} more read-only fields ignored (only the first ${MAX_WARNINGS} are listed)`,
+      },
     ];
   }
 }
@@ -143,10 +160,13 @@ function accountSpec(wire: WireAccount, path: string, warnings: Warnings): Accou
     const details: Mutable<AccountServiceDetailsSpec> = {};
     // GUIDs are case-insensitive: one spelling, so the same tenant compares (and fingerprints) equal.
     if (services.teamsTenantId !== undefined) details.teamsTenantId = services.teamsTenantId.toLowerCase();
-    if (services.teamsOperatorConnect) details.teamsOperatorConnect = synced(services.teamsOperatorConnect, `${at}/teamsOperatorConnect`, warnings);
-    if (services.teamsDirectRouting) details.teamsDirectRouting = directRouting(services.teamsDirectRouting, `${at}/teamsDirectRouting`, warnings);
+    if (services.teamsOperatorConnect)
+      details.teamsOperatorConnect = synced(services.teamsOperatorConnect, `${at}/teamsOperatorConnect`, warnings);
+    if (services.teamsDirectRouting)
+      details.teamsDirectRouting = directRouting(services.teamsDirectRouting, `${at}/teamsDirectRouting`, warnings);
     if (services.teamsPhoneMobile) details.teamsPhoneMobile = synced(services.teamsPhoneMobile, `${at}/teamsPhoneMobile`, warnings);
-    if (services.zoomPhoneCloudPeering) details.zoomPhoneCloudPeering = synced(services.zoomPhoneCloudPeering, `${at}/zoomPhoneCloudPeering`, warnings);
+    if (services.zoomPhoneCloudPeering)
+      details.zoomPhoneCloudPeering = synced(services.zoomPhoneCloudPeering, `${at}/zoomPhoneCloudPeering`, warnings);
     if (services.azureOperatorCallProtection) {
       warnings.readOnly(services.azureOperatorCallProtection, `${at}/azureOperatorCallProtection`, COUNT_READ_ONLY);
       details.azureOperatorCallProtection = { enabled: services.azureOperatorCallProtection.enabled };
@@ -181,7 +201,8 @@ function numberSpec(wire: WireNumber, path: string, warnings: Warnings): NumberS
   const services = wire.serviceDetails;
   const at = `${path}/serviceDetails`;
   const details: Mutable<NumberServiceDetailsSpec> = {};
-  if (services.teamsOperatorConnect) details.teamsOperatorConnect = teamsService(services.teamsOperatorConnect, `${at}/teamsOperatorConnect`, warnings);
+  if (services.teamsOperatorConnect)
+    details.teamsOperatorConnect = teamsService(services.teamsOperatorConnect, `${at}/teamsOperatorConnect`, warnings);
   if (services.teamsDirectRouting) details.teamsDirectRouting = { enabled: services.teamsDirectRouting.enabled };
   if (services.teamsPhoneMobile) details.teamsPhoneMobile = teamsService(services.teamsPhoneMobile, `${at}/teamsPhoneMobile`, warnings);
   if (services.zoomPhoneCloudPeering) details.zoomPhoneCloudPeering = { enabled: services.zoomPhoneCloudPeering.enabled };
@@ -208,7 +229,12 @@ function item(wire: WireItem, path: string, warnings: Warnings): OrderItem {
       return { id, action: 'upsert', resource: 'numbers', numbers: specs };
     }
     case 'delete numbers':
-      return { id, action: 'delete', resource: 'numbers', numbers: (wire.numbers ?? []).map((n) => ({ telephoneNumber: n.telephoneNumber })) };
+      return {
+        id,
+        action: 'delete',
+        resource: 'numbers',
+        numbers: (wire.numbers ?? []).map((n) => ({ telephoneNumber: n.telephoneNumber })),
+      };
     case 'update consent': {
       const wireRelationship = (wire.consent as NonNullable<WireItem['consent']>).customerRelationship;
       warnings.readOnly(wireRelationship, `${path}/consent/customerRelationship`, RELATIONSHIP_READ_ONLY);
@@ -217,7 +243,13 @@ function item(wire: WireItem, path: string, warnings: Warnings): OrderItem {
           ? { status: wireRelationship.status }
           : { status: wireRelationship.status, comment: wireRelationship.comment };
       // Lower case as teamsTenantId: the consent and the account name the same tenant in one spelling.
-      return { id, action: 'update', resource: 'consent', tenantId: (wire.tenantId as string).toLowerCase(), consent: { customerRelationship } };
+      return {
+        id,
+        action: 'update',
+        resource: 'consent',
+        tenantId: (wire.tenantId as string).toLowerCase(),
+        consent: { customerRelationship },
+      };
     }
     default:
       // Unreachable after schema validation; a loud failure beats a silently wrong order.

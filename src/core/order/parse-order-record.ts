@@ -63,7 +63,14 @@ type Decoded =
 
 function decodeJson(value: Uint8Array | null, limits: ParseLimits): Decoded {
   if (value === null || value.byteLength === 0) {
-    return { ok: false, violation: { code: 'unparseable', path: '', message: 'the record has no value (empty or a tombstone); an order event needs its data' } };
+    return {
+      ok: false,
+      violation: {
+        code: 'unparseable',
+        path: '',
+        message: 'the record has no value (empty or a tombstone); an order event needs its data',
+      },
+    };
   }
   let text: string;
   try {
@@ -133,7 +140,8 @@ function scanViolations(scan: JsonScan, limits: ParseLimits, inData: (pointer: s
     violations.push({
       code: 'duplicate_json_key',
       path: pointer,
-      message: 'this member name appears more than once in its object; JSON readers disagree on which value counts, so an order must name each member once',
+      message:
+        'this member name appears more than once in its object; JSON readers disagree on which value counts, so an order must name each member once',
     });
   }
   // The scan lists the first ones; say how many more there were (only when the list was cut short).
@@ -152,7 +160,9 @@ const IN_ATTRIBUTES = 'in CloudEvents attributes';
 
 /** Paths and messages quote what they refuse; they must still be storable (PostgreSQL jsonb refuses \u0000) and loggable. */
 function printableViolations(violations: readonly Violation[]): Violation[] {
-  return violations.map((v) => (isCleanText(v.path) && isCleanText(v.message) ? v : { code: v.code, path: printable(v.path), message: printable(v.message) }));
+  return violations.map((v) =>
+    isCleanText(v.path) && isCleanText(v.message) ? v : { code: v.code, path: printable(v.path), message: printable(v.message) },
+  );
 }
 
 /** What one mode's reading of a record gives: its envelope, its data, and whether the data is an order to check. */
@@ -164,7 +174,13 @@ interface Reading {
 
 const NOTHING_READ: Reading = { envelope: null, data: undefined, checkData: false };
 
-function readStructured(contentType: string, decoded: Decoded, limits: ParseLimits, violations: Violation[], characters: CharacterFindings): Reading {
+function readStructured(
+  contentType: string,
+  decoded: Decoded,
+  limits: ParseLimits,
+  violations: Violation[],
+  characters: CharacterFindings,
+): Reading {
   const refused = checkStructuredContentType(contentType);
   if (refused !== null) {
     violations.push(refused);
@@ -211,7 +227,13 @@ function readBinary(headers: ReadonlyMap<string, string>, decoded: Decoded, limi
 }
 
 /** The order data's own checks: characters (only when the scan saw an escape or a DEL), rules, requestedAt, schema. */
-function checkOrderData(data: unknown, scan: JsonScan, validate: OrderValidator, limits: ParseLimits, characters: CharacterFindings): Violation[] {
+function checkOrderData(
+  data: unknown,
+  scan: JsonScan,
+  validate: OrderValidator,
+  limits: ParseLimits,
+  characters: CharacterFindings,
+): Violation[] {
   if (scan.suspectCharacters) checkStrings(data, '', 'the data', characters, IN_ORDER_FIELDS);
   const validation = validate(data);
   const schemaViolations = validation.valid ? [] : schemaErrorsToViolations(validation.errors);
@@ -246,7 +268,8 @@ export function parseOrderRecord(record: OrderRecord, validate: OrderValidator, 
   const { envelope, data, checkData } = structured
     ? readStructured(contentType, decoded, limits, violations, characters)
     : readBinary(headers, decoded, limits, violations);
-  const dataViolations = data !== undefined && checkData && decoded.ok ? checkOrderData(data, decoded.scan, validate, limits, characters) : [];
+  const dataViolations =
+    data !== undefined && checkData && decoded.ok ? checkOrderData(data, decoded.scan, validate, limits, characters) : [];
   violations.push(...characters.result(), ...dataViolations);
   if (violations.length > 0 || envelope === null || data === undefined) {
     const orderId = readable(data, 'orderId', 128);

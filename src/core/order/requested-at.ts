@@ -33,7 +33,13 @@ export function checkRequestedAt(data: unknown, limits: Pick<ParseLimits, 'now' 
   const instant = Date.parse(value);
   // NaN fails both comparisons, so a leap second or anything unparseable lands here too.
   if (!(instant >= FIRST_INSTANT && instant < END_INSTANT)) {
-    return [{ code: 'invalid_requested_at', path: '/requestedAt', message: `requestedAt ${shown(value)} cannot be used: ${why(value, instant)}; send an RFC 3339 time such as "2026-11-29T09:00:00Z"` }];
+    return [
+      {
+        code: 'invalid_requested_at',
+        path: '/requestedAt',
+        message: `requestedAt ${shown(value)} cannot be used: ${why(value, instant)}; send an RFC 3339 time such as "2026-11-29T09:00:00Z"`,
+      },
+    ];
   }
   if (instant > limits.now + limits.maxFutureSkewMs) {
     return [

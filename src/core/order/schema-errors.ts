@@ -72,10 +72,15 @@ function toViolation(error: SchemaError): Violation | null {
     return { code: 'too_many_numbers', path: error.path, message: `an item carries at most ${String(params.limit)} numbers` };
   }
   if (keyword === 'pattern' && CONSENT_COMMENT.test(error.path)) {
-    return { code: 'consent_comment_required', path: error.path, message: 'ConsentDeclined and ContractTerminated need a non-blank comment' };
+    return {
+      code: 'consent_comment_required',
+      path: error.path,
+      message: 'ConsentDeclined and ContractTerminated need a non-blank comment',
+    };
   }
   let message = error.message;
-  if (keyword === 'format' && params.format === 'date-time') message = 'must be an RFC 3339 date-time with an offset, such as "2026-11-29T09:00:00Z"';
+  if (keyword === 'format' && params.format === 'date-time')
+    message = 'must be an RFC 3339 date-time with an offset, such as "2026-11-29T09:00:00Z"';
   if (keyword === 'enum') message = `${message}: ${quoteList(params.allowedValues)}`;
   if (keyword === 'const') message = `${message}: ${JSON.stringify(params.allowedValue)}`;
   if (keyword === 'const' && ITEM_KIND.test(error.path)) {

@@ -1,5 +1,11 @@
 import { canonicalJson } from '../order/canonical-json.js';
-import type { AccountServiceDetailsSpec, ChoosableCapability, NumberServiceDetailsSpec, NumberUsage, TeamsNumberConfigSpec } from '../order/order.js';
+import type {
+  AccountServiceDetailsSpec,
+  ChoosableCapability,
+  NumberServiceDetailsSpec,
+  NumberUsage,
+  TeamsNumberConfigSpec,
+} from '../order/order.js';
 import type { FlowThroughService } from '../order-state/initial-item-state.js';
 
 /** A number's configuration as the backend takes it (upload and update bodies, number status). */
@@ -28,7 +34,11 @@ export interface ObservedAssociation extends Association {
 
 export interface DesiredFacts {
   readonly number: { readonly serviceDetails: NumberServiceDetailsSpec; readonly deleted: boolean } | null;
-  readonly account: { readonly teamsTenantId: string | null; readonly serviceDetails: AccountServiceDetailsSpec; readonly deleted: boolean } | null;
+  readonly account: {
+    readonly teamsTenantId: string | null;
+    readonly serviceDetails: AccountServiceDetailsSpec;
+    readonly deleted: boolean;
+  } | null;
 }
 
 export interface Desired {
@@ -48,7 +58,10 @@ function defaultConfiguration(service: FlowThroughService): BackendConfiguration
 }
 
 /** The backend form of a desired configuration: absent optional fields left out, allowTenantAddressUpdate false omitted. */
-export function backendConfiguration(spec: TeamsNumberConfigSpec | BackendConfiguration | null | undefined, service: FlowThroughService): BackendConfiguration {
+export function backendConfiguration(
+  spec: TeamsNumberConfigSpec | BackendConfiguration | null | undefined,
+  service: FlowThroughService,
+): BackendConfiguration {
   if (!spec) return defaultConfiguration(service);
   return {
     usage: spec.usage,
@@ -70,7 +83,11 @@ export function desiredAssociation(facts: DesiredFacts, service: FlowThroughServ
   if (details?.enabled !== true) return { managed, association: null };
   return {
     managed,
-    association: { tenantId: account.teamsTenantId, teamsPhoneMobile: service === 'teamsPhoneMobile', configuration: backendConfiguration(details.configuration, service) },
+    association: {
+      tenantId: account.teamsTenantId,
+      teamsPhoneMobile: service === 'teamsPhoneMobile',
+      configuration: backendConfiguration(details.configuration, service),
+    },
   };
 }
 
@@ -86,5 +103,9 @@ export function configurationKey(configuration: BackendConfiguration, service: F
 
 export function sameAssociation(a: Association | null, b: Association | null, service: FlowThroughService): boolean {
   if (a === null || b === null) return a === b;
-  return a.tenantId === b.tenantId && a.teamsPhoneMobile === b.teamsPhoneMobile && configurationKey(a.configuration, service) === configurationKey(b.configuration, service);
+  return (
+    a.tenantId === b.tenantId &&
+    a.teamsPhoneMobile === b.teamsPhoneMobile &&
+    configurationKey(a.configuration, service) === configurationKey(b.configuration, service)
+  );
 }

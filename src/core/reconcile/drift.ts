@@ -45,8 +45,9 @@ export function compareTenant(tenantId: string, ours: readonly ObservedNumber[],
     seen.add(n.telephoneNumber);
     const actualRecord = held.get(n.telephoneNumber);
     const actualService = actualRecord ? serviceOf(actualRecord.teamsPhoneMobile) : undefined;
-    const actual: Association | null =
-      actualRecord?.configuration ? { tenantId, teamsPhoneMobile: actualRecord.teamsPhoneMobile === true, configuration: actualRecord.configuration } : null;
+    const actual: Association | null = actualRecord?.configuration
+      ? { tenantId, teamsPhoneMobile: actualRecord.teamsPhoneMobile === true, configuration: actualRecord.configuration }
+      : null;
     for (const service of ['teamsOperatorConnect', 'teamsPhoneMobile'] as const) {
       const observed = n.observed[service];
       const mine = observed && observed.tenantId === tenantId ? observed : null;
@@ -56,9 +57,27 @@ export function compareTenant(tenantId: string, ours: readonly ObservedNumber[],
         const kind: DifferenceKind = actual !== null ? 'service_differs' : 'missing_in_backend';
         differences.push({ telephoneNumber: n.telephoneNumber, tenantId, service, kind, observed: mine, actual });
       } else if (mine === null && theirsHere !== null) {
-        differences.push({ telephoneNumber: n.telephoneNumber, tenantId, service, kind: 'unexpected_in_backend', observed: null, actual: theirsHere });
-      } else if (mine !== null && theirsHere !== null && configurationKey(mine.configuration, service) !== configurationKey(theirsHere.configuration, service)) {
-        differences.push({ telephoneNumber: n.telephoneNumber, tenantId, service, kind: 'configuration_differs', observed: mine, actual: theirsHere });
+        differences.push({
+          telephoneNumber: n.telephoneNumber,
+          tenantId,
+          service,
+          kind: 'unexpected_in_backend',
+          observed: null,
+          actual: theirsHere,
+        });
+      } else if (
+        mine !== null &&
+        theirsHere !== null &&
+        configurationKey(mine.configuration, service) !== configurationKey(theirsHere.configuration, service)
+      ) {
+        differences.push({
+          telephoneNumber: n.telephoneNumber,
+          tenantId,
+          service,
+          kind: 'configuration_differs',
+          observed: mine,
+          actual: theirsHere,
+        });
       }
     }
   }
@@ -76,7 +95,13 @@ export function compareTenant(tenantId: string, ours: readonly ObservedNumber[],
   }
   // service_differs is reported once per number, under the service we observed; drop the mirror entry.
   const deduped = differences.filter(
-    (d) => !(d.kind === 'unexpected_in_backend' && differences.some((o) => o.kind === 'service_differs' && o.telephoneNumber === d.telephoneNumber)),
+    (d) =>
+      !(
+        d.kind === 'unexpected_in_backend' &&
+        differences.some((o) => o.kind === 'service_differs' && o.telephoneNumber === d.telephoneNumber)
+      ),
   );
-  return deduped.sort((a, b) => (a.telephoneNumber < b.telephoneNumber ? -1 : a.telephoneNumber > b.telephoneNumber ? 1 : a.service < b.service ? -1 : 1));
+  return deduped.sort((a, b) =>
+    a.telephoneNumber < b.telephoneNumber ? -1 : a.telephoneNumber > b.telephoneNumber ? 1 : a.service < b.service ? -1 : 1,
+  );
 }

@@ -113,7 +113,10 @@ export function consentProblem(tenantId: string, telephoneNumber: string, settin
   const consent = settings.consentOf(tenantId);
   if (consent === 'unknown') return 'unknown';
   if (consent === null || consent.status !== 'active') {
-    return { code: 'NoActiveConsent', message: `waiting for tenant ${tenantId} to give an active consent${consent ? ` (it is ${consent.status})` : ' (it has none)'}` };
+    return {
+      code: 'NoActiveConsent',
+      message: `waiting for tenant ${tenantId} to give an active consent${consent ? ` (it is ${consent.status})` : ' (it has none)'}`,
+    };
   }
   const country = settings.countryOf(telephoneNumber);
   if (country !== undefined && !consentCovers(consent.consentedCountries, country)) {
@@ -180,11 +183,18 @@ function currentRow(key: WorkKey, sorted: readonly PendingRow[]): { current: Pen
   if (latest === undefined) return { current: null, superseded };
   if (!key.managed) {
     const by = key.accountOrderId ?? key.lastOrderId ?? latest.orderId;
-    superseded.push({ row: latest, by, message: `not sent: the account no longer synchronises ${key.service} (order ${by}); the operator manages it in Microsoft's portal` });
+    superseded.push({
+      row: latest,
+      by,
+      message: `not sent: the account no longer synchronises ${key.service} (order ${by}); the operator manages it in Microsoft's portal`,
+    });
     return { current: null, superseded };
   }
   if (wants(latest.operation) !== (key.desired === null ? 'released' : 'held')) {
-    const by = key.lastOrderId !== undefined && key.lastOrderId !== null && key.lastOrderId !== latest.orderId ? key.lastOrderId : (key.accountOrderId ?? latest.orderId);
+    const by =
+      key.lastOrderId !== undefined && key.lastOrderId !== null && key.lastOrderId !== latest.orderId
+        ? key.lastOrderId
+        : (key.accountOrderId ?? latest.orderId);
     superseded.push(later(latest, by));
     return { current: null, superseded };
   }
@@ -219,7 +229,15 @@ export function planWork(keys: readonly WorkKey[], settings: PlanSettings): Work
   type Pending = { entry: BatchEntry; superseded: readonly Superseded[] };
   const groups = new Map<string, { tenantId: string; service: WorkKey['service']; operation: BackendOperationKind; entries: Pending[] }>();
   const decideSuperseded = (key: WorkKey, superseded: readonly Superseded[]): void => {
-    for (const s of superseded) plan.decided.push({ key, row: s.row, outcome: 'superseded', code: SUPERSEDED_BY_LATER_ORDER, message: s.message, supersededBy: s.by });
+    for (const s of superseded)
+      plan.decided.push({
+        key,
+        row: s.row,
+        outcome: 'superseded',
+        code: SUPERSEDED_BY_LATER_ORDER,
+        message: s.message,
+        supersededBy: s.by,
+      });
   };
   for (const key of keys) {
     const sorted = byRank(key.rows);
@@ -233,7 +251,9 @@ export function planWork(keys: readonly WorkKey[], settings: PlanSettings): Work
       plan.converged.push(key);
       decideSuperseded(key, superseded);
       if (current) {
-        const message = key.observed ? alreadyHeldMessage(key.observed) : 'nothing to release: the account has no Teams tenant the backend could hold it for';
+        const message = key.observed
+          ? alreadyHeldMessage(key.observed)
+          : 'nothing to release: the account has no Teams tenant the backend could hold it for';
         plan.decided.push({ key, row: current, outcome: 'succeeded', code: null, message, supersededBy: null });
       }
       continue;
@@ -248,7 +268,10 @@ export function planWork(keys: readonly WorkKey[], settings: PlanSettings): Work
         decideSuperseded(key, superseded);
         const heldSince = current?.heldSinceMs ?? null;
         if (current && heldSince !== null && settings.nowMs - heldSince >= settings.consentDeadlineMs) {
-          const reason = { code: problem.code, message: `${problem.message}: gave up after ${Math.round(settings.consentDeadlineMs / 1000)} s` };
+          const reason = {
+            code: problem.code,
+            message: `${problem.message}: gave up after ${Math.round(settings.consentDeadlineMs / 1000)} s`,
+          };
           plan.failed.push({ key, reason });
           plan.decided.push({ key, row: current, outcome: 'failed', code: reason.code, message: reason.message, supersededBy: null });
         } else {
@@ -268,19 +291,28 @@ export function planWork(keys: readonly WorkKey[], settings: PlanSettings): Work
   }
   for (const group of groups.values()) {
     const since = new Map(group.entries.map((e) => [e, oldest(dueRows(e.entry.key), settings.nowMs)]));
-    const entries = [...group.entries].sort((a, b) => (since.get(a) ?? 0) - (since.get(b) ?? 0) || (a.entry.key.telephoneNumber < b.entry.key.telephoneNumber ? -1 : 1));
+    const entries = [...group.entries].sort(
+      (a, b) => (since.get(a) ?? 0) - (since.get(b) ?? 0) || (a.entry.key.telephoneNumber < b.entry.key.telephoneNumber ? -1 : 1),
+    );
     const groupNewest = entries.reduce((m, e) => Math.max(m, newest(dueRows(e.entry.key))), 0);
     const quiet = settings.nowMs - groupNewest >= settings.lingerMs;
     const max = settings.maxNumbersPerOrder;
     for (let start = 0; start < entries.length; start += max) {
       const chunk = entries.slice(start, start + max);
       const full = chunk.length === max;
-      const due = full || quiet || chunk.some((e) => e.entry.key.repair || settings.nowMs - (since.get(e) ?? settings.nowMs) >= settings.maxLingerMs);
+      const due =
+        full || quiet || chunk.some((e) => e.entry.key.repair || settings.nowMs - (since.get(e) ?? settings.nowMs) >= settings.maxLingerMs);
       if (!due) {
         for (const e of chunk) plan.deferred.push({ key: e.entry.key, why: 'linger' });
         continue;
       }
-      plan.batches.push({ tenantId: group.tenantId, service: group.service, operation: group.operation, teamsPhoneMobile: group.service === 'teamsPhoneMobile', entries: chunk.map((e) => e.entry) });
+      plan.batches.push({
+        tenantId: group.tenantId,
+        service: group.service,
+        operation: group.operation,
+        teamsPhoneMobile: group.service === 'teamsPhoneMobile',
+        entries: chunk.map((e) => e.entry),
+      });
       for (const e of chunk) decideSuperseded(e.entry.key, e.superseded);
     }
   }

@@ -1,7 +1,14 @@
 import { isTerminal, SUPERSEDED_BY_LATER_ORDER, type ItemState, type NumberOutcome, type OrderState } from '../order-state/states.js';
 import { rollUpItemState, rollUpOrderState } from '../order-state/roll-up.js';
 import { transition } from '../order-state/transitions.js';
-import type { ItemStatus, NumberResult, StatusEventData, StatusItemAction, StatusItemResource, StatusReason } from '../status/status-data.js';
+import type {
+  ItemStatus,
+  NumberResult,
+  StatusEventData,
+  StatusItemAction,
+  StatusItemResource,
+  StatusReason,
+} from '../status/status-data.js';
 
 export interface NumberRow {
   readonly telephoneNumber: string;
@@ -51,7 +58,10 @@ function supersededNote(numbers: readonly NumberRow[]): string | null {
   const superseded = numbers.filter((n) => n.outcome === 'superseded');
   if (superseded.length === 0) return null;
   const by = [...new Set(superseded.flatMap((n) => (n.supersededBy ? [n.supersededBy] : [])))];
-  const orders = by.length === 0 ? 'later orders' : `later order${by.length > 1 ? 's' : ''} ${by.slice(0, 5).join(', ')}${by.length > 5 ? ` (+${by.length - 5} more)` : ''}`;
+  const orders =
+    by.length === 0
+      ? 'later orders'
+      : `later order${by.length > 1 ? 's' : ''} ${by.slice(0, 5).join(', ')}${by.length > 5 ? ` (+${by.length - 5} more)` : ''}`;
   return `${superseded.length} of ${numbers.length} number(s) superseded by ${orders} before reaching the backend`;
 }
 
@@ -129,6 +139,14 @@ export function rollUpOrder(order: OrderView, occurredAt: string): OrderRollUp {
       ...(item.numbers.length > 0 ? { numbers: item.numbers.map(numberResult) } : {}),
     };
   });
-  const event: StatusEventData = { orderId: order.orderId, account: order.account, state, previousState: order.state, occurredAt, attempts: order.attempts, items };
+  const event: StatusEventData = {
+    orderId: order.orderId,
+    account: order.account,
+    state,
+    previousState: order.state,
+    occurredAt,
+    attempts: order.attempts,
+    items,
+  };
   return { items: changes, state, event };
 }

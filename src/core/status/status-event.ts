@@ -1,6 +1,13 @@
 import { PermanentError } from '../errors.js';
 import { isOrderState } from '../order-state/states.js';
-import { RESEND_REJECTED_EVENT_TYPE, STATUS_EVENT_TYPE, STATUS_SCHEMA_ID, type ItemStatus, type NumberResult, type StatusEventData } from './status-data.js';
+import {
+  RESEND_REJECTED_EVENT_TYPE,
+  STATUS_EVENT_TYPE,
+  STATUS_SCHEMA_ID,
+  type ItemStatus,
+  type NumberResult,
+  type StatusEventData,
+} from './status-data.js';
 
 /** A Kafka record ready for a producer: string key, string headers, JSON value. */
 export interface StatusEventRecord {
@@ -116,7 +123,14 @@ export function statusEventKey(data: Pick<StatusEventData, 'account' | 'orderId'
  * The CloudEvents binary-mode headers of a status event (the relay derives
  * them too); `type` defaults to STATUS_EVENT_TYPE and `subject` to the orderId.
  */
-export function statusEventHeaders(attributes: { id: string; source: string; orderId: string; time: string; type?: string; subject?: string }): Record<string, string> {
+export function statusEventHeaders(attributes: {
+  id: string;
+  source: string;
+  orderId: string;
+  time: string;
+  type?: string;
+  subject?: string;
+}): Record<string, string> {
   return {
     ce_specversion: '1.0',
     ce_id: attributes.id,
@@ -170,7 +184,8 @@ function checkData(data: unknown): StatusEventData {
   if (data.previousState !== null && !isOrderState(data.previousState)) {
     throw invalid(`status event data has an unknown previousState ${JSON.stringify(data.previousState)}`, { orderId });
   }
-  if (data.account !== null && typeof data.account !== 'string') throw invalid('status event data has no account (string or null)', { orderId });
+  if (data.account !== null && typeof data.account !== 'string')
+    throw invalid('status event data has no account (string or null)', { orderId });
   if (!Array.isArray(data.items)) throw invalid('status event data has no items array', { orderId });
   return data as unknown as StatusEventData;
 }
@@ -209,9 +224,11 @@ export function parseStatusEvent(headers: ReceivedHeaders, value: Uint8Array | s
   };
   const id = attribute('id');
   const source = attribute('source');
-  if (attribute('specversion') !== '1.0') throw invalid(`not a CloudEvents 1.0 event (specversion ${JSON.stringify(attribute('specversion'))})`);
+  if (attribute('specversion') !== '1.0')
+    throw invalid(`not a CloudEvents 1.0 event (specversion ${JSON.stringify(attribute('specversion'))})`);
   const type = attribute('type');
-  if (type !== STATUS_EVENT_TYPE && type !== RESEND_REJECTED_EVENT_TYPE) throw invalid(`not a status event (type ${JSON.stringify(type)})`, { id });
+  if (type !== STATUS_EVENT_TYPE && type !== RESEND_REJECTED_EVENT_TYPE)
+    throw invalid(`not a status event (type ${JSON.stringify(type)})`, { id });
   if (id === undefined || id.length === 0) throw invalid('status event has no id');
   if (source === undefined || source.length === 0) throw invalid('status event has no source', { id });
 

@@ -43,7 +43,10 @@ export interface ReplayAttempt {
   readonly producedOffset: string | null;
   readonly error: string | null;
   /** What the intake made of the re-published record, where it can be told. */
-  readonly landedAs: { readonly kind: 'order'; readonly orderId: string; readonly state: string } | { readonly kind: 'dead_letter'; readonly id: string; readonly errorCode: string } | null;
+  readonly landedAs:
+    | { readonly kind: 'order'; readonly orderId: string; readonly state: string }
+    | { readonly kind: 'dead_letter'; readonly id: string; readonly errorCode: string }
+    | null;
 }
 
 interface SummaryRow {
@@ -90,12 +93,19 @@ function summary(r: SummaryRow): DeadLetterSummary {
 export async function assertReplayTable(db: Db): Promise<void> {
   const { rows } = await db.query<{ present: boolean }>(`SELECT to_regclass('dead_letter_replays') IS NOT NULL AS present`);
   if (!rows[0]?.present) {
-    throw new PermanentError('database_not_migrated', 'the dead_letter_replays table is missing: run "npx flowthrough migrate" with this version first');
+    throw new PermanentError(
+      'database_not_migrated',
+      'the dead_letter_replays table is missing: run "npx flowthrough migrate" with this version first',
+    );
   }
 }
 
 /** Dead letters in id order after `afterId`, at most `limit`. */
-export async function listDeadLetters(db: Db, filter: DeadLetterFilter, options: { limit: number; afterId?: string }): Promise<DeadLetterSummary[]> {
+export async function listDeadLetters(
+  db: Db,
+  filter: DeadLetterFilter,
+  options: { limit: number; afterId?: string },
+): Promise<DeadLetterSummary[]> {
   const params = filterParameters(filter);
   const { rows } = await db.query<SummaryRow>(
     `SELECT s.*, s.id::text AS id, s.source_offset::text AS source_offset FROM (${SELECTED_DEAD_LETTERS}) s
@@ -117,7 +127,9 @@ export async function countByCode(db: Db, filter: DeadLetterFilter): Promise<Rec
 /** Full records (bytes, headers, violations) of the given ids, in id order. */
 export async function loadDeadLetters(db: Db, ids: readonly string[]): Promise<DeadLetterRecord[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<SummaryRow & { message_key: Buffer | null; value: Buffer | null; headers: StoredHeaders; violations: DeadLetterRecord['violations'] }>(
+  const { rows } = await db.query<
+    SummaryRow & { message_key: Buffer | null; value: Buffer | null; headers: StoredHeaders; violations: DeadLetterRecord['violations'] }
+  >(
     `SELECT s.*, s.id::text AS id, s.source_offset::text AS source_offset, d.message_key, d.value, d.headers, d.violations
        FROM (${SELECTED_DEAD_LETTERS}) s JOIN dead_letters d ON d.id = s.id ORDER BY s.id`,
     filterParameters({ ids }),

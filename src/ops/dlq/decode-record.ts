@@ -41,7 +41,12 @@ export function decodeBytes(value: Buffer | null): DecodedBytes {
     return { encoding: 'utf8', text, bytes: value.length };
   }
   if (jsonDepth(json, MAX_RENDERED_JSON_DEPTH) > MAX_RENDERED_JSON_DEPTH) {
-    return { encoding: 'utf8', text, bytes: value.length, note: `JSON nested deeper than ${MAX_RENDERED_JSON_DEPTH} levels, shown as text` };
+    return {
+      encoding: 'utf8',
+      text,
+      bytes: value.length,
+      note: `JSON nested deeper than ${MAX_RENDERED_JSON_DEPTH} levels, shown as text`,
+    };
   }
   return { encoding: 'json', json, bytes: value.length };
 }
@@ -70,9 +75,14 @@ export function renderBytes(decoded: DecodedBytes, indent = '  '): string[] {
     case 'null':
       return [`${indent}(no value: null / tombstone)`];
     case 'json':
-      return JSON.stringify(decoded.json, null, 2).split('\n').map((l) => indent + l);
+      return JSON.stringify(decoded.json, null, 2)
+        .split('\n')
+        .map((l) => indent + l);
     case 'utf8':
-      return [`${indent}(UTF-8 text, ${decoded.note ?? 'not JSON'}; ${decoded.bytes} bytes)`, ...decoded.text.split('\n').map((l) => indent + l)];
+      return [
+        `${indent}(UTF-8 text, ${decoded.note ?? 'not JSON'}; ${decoded.bytes} bytes)`,
+        ...decoded.text.split('\n').map((l) => indent + l),
+      ];
     case 'base64':
       return [`${indent}(not UTF-8; ${decoded.bytes} bytes, base64)`, indent + decoded.base64];
   }

@@ -18,9 +18,23 @@ export function summaryJson(d: DeadLetterSummary): Record<string, unknown> {
     errorMessage: d.errorMessage,
     orderId: d.orderId,
     account: d.account,
-    source: { topic: d.sourceTopic, partition: d.sourcePartition, offset: d.sourceOffset, timestamp: d.sourceTimestamp?.toISOString() ?? null, consumerGroup: d.consumerGroup },
+    source: {
+      topic: d.sourceTopic,
+      partition: d.sourcePartition,
+      offset: d.sourceOffset,
+      timestamp: d.sourceTimestamp?.toISOString() ?? null,
+      consumerGroup: d.consumerGroup,
+    },
     status: d.status,
-    lastReplay: d.lastAttempt === null ? null : { attempt: d.lastAttempt, by: d.lastReplayedBy, startedAt: isoOrDash(d.lastStartedAt), finishedAt: d.lastFinishedAt?.toISOString() ?? null },
+    lastReplay:
+      d.lastAttempt === null
+        ? null
+        : {
+            attempt: d.lastAttempt,
+            by: d.lastReplayedBy,
+            startedAt: isoOrDash(d.lastStartedAt),
+            finishedAt: d.lastFinishedAt?.toISOString() ?? null,
+          },
   };
 }
 
@@ -44,7 +58,13 @@ export function countsLines(counts: Readonly<Record<string, number>>): string[] 
   const entries = Object.entries(counts);
   const total = entries.reduce((t, [, n]) => t + n, 0);
   if (entries.length === 0) return ['no dead letters match'];
-  return [`${total} dead letter(s) by error code:`, ...formatTable(['  CODE', 'COUNT'], entries.map(([c, n]) => [`  ${c}`, String(n)]))];
+  return [
+    `${total} dead letter(s) by error code:`,
+    ...formatTable(
+      ['  CODE', 'COUNT'],
+      entries.map(([c, n]) => [`  ${c}`, String(n)]),
+    ),
+  ];
 }
 
 function keyText(key: Buffer | null): string {
@@ -109,7 +129,10 @@ export function showText(d: DeadLetterRecord, history: readonly ReplayAttempt[])
   for (const v of d.violations) out.push(`  - ${v.code} at ${v.path === '' ? '(record)' : v.path}: ${v.message}`);
   out.push('', `key: ${keyText(d.key)}`);
   out.push('', `headers (${d.headers.length}):`);
-  for (const h of decodeHeaders(d.headers)) out.push(`  ${printable(h.name)}: ${h.value === null ? '(null)' : printable(h.value)}${h.encoding === 'base64' ? ' (base64: not UTF-8)' : ''}`);
+  for (const h of decodeHeaders(d.headers))
+    out.push(
+      `  ${printable(h.name)}: ${h.value === null ? '(null)' : printable(h.value)}${h.encoding === 'base64' ? ' (base64: not UTF-8)' : ''}`,
+    );
   out.push('', 'value:', ...renderBytes(decodeBytes(d.value)));
   out.push('', history.length === 0 ? 'replays: none' : `replays (${history.length}):`);
   if (history.length > 0) {
@@ -129,7 +152,11 @@ export function showText(d: DeadLetterRecord, history: readonly ReplayAttempt[])
       ),
     );
     const open = history.find((a) => a.status === 'replaying');
-    if (open) out.push('', `  attempt ${open.attempt} was interrupted after it was marked: the record may be on the topic; "dlq replay ${d.id}" produces it again (the intake ignores a duplicate orderId).`);
+    if (open)
+      out.push(
+        '',
+        `  attempt ${open.attempt} was interrupted after it was marked: the record may be on the topic; "dlq replay ${d.id}" produces it again (the intake ignores a duplicate orderId).`,
+      );
   }
   return out;
 }
@@ -141,8 +168,17 @@ export function outcomeLine(o: ReplayOutcome): string {
 export function reportSummary(r: ReplayReport): string[] {
   const c = r.counts;
   const parts = r.dryRun
-    ? [`${c['would-replay']} would be re-published`, `${c['still-invalid']} would be rejected again (not produced)`, `${c['already-replayed']} already replayed`]
-    : [`${c.replayed} replayed`, `${c['still-invalid']} still invalid (not produced)`, `${c['already-replayed']} already replayed`, `${c.failed} failed`];
+    ? [
+        `${c['would-replay']} would be re-published`,
+        `${c['still-invalid']} would be rejected again (not produced)`,
+        `${c['already-replayed']} already replayed`,
+      ]
+    : [
+        `${c.replayed} replayed`,
+        `${c['still-invalid']} still invalid (not produced)`,
+        `${c['already-replayed']} already replayed`,
+        `${c.failed} failed`,
+      ];
   const lines = [`${r.dryRun ? 'dry run: nothing changed. ' : ''}${r.total} selected: ${parts.join(', ')}`];
   if (r.aborted) lines.push(`stopped early: ${r.aborted}. Run the same command again to continue where it stopped.`);
   return lines;

@@ -13,7 +13,9 @@ const REPLACED_NAMES: ReadonlySet<string> = new Set([...Object.values(REPLAY_HEA
 /** Dead-letter headers (ours, Spring Kafka's, Kafka Connect's), whatever wrote them. */
 export function isDeadLetterHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return DLT_NAMES.has(lower) || lower.startsWith('kafka_dlt-') || lower.startsWith('flowthrough_dlt-') || lower.startsWith('__connect.errors.');
+  return (
+    DLT_NAMES.has(lower) || lower.startsWith('kafka_dlt-') || lower.startsWith('flowthrough_dlt-') || lower.startsWith('__connect.errors.')
+  );
 }
 
 /** The record's original headers: without dead-letter headers and without markers a replay sets itself. */

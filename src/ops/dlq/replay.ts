@@ -146,7 +146,8 @@ async function selectAll(db: PoolClient, filter: DeadLetterFilter): Promise<Dead
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayReport> {
   const dryRun = options.dryRun === true || options.sink === undefined;
   const clock = options.clock ?? systemClock;
-  const bucket = options.rate === undefined ? null : new RateLimiter({ ratePerSecond: options.rate, clock, sleep: options.sleep ?? realSleep });
+  const bucket =
+    options.rate === undefined ? null : new RateLimiter({ ratePerSecond: options.rate, clock, sleep: options.sleep ?? realSleep });
   const batchSize = bucket === null ? Math.max(1, options.batchSize ?? 100) : 1;
   const outcomes: ReplayOutcome[] = [];
   const counts = emptyCounts();
@@ -165,14 +166,21 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     await assertReplayTable(client);
     if (!dryRun) {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [REPLAY_LOCK_KEY]);
-      if (!rows[0]?.ok) throw new PermanentError('replay_in_progress', 'another dlq replay is running against this database; wait for it to finish (or for its process to end)');
+      if (!rows[0]?.ok)
+        throw new PermanentError(
+          'replay_in_progress',
+          'another dlq replay is running against this database; wait for it to finish (or for its process to end)',
+        );
       locked = true;
     }
     const selected = await selectAll(client, options.filter);
     total = selected.length;
 
     for (let i = 0; i < selected.length && aborted === null; i += LOAD_CHUNK) {
-      const records = await loadDeadLetters(client, selected.slice(i, i + LOAD_CHUNK).map((s) => s.id));
+      const records = await loadDeadLetters(
+        client,
+        selected.slice(i, i + LOAD_CHUNK).map((s) => s.id),
+      );
       const queue: Planned[] = [];
       for (const record of records) {
         const planned = await plan(client, record, options, dryRun, report);
@@ -190,25 +198,50 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
 }
 
 /** Decides one record: skip, report as a dry run, or queue for publishing. */
-async function plan(client: PoolClient, record: DeadLetterRecord, options: ReplayOptions, dryRun: boolean, report: (o: ReplayOutcome) => void): Promise<Planned | null> {
+async function plan(
+  client: PoolClient,
+  record: DeadLetterRecord,
+  options: ReplayOptions,
+  dryRun: boolean,
+  report: (o: ReplayOutcome) => void,
+): Promise<Planned | null> {
   const base = { id: record.id, orderId: record.orderId, errorCode: record.errorCode };
   const resumed = record.status === 'replaying';
   if (record.status === 'replayed' && options.again !== true) {
-    report({ ...base, action: 'already-replayed', detail: `already replayed (attempt ${record.lastAttempt} by ${record.lastReplayedBy} at ${record.lastFinishedAt?.toISOString()}); --again replays it once more` });
+    report({
+      ...base,
+      action: 'already-replayed',
+      detail: `already replayed (attempt ${record.lastAttempt} by ${record.lastReplayedBy} at ${record.lastFinishedAt?.toISOString()}); --again replays it once more`,
+    });
     return null;
   }
   const attempt = resumed ? (record.lastAttempt ?? 1) : (record.lastAttempt ?? 0) + 1;
-  const markers: ReplayMarkers = { deadLetterId: record.id, attempt, replayedAt: new Date(0), replayedBy: options.replayedBy, forceStale: options.forceStale === true };
-  const parsed = parseOrderRecord({ headers: replayTextHeaders(record.headers, markers), value: record.value }, options.validator, { ...(options.limits ?? DEFAULT_PARSE_LIMITS), now: Date.now() });
+  const markers: ReplayMarkers = {
+    deadLetterId: record.id,
+    attempt,
+    replayedAt: new Date(0),
+    replayedBy: options.replayedBy,
+    forceStale: options.forceStale === true,
+  };
+  const parsed = parseOrderRecord({ headers: replayTextHeaders(record.headers, markers), value: record.value }, options.validator, {
+    ...(options.limits ?? DEFAULT_PARSE_LIMITS),
+    now: Date.now(),
+  });
   if (!parsed.ok) {
     const codes = [...new Set(parsed.violations.map((v) => v.code))].join(', ');
-    if (resumed && !dryRun) await client.query(MARK_FAILED, [[record.id], [attempt], `interrupted earlier; not produced again: invalid today (${codes})`]);
+    if (resumed && !dryRun)
+      await client.query(MARK_FAILED, [[record.id], [attempt], `interrupted earlier; not produced again: invalid today (${codes})`]);
     report({ ...base, action: 'still-invalid', detail: `would be rejected again: ${codes}: ${parsed.violations[0]?.message ?? ''}` });
     return null;
   }
   if (dryRun) {
     const note = resumed ? ' (an earlier run was interrupted while replaying it: it may already be on the topic)' : '';
-    report({ ...base, action: 'would-replay', attempt, detail: `would be re-published${options.forceStale ? ' with flowthrough-force-stale: true' : ''}; state rules are checked by the intake${note}` });
+    report({
+      ...base,
+      action: 'would-replay',
+      attempt,
+      detail: `would be re-published${options.forceStale ? ' with flowthrough-force-stale: true' : ''}; state rules are checked by the intake${note}`,
+    });
     return null;
   }
   return { record, attempt, resumed };
@@ -232,7 +265,13 @@ async function publishBatch(
     deadLetterId: record.id,
     key: record.key,
     value: record.value,
-    headers: replayKafkaHeaders(record.headers, { deadLetterId: record.id, attempt, replayedAt: new Date(at), replayedBy: options.replayedBy, forceStale: options.forceStale === true }),
+    headers: replayKafkaHeaders(record.headers, {
+      deadLetterId: record.id,
+      attempt,
+      replayedAt: new Date(at),
+      replayedBy: options.replayedBy,
+      forceStale: options.forceStale === true,
+    }),
     timestamp: at,
   }));
   let produced: ProducedAt[];
@@ -241,7 +280,15 @@ async function publishBatch(
   } catch (error) {
     const { message } = classify(error);
     await client.query(MARK_FAILED, [ids, attempts, message.slice(0, 2_000)]);
-    for (const p of batch) report({ id: p.record.id, orderId: p.record.orderId, errorCode: p.record.errorCode, action: 'failed', attempt: p.attempt, detail: `not acknowledged by the broker: ${message}` });
+    for (const p of batch)
+      report({
+        id: p.record.id,
+        orderId: p.record.orderId,
+        errorCode: p.record.errorCode,
+        action: 'failed',
+        attempt: p.attempt,
+        detail: `not acknowledged by the broker: ${message}`,
+      });
     return `the broker did not acknowledge a replayed record: ${message}`;
   }
   await options.afterPublish?.(ids);

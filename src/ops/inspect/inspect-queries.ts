@@ -79,7 +79,12 @@ const SELECT_TIMELINE = `
 
 export async function orderDetail(pool: Pool, orderId: string, numberLimit = 10_000): Promise<OrderDetail | null> {
   const order = (await pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = $1`, [orderId])).rows[0];
-  const deadLetters = (await pool.query<{ id: string; error_code: string; created_at: Date }>(`SELECT id::text AS id, error_code, created_at FROM dead_letters WHERE order_id = $1 ORDER BY id`, [orderId])).rows;
+  const deadLetters = (
+    await pool.query<{ id: string; error_code: string; created_at: Date }>(
+      `SELECT id::text AS id, error_code, created_at FROM dead_letters WHERE order_id = $1 ORDER BY id`,
+      [orderId],
+    )
+  ).rows;
   if (order === undefined) {
     if (deadLetters.length === 0) return null;
     // Rejected at intake: no order row, only dead letters (and "rejected" events).
@@ -87,13 +92,19 @@ export async function orderDetail(pool: Pool, orderId: string, numberLimit = 10_
     return { order: rejectedOrder(orderId), items: [], numbers: [], outcomes: {}, timeline, deadLetters };
   }
   const [items, numbers, outcomes, timeline] = await Promise.all([
-    pool.query<ItemRow>(`SELECT item_id, position, action, resource, state, reason, number_count FROM order_items WHERE order_id = $1 ORDER BY position`, [orderId]),
+    pool.query<ItemRow>(
+      `SELECT item_id, position, action, resource, state, reason, number_count FROM order_items WHERE order_id = $1 ORDER BY position`,
+      [orderId],
+    ),
     pool.query<WorkRow>(
       `SELECT item_id, telephone_number, service, operation, outcome, error_code, message, updated_at FROM order_item_numbers
         WHERE order_id = $1 ORDER BY (outcome = 'succeeded'), telephone_number, service LIMIT $2`,
       [orderId, numberLimit],
     ),
-    pool.query<{ outcome: string; n: number }>(`SELECT outcome, count(*)::int AS n FROM order_item_numbers WHERE order_id = $1 GROUP BY outcome ORDER BY outcome`, [orderId]),
+    pool.query<{ outcome: string; n: number }>(
+      `SELECT outcome, count(*)::int AS n FROM order_item_numbers WHERE order_id = $1 GROUP BY outcome ORDER BY outcome`,
+      [orderId],
+    ),
     pool.query<TimelineEntry>(SELECT_TIMELINE, [orderId]),
   ]);
   return {
@@ -109,8 +120,18 @@ export async function orderDetail(pool: Pool, orderId: string, numberLimit = 10_
 function rejectedOrder(orderId: string): OrderRow {
   const epoch = new Date(0);
   return {
-    order_id: orderId, account_name: '', state: 'rejected', requested_at: epoch, received_at: epoch, updated_at: epoch,
-    completed_at: null, attempts: 0, source_topic: '', source_partition: 0, source_offset: '', warnings: [],
+    order_id: orderId,
+    account_name: '',
+    state: 'rejected',
+    requested_at: epoch,
+    received_at: epoch,
+    updated_at: epoch,
+    completed_at: null,
+    attempts: 0,
+    source_topic: '',
+    source_partition: 0,
+    source_offset: '',
+    warnings: [],
   };
 }
 
@@ -159,7 +180,8 @@ export interface AccountDetail {
   readonly openOrders: number;
 }
 
-const ACCOUNT_COLUMNS = 'name, correlation_id, teams_tenant_id, service_details, last_order_id, last_requested_at, deleted_at, created_at, updated_at';
+const ACCOUNT_COLUMNS =
+  'name, correlation_id, teams_tenant_id, service_details, last_order_id, last_requested_at, deleted_at, created_at, updated_at';
 
 /** $1 account names: per service, live numbers with it enabled. */
 const SELECT_NUMBER_COUNTS = `
@@ -190,8 +212,14 @@ export async function accountDetail(pool: Pool, name: string): Promise<AccountDe
         WHERE o.account_name = $1 AND w.outcome IN ('pending', 'held') GROUP BY w.outcome`,
       [name],
     ),
-    pool.query<{ order_id: string; state: string; received_at: Date }>(`SELECT order_id, state, received_at FROM orders WHERE account_name = $1 ORDER BY received_at DESC LIMIT 10`, [name]),
-    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE account_name = $1 AND state IN ('acknowledged', 'inProgress', 'held')`, [name]),
+    pool.query<{ order_id: string; state: string; received_at: Date }>(
+      `SELECT order_id, state, received_at FROM orders WHERE account_name = $1 ORDER BY received_at DESC LIMIT 10`,
+      [name],
+    ),
+    pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders WHERE account_name = $1 AND state IN ('acknowledged', 'inProgress', 'held')`,
+      [name],
+    ),
   ]);
   return {
     account,
@@ -211,7 +239,11 @@ export interface NumberDetail {
 }
 
 export async function numberDetail(pool: Pool, telephoneNumber: string, workLimit = 20): Promise<NumberDetail | null> {
-  const row = (await pool.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(n) AS row FROM numbers n WHERE telephone_number = $1`, [telephoneNumber])).rows[0]?.row;
+  const row = (
+    await pool.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(n) AS row FROM numbers n WHERE telephone_number = $1`, [
+      telephoneNumber,
+    ])
+  ).rows[0]?.row;
   if (row === undefined) return null;
   const [work, lastOrder] = await Promise.all([
     pool.query<WorkRow & { order_id: string }>(
@@ -219,7 +251,10 @@ export async function numberDetail(pool: Pool, telephoneNumber: string, workLimi
          FROM order_item_numbers WHERE telephone_number = $1 ORDER BY updated_at DESC LIMIT $2`,
       [telephoneNumber, workLimit],
     ),
-    pool.query<{ order_id: string; state: string; received_at: Date }>(`SELECT order_id, state, received_at FROM orders WHERE order_id = $1`, [row.last_order_id]),
+    pool.query<{ order_id: string; state: string; received_at: Date }>(
+      `SELECT order_id, state, received_at FROM orders WHERE order_id = $1`,
+      [row.last_order_id],
+    ),
   ]);
   return { row, work: work.rows, lastOrder: lastOrder.rows[0] ?? null };
 }

@@ -16,10 +16,32 @@ export function orderJson(d: OrderDetail): Record<string, unknown> {
     attempts: o.attempts,
     source: o.account_name ? { topic: o.source_topic, partition: o.source_partition, offset: o.source_offset } : null,
     warnings: o.warnings,
-    items: d.items.map((i) => ({ id: i.item_id, action: i.action, resource: i.resource, state: i.state, reason: i.reason, numberCount: i.number_count })),
+    items: d.items.map((i) => ({
+      id: i.item_id,
+      action: i.action,
+      resource: i.resource,
+      state: i.state,
+      reason: i.reason,
+      numberCount: i.number_count,
+    })),
     numberOutcomes: d.outcomes,
-    numbers: d.numbers.map((n) => ({ itemId: n.item_id, telephoneNumber: n.telephone_number, service: n.service, operation: n.operation, outcome: n.outcome, errorCode: n.error_code, message: n.message, updatedAt: n.updated_at.toISOString() })),
-    timeline: d.timeline.map((t) => ({ eventId: t.event_id, state: t.state, previousState: t.previous_state, occurredAt: t.occurred_at, publishedAt: t.published_at?.toISOString() ?? null })),
+    numbers: d.numbers.map((n) => ({
+      itemId: n.item_id,
+      telephoneNumber: n.telephone_number,
+      service: n.service,
+      operation: n.operation,
+      outcome: n.outcome,
+      errorCode: n.error_code,
+      message: n.message,
+      updatedAt: n.updated_at.toISOString(),
+    })),
+    timeline: d.timeline.map((t) => ({
+      eventId: t.event_id,
+      state: t.state,
+      previousState: t.previous_state,
+      occurredAt: t.occurred_at,
+      publishedAt: t.published_at?.toISOString() ?? null,
+    })),
     deadLetters: d.deadLetters.map((x) => ({ id: x.id, errorCode: x.error_code, createdAt: x.created_at.toISOString() })),
   };
 }
@@ -42,17 +64,47 @@ export function orderText(d: OrderDetail): string[] {
     );
   } else out.push('  rejected at intake: no order was stored; see its dead letters below');
   if (d.items.length > 0) {
-    out.push('', 'items:', ...formatTable(['  ID', 'ACTION', 'RESOURCE', 'STATE', 'NUMBERS', 'REASON'], d.items.map((i) => [`  ${i.item_id}`, i.action, i.resource, i.state, String(i.number_count), i.reason ? `${i.reason.code}: ${i.reason.message}` : '-']), 100));
+    out.push(
+      '',
+      'items:',
+      ...formatTable(
+        ['  ID', 'ACTION', 'RESOURCE', 'STATE', 'NUMBERS', 'REASON'],
+        d.items.map((i) => [
+          `  ${i.item_id}`,
+          i.action,
+          i.resource,
+          i.state,
+          String(i.number_count),
+          i.reason ? `${i.reason.code}: ${i.reason.message}` : '-',
+        ]),
+        100,
+      ),
+    );
   }
   const outcomes = Object.entries(d.outcomes);
   if (outcomes.length > 0) {
     out.push('', `flow-through numbers: ${outcomes.map(([k, n]) => `${n} ${k}`).join(', ')}`);
     const shown = d.numbers.slice(0, NUMBERS_SHOWN);
-    out.push(...formatTable(['  NUMBER', 'SERVICE', 'OPERATION', 'OUTCOME', 'ERROR'], shown.map((n) => [`  ${n.telephone_number}`, n.service, n.operation, n.outcome, n.error_code ? `${n.error_code}: ${n.message ?? ''}` : '-']), 100));
+    out.push(
+      ...formatTable(
+        ['  NUMBER', 'SERVICE', 'OPERATION', 'OUTCOME', 'ERROR'],
+        shown.map((n) => [
+          `  ${n.telephone_number}`,
+          n.service,
+          n.operation,
+          n.outcome,
+          n.error_code ? `${n.error_code}: ${n.message ?? ''}` : '-',
+        ]),
+        100,
+      ),
+    );
     if (d.numbers.length > shown.length) out.push(`  … ${d.numbers.length - shown.length} more (--json lists them all)`);
   }
   out.push('', d.timeline.length === 0 ? 'timeline: no status events kept (the outbox keeps them OUTBOX_RETENTION_HOURS)' : 'timeline:');
-  for (const t of d.timeline) out.push(`  ${t.occurred_at ?? isoOrDash(t.created_at)}  ${t.previous_state ?? '(new)'} → ${t.state}  ${t.event_id ?? ''}${t.published_at ? '' : '  (not published yet)'}`);
+  for (const t of d.timeline)
+    out.push(
+      `  ${t.occurred_at ?? isoOrDash(t.created_at)}  ${t.previous_state ?? '(new)'} → ${t.state}  ${t.event_id ?? ''}${t.published_at ? '' : '  (not published yet)'}`,
+    );
   if (d.deadLetters.length > 0) {
     out.push('', 'dead letters (flowthrough dlq show <id>):');
     for (const x of d.deadLetters) out.push(`  #${x.id} ${x.error_code} at ${x.created_at.toISOString()}`);
@@ -63,8 +115,15 @@ export function orderText(d: OrderDetail): string[] {
 export function orderListJson(rows: ReadonlyArray<OrderRow & { items: number; numbers: number }>): Record<string, unknown> {
   return {
     orders: rows.map((o) => ({
-      orderId: o.order_id, account: o.account_name, state: o.state, requestedAt: o.requested_at.toISOString(), receivedAt: o.received_at.toISOString(),
-      completedAt: o.completed_at?.toISOString() ?? null, attempts: o.attempts, items: o.items, numbers: o.numbers,
+      orderId: o.order_id,
+      account: o.account_name,
+      state: o.state,
+      requestedAt: o.requested_at.toISOString(),
+      receivedAt: o.received_at.toISOString(),
+      completedAt: o.completed_at?.toISOString() ?? null,
+      attempts: o.attempts,
+      items: o.items,
+      numbers: o.numbers,
     })),
   };
 }
@@ -72,7 +131,15 @@ export function orderListJson(rows: ReadonlyArray<OrderRow & { items: number; nu
 export function orderListTable(rows: ReadonlyArray<OrderRow & { items: number; numbers: number }>): string[] {
   return formatTable(
     ['ORDER', 'ACCOUNT', 'STATE', 'RECEIVED', 'ITEMS', 'NUMBERS', 'ATTEMPTS'],
-    rows.map((o) => [o.order_id, o.account_name, o.state, o.received_at.toISOString(), String(o.items), String(o.numbers), String(o.attempts)]),
+    rows.map((o) => [
+      o.order_id,
+      o.account_name,
+      o.state,
+      o.received_at.toISOString(),
+      String(o.items),
+      String(o.numbers),
+      String(o.attempts),
+    ]),
   );
 }
 
@@ -104,21 +171,48 @@ export function accountText(d: AccountDetail): string[] {
       ['Teams tenant', a.teams_tenant_id],
       ['last order', `${a.last_order_id} (requested ${a.last_requested_at.toISOString()})`],
       ['live numbers', d.liveNumbers],
-      ['numbers per service', Object.entries(d.numberCounts).map(([s, n]) => `${s} ${n}`).join(', ')],
+      [
+        'numbers per service',
+        Object.entries(d.numberCounts)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', '),
+      ],
       ['open orders', d.openOrders],
-      ['open work', Object.entries(d.openWork).map(([s, n]) => `${n} ${s}`).join(', ')],
+      [
+        'open work',
+        Object.entries(d.openWork)
+          .map(([s, n]) => `${n} ${s}`)
+          .join(', '),
+      ],
     ]).map((l) => `  ${l}`),
     '',
     'services (desired):',
-    ...JSON.stringify(a.service_details, null, 2).split('\n').map((l) => `  ${l}`),
+    ...JSON.stringify(a.service_details, null, 2)
+      .split('\n')
+      .map((l) => `  ${l}`),
     '',
     'recent orders:',
-    ...(d.recentOrders.length === 0 ? ['  none'] : formatTable(['  ORDER', 'STATE', 'RECEIVED'], d.recentOrders.map((o) => [`  ${o.order_id}`, o.state, o.received_at.toISOString()]))),
+    ...(d.recentOrders.length === 0
+      ? ['  none']
+      : formatTable(
+          ['  ORDER', 'STATE', 'RECEIVED'],
+          d.recentOrders.map((o) => [`  ${o.order_id}`, o.state, o.received_at.toISOString()]),
+        )),
   ];
 }
 
 /** Columns that are the desired state; anything else on the row is shown as observed/sync state. */
-const DESIRED_COLUMNS = new Set(['telephone_number', 'account_name', 'service_details', 'custom_sip_header', 'last_order_id', 'last_requested_at', 'deleted_at', 'created_at', 'updated_at']);
+const DESIRED_COLUMNS = new Set([
+  'telephone_number',
+  'account_name',
+  'service_details',
+  'custom_sip_header',
+  'last_order_id',
+  'last_requested_at',
+  'deleted_at',
+  'created_at',
+  'updated_at',
+]);
 
 function observedOf(row: Record<string, unknown>): Record<string, unknown> | null {
   const extra = Object.entries(row).filter(([k]) => !DESIRED_COLUMNS.has(k));
@@ -135,9 +229,20 @@ export function numberJson(d: NumberDetail, headerName: string): Record<string, 
     desired: { serviceDetails: r.service_details, customSipHeader: contents },
     observed: observedOf(r),
     customHeader: contents !== null && r.deleted_at === null ? { name: headerName, value: contents } : null,
-    lastOrder: d.lastOrder ? { orderId: d.lastOrder.order_id, state: d.lastOrder.state, receivedAt: d.lastOrder.received_at.toISOString() } : { orderId: r.last_order_id, state: null },
+    lastOrder: d.lastOrder
+      ? { orderId: d.lastOrder.order_id, state: d.lastOrder.state, receivedAt: d.lastOrder.received_at.toISOString() }
+      : { orderId: r.last_order_id, state: null },
     lastRequestedAt: r.last_requested_at,
-    work: d.work.map((w) => ({ orderId: w.order_id, itemId: w.item_id, service: w.service, operation: w.operation, outcome: w.outcome, errorCode: w.error_code, message: w.message, updatedAt: w.updated_at })),
+    work: d.work.map((w) => ({
+      orderId: w.order_id,
+      itemId: w.item_id,
+      service: w.service,
+      operation: w.operation,
+      outcome: w.outcome,
+      errorCode: w.error_code,
+      message: w.message,
+      updatedAt: w.updated_at,
+    })),
   };
 }
 
@@ -154,15 +259,34 @@ export function numberText(d: NumberDetail, headerName: string): string[] {
     ]).map((l) => `  ${l}`),
     '',
     'desired services:',
-    ...JSON.stringify(r.service_details, null, 2).split('\n').map((l) => `  ${l}`),
+    ...JSON.stringify(r.service_details, null, 2)
+      .split('\n')
+      .map((l) => `  ${l}`),
     '',
     j.observed === null ? 'observed: not recorded by this schema version' : 'observed / sync state:',
-    ...(j.observed === null ? [] : JSON.stringify(j.observed, null, 2).split('\n').map((l) => `  ${l}`)),
+    ...(j.observed === null
+      ? []
+      : JSON.stringify(j.observed, null, 2)
+          .split('\n')
+          .map((l) => `  ${l}`)),
     '',
     d.work.length === 0 ? 'work rows: none' : 'work rows (newest first):',
   ];
   if (d.work.length > 0) {
-    out.push(...formatTable(['  ORDER', 'SERVICE', 'OPERATION', 'OUTCOME', 'UPDATED', 'ERROR'], d.work.map((w) => [`  ${w.order_id}`, w.service, w.operation, w.outcome, isoOrDash(w.updated_at), w.error_code ? `${w.error_code}: ${w.message ?? ''}` : '-']), 100));
+    out.push(
+      ...formatTable(
+        ['  ORDER', 'SERVICE', 'OPERATION', 'OUTCOME', 'UPDATED', 'ERROR'],
+        d.work.map((w) => [
+          `  ${w.order_id}`,
+          w.service,
+          w.operation,
+          w.outcome,
+          isoOrDash(w.updated_at),
+          w.error_code ? `${w.error_code}: ${w.message ?? ''}` : '-',
+        ]),
+        100,
+      ),
+    );
   }
   return out;
 }

@@ -32,7 +32,13 @@ export interface Config {
     readonly groupId: string;
     readonly group: GroupTimeouts;
   };
-  readonly topics: { readonly orders: string; readonly deadLetter: string; readonly status: string; readonly create: boolean; readonly partitions: number };
+  readonly topics: {
+    readonly orders: string;
+    readonly deadLetter: string;
+    readonly status: string;
+    readonly create: boolean;
+    readonly partitions: number;
+  };
   readonly intake: {
     readonly chunkSize: number;
     readonly chunkBytes: number;
@@ -96,21 +102,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     problems.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
   }
   if (Number(raw.KAFKA_HEARTBEAT_INTERVAL_MS) * 3 > Number(raw.KAFKA_SESSION_TIMEOUT_MS)) {
-    problems.push(`KAFKA_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_SESSION_TIMEOUT_MS=${String(raw.KAFKA_SESSION_TIMEOUT_MS)} (got ${String(raw.KAFKA_HEARTBEAT_INTERVAL_MS)})`);
+    problems.push(
+      `KAFKA_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_SESSION_TIMEOUT_MS=${String(raw.KAFKA_SESSION_TIMEOUT_MS)} (got ${String(raw.KAFKA_HEARTBEAT_INTERVAL_MS)})`,
+    );
   }
   const ops = collectProblems(() => loadOpsConfig(env), problems);
   const reconciler = collectProblems(() => loadReconcilerConfig(env), problems);
   // Only the worker's reconciler talks to Operator Connect (it checks the section is there);
   // migrate, dlq and the other commands run without it.
   const operatorConnect = env.OPERATOR_CONNECT_BASE_URL ? collectProblems(() => loadOperatorConnectConfig(env), problems) : null;
-  if (problems.length > 0 || ops === undefined || reconciler === undefined || operatorConnect === undefined) throw new ConfigError(problems);
+  if (problems.length > 0 || ops === undefined || reconciler === undefined || operatorConnect === undefined)
+    throw new ConfigError(problems);
 
   const str = (k: string): string => raw[k] as string;
   const num = (k: string): number => raw[k] as number;
-  const secrets = [
-    ...VARIABLES.filter((v) => 'secret' in v && v.secret).map((v) => str(v.name)),
-    ...urlPassword(str('DATABASE_URL')),
-  ]
+  const secrets = [...VARIABLES.filter((v) => 'secret' in v && v.secret).map((v) => str(v.name)), ...urlPassword(str('DATABASE_URL'))]
     .filter((s) => s.length >= 4)
     .map((s) => new Secret(s))
     .concat(opsSecrets(ops))
@@ -124,7 +130,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       clientId: str('KAFKA_CLIENT_ID'),
       ssl: raw.KAFKA_SSL as boolean,
       sasl: mechanism
-        ? { mechanism: mechanism as KafkaSasl['mechanism'], username: str('KAFKA_SASL_USERNAME'), password: new Secret(str('KAFKA_SASL_PASSWORD')) }
+        ? {
+            mechanism: mechanism as KafkaSasl['mechanism'],
+            username: str('KAFKA_SASL_USERNAME'),
+            password: new Secret(str('KAFKA_SASL_PASSWORD')),
+          }
         : null,
       groupId: str('KAFKA_GROUP_ID'),
       group: {

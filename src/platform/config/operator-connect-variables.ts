@@ -11,8 +11,19 @@ import type { VariableSpec } from './variables.js';
  * real service should only need configuration.
  */
 export const OPERATOR_CONNECT_VARIABLES = [
-  { name: 'OPERATOR_CONNECT_BASE_URL', type: 'url', description: 'base URL the API paths are appended to (the simulator prints its own); the other OPERATOR_CONNECT_* settings are read only when it is set; needed by a worker with RECONCILER_ENABLED=true and by reconcile --audit' },
-  { name: 'OPERATOR_CONNECT_API_VERSION', type: 'string', default: '2024-06-01', pattern: '^\\S+$', description: 'sent as ?api-version= on every call' },
+  {
+    name: 'OPERATOR_CONNECT_BASE_URL',
+    type: 'url',
+    description:
+      'base URL the API paths are appended to (the simulator prints its own); the other OPERATOR_CONNECT_* settings are read only when it is set; needed by a worker with RECONCILER_ENABLED=true and by reconcile --audit',
+  },
+  {
+    name: 'OPERATOR_CONNECT_API_VERSION',
+    type: 'string',
+    default: '2024-06-01',
+    pattern: '^\\S+$',
+    description: 'sent as ?api-version= on every call',
+  },
   {
     name: 'OPERATOR_CONNECT_CREDENTIAL',
     type: 'string',
@@ -20,21 +31,44 @@ export const OPERATOR_CONNECT_VARIABLES = [
     enum: ['client-secret', 'managed-identity', 'default'],
     description: 'how to get Entra ID tokens: an app registration secret, a managed identity, or DefaultAzureCredential',
   },
-  { name: 'OPERATOR_CONNECT_AUTHORITY_HOST', type: 'url', default: 'https://login.microsoftonline.com', description: 'Entra ID authority host (client-secret and default credentials)' },
+  {
+    name: 'OPERATOR_CONNECT_AUTHORITY_HOST',
+    type: 'url',
+    default: 'https://login.microsoftonline.com',
+    description: 'Entra ID authority host (client-secret and default credentials)',
+  },
   {
     name: 'OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY',
     type: 'boolean',
     default: 'false',
-    description: 'skip MSAL instance discovery (client-secret credential): needed for an authority host Microsoft does not know, such as the simulator',
+    description:
+      'skip MSAL instance discovery (client-secret credential): needed for an authority host Microsoft does not know, such as the simulator',
   },
-  { name: 'OPERATOR_CONNECT_TENANT_ID', type: 'string', default: '', description: "the operator's Entra ID tenant (required for client-secret; optional for default)" },
-  { name: 'OPERATOR_CONNECT_CLIENT_ID', type: 'string', default: '', description: 'application (client) id of the app registration (required for client-secret)' },
-  { name: 'OPERATOR_CONNECT_CLIENT_SECRET', type: 'string', default: '', secret: true, description: 'client secret of the app registration (required for client-secret)' },
+  {
+    name: 'OPERATOR_CONNECT_TENANT_ID',
+    type: 'string',
+    default: '',
+    description: "the operator's Entra ID tenant (required for client-secret; optional for default)",
+  },
+  {
+    name: 'OPERATOR_CONNECT_CLIENT_ID',
+    type: 'string',
+    default: '',
+    description: 'application (client) id of the app registration (required for client-secret)',
+  },
+  {
+    name: 'OPERATOR_CONNECT_CLIENT_SECRET',
+    type: 'string',
+    default: '',
+    secret: true,
+    description: 'client secret of the app registration (required for client-secret)',
+  },
   {
     name: 'OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID',
     type: 'string',
     default: '',
-    description: 'client id of a user-assigned managed identity (managed-identity and default credentials); empty uses the system-assigned one',
+    description:
+      'client id of a user-assigned managed identity (managed-identity and default credentials); empty uses the system-assigned one',
   },
   {
     name: 'OPERATOR_CONNECT_SCOPE',
@@ -45,13 +79,51 @@ export const OPERATOR_CONNECT_VARIABLES = [
   },
   { name: 'OPERATOR_CONNECT_PATH_CONSENTS', type: 'string', default: '/consents', description: 'path template: list consents' },
   { name: 'OPERATOR_CONNECT_PATH_CONSENT', type: 'string', default: '/consents/{tenantId}', description: 'path template: one consent' },
-  { name: 'OPERATOR_CONNECT_PATH_UPLOAD_ORDERS', type: 'string', default: '/tenants/{tenantId}/numberUploadOrders', description: 'path template: create an upload order' },
-  { name: 'OPERATOR_CONNECT_PATH_RELEASE_ORDERS', type: 'string', default: '/tenants/{tenantId}/numberReleaseOrders', description: 'path template: create a release order' },
-  { name: 'OPERATOR_CONNECT_PATH_UPDATE_ORDERS', type: 'string', default: '/tenants/{tenantId}/numberUpdateOrders', description: 'path template: create an update order' },
-  { name: 'OPERATOR_CONNECT_PATH_ORDER', type: 'string', default: '/numberOrders/{orderId}', description: 'path template: one number order' },
-  { name: 'OPERATOR_CONNECT_PATH_NUMBERS', type: 'string', default: '/tenants/{tenantId}/numbers', description: "path template: a tenant's numbers" },
-  { name: 'OPERATOR_CONNECT_PATH_NUMBER', type: 'string', default: '/tenants/{tenantId}/numbers/{telephoneNumber}', description: 'path template: one number status' },
-  { name: 'OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER', type: 'integer', default: '1000', minimum: 1, maximum: 100_000, description: 'most numbers in one backend order: the reconciler cuts its batches at it, and the client refuses a larger order before sending it' },
+  {
+    name: 'OPERATOR_CONNECT_PATH_UPLOAD_ORDERS',
+    type: 'string',
+    default: '/tenants/{tenantId}/numberUploadOrders',
+    description: 'path template: create an upload order',
+  },
+  {
+    name: 'OPERATOR_CONNECT_PATH_RELEASE_ORDERS',
+    type: 'string',
+    default: '/tenants/{tenantId}/numberReleaseOrders',
+    description: 'path template: create a release order',
+  },
+  {
+    name: 'OPERATOR_CONNECT_PATH_UPDATE_ORDERS',
+    type: 'string',
+    default: '/tenants/{tenantId}/numberUpdateOrders',
+    description: 'path template: create an update order',
+  },
+  {
+    name: 'OPERATOR_CONNECT_PATH_ORDER',
+    type: 'string',
+    default: '/numberOrders/{orderId}',
+    description: 'path template: one number order',
+  },
+  {
+    name: 'OPERATOR_CONNECT_PATH_NUMBERS',
+    type: 'string',
+    default: '/tenants/{tenantId}/numbers',
+    description: "path template: a tenant's numbers",
+  },
+  {
+    name: 'OPERATOR_CONNECT_PATH_NUMBER',
+    type: 'string',
+    default: '/tenants/{tenantId}/numbers/{telephoneNumber}',
+    description: 'path template: one number status',
+  },
+  {
+    name: 'OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER',
+    type: 'integer',
+    default: '1000',
+    minimum: 1,
+    maximum: 100_000,
+    description:
+      'most numbers in one backend order: the reconciler cuts its batches at it, and the client refuses a larger order before sending it',
+  },
   {
     name: 'OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND',
     type: 'integer',
@@ -60,7 +132,14 @@ export const OPERATOR_CONNECT_VARIABLES = [
     maximum: 10_000,
     description: 'client-side pacing of API calls (retries included); keep it at or below the service limit; 0 turns pacing off',
   },
-  { name: 'OPERATOR_CONNECT_REQUEST_TIMEOUT_MS', type: 'integer', default: '30000', minimum: 100, maximum: 600_000, description: 'time limit of one HTTP attempt' },
+  {
+    name: 'OPERATOR_CONNECT_REQUEST_TIMEOUT_MS',
+    type: 'integer',
+    default: '30000',
+    minimum: 100,
+    maximum: 600_000,
+    description: 'time limit of one HTTP attempt',
+  },
   {
     name: 'OPERATOR_CONNECT_TOKEN_TIMEOUT_MS',
     type: 'integer',
@@ -69,8 +148,22 @@ export const OPERATOR_CONNECT_VARIABLES = [
     maximum: 600_000,
     description: 'time limit of one Entra ID token request, its own retries included',
   },
-  { name: 'OPERATOR_CONNECT_RETRY_ATTEMPTS', type: 'integer', default: '5', minimum: 1, maximum: 50, description: 'attempts per call, the first included' },
-  { name: 'OPERATOR_CONNECT_RETRY_BASE_MS', type: 'integer', default: '500', minimum: 1, maximum: 60_000, description: 'first backoff ceiling; doubles per retry (equal jitter)' },
+  {
+    name: 'OPERATOR_CONNECT_RETRY_ATTEMPTS',
+    type: 'integer',
+    default: '5',
+    minimum: 1,
+    maximum: 50,
+    description: 'attempts per call, the first included',
+  },
+  {
+    name: 'OPERATOR_CONNECT_RETRY_BASE_MS',
+    type: 'integer',
+    default: '500',
+    minimum: 1,
+    maximum: 60_000,
+    description: 'first backoff ceiling; doubles per retry (equal jitter)',
+  },
   {
     name: 'OPERATOR_CONNECT_RETRY_CAP_MS',
     type: 'integer',
@@ -95,8 +188,23 @@ export const OPERATOR_CONNECT_VARIABLES = [
     maximum: 3_600_000,
     description: 'how long an open circuit fails fast before one trial call',
   },
-  { name: 'OPERATOR_CONNECT_POLL_INTERVAL_MS', type: 'integer', default: '2000', minimum: 1, maximum: 600_000, description: "time between status reads of the client's waitForOrder; the reconciler does not use it (its reads follow RECONCILER_EXPECTED_PROCESSING_MS and RECONCILER_POLL_MAX_MS)" },
-  { name: 'OPERATOR_CONNECT_PAGE_SIZE', type: 'integer', default: '100', minimum: 1, maximum: 500, description: "maxpagesize the client asks for in list calls (consents, a tenant's numbers)" },
+  {
+    name: 'OPERATOR_CONNECT_POLL_INTERVAL_MS',
+    type: 'integer',
+    default: '2000',
+    minimum: 1,
+    maximum: 600_000,
+    description:
+      "time between status reads of the client's waitForOrder; the reconciler does not use it (its reads follow RECONCILER_EXPECTED_PROCESSING_MS and RECONCILER_POLL_MAX_MS)",
+  },
+  {
+    name: 'OPERATOR_CONNECT_PAGE_SIZE',
+    type: 'integer',
+    default: '100',
+    minimum: 1,
+    maximum: 500,
+    description: "maxpagesize the client asks for in list calls (consents, a tenant's numbers)",
+  },
 ] as const satisfies readonly VariableSpec[];
 
 export type OperatorConnectVariableName = (typeof OPERATOR_CONNECT_VARIABLES)[number]['name'];

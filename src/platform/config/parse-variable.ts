@@ -12,7 +12,8 @@ export function parseVariable(spec: VariableSpec, text: string, problems: string
     problems.push(`${spec.name}=${spec.secret ? '<secret>' : JSON.stringify(text)}: ${why}`);
     return text;
   };
-  if ('enum' in spec && spec.enum && !spec.enum.includes(text)) return bad(`must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+  if ('enum' in spec && spec.enum && !spec.enum.includes(text))
+    return bad(`must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}`);
   if (spec.pattern && !new RegExp(spec.pattern).test(text)) return bad(`must match ${spec.pattern}`);
   switch (spec.type) {
     case 'integer': {
@@ -29,7 +30,10 @@ export function parseVariable(spec: VariableSpec, text: string, problems: string
       return bad('must be true or false');
     }
     case 'list': {
-      const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      const items = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
       if (items.length === 0) return bad('must list at least one value');
       return items;
     }

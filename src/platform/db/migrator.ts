@@ -33,7 +33,10 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
     const version = Number(match[1]);
     const expected = migrations.length + 1;
     if (version !== expected) {
-      throw new PermanentError('migration_sequence_gap', `migration ${file} has version ${version}, expected ${expected}: versions must be consecutive from 1`);
+      throw new PermanentError(
+        'migration_sequence_gap',
+        `migration ${file} has version ${version}, expected ${expected}: versions must be consecutive from 1`,
+      );
     }
     migrations.push({ version, name: match[2] ?? file, sql, checksum: createHash('sha256').update(sql).digest('hex') });
   }
@@ -87,7 +90,11 @@ export async function migrate(pool: Pool, options: { dir?: string } = {}): Promi
     const applied: number[] = [];
     for (const m of migrations.slice(newest)) {
       await client.query(m.sql);
-      await client.query('INSERT INTO flowthrough_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
+      await client.query('INSERT INTO flowthrough_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        m.checksum,
+      ]);
       applied.push(m.version);
     }
     await client.query('COMMIT');
@@ -124,9 +131,15 @@ export async function assertSchemaCurrent(pool: Pool, options: { dir?: string; d
   }
   const where = `the database at DATABASE_URL=${redactDatabaseUrl(databaseUrl)}`;
   if (current > known) {
-    throw new PermanentError('database_newer_than_code', `${where} is at migration ${current} but this flowthrough knows only ${known}: run a flowthrough version at least as new as the one that migrated it`);
+    throw new PermanentError(
+      'database_newer_than_code',
+      `${where} is at migration ${current} but this flowthrough knows only ${known}: run a flowthrough version at least as new as the one that migrated it`,
+    );
   }
   if (current < known) {
-    throw new PermanentError('database_not_migrated', `${where} is at migration ${current}, this flowthrough needs ${known}: run "npx flowthrough migrate"`);
+    throw new PermanentError(
+      'database_not_migrated',
+      `${where} is at migration ${current}, this flowthrough needs ${known}: run "npx flowthrough migrate"`,
+    );
   }
 }

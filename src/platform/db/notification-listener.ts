@@ -118,7 +118,10 @@ export class NotificationListener {
       await this.connect();
     } catch (error) {
       this.problem = error instanceof Error ? error.message : String(error);
-      this.options.logger.warn({ channel: this.options.channel, attempt: this.attempts, error: this.problem }, 'PostgreSQL LISTEN reconnect failed; trying again');
+      this.options.logger.warn(
+        { channel: this.options.channel, attempt: this.attempts, error: this.problem },
+        'PostgreSQL LISTEN reconnect failed; trying again',
+      );
       this.schedule();
       return;
     }

@@ -14,13 +14,20 @@ export function createPool(options: { url: string; max: number; logger?: Logger;
   });
   // An idle client's error (a database restart) must not crash the process; the pool replaces it.
   // pg attaches the whole client to such errors: log what explains it, not the client.
-  pool.on('error', (error: Error & { code?: string }) => options.logger?.warn({ error: error.message, code: error.code }, 'idle PostgreSQL client failed'));
+  pool.on('error', (error: Error & { code?: string }) =>
+    options.logger?.warn({ error: error.message, code: error.code }, 'idle PostgreSQL client failed'),
+  );
   // A checked-out client has no pool listener: when PostgreSQL restarts it emits 'error'
   // (57P01, "terminated unexpectedly") beside failing its query, and an 'error' event
   // without a listener ends the process. Every client gets one for its whole life; the
   // failed query reaches its caller, and the pool discards the broken client on release.
   pool.on('connect', (client) => {
-    client.on('error', (error: Error & { code?: string }) => options.logger?.warn({ error: error.message, code: error.code }, 'PostgreSQL connection lost; the client is discarded and work is retried'));
+    client.on('error', (error: Error & { code?: string }) =>
+      options.logger?.warn(
+        { error: error.message, code: error.code },
+        'PostgreSQL connection lost; the client is discarded and work is retried',
+      ),
+    );
   });
   return pool;
 }

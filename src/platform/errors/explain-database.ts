@@ -1,5 +1,16 @@
 import { FlowthroughError } from '../../core/errors.js';
-import { allMessages, errorChain, firstText, isTlsProblem, messageOf, NETWORK_REASONS, oneLine, systemCode, text, type ErrorLike } from './error-chain.js';
+import {
+  allMessages,
+  errorChain,
+  firstText,
+  isTlsProblem,
+  messageOf,
+  NETWORK_REASONS,
+  oneLine,
+  systemCode,
+  text,
+  type ErrorLike,
+} from './error-chain.js';
 import type { Explanation } from './explanation.js';
 
 /** Where DATABASE_URL points, as pg reads it, with the password hidden. */
@@ -50,7 +61,10 @@ function sqlState(chain: readonly ErrorLike[]): string | undefined {
 /** pg's own words for a connection that went nowhere (it sets no code on these). */
 const PG_CONNECTION_MESSAGES: readonly [RegExp, string][] = [
   [/timeout expired|connection timeout/i, 'no answer within the connection timeout'],
-  [/Connection terminated unexpectedly/i, 'the server closed the connection (is it PostgreSQL, and does it accept this client? see its log)'],
+  [
+    /Connection terminated unexpectedly/i,
+    'the server closed the connection (is it PostgreSQL, and does it accept this client? see its log)',
+  ],
 ];
 
 /** Codes the migrator and the worker's start-up checks throw: their own message says what to do. */
@@ -83,12 +97,17 @@ export function explainDatabaseError(error: unknown, databaseUrl: string): Expla
   if (state === undefined) {
     const code = systemCode(chain);
     if (code === 'ECONNREFUSED') return unreachable('connection refused', 'is it running?');
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return unreachable(`${NETWORK_REASONS[code]} for "${target.host}"`, 'check the host in DATABASE_URL');
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return unreachable(`${NETWORK_REASONS[code]} for "${target.host}"`, 'check the host in DATABASE_URL');
     if (code === 'ENOENT') return unreachable(`no socket at ${target.host}`, 'is it running?');
     if (isTlsProblem(chain)) {
-      return unreachable(`TLS failed: ${serverMessage}`, 'check sslmode in DATABASE_URL against the server, and that its certificate is trusted');
+      return unreachable(
+        `TLS failed: ${serverMessage}`,
+        'check sslmode in DATABASE_URL against the server, and that its certificate is trusted',
+      );
     }
-    if (code !== undefined && NETWORK_REASONS[code] !== undefined) return unreachable(NETWORK_REASONS[code] ?? code, 'check the host, the port and the network between');
+    if (code !== undefined && NETWORK_REASONS[code] !== undefined)
+      return unreachable(NETWORK_REASONS[code] ?? code, 'check the host, the port and the network between');
     const messages = allMessages(chain);
     for (const [pattern, reason] of PG_CONNECTION_MESSAGES) {
       if (pattern.test(messages)) return unreachable(reason, 'check the host, the port and the network between');
@@ -143,5 +162,7 @@ export function looksLikeDatabaseError(error: unknown, databaseUrl: string): boo
   if (PG_CONNECTION_MESSAGES.some(([pattern]) => pattern.test(messages))) return true;
   // A refused or unresolved connect: PostgreSQL's when it went to DATABASE_URL's port (or host).
   const target = databaseTarget(databaseUrl);
-  return chain.some((e) => (e.syscall === 'connect' && e.port === target.port) || (e.syscall === 'getaddrinfo' && e.hostname === target.host));
+  return chain.some(
+    (e) => (e.syscall === 'connect' && e.port === target.port) || (e.syscall === 'getaddrinfo' && e.hostname === target.host),
+  );
 }

@@ -42,6 +42,10 @@ export function explainHttpListenError(error: unknown, host: string, port: numbe
         retryable: false,
       };
     default:
-      return { code: 'http_listen_failed', line: `cannot listen on ${address} (${settings}): ${oneLine(messageOf(error))}`, retryable: false };
+      return {
+        code: 'http_listen_failed',
+        line: `cannot listen on ${address} (${settings}): ${oneLine(messageOf(error))}`,
+        retryable: false,
+      };
   }
 }

@@ -1,4 +1,15 @@
-import { allMessages, errorChain, firstText, isTlsProblem, messageOf, NETWORK_REASONS, oneLine, systemCode, text, type ErrorLike } from './error-chain.js';
+import {
+  allMessages,
+  errorChain,
+  firstText,
+  isTlsProblem,
+  messageOf,
+  NETWORK_REASONS,
+  oneLine,
+  systemCode,
+  text,
+  type ErrorLike,
+} from './error-chain.js';
 import type { Explanation } from './explanation.js';
 
 /** The security settings a Kafka failure may be about (no password: it is never shown). */
@@ -53,7 +64,8 @@ export function explainKafkaError(error: unknown, brokers: readonly string[], se
   const ssl = security.ssl === true;
 
   const protocolType = chain.map((e) => text(e, 'type')).find((t) => t !== undefined);
-  const saslFailed = chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError') || (protocolType !== undefined && SASL_TYPES.has(protocolType));
+  const saslFailed =
+    chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError') || (protocolType !== undefined && SASL_TYPES.has(protocolType));
   if (saslFailed) {
     const login = mechanism
       ? `KAFKA_SASL_MECHANISM=${mechanism}, KAFKA_SASL_USERNAME=${security.saslUsername ?? ''}`
@@ -62,24 +74,40 @@ export function explainKafkaError(error: unknown, brokers: readonly string[], se
       protocolType === 'SASL_AUTHENTICATION_FAILED' || chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError')
         ? 'check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD'
         : "check KAFKA_SASL_MECHANISM against the listener's (and whether this listener uses SASL at all)";
-    return { code: 'kafka_auth_failed', line: `Kafka at ${where} refused the SASL login (${login}; ${setting}): ${message}; ${hint}`, retryable: false };
+    return {
+      code: 'kafka_auth_failed',
+      line: `Kafka at ${where} refused the SASL login (${login}; ${setting}): ${message}; ${hint}`,
+      retryable: false,
+    };
   }
 
   if (protocolType !== undefined && AUTHORIZATION_TYPES.test(protocolType)) {
     const who = mechanism ? `user "${security.saslUsername ?? ''}" (KAFKA_SASL_USERNAME)` : 'this client';
-    return { code: 'kafka_not_authorized', line: `Kafka at ${where} does not authorize ${who} (${protocolType}; ${setting}): grant the ACLs the worker needs, or fix KAFKA_SASL_USERNAME`, retryable: false };
+    return {
+      code: 'kafka_not_authorized',
+      line: `Kafka at ${where} does not authorize ${who} (${protocolType}; ${setting}): grant the ACLs the worker needs, or fix KAFKA_SASL_USERNAME`,
+      retryable: false,
+    };
   }
 
   if (isTlsProblem(chain)) {
     const hint = ssl
-      ? "check that the listener speaks TLS and that its certificate is trusted (NODE_EXTRA_CA_CERTS for a private CA)"
+      ? 'check that the listener speaks TLS and that its certificate is trusted (NODE_EXTRA_CA_CERTS for a private CA)'
       : 'the listener expects TLS: set KAFKA_SSL=true, or use its plaintext port';
-    return { code: 'kafka_tls_failed', line: `TLS to Kafka at ${where} failed (KAFKA_SSL=${ssl}; ${setting}): ${message}; ${hint}`, retryable: false };
+    return {
+      code: 'kafka_tls_failed',
+      line: `TLS to Kafka at ${where} failed (KAFKA_SSL=${ssl}; ${setting}): ${message}; ${hint}`,
+      retryable: false,
+    };
   }
 
   const code = systemCode(chain);
   const reason = code !== undefined ? NETWORK_REASONS[code] : undefined;
-  const connectionError = chain.some((e) => /^KafkaJS(Connection|ConnectionClosed|RequestTimeout|NoBrokerAvailable|BrokerNotFound)Error$|^KafkaJSBrokerNotFound$/.test(text(e, 'name') ?? ''));
+  const connectionError = chain.some((e) =>
+    /^KafkaJS(Connection|ConnectionClosed|RequestTimeout|NoBrokerAvailable|BrokerNotFound)Error$|^KafkaJSBrokerNotFound$/.test(
+      text(e, 'name') ?? '',
+    ),
+  );
   if (reason !== undefined || connectionError) {
     const why = reason ?? message;
     if (advertised) {
@@ -89,7 +117,12 @@ export function explainKafkaError(error: unknown, brokers: readonly string[], se
         retryable: true,
       };
     }
-    const hint = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'check the host names in KAFKA_BROKERS' : ssl || mechanism ? 'is the broker running, and is that its port for this security protocol?' : 'is the broker running?';
+    const hint =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'check the host names in KAFKA_BROKERS'
+        : ssl || mechanism
+          ? 'is the broker running, and is that its port for this security protocol?'
+          : 'is the broker running?';
     return { code: 'kafka_unreachable', line: `cannot connect to Kafka at ${where} (${setting}): ${why}; ${hint}`, retryable: true };
   }
 

@@ -3,7 +3,10 @@ import { allMessages, errorChain, isTlsProblem, messageOf, NETWORK_REASONS, oneL
 import type { Explanation } from './explanation.js';
 
 /** The OPERATOR_CONNECT_* settings a token failure can be about; the secret is never shown, so it is not asked for. */
-export type TokenSettings = Pick<OperatorConnectAuthConfig, 'credential' | 'authorityHost' | 'disableInstanceDiscovery' | 'tenantId' | 'clientId' | 'managedIdentityClientId' | 'scope'>;
+export type TokenSettings = Pick<
+  OperatorConnectAuthConfig,
+  'credential' | 'authorityHost' | 'disableInstanceDiscovery' | 'tenantId' | 'clientId' | 'managedIdentityClientId' | 'scope'
+>;
 
 /**
  * Authority hosts MSAL's instance discovery knows (public cloud, US
@@ -44,7 +47,9 @@ function entraDescription(messages: string): { code: string; description: string
 
 /** The OAuth or MSAL error word a message starts with: invalid_client, endpoints_resolution_error… */
 function errorWord(messages: string): string | undefined {
-  return /\b(endpoints_resolution_error|invalid_client|unauthorized_client|invalid_resource|invalid_scope|invalid_request|invalid_grant|network_error|temporarily_unavailable)\b/.exec(messages)?.[1];
+  return /\b(endpoints_resolution_error|invalid_client|unauthorized_client|invalid_resource|invalid_scope|invalid_request|invalid_grant|network_error|temporarily_unavailable)\b/.exec(
+    messages,
+  )?.[1];
 }
 
 /**
@@ -55,7 +60,8 @@ function errorWord(messages: string): string | undefined {
 export function explainTokenError(error: unknown, settings: TokenSettings): Explanation {
   // The client's token errors carry this explanation already (tokenFailure): told once, not re-read.
   const told = messageOf(error);
-  if (told.startsWith(`${PREFIX}: `) && told.includes('OPERATOR_CONNECT_')) return { code: 'backend_token_failed', line: told, retryable: isRetryable(error) };
+  if (told.startsWith(`${PREFIX}: `) && told.includes('OPERATOR_CONNECT_'))
+    return { code: 'backend_token_failed', line: told, retryable: isRetryable(error) };
   const chain = errorChain(error);
   const messages = allMessages(chain);
   const word = errorWord(messages);
@@ -63,16 +69,33 @@ export function explainTokenError(error: unknown, settings: TokenSettings): Expl
   const authority = `OPERATOR_CONNECT_AUTHORITY_HOST=${settings.authorityHost}`;
   const tenant = `OPERATOR_CONNECT_TENANT_ID=${settings.tenantId || '(empty)'}`;
   const client = `OPERATOR_CONNECT_CLIENT_ID=${settings.clientId || '(empty)'}`;
-  const failed = (line: string, retryable = false): Explanation => ({ code: 'backend_token_failed', line: `${PREFIX}: ${line}`, retryable });
+  const failed = (line: string, retryable = false): Explanation => ({
+    code: 'backend_token_failed',
+    line: `${PREFIX}: ${line}`,
+    retryable,
+  });
   // An error tokenFailure() wrapped already starts with the prefix: say it once.
-  const cause = entra ? `${entra.code}${word ? ` ${word}` : ''}: ${entra.description}` : oneLine(messageOf(error).replace(`${PREFIX}: `, ''), 200);
+  const cause = entra
+    ? `${entra.code}${word ? ` ${word}` : ''}: ${entra.description}`
+    : oneLine(messageOf(error).replace(`${PREFIX}: `, ''), 200);
 
   if (settings.credential === 'managed-identity') {
-    const which = settings.managedIdentityClientId ? `the user-assigned identity OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID=${settings.managedIdentityClientId}` : 'the system-assigned identity (OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID is empty)';
-    return failed(`OPERATOR_CONNECT_CREDENTIAL=managed-identity gave no token for ${which} (${cause}): run where that identity is assigned, or set OPERATOR_CONNECT_CREDENTIAL=client-secret`);
+    const which = settings.managedIdentityClientId
+      ? `the user-assigned identity OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID=${settings.managedIdentityClientId}`
+      : 'the system-assigned identity (OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID is empty)';
+    return failed(
+      `OPERATOR_CONNECT_CREDENTIAL=managed-identity gave no token for ${which} (${cause}): run where that identity is assigned, or set OPERATOR_CONNECT_CREDENTIAL=client-secret`,
+    );
   }
-  if (settings.credential === 'default' && chain.some((e) => e.name === 'AggregateAuthenticationError' || e.name === 'CredentialUnavailableError') && !entra && word !== 'endpoints_resolution_error') {
-    return failed(`OPERATOR_CONNECT_CREDENTIAL=default: no source of DefaultAzureCredential gave a token (${cause}): set OPERATOR_CONNECT_CREDENTIAL=client-secret with OPERATOR_CONNECT_TENANT_ID, OPERATOR_CONNECT_CLIENT_ID and OPERATOR_CONNECT_CLIENT_SECRET, or managed-identity`);
+  if (
+    settings.credential === 'default' &&
+    chain.some((e) => e.name === 'AggregateAuthenticationError' || e.name === 'CredentialUnavailableError') &&
+    !entra &&
+    word !== 'endpoints_resolution_error'
+  ) {
+    return failed(
+      `OPERATOR_CONNECT_CREDENTIAL=default: no source of DefaultAzureCredential gave a token (${cause}): set OPERATOR_CONNECT_CREDENTIAL=client-secret with OPERATOR_CONNECT_TENANT_ID, OPERATOR_CONNECT_CLIENT_ID and OPERATOR_CONNECT_CLIENT_SECRET, or managed-identity`,
+    );
   }
 
   if (word === 'endpoints_resolution_error' || /instance discovery|authority_mismatch|untrusted_authority/i.test(messages)) {
@@ -91,7 +114,9 @@ export function explainTokenError(error: unknown, settings: TokenSettings): Expl
     case 'AADSTS7000215':
     case 'AADSTS7000222':
     case 'AADSTS7000216':
-      return failed(`Entra ID refused the client secret of ${client} in ${tenant} (${cause}): check OPERATOR_CONNECT_CLIENT_SECRET (wrong or expired)`);
+      return failed(
+        `Entra ID refused the client secret of ${client} in ${tenant} (${cause}): check OPERATOR_CONNECT_CLIENT_SECRET (wrong or expired)`,
+      );
     case 'AADSTS700016':
       return failed(`Entra ID does not know the application ${client} in ${tenant} (${cause}): check both`);
     case 'AADSTS90002':
@@ -101,16 +126,25 @@ export function explainTokenError(error: unknown, settings: TokenSettings): Expl
     case 'AADSTS500011':
     case 'AADSTS70011':
     case 'AADSTS1002012':
-      return failed(`Entra ID does not accept OPERATOR_CONNECT_SCOPE=${settings.scope} in ${tenant} (${cause}): the scope is the Project Synergy app id plus /.default`);
+      return failed(
+        `Entra ID does not accept OPERATOR_CONNECT_SCOPE=${settings.scope} in ${tenant} (${cause}): the scope is the Project Synergy app id plus /.default`,
+      );
     default:
       break;
   }
-  if (word === 'invalid_client') return failed(`Entra ID refused the client credentials of ${client} in ${tenant} (${cause}): check OPERATOR_CONNECT_CLIENT_ID and OPERATOR_CONNECT_CLIENT_SECRET`);
+  if (word === 'invalid_client')
+    return failed(
+      `Entra ID refused the client credentials of ${client} in ${tenant} (${cause}): check OPERATOR_CONNECT_CLIENT_ID and OPERATOR_CONNECT_CLIENT_SECRET`,
+    );
   if (word === 'unauthorized_client') return failed(`Entra ID does not know the application ${client} in ${tenant} (${cause}): check both`);
-  if (word === 'invalid_resource' || word === 'invalid_scope') return failed(`Entra ID does not accept OPERATOR_CONNECT_SCOPE=${settings.scope} (${cause})`);
+  if (word === 'invalid_resource' || word === 'invalid_scope')
+    return failed(`Entra ID does not accept OPERATOR_CONNECT_SCOPE=${settings.scope} (${cause})`);
 
   if (isTlsProblem(chain)) {
-    return failed(`the TLS certificate of ${authority} is not trusted or the handshake failed (${cause}): trust its CA (NODE_EXTRA_CA_CERTS) or fix the host`, true);
+    return failed(
+      `the TLS certificate of ${authority} is not trusted or the handshake failed (${cause}): trust its CA (NODE_EXTRA_CA_CERTS) or fix the host`,
+      true,
+    );
   }
   const code = systemCode(chain);
   const reason = code !== undefined ? NETWORK_REASONS[code] : undefined;

@@ -68,12 +68,16 @@ export function explainFailure(error: unknown, context: FailureContext): Explana
   if (context.databaseUrl && looksLikeDatabaseError(error, context.databaseUrl)) return explainDatabaseError(error, context.databaseUrl);
   if (context.kafka && wentToBroker(error, context.kafka.brokers)) return explainKafkaError(error, context.kafka.brokers, context.kafka);
   const classified = classify(error);
-  const name = errorChain(error).map((e) => text(e, 'name')).find((n) => n !== undefined && n !== 'Error');
+  const name = errorChain(error)
+    .map((e) => text(e, 'name'))
+    .find((n) => n !== undefined && n !== 'Error');
   return { code: classified.code, line: `${name ? `${name}: ` : ''}${oneLine(messageOf(error), 2_000)}`, retryable: classified.retryable };
 }
 
 /** An explanation as something to throw: transient when waiting can fix it, the original as its cause. */
 export function explainedError(explanation: Explanation, cause?: unknown): FlowthroughError {
   const options = cause === undefined ? {} : { cause };
-  return explanation.retryable ? new TransientError(explanation.code, explanation.line, options) : new PermanentError(explanation.code, explanation.line, options);
+  return explanation.retryable
+    ? new TransientError(explanation.code, explanation.line, options)
+    : new PermanentError(explanation.code, explanation.line, options);
 }

@@ -33,14 +33,26 @@ export interface ComponentReadiness {
  * /healthz: the process answers (liveness). /readyz: every dependency answers
  * and every component can do its work; 503 names each one that cannot.
  */
-export function healthRoutes(checks: readonly ReadinessCheck[], isStopping: () => boolean, components: () => readonly ComponentReadiness[] = () => []): Route[] {
+export function healthRoutes(
+  checks: readonly ReadinessCheck[],
+  isStopping: () => boolean,
+  components: () => readonly ComponentReadiness[] = () => [],
+): Route[] {
   return [
     get('/healthz', () => ({ status: 200, body: { status: 'ok' } })),
     get('/readyz', async () => {
       const results = [...(await Promise.all(checks.map(runCheck))), ...components()];
       const ready = !isStopping() && results.every((r) => r.ok);
       const notReady = results.filter((r) => !r.ok).map((r) => r.name);
-      return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not ready', stopping: isStopping(), ...(notReady.length > 0 ? { notReady } : {}), checks: results } };
+      return {
+        status: ready ? 200 : 503,
+        body: {
+          status: ready ? 'ready' : 'not ready',
+          stopping: isStopping(),
+          ...(notReady.length > 0 ? { notReady } : {}),
+          checks: results,
+        },
+      };
     }),
   ];
 }

@@ -25,14 +25,22 @@ function kafkaLogCreator(logger: Logger) {
  * seconds instead of after the worker clients' whole retry budget.
  */
 export function createProbeKafka(config: Pick<Config, 'kafka'>, logger: Logger): Kafka {
-  return createKafka(config, logger, '-probe', { retry: { initialRetryTime: 300, retries: 1, maxRetryTime: 1_000 }, connectionTimeout: 3_000, logLevel: logLevel.NOTHING });
+  return createKafka(config, logger, '-probe', {
+    retry: { initialRetryTime: 300, retries: 1, maxRetryTime: 1_000 },
+    connectionTimeout: 3_000,
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 export function createKafka(
   config: Pick<Config, 'kafka'>,
   logger: Logger,
   clientIdSuffix = '',
-  overrides: { retry?: { initialRetryTime: number; retries: number; maxRetryTime: number }; connectionTimeout?: number; logLevel?: logLevel } = {},
+  overrides: {
+    retry?: { initialRetryTime: number; retries: number; maxRetryTime: number };
+    connectionTimeout?: number;
+    logLevel?: logLevel;
+  } = {},
 ): Kafka {
   const { brokers, clientId, ssl, sasl } = config.kafka;
   return new Kafka({

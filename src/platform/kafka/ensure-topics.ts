@@ -32,7 +32,10 @@ export function assertTopicsExist(kafka: Kafka, topics: readonly string[]): Prom
   return withAdmin(kafka, async (admin) => {
     const missing = await missingTopics(admin, topics);
     if (missing.length > 0) {
-      throw new PermanentError('topics_missing', `topic(s) ${missing.join(', ')} do not exist: create them (see README, topic sizing) or set KAFKA_CREATE_TOPICS=true`);
+      throw new PermanentError(
+        'topics_missing',
+        `topic(s) ${missing.join(', ')} do not exist: create them (see README, topic sizing) or set KAFKA_CREATE_TOPICS=true`,
+      );
     }
   });
 }

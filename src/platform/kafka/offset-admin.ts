@@ -68,12 +68,28 @@ async function groupState(admin: Admin, groupId: string): Promise<{ state: strin
   return { state: group?.state ?? 'Unknown', members: group?.members.length ?? 0 };
 }
 
-function problemOf(stored: PartitionState | undefined, log: LogRange | undefined, committed: bigint | undefined, groupId: string): OffsetProblem | null {
+function problemOf(
+  stored: PartitionState | undefined,
+  log: LogRange | undefined,
+  committed: bigint | undefined,
+  groupId: string,
+): OffsetProblem | null {
   if (stored?.stoppedReason) {
-    return { code: stored.stoppedReason, detail: stored.stoppedDetail ?? stored.stoppedReason, stopped: true, since: stored.stoppedAt?.toISOString() ?? null };
+    return {
+      code: stored.stoppedReason,
+      detail: stored.stoppedDetail ?? stored.stoppedReason,
+      stopped: true,
+      since: stored.stoppedAt?.toISOString() ?? null,
+    };
   }
   if (!stored || stored.next < 0n || stored.resetPending) return null;
-  if (!log) return { code: 'topic_missing', detail: 'the topic does not exist on the brokers (or lost this partition)', stopped: false, since: null };
+  if (!log)
+    return {
+      code: 'topic_missing',
+      detail: 'the topic does not exist on the brokers (or lost this partition)',
+      stopped: false,
+      since: null,
+    };
   const range = judgeRange(stored.next, log.low, log.high);
   if (range) return { code: range.reason, detail: range.detail, stopped: false, since: null };
   if (committed !== undefined && committed > stored.next) {
@@ -122,7 +138,9 @@ export async function offsetsReport(admin: Admin, pool: Pool, groupId: string, t
         logEnd: toNumber(log?.high ?? null),
         lag: log && from !== null ? Math.max(0, Number(log.high - from)) : null,
         problem: problemOf(state, log, kafka, groupId),
-        lastReset: state?.resetAt ? { at: state.resetAt.toISOString(), to: state.resetTo, by: state.resetBy, pending: state.resetPending } : null,
+        lastReset: state?.resetAt
+          ? { at: state.resetAt.toISOString(), to: state.resetTo, by: state.resetBy, pending: state.resetPending }
+          : null,
       };
     }),
   };
@@ -177,11 +195,26 @@ export interface ResetPlan {
 }
 
 /** Where each partition would be set; refuses partitions the topic lacks and offsets outside a log. */
-export async function planReset(admin: Admin, pool: Pool, groupId: string, topic: string, target: ResetTarget, only: readonly number[]): Promise<ResetPlan> {
+export async function planReset(
+  admin: Admin,
+  pool: Pool,
+  groupId: string,
+  topic: string,
+  target: ResetTarget,
+  only: readonly number[],
+): Promise<ResetPlan> {
   const ranges = await logRanges(admin, topic);
-  if (!ranges) throw new PermanentError('topic_missing', `topic ${topic} does not exist on the brokers: create it (or set ORDERS_TOPIC) before resetting its offsets`);
+  if (!ranges)
+    throw new PermanentError(
+      'topic_missing',
+      `topic ${topic} does not exist on the brokers: create it (or set ORDERS_TOPIC) before resetting its offsets`,
+    );
   const missing = only.filter((p) => !ranges.has(p));
-  if (missing.length > 0) throw new PermanentError('partition_missing', `topic ${topic} has no partition ${missing.join(', ')} (it has ${[...ranges.keys()].sort((a, b) => a - b).join(', ')})`);
+  if (missing.length > 0)
+    throw new PermanentError(
+      'partition_missing',
+      `topic ${topic} has no partition ${missing.join(', ')} (it has ${[...ranges.keys()].sort((a, b) => a - b).join(', ')})`,
+    );
   const partitions = (only.length > 0 ? [...new Set(only)] : [...ranges.keys()]).sort((a, b) => a - b);
   const [committed, group, states, byTime] = await Promise.all([
     committedOffsets(admin, groupId, topic),
@@ -202,7 +235,10 @@ export async function planReset(admin: Admin, pool: Pool, groupId: string, topic
         break;
       case 'offset':
         if (target.offset < log.low || target.offset > log.high) {
-          throw new PermanentError('offset_outside_log', `offset ${target.offset} is outside partition ${partition}'s log [${log.low}, ${log.high}]: choose an offset in it, earliest or latest`);
+          throw new PermanentError(
+            'offset_outside_log',
+            `offset ${target.offset} is outside partition ${partition}'s log [${log.low}, ${log.high}]: choose an offset in it, earliest or latest`,
+          );
         }
         to = target.offset;
         break;
@@ -244,7 +280,13 @@ const COMMIT_DEADLINE_MS = 30_000;
  * and returns after the first broker's fetch.) False when the offsets did not
  * all land in time (members joined meanwhile: their intake seeks on its own).
  */
-export async function commitAsEmptyGroup(kafka: Kafka, admin: Admin, groupId: string, topic: string, targets: ReadonlyMap<number, bigint>): Promise<boolean> {
+export async function commitAsEmptyGroup(
+  kafka: Kafka,
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  targets: ReadonlyMap<number, bigint>,
+): Promise<boolean> {
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false, retry: { retries: 2 } });
   const landed = async (): Promise<boolean> => {
     const now = await committedOffsets(admin, groupId, topic);

@@ -124,7 +124,10 @@ export class OffsetGuard {
     }
     this.positions.set(partition, offset);
     this.soughtTo.set(partition, offset);
-    this.options.logger.info({ topic: this.options.topic, partition, offset: offset.toString() }, `intake: reading partition ${partition} from offset ${offset} (${why})`);
+    this.options.logger.info(
+      { topic: this.options.topic, partition, offset: offset.toString() },
+      `intake: reading partition ${partition} from offset ${offset} (${why})`,
+    );
   }
 
   /** Asks the broker about a position ahead of the stored offset (judgeAhead). */
@@ -149,9 +152,7 @@ export class OffsetGuard {
     const fix = fixCommand(reason, partition, next);
     this.stopped.set(partition, { partition, reason, detail, fix });
     const { topic, groupId } = this.options;
-    const what = found
-      ? `stays stopped${found.since ? ` (since ${found.since.toISOString()})` : ''}`
-      : 'stopped';
+    const what = found ? `stays stopped${found.since ? ` (since ${found.since.toISOString()})` : ''}` : 'stopped';
     this.options.logger.error(
       { topic, partition, groupId, reason, storedOffset: next.toString() },
       `intake partition ${partition} of ${topic} ${what}: ${detail}. Nothing from it is applied or skipped until an operator decides; fix: ${fix} ("flowthrough offsets show" lists every partition)`,

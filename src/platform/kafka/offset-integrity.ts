@@ -104,7 +104,8 @@ export type BatchVerdict =
  *   from the new offset, a position elsewhere is corrected by a seek.
  */
 export function judgeBatch(stored: StoredOffset, batch: BatchFacts): BatchVerdict {
-  if (stored.stoppedReason !== null) return { kind: 'stop', reason: stored.stoppedReason, detail: stored.stoppedDetail ?? stored.stoppedReason };
+  if (stored.stoppedReason !== null)
+    return { kind: 'stop', reason: stored.stoppedReason, detail: stored.stoppedDetail ?? stored.stoppedReason };
   const next = stored.next;
   if (next < 0n) return { kind: 'apply', clearsReset: stored.resetPending };
   if (stored.resetPending) {

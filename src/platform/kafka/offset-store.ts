@@ -63,7 +63,13 @@ const ADVANCE = `
          updated_at = now()
    WHERE group_id = $1 AND topic = $2 AND partition = $3`;
 
-export async function advanceStoredOffset(client: PoolClient, key: PartitionKey, next: bigint, digest: Buffer | null, resetDone: boolean): Promise<void> {
+export async function advanceStoredOffset(
+  client: PoolClient,
+  key: PartitionKey,
+  next: bigint,
+  digest: Buffer | null,
+  resetDone: boolean,
+): Promise<void> {
   await client.query(ADVANCE, [key.groupId, key.topic, key.partition, next.toString(), digest, resetDone]);
 }
 
@@ -112,7 +118,12 @@ interface ListRow {
 }
 
 /** The stored state of a topic's partitions for a group (all, or the ones given). */
-export async function listPartitionStates(db: Queryable, groupId: string, topic: string, partitions?: readonly number[]): Promise<PartitionState[]> {
+export async function listPartitionStates(
+  db: Queryable,
+  groupId: string,
+  topic: string,
+  partitions?: readonly number[],
+): Promise<PartitionState[]> {
   const { rows } = await db.query<ListRow>(LIST, [groupId, topic, partitions ? [...partitions] : null]);
   return rows.map((r) => ({
     partition: r.partition,
@@ -142,7 +153,14 @@ const RESET = `
  * An operator's reset: the next offsets, with the digest and any stop
  * cleared, and a reset marker a running intake polls for.
  */
-export async function storeReset(db: Queryable, groupId: string, topic: string, targets: ReadonlyMap<number, bigint>, resetTo: string, resetBy: string): Promise<void> {
+export async function storeReset(
+  db: Queryable,
+  groupId: string,
+  topic: string,
+  targets: ReadonlyMap<number, bigint>,
+  resetTo: string,
+  resetBy: string,
+): Promise<void> {
   const partitions = [...targets.keys()];
   await db.query(RESET, [groupId, topic, partitions, partitions.map((p) => targets.get(p)?.toString()), resetTo, resetBy]);
 }

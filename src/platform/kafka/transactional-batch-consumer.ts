@@ -137,7 +137,9 @@ export class TransactionalBatchConsumer {
     if (!this.joined) return { ready: false, detail: this.problem ?? 'joining its consumer group', partitions: [], stopped: [] };
     const stopped = this.guard.stops(this.partitions);
     if (stopped.length > 0) {
-      const detail = stopped.map((s) => `partition ${s.partition} of ${this.options.topic} stopped (${s.reason}): ${s.detail}; fix: ${s.fix}`).join('; ');
+      const detail = stopped
+        .map((s) => `partition ${s.partition} of ${this.options.topic} stopped (${s.reason}): ${s.detail}; fix: ${s.fix}`)
+        .join('; ');
       return { ready: false, detail, partitions: this.partitions, stopped };
     }
     return { ready: true, partitions: this.partitions, stopped };
@@ -192,7 +194,11 @@ export class TransactionalBatchConsumer {
     // itself (they never reach eachBatch); its position moves past them.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic !== this.options.topic || payload.batchSize !== 0) return;
-      this.guard.batchFiltered(payload.partition, payload.firstOffset === null ? null : BigInt(payload.firstOffset), BigInt(payload.lastOffset));
+      this.guard.batchFiltered(
+        payload.partition,
+        payload.firstOffset === null ? null : BigInt(payload.firstOffset),
+        BigInt(payload.lastOffset),
+      );
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
@@ -232,7 +238,14 @@ export class TransactionalBatchConsumer {
     }
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     // Paused: a batch fetched before the pause is dropped unresolved, so it comes again after a reset.
     if (this.guard.isStopped(partition)) return;
@@ -253,7 +266,7 @@ export class TransactionalBatchConsumer {
         return;
       }
       if (outcome.kind === 'seek') {
-        this.guard.seek(partition, outcome.to, 'the stored offset; Kafka\'s position was elsewhere');
+        this.guard.seek(partition, outcome.to, "the stored offset; Kafka's position was elsewhere");
         return;
       }
       log.debug({ first: records[0]?.offset, last: last.offset, applied: outcome.applied }, 'chunk committed to PostgreSQL');
@@ -267,7 +280,11 @@ export class TransactionalBatchConsumer {
     this.guard.batchDone(partition, BigInt(batch.lastOffset()));
   }
 
-  private async applyChunk(records: readonly ConsumedRecord[], nextOffset: string, facts: Omit<BatchFacts, 'positionExplained'>): Promise<ChunkOutcome> {
+  private async applyChunk(
+    records: readonly ConsumedRecord[],
+    nextOffset: string,
+    facts: Omit<BatchFacts, 'positionExplained'>,
+  ): Promise<ChunkOutcome> {
     const { pool, groupId, apply } = this.options;
     const first = records[0];
     const last = records.at(-1);
@@ -275,7 +292,10 @@ export class TransactionalBatchConsumer {
     const key: PartitionKey = { groupId, topic: first.topic, partition: first.partition };
     return withTransaction(pool, async (client): Promise<ChunkOutcome> => {
       const stored = await lockStoredOffset(client, key);
-      let verdict = judgeBatch(stored, { ...facts, positionExplained: this.guard.explains(key.partition, facts.fetchedOffset, stored.next) });
+      let verdict = judgeBatch(stored, {
+        ...facts,
+        positionExplained: this.guard.explains(key.partition, facts.fetchedOffset, stored.next),
+      });
       if (verdict.kind === 'ask-broker') verdict = await this.guard.judgeAhead(key.partition, stored.next);
       switch (verdict.kind) {
         case 'ask-broker':
@@ -294,7 +314,13 @@ export class TransactionalBatchConsumer {
       // Never backwards: a redelivered chunk that was all skipped leaves the stored offset (and its digest) where it is.
       const next = BigInt(nextOffset);
       const advances = next > stored.next;
-      await advanceStoredOffset(client, key, advances ? next : stored.next, advances ? recordDigest(last.message) : null, verdict.clearsReset);
+      await advanceStoredOffset(
+        client,
+        key,
+        advances ? next : stored.next,
+        advances ? recordDigest(last.message) : null,
+        verdict.clearsReset,
+      );
       return { kind: 'applied', applied: fresh.length };
     });
   }

@@ -47,7 +47,8 @@ export class RateLimiter {
 
   constructor(options: RateLimiterOptions) {
     const burst = options.burst ?? 1;
-    if (!(options.ratePerSecond >= 0) || !Number.isFinite(options.ratePerSecond)) throw new RangeError(`ratePerSecond must be a finite number ≥ 0, not ${options.ratePerSecond}`);
+    if (!(options.ratePerSecond >= 0) || !Number.isFinite(options.ratePerSecond))
+      throw new RangeError(`ratePerSecond must be a finite number ≥ 0, not ${options.ratePerSecond}`);
     if (!(burst >= 1)) throw new RangeError(`burst must be ≥ 1, not ${burst}`);
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? realSleep;

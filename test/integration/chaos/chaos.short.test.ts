@@ -20,7 +20,25 @@ import { runScript, type ScriptRun } from '../../support/run-script.js';
 
 const MAIN = fileURLToPath(new URL('../../../tools/chaos/main.ts', import.meta.url));
 const SEED = 20_261_203;
-const ARGS = ['--orders', '300', '--workers', '2', '--kills', '3', '--seed', String(SEED), '--window-s', '45', '--broker-down-s', '10', '--settle-s', '60', '--timeout-s', '200', '--json'];
+const ARGS = [
+  '--orders',
+  '300',
+  '--workers',
+  '2',
+  '--kills',
+  '3',
+  '--seed',
+  String(SEED),
+  '--window-s',
+  '45',
+  '--broker-down-s',
+  '10',
+  '--settle-s',
+  '60',
+  '--timeout-s',
+  '200',
+  '--json',
+];
 
 /** As `npm run chaos -- …` runs it. */
 const runChaos = (args: readonly string[]): Promise<ScriptRun> => runScript(MAIN, args);
@@ -35,7 +53,10 @@ describe('the chaos plan', () => {
   it('is the same for the same seed: orders byte for byte, and the schedule', () => {
     const a = buildWorkload({ seed: 5, orders: 200 });
     const b = buildWorkload({ seed: 5, orders: 200 });
-    assert.deepEqual(a.records.map((r) => [r.key, r.value.toString('utf8'), r.headers]), b.records.map((r) => [r.key, r.value.toString('utf8'), r.headers]));
+    assert.deepEqual(
+      a.records.map((r) => [r.key, r.value.toString('utf8'), r.headers]),
+      b.records.map((r) => [r.key, r.value.toString('utf8'), r.headers]),
+    );
     assert.deepEqual(a.consents, b.consents);
     const plan = { seed: 5, windowMs: 60_000, publishMs: 50_000, kills: 4, brokerDownMs: [10_000, 30_000] as const };
     assert.deepEqual(buildSchedule(plan), buildSchedule(plan));
@@ -47,7 +68,10 @@ describe('the chaos plan', () => {
     const created = new Set<string>();
     const released = new Set<string>();
     for (const r of w.records) {
-      const order = JSON.parse(r.value.toString('utf8')) as { account: string; items: Array<{ resource: string; action: string; numbers?: Array<{ telephoneNumber: string }> }> };
+      const order = JSON.parse(r.value.toString('utf8')) as {
+        account: string;
+        items: Array<{ resource: string; action: string; numbers?: Array<{ telephoneNumber: string }> }>;
+      };
       if (r.kind === 'account') created.add(order.account);
       else assert.ok(created.has(order.account), `${r.orderId} comes before its account`);
       for (const item of order.items) {
@@ -66,7 +90,10 @@ describe('the chaos plan', () => {
   it('parses its options and refuses bad ones', () => {
     const { options, errors } = parseChaosArgs(['--orders', '300', '--broker-down-s', '12-20', '--seed', '4', '--json']);
     assert.deepEqual(errors, []);
-    assert.deepEqual([options.orders, options.brokerDownSeconds, options.seed, options.json, options.workers, options.kills], [300, [12, 20], 4, true, 3, 10]);
+    assert.deepEqual(
+      [options.orders, options.brokerDownSeconds, options.seed, options.json, options.workers, options.kills],
+      [300, [12, 20], 4, true, 3, 10],
+    );
     assert.equal(parseChaosArgs(['--orders', 'many']).errors.length, 1);
     assert.equal(parseChaosArgs(['--broker-down-s', '30-10']).errors.length, 1);
     assert.equal(parseChaosArgs(['--bogus', '1']).errors.length, 1);
@@ -78,15 +105,18 @@ describe(`npm run chaos -- ${ARGS.join(' ')}`, () => {
   let report: ChaosReport;
 
   // About 90 s alone on two cores; the run bounds itself (--timeout-s) and this hook waits a little longer.
-  before(async () => {
-    run = await runChaos(ARGS);
-    const last = run.stdout.trim().split('\n').at(-1) ?? '';
-    try {
-      report = JSON.parse(last) as ChaosReport;
-    } catch {
-      assert.fail(`the run (exit ${run.code}) printed no JSON line last:\n${run.stdout.slice(-6_000)}\n${run.stderr.slice(-2_000)}`);
-    }
-  }, { timeout: 230_000 });
+  before(
+    async () => {
+      run = await runChaos(ARGS);
+      const last = run.stdout.trim().split('\n').at(-1) ?? '';
+      try {
+        report = JSON.parse(last) as ChaosReport;
+      } catch {
+        assert.fail(`the run (exit ${run.code}) printed no JSON line last:\n${run.stdout.slice(-6_000)}\n${run.stderr.slice(-2_000)}`);
+      }
+    },
+    { timeout: 230_000 },
+  );
 
   it('did the chaos it promised: kills, broker and PostgreSQL restarts, held consents, the replay killed half-way', () => {
     assert.equal(report.chaos_incomplete, 0, explain(report, 'chaos_incomplete'));
@@ -102,7 +132,11 @@ describe(`npm run chaos -- ${ARGS.join(' ')}`, () => {
   it('settled: every record accounted for, the status topic read', () => {
     assert.equal(report.settled, true, `not settled after ${report.settle_seconds} s\n${run.stdout.slice(-3_000)}`);
     assert.equal(report.seed, SEED);
-    assert.equal(report.accepted + report.dead_lettered + report.duplicates + report.records_skipped, report.records, 'every record has exactly one outcome');
+    assert.equal(
+      report.accepted + report.dead_lettered + report.duplicates + report.records_skipped,
+      report.records,
+      'every record has exactly one outcome',
+    );
     assert.ok(report.status_events > report.accepted, 'at least one event per accepted order');
   });
 
@@ -111,7 +145,10 @@ describe(`npm run chaos -- ${ARGS.join(' ')}`, () => {
   }
 
   it('ok is the conjunction of the invariants, and the exit code says it', () => {
-    assert.equal(report.ok, INVARIANTS.every((name) => report[name] === 0));
+    assert.equal(
+      report.ok,
+      INVARIANTS.every((name) => report[name] === 0),
+    );
     assert.equal(run.code, report.ok ? 0 : 1);
   });
 });

@@ -47,7 +47,10 @@ describe('a failing command says what to fix in one line', () => {
 
   it('adds the stack trace with FLOWTHROUGH_DEBUG=1 or LOG_LEVEL=debug', async () => {
     const url = `postgres://app@127.0.0.1:${await closedPort()}/prov`;
-    const [flag, level] = await Promise.all([runCli(['migrate'], { DATABASE_URL: url, FLOWTHROUGH_DEBUG: '1' }), runCli(['migrate'], { DATABASE_URL: url, LOG_LEVEL: 'debug' })]);
+    const [flag, level] = await Promise.all([
+      runCli(['migrate'], { DATABASE_URL: url, FLOWTHROUGH_DEBUG: '1' }),
+      runCli(['migrate'], { DATABASE_URL: url, LOG_LEVEL: 'debug' }),
+    ]);
     for (const run of [flag, level]) {
       assert.equal(run.code, 1);
       assert.match(run.stderr, /^flowthrough: database_unreachable: .*\n/);
@@ -58,7 +61,9 @@ describe('a failing command says what to fix in one line', () => {
 
   it('says a missing database is missing, not "not migrated", for migrate and for the worker', async () => {
     const url = databaseUrlFor(randomName('missing'));
-    const expected = new RegExp(`^flowthrough: database_missing: database "missing_\\w+" does not exist at \\S+ \\(DATABASE_URL=${escapeRegExp(redactDatabaseUrl(url))}\\): create it, then run npx flowthrough migrate$`);
+    const expected = new RegExp(
+      `^flowthrough: database_missing: database "missing_\\w+" does not exist at \\S+ \\(DATABASE_URL=${escapeRegExp(redactDatabaseUrl(url))}\\): create it, then run npx flowthrough migrate$`,
+    );
     const [migrate, worker] = await Promise.all([
       runCli(['migrate'], { DATABASE_URL: url }),
       runCli(['worker'], { DATABASE_URL: url, RECONCILER_ENABLED: 'false', HTTP_PORT: '0', KAFKA_BROKERS: kafkaBrokers().join(',') }),
@@ -69,15 +74,30 @@ describe('a failing command says what to fix in one line', () => {
 
   it('says an unmigrated database is not migrated, for the inspection and dead-letter commands', async () => {
     const { url } = await createEmptyDatabase();
-    const [orders, dlq] = await Promise.all([runCli(['orders', 'list'], { DATABASE_URL: url }), runCli(['dlq', 'list'], { DATABASE_URL: url })]);
-    assert.match(oneLine(orders), /^flowthrough: database_not_migrated: relation "orders" does not exist in database "flowthrough_empty_\w+" \(DATABASE_URL=\S+\): the database is not migrated for this flowthrough; run npx flowthrough migrate$/);
-    assert.match(oneLine(dlq), /^flowthrough: database_not_migrated: the dead_letter_replays table is missing: run "npx flowthrough migrate" with this version first \(DATABASE_URL=\S+\)$/);
+    const [orders, dlq] = await Promise.all([
+      runCli(['orders', 'list'], { DATABASE_URL: url }),
+      runCli(['dlq', 'list'], { DATABASE_URL: url }),
+    ]);
+    assert.match(
+      oneLine(orders),
+      /^flowthrough: database_not_migrated: relation "orders" does not exist in database "flowthrough_empty_\w+" \(DATABASE_URL=\S+\): the database is not migrated for this flowthrough; run npx flowthrough migrate$/,
+    );
+    assert.match(
+      oneLine(dlq),
+      /^flowthrough: database_not_migrated: the dead_letter_replays table is missing: run "npx flowthrough migrate" with this version first \(DATABASE_URL=\S+\)$/,
+    );
   });
 
   it('names HTTP_PORT when the worker’s port is taken', async (t) => {
     const port = await takenPort(t);
     const { url } = await createTestDatabase();
-    const run = await runCli(['worker'], { DATABASE_URL: url, RECONCILER_ENABLED: 'false', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), KAFKA_BROKERS: kafkaBrokers().join(',') });
+    const run = await runCli(['worker'], {
+      DATABASE_URL: url,
+      RECONCILER_ENABLED: 'false',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+    });
     assert.equal(
       oneLine(run),
       `flowthrough: http_port_in_use: cannot listen on 127.0.0.1:${port}: the port is in use by another process (HTTP_PORT=${port}, HTTP_HOST=127.0.0.1): stop that process, or set HTTP_PORT to a free port (0 picks one)`,
@@ -94,7 +114,10 @@ describe('a failing command says what to fix in one line', () => {
       oneLine(api),
       `flowthrough simulator: http_port_in_use: cannot listen on 127.0.0.1:${port}: the port is in use by another process (SIMULATOR_PORT=${port}, SIMULATOR_HOST=127.0.0.1): stop that process, or set SIMULATOR_PORT to a free port (0 picks one)`,
     );
-    assert.match(oneLine(token), new RegExp(`\\(SIMULATOR_TOKEN_PORT=${port}, SIMULATOR_HOST=127\\.0\\.0\\.1\\): stop that process, or set SIMULATOR_TOKEN_PORT`));
+    assert.match(
+      oneLine(token),
+      new RegExp(`\\(SIMULATOR_TOKEN_PORT=${port}, SIMULATOR_HOST=127\\.0\\.0\\.1\\): stop that process, or set SIMULATOR_TOKEN_PORT`),
+    );
   });
 });
 

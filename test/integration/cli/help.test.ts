@@ -73,7 +73,10 @@ describe('--help on every command prints its help and does nothing else', () => 
 
   it('migrate --help applies no migration to the database it would use', async () => {
     const { url } = await createEmptyDatabase();
-    const results = await Promise.all([runCli(['migrate', '--help'], { DATABASE_URL: url }), runCli(['migrate', '-h'], { DATABASE_URL: url })]);
+    const results = await Promise.all([
+      runCli(['migrate', '--help'], { DATABASE_URL: url }),
+      runCli(['migrate', '-h'], { DATABASE_URL: url }),
+    ]);
     for (const result of results) {
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /^usage: flowthrough migrate/);

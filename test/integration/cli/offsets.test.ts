@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { commitAsEmptyGroup } from '../../../src/platform/kafka/offset-admin.js';
-import { connectedProducer, createTestDatabase, createTopics, kafkaBrokers, onCleanup, randomName, testKafka } from '../../support/test-context.js';
+import {
+  connectedProducer,
+  createTestDatabase,
+  createTopics,
+  kafkaBrokers,
+  onCleanup,
+  randomName,
+  testKafka,
+} from '../../support/test-context.js';
 import { runCli } from '../../support/run-cli.js';
 
 /**
@@ -38,11 +46,22 @@ async function setUp(): Promise<{ topic: string; groupId: string; env: Record<st
     [groupId, topic],
   );
   assert.ok(await commitAsEmptyGroup(kafka, admin, groupId, topic!, new Map([[0, 2n]])));
-  return { topic: topic!, groupId, env: { DATABASE_URL: url, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_GROUP_ID: groupId, ORDERS_TOPIC: topic!, LOG_LEVEL: 'error' } };
+  return {
+    topic: topic!,
+    groupId,
+    env: { DATABASE_URL: url, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_GROUP_ID: groupId, ORDERS_TOPIC: topic!, LOG_LEVEL: 'error' },
+  };
 }
 
 async function rows(groupId: string, topic: string) {
-  const { rows: found } = await pool.query<{ partition: number; next_offset: string; stopped_reason: string | null; reset_pending: boolean; reset_to: string | null; reset_by: string | null }>(
+  const { rows: found } = await pool.query<{
+    partition: number;
+    next_offset: string;
+    stopped_reason: string | null;
+    reset_pending: boolean;
+    reset_to: string | null;
+    reset_by: string | null;
+  }>(
     'SELECT partition, next_offset::text AS next_offset, stopped_reason, reset_pending, reset_to, reset_by FROM consumer_offsets WHERE group_id = $1 AND topic = $2 ORDER BY partition',
     [groupId, topic],
   );
@@ -77,7 +96,8 @@ describe('flowthrough offsets', () => {
           lag: 0,
           problem: {
             code: 'beyond_log_end',
-            detail: 'stored offset 7 is beyond the log end 2: the topic was recreated or the cluster replaced (offsets started again), or records were lost',
+            detail:
+              'stored offset 7 is beyond the log end 2: the topic was recreated or the cluster replaced (offsets started again), or records were lost',
             stopped: false,
             since: null,
           },
@@ -90,7 +110,12 @@ describe('flowthrough offsets', () => {
           logStart: 0,
           logEnd: 0,
           lag: 0,
-          problem: { code: 'different_record', detail: 'the record at offset 4 is not the one applied there', stopped: true, since: '2026-12-01T08:00:00.000Z' },
+          problem: {
+            code: 'different_record',
+            detail: 'the record at offset 4 is not the one applied there',
+            stopped: true,
+            since: '2026-12-01T08:00:00.000Z',
+          },
           lastReset: null,
         },
       ],
@@ -126,7 +151,7 @@ describe('flowthrough offsets', () => {
     assert.deepEqual(await rows(groupId, topic), before, '--help changed nothing');
   });
 
-  it('reset --yes sets the stored offsets (stop lifted, reset marked) and, the group being empty, Kafka\'s; by offset, by time, refused outside the log', async () => {
+  it("reset --yes sets the stored offsets (stop lifted, reset marked) and, the group being empty, Kafka's; by offset, by time, refused outside the log", async () => {
     const { topic, groupId, env } = await setUp();
     const outside = await runCli(['offsets', 'reset', '--to', '9', '--partition', '0', '--yes'], env);
     assert.equal(outside.code, 1);
@@ -138,7 +163,10 @@ describe('flowthrough offsets', () => {
     assert.match(byOffset.stdout, /Kafka's committed offsets for group .* set to the same/);
 
     // The first record at or after 10:01:30 on partition 0 is offset 2; partition 1 has none (its log end); partition 2 is empty.
-    const byTime = await runCli(['offsets', 'reset', '--to', '2026-11-29T10:01:30Z', '--partition', '1,2', '--yes', '--by', 'ops-anna'], env);
+    const byTime = await runCli(
+      ['offsets', 'reset', '--to', '2026-11-29T10:01:30Z', '--partition', '1,2', '--yes', '--by', 'ops-anna'],
+      env,
+    );
     assert.equal(byTime.code, 0, byTime.stderr);
     const all = await runCli(['offsets', 'reset', '--to', '2026-11-29T10:01:30Z', '--partition', '0', '--yes', '--by', 'ops-anna'], env);
     assert.equal(all.code, 0, all.stderr);
@@ -152,8 +180,18 @@ describe('flowthrough offsets', () => {
       ],
     );
     assert.deepEqual(await committed(groupId, topic), { 0: '2', 1: '2', 2: '0' });
-    const show = JSON.parse((await runCli(['offsets', 'show', '--json'], env)).stdout) as { partitions: Array<{ problem: unknown; lastReset: { at: string; to: string; by: string; pending: boolean } }> };
-    assert.deepEqual(show.partitions.map((p) => p.problem), [null, null, null]);
-    assert.deepEqual(show.partitions[2]?.lastReset, { at: show.partitions[2]?.lastReset.at, to: 'time 2026-11-29T10:01:30.000Z', by: 'ops-anna', pending: true });
+    const show = JSON.parse((await runCli(['offsets', 'show', '--json'], env)).stdout) as {
+      partitions: Array<{ problem: unknown; lastReset: { at: string; to: string; by: string; pending: boolean } }>;
+    };
+    assert.deepEqual(
+      show.partitions.map((p) => p.problem),
+      [null, null, null],
+    );
+    assert.deepEqual(show.partitions[2]?.lastReset, {
+      at: show.partitions[2]?.lastReset.at,
+      to: 'time 2026-11-29T10:01:30.000Z',
+      by: 'ops-anna',
+      pending: true,
+    });
   });
 });

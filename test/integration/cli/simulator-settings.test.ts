@@ -16,10 +16,14 @@ const SETTINGS_HEADING = /^Settings for a worker/;
 /** Starts `flowthrough simulator` and reads the settings it prints for its clients. */
 async function startSimulatorCli(t: { after: (fn: () => Promise<unknown>) => void }): Promise<Record<string, string>> {
   const caFile = join(await mkdtemp(join(tmpdir(), 'flowthrough-simulator-')), 'ca.pem');
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', CLI, 'simulator', '--ca-file', caFile, '--log-level', 'silent'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', CLI, 'simulator', '--ca-file', caFile, '--log-level', 'silent'],
+    {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   t.after(async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -43,7 +47,9 @@ async function startSimulatorCli(t: { after: (fn: () => Promise<unknown>) => voi
 }
 
 /** Runs the fixture with exactly `env` (and PATH/HOME to start Node): the worker's config loader and a token from it. */
-async function workerToken(env: Record<string, string>): Promise<{ ok: boolean; error?: string; consents?: number; reconcilerEnabled?: boolean }> {
+async function workerToken(
+  env: Record<string, string>,
+): Promise<{ ok: boolean; error?: string; consents?: number; reconcilerEnabled?: boolean }> {
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', WORKER_TOKEN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

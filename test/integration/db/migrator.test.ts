@@ -37,7 +37,10 @@ describe('migrator', () => {
       const second = await migrate(pool);
       assert.deepEqual(second.applied, []);
       const { rows } = await pool.query('SELECT version FROM flowthrough_migrations ORDER BY version');
-      assert.deepEqual(rows.map((r: { version: number }) => r.version), all);
+      assert.deepEqual(
+        rows.map((r: { version: number }) => r.version),
+        all,
+      );
       await assertSchemaCurrent(pool);
     });
   });
@@ -93,7 +96,10 @@ describe('migrator', () => {
   });
 
   it('says how to fix a gap or a badly named file', async () => {
-    await assert.rejects(readMigrations(await migrationsDir({ '000001_a.sql': '', '000003_c.sql': '' })), hasCode('migration_sequence_gap'));
+    await assert.rejects(
+      readMigrations(await migrationsDir({ '000001_a.sql': '', '000003_c.sql': '' })),
+      hasCode('migration_sequence_gap'),
+    );
     await assert.rejects(readMigrations(await migrationsDir({ '1_a.sql': '' })), hasCode('migration_name_invalid'));
   });
 

@@ -25,7 +25,9 @@ const runFuzz = (args: readonly string[]): Promise<ScriptRun> => runScript(MAIN,
 function explain(report: FuzzReport, invariant: string): string {
   const failure = report.failures.find((f) => f.invariant === invariant);
   if (!failure) return `${invariant} is not 0`;
-  const kinds = Object.entries(failure.kinds).map(([k, n]) => `${k} ${n}`).join(', ');
+  const kinds = Object.entries(failure.kinds)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   const examples = failure.examples.map((e) => `  ${e.record ?? ''}${e.at ? ` [${e.at}]` : ''}: ${e.detail}`).join('\n');
   return `${invariant} = ${failure.count}${kinds ? ` (records: ${kinds})` : ''}\n${examples}\nrepeat: npm run fuzz -- --seed ${report.seed} --records ${report.records}${report.worker_log ? `\nworker log: ${report.worker_log}` : ''}`;
 }
@@ -42,15 +44,23 @@ describe('the hostile-input plan', () => {
       const s = b.records[i];
       assert.ok(s);
       assert.deepEqual([s.kind, s.variant, s.partition, s.valid], [r.kind, r.variant, r.partition, r.valid], `record #${i}`);
-      assert.deepEqual([s.message.key, s.message.value, Object.entries(s.message.headers)], [r.message.key, r.message.value, Object.entries(r.message.headers)], `record #${i}`);
+      assert.deepEqual(
+        [s.message.key, s.message.value, Object.entries(s.message.headers)],
+        [r.message.key, r.message.value, Object.entries(r.message.headers)],
+        `record #${i}`,
+      );
     }
   });
 
   it('differs for another seed, and puts hostile records first on every partition', () => {
     const a = buildPlan({ ...options, seed: 7 });
     const c = buildPlan({ ...options, seed: 8 });
-    assert.notDeepEqual(a.records.map((r) => r.variant), c.records.map((r) => r.variant));
-    for (let p = 0; p < 3; p += 1) assert.equal(a.records.find((r) => r.partition === p)?.valid, false, `partition ${p} opens with a hostile record`);
+    assert.notDeepEqual(
+      a.records.map((r) => r.variant),
+      c.records.map((r) => r.variant),
+    );
+    for (let p = 0; p < 3; p += 1)
+      assert.equal(a.records.find((r) => r.partition === p)?.valid, false, `partition ${p} opens with a hostile record`);
   });
 });
 
@@ -72,7 +82,11 @@ describe(`npm run fuzz -- --records ${RECORDS} --seed ${SEED} --json`, () => {
     assert.equal(report.records, RECORDS);
     assert.equal(report.seed, SEED);
     assert.equal(report.valid + report.hostile, RECORDS);
-    assert.equal(report.accepted + report.dead_lettered + report.duplicates + report.unaccounted, RECORDS, 'every record has exactly one outcome');
+    assert.equal(
+      report.accepted + report.dead_lettered + report.duplicates + report.unaccounted,
+      RECORDS,
+      'every record has exactly one outcome',
+    );
   });
 
   for (const invariant of INVARIANTS) {

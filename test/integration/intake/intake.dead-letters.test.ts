@@ -26,7 +26,11 @@ await startWorker(pool, topics, { groupId });
 // Headers every fixture record also carries, to prove original headers survive byte for byte:
 // a value that is not UTF-8 and a header repeated with two values.
 const BINARY_HEADER = Buffer.from([0xff, 0x00, 0xfe, 0x80]);
-const extraHeaders = (file: string): IHeaders => ({ 'x-test-fixture': file, 'x-test-binary': BINARY_HEADER, 'x-test-hop': ['bss-1', 'gateway-2'] });
+const extraHeaders = (file: string): IHeaders => ({
+  'x-test-fixture': file,
+  'x-test-binary': BINARY_HEADER,
+  'x-test-hop': ['bss-1', 'gateway-2'],
+});
 
 interface Published {
   readonly file: string;
@@ -83,10 +87,17 @@ describe('dead letters: every invalid fixture through the running intake', () =>
       assert.equal(meta?.partition, 0);
       published.push({ file, fixture, key, value, headers, offset: meta.baseOffset ?? '', timestamp });
     }
-    await producer.send({ topic: topics.orders, messages: [{ ...orderRecord({ ...VALID, items: [accountItem(VALID.account)] }), partition: 0 }] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [{ ...orderRecord({ ...VALID, items: [accountItem(VALID.account)] }), partition: 0 }],
+    });
 
     const expectedIds = published.filter((p) => p.fixture.expect.orderId !== undefined).map(rejectedEventId);
-    await within(dlt.waitFor((all) => all.length >= published.length), 30_000, `${published.length} dead-letter records`);
+    await within(
+      dlt.waitFor((all) => all.length >= published.length),
+      30_000,
+      `${published.length} dead-letter records`,
+    );
     await within(
       status.waitFor((all) => {
         const ids = new Set(statusEvents(all).map((e) => e.id));
@@ -129,7 +140,11 @@ describe('dead letters: every invalid fixture through the running intake', () =>
       assert.equal(h(DLT_HEADERS.originalConsumerGroup), groupId);
       assert.equal(h(DLT_HEADERS.errorCode), expect.codes[0]);
       const violations = JSON.parse(h(DLT_HEADERS.violations) ?? 'null') as Array<{ code: string; path: string; message: string }>;
-      assert.deepEqual([...new Set(violations.map((v) => v.code))].sort(), [...expect.codes].sort(), 'every reason in the violations header');
+      assert.deepEqual(
+        [...new Set(violations.map((v) => v.code))].sort(),
+        [...expect.codes].sort(),
+        'every reason in the violations header',
+      );
       for (const v of violations) assert.ok(v.message.length > 0, `${v.code} says why`);
       const message = h(DLT_HEADERS.exceptionMessage) ?? '';
       assert.ok(message.length > 0, 'an exception message');
@@ -138,7 +153,16 @@ describe('dead letters: every invalid fixture through the running intake', () =>
       assert.ok(failedAt >= startedAt && failedAt <= settledAt, `failed-at ${failedAt} within the test`);
       assert.equal(h(DLT_HEADERS.orderId), expect.orderId, 'the order id header when the orderId is readable, none otherwise');
 
-      const { rows } = await pool.query<{ error_code: string; error_message: string; violations: Array<{ code: string }>; order_id: string | null; account_name: string | null; consumer_group: string; value: Buffer | null; message_key: Buffer | null }>(
+      const { rows } = await pool.query<{
+        error_code: string;
+        error_message: string;
+        violations: Array<{ code: string }>;
+        order_id: string | null;
+        account_name: string | null;
+        consumer_group: string;
+        value: Buffer | null;
+        message_key: Buffer | null;
+      }>(
         `SELECT error_code, error_message, violations, order_id, account_name, consumer_group, value, message_key
            FROM dead_letters WHERE source_topic = $1 AND source_partition = 0 AND source_offset = $2`,
         [topics.orders, p.offset],
@@ -165,7 +189,11 @@ describe('dead letters: every invalid fixture through the running intake', () =>
       assert.equal(event.data.state, 'rejected');
       assert.equal(event.data.previousState, null);
       if (expect.account !== undefined) assert.equal(event.data.account, expect.account);
-      assert.deepEqual([...new Set((event.data.violations ?? []).map((v) => v.code))].sort(), [...expect.codes].sort(), 'the event names every violation');
+      assert.deepEqual(
+        [...new Set((event.data.violations ?? []).map((v) => v.code))].sort(),
+        [...expect.codes].sort(),
+        'the event names every violation',
+      );
     });
   }
 
@@ -178,8 +206,16 @@ describe('dead letters: every invalid fixture through the running intake', () =>
 
   it('never stalls the partition: the valid order published after them all is accepted', async () => {
     const events = statusEvents(status.received).filter((e) => e.data.orderId === VALID.orderId);
-    assert.deepEqual(events.map((e) => [e.id, e.data.state]), [[`${VALID.orderId}:1`, 'acknowledged'], [`${VALID.orderId}:2`, 'completed']]);
-    const { rows } = await pool.query<{ source_offset: string }>('SELECT source_offset::text FROM orders WHERE order_id = $1', [VALID.orderId]);
+    assert.deepEqual(
+      events.map((e) => [e.id, e.data.state]),
+      [
+        [`${VALID.orderId}:1`, 'acknowledged'],
+        [`${VALID.orderId}:2`, 'completed'],
+      ],
+    );
+    const { rows } = await pool.query<{ source_offset: string }>('SELECT source_offset::text FROM orders WHERE order_id = $1', [
+      VALID.orderId,
+    ]);
     assert.equal(rows[0]?.source_offset, String(published.length), 'the valid order came after every poison record on partition 0');
     assert.equal(dlt.received.length, published.length, 'nothing but the fixtures was dead-lettered');
   });
@@ -189,11 +225,25 @@ describe('dead letters: every invalid fixture through the running intake', () =>
   // replaced by U+FFFD. dead_letters.message_key (bytea) keeps them.
   it('keeps a key that is not UTF-8 byte for byte', async () => {
     const key = Buffer.from([0xff, 0xfe, 0x41]);
-    const [meta] = await producer.send({ topic: topics.orders, messages: [{ partition: 0, key, value: 'not json', headers: { ce_specversion: '1.0', 'content-type': 'application/json' } }] });
+    const [meta] = await producer.send({
+      topic: topics.orders,
+      messages: [{ partition: 0, key, value: 'not json', headers: { ce_specversion: '1.0', 'content-type': 'application/json' } }],
+    });
     const offset = meta?.baseOffset ?? '';
-    await within(dlt.waitFor((all) => all.some((r) => headerText(r.headers, DLT_HEADERS.originalOffset) === offset)), 30_000, 'the binary-key record on the dead-letter topic');
-    const { rows } = await pool.query<{ message_key: Buffer }>('SELECT message_key FROM dead_letters WHERE source_topic = $1 AND source_offset = $2', [topics.orders, offset]);
+    await within(
+      dlt.waitFor((all) => all.some((r) => headerText(r.headers, DLT_HEADERS.originalOffset) === offset)),
+      30_000,
+      'the binary-key record on the dead-letter topic',
+    );
+    const { rows } = await pool.query<{ message_key: Buffer }>(
+      'SELECT message_key FROM dead_letters WHERE source_topic = $1 AND source_offset = $2',
+      [topics.orders, offset],
+    );
     assert.equal(hexOrNull(rows[0]?.message_key ?? null), key.toString('hex'), 'dead_letters keeps the key');
-    assert.equal(hexOrNull(dltRecordOf({ file: 'binary key', offset }).rawKey), key.toString('hex'), 'the dead-letter record keeps the key');
+    assert.equal(
+      hexOrNull(dltRecordOf({ file: 'binary key', offset }).rawKey),
+      key.toString('hex'),
+      'the dead-letter record keeps the key',
+    );
   });
 });

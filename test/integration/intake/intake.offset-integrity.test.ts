@@ -82,7 +82,10 @@ function order(orderId: string, partition: number) {
 }
 
 const orderApplied = (orderId: string): Promise<void> =>
-  eventually(async () => (await count(pool, 'SELECT count(*)::int AS n FROM orders WHERE order_id = $1', [orderId])) === 1, `order ${orderId} to be applied`);
+  eventually(
+    async () => (await count(pool, 'SELECT count(*)::int AS n FROM orders WHERE order_id = $1', [orderId])) === 1,
+    `order ${orderId} to be applied`,
+  );
 
 async function recreate(topic: string, partitions: number): Promise<void> {
   await admin.deleteTopics({ topics: [topic] });
@@ -97,7 +100,13 @@ async function recreate(topic: string, partitions: number): Promise<void> {
 }
 
 function offsetsCli(args: string[], topics: IntakeTopics, groupId: string) {
-  return runCli(['offsets', ...args], { DATABASE_URL: url, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_GROUP_ID: groupId, ORDERS_TOPIC: topics.orders, LOG_LEVEL: 'error' });
+  return runCli(['offsets', ...args], {
+    DATABASE_URL: url,
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    KAFKA_GROUP_ID: groupId,
+    ORDERS_TOPIC: topics.orders,
+    LOG_LEVEL: 'error',
+  });
 }
 
 describe('offsets never skip silently', () => {
@@ -127,11 +136,16 @@ describe('offsets never skip silently', () => {
     assert.equal(await count(pool, 'SELECT count(*)::int AS n FROM dead_letters WHERE order_id = $1', [after]), 0, 'not dead-lettered');
     const errors = second.lines.filter((l) => l.includes('"level":50'));
     assert.equal(errors.length, 2, `one error line per stopped partition:\n${errors.join('\n')}`);
-    assert.match(errors.find((l) => l.includes('"partition":0')) ?? '', /not the one applied there: the topic was recreated.*fix: flowthrough offsets reset --partition 0 --to earliest/);
+    assert.match(
+      errors.find((l) => l.includes('"partition":0')) ?? '',
+      /not the one applied there: the topic was recreated.*fix: flowthrough offsets reset --partition 0 --to earliest/,
+    );
 
     const show = await offsetsCli(['show', '--json'], topics, groupId);
     assert.equal(show.code, 3, show.stderr);
-    const report = JSON.parse(show.stdout) as { partitions: Array<{ partition: number; stored: number; logEnd: number; problem: { code: string; stopped: boolean } | null }> };
+    const report = JSON.parse(show.stdout) as {
+      partitions: Array<{ partition: number; stored: number; logEnd: number; problem: { code: string; stopped: boolean } | null }>;
+    };
     assert.deepEqual(
       report.partitions.map((p) => [p.partition, p.stored, p.logEnd, p.problem?.code ?? null, p.problem?.stopped ?? null]),
       [
@@ -155,7 +169,10 @@ describe('offsets never skip silently', () => {
     await orderApplied(later);
     await orderApplied(`later-other-${suffix}`);
     assert.equal(third.intake.health().ready, true);
-    assert.deepEqual(third.lines.filter((l) => l.includes('"level":50')), []);
+    assert.deepEqual(
+      third.lines.filter((l) => l.includes('"level":50')),
+      [],
+    );
     await third.stop();
   });
 
@@ -171,10 +188,16 @@ describe('offsets never skip silently', () => {
 
     const again = await startIntake(topics, groupId);
     assert.equal(await again.stopped(0), 'beyond_log_end');
-    assert.match(again.intake.health().detail ?? '', /partition 0 of .* stopped \(beyond_log_end\): stored offset 100 is beyond the log end 1/);
+    assert.match(
+      again.intake.health().detail ?? '',
+      /partition 0 of .* stopped \(beyond_log_end\): stored offset 100 is beyond the log end 1/,
+    );
     const next = `next-${randomName('o')}`;
     await producer.send({ topic: topics.orders, messages: [order(next, 0)] });
-    const { rows } = await pool.query<{ next_offset: string }>('SELECT next_offset::text AS next_offset FROM consumer_offsets WHERE group_id = $1 AND topic = $2', [groupId, topics.orders]);
+    const { rows } = await pool.query<{ next_offset: string }>(
+      'SELECT next_offset::text AS next_offset FROM consumer_offsets WHERE group_id = $1 AND topic = $2',
+      [groupId, topics.orders],
+    );
     assert.equal(rows[0]?.next_offset, '100', 'nothing moved');
     await again.stop();
   });

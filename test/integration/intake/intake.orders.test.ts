@@ -62,28 +62,57 @@ describe('order intake', () => {
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
     assert.equal(rows[0]?.n, examples.length);
     // The northwind account was deleted with its numbers by the last example.
-    const northwind = await pool.query<{ deleted: boolean }>(`SELECT deleted_at IS NOT NULL AS deleted FROM accounts WHERE name = 'northwind'`);
+    const northwind = await pool.query<{ deleted: boolean }>(
+      `SELECT deleted_at IS NOT NULL AS deleted FROM accounts WHERE name = 'northwind'`,
+    );
     assert.equal(northwind.rows[0]?.deleted, true);
-    const live = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM numbers WHERE account_name = 'northwind' AND deleted_at IS NULL`);
+    const live = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM numbers WHERE account_name = 'northwind' AND deleted_at IS NULL`,
+    );
     assert.equal(live.rows[0]?.n, 0);
     assert.equal(dlt.received.length, 0, 'no example is dead-lettered');
   });
 
   it('keeps an Operator Connect number inProgress with a pending upload; Direct Routing completes on commit', async () => {
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'oc-1', account: 'acme', items: [accountItem('acme'), numbersItem([ocNumber('+14255559101')])] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [orderRecord({ orderId: 'oc-1', account: 'acme', items: [accountItem('acme'), numbersItem([ocNumber('+14255559101')])] })],
+    });
     await stateReached('oc-1', 'inProgress');
-    const work = await pool.query('SELECT telephone_number, service, operation, outcome FROM order_item_numbers WHERE order_id = $1', ['oc-1']);
-    assert.deepEqual(work.rows, [{ telephone_number: '+14255559101', service: 'teamsOperatorConnect', operation: 'upload', outcome: 'pending' }]);
+    const work = await pool.query('SELECT telephone_number, service, operation, outcome FROM order_item_numbers WHERE order_id = $1', [
+      'oc-1',
+    ]);
+    assert.deepEqual(work.rows, [
+      { telephone_number: '+14255559101', service: 'teamsOperatorConnect', operation: 'upload', outcome: 'pending' },
+    ]);
 
-    const dr = numbersItem([{ telephoneNumber: '+14255559102', serviceDetails: { teamsDirectRouting: { enabled: true } }, configuration: { customSipHeader: 'acme-hq' } }]);
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'dr-1', account: 'acme', requestedAt: '2026-11-29T10:01:00Z', items: [dr] })] });
+    const dr = numbersItem([
+      {
+        telephoneNumber: '+14255559102',
+        serviceDetails: { teamsDirectRouting: { enabled: true } },
+        configuration: { customSipHeader: 'acme-hq' },
+      },
+    ]);
+    await producer.send({
+      topic: topics.orders,
+      messages: [orderRecord({ orderId: 'dr-1', account: 'acme', requestedAt: '2026-11-29T10:01:00Z', items: [dr] })],
+    });
     await stateReached('dr-1', 'completed');
     const header = await pool.query('SELECT custom_sip_header FROM numbers WHERE telephone_number = $1', ['+14255559102']);
     assert.equal(header.rows[0]?.custom_sip_header, 'acme-hq');
   });
 
   it('completes locally when the account has sync disabled', async () => {
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'nosync-1', account: 'nosync', items: [accountItem('nosync', { sync: false }), numbersItem([ocNumber('+14255559201')])] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [
+        orderRecord({
+          orderId: 'nosync-1',
+          account: 'nosync',
+          items: [accountItem('nosync', { sync: false }), numbersItem([ocNumber('+14255559201')])],
+        }),
+      ],
+    });
     await stateReached('nosync-1', 'completed');
     const work = await pool.query('SELECT 1 FROM order_item_numbers WHERE order_id = $1', ['nosync-1']);
     assert.equal(work.rowCount, 0);
@@ -95,7 +124,12 @@ describe('order intake', () => {
     await stateReached('dup-1', 'completed');
     // Sent twice more, then a marker order; once the marker is announced the duplicates were processed.
     await producer.send({ topic: topics.orders, messages: [record, record] });
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'dup-marker', account: 'dupco', requestedAt: '2026-11-29T10:05:00Z', items: [accountItem('dupco')] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [
+        orderRecord({ orderId: 'dup-marker', account: 'dupco', requestedAt: '2026-11-29T10:05:00Z', items: [accountItem('dupco')] }),
+      ],
+    });
     await stateReached('dup-marker', 'completed');
     assert.equal(eventsOf('dup-1').length, 2, 'acknowledged and completed, once each');
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE order_id = $1', ['dup-1']);
@@ -103,24 +137,54 @@ describe('order intake', () => {
   });
 
   it('rejects the same orderId with different content as duplicate_order_conflict', async () => {
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'conf-1', account: 'confco', items: [accountItem('confco')] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [orderRecord({ orderId: 'conf-1', account: 'confco', items: [accountItem('confco')] })],
+    });
     await stateReached('conf-1', 'completed');
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'conf-1', account: 'confco', items: [accountItem('confco', { tenant: '11111111-2222-4333-8444-555555555555' })] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [
+        orderRecord({
+          orderId: 'conf-1',
+          account: 'confco',
+          items: [accountItem('confco', { tenant: '11111111-2222-4333-8444-555555555555' })],
+        }),
+      ],
+    });
     // Not a state change of conf-1: a resend rejection of its own event type; conf-1 stays completed.
     await status.waitFor((all) => resendRejections(all).some((e) => e.data.orderId === 'conf-1'));
     const rejected = resendRejections(status.received).find((e) => e.data.orderId === 'conf-1');
     assert.equal(rejected?.data.state, 'rejected');
     assert.equal(rejected?.data.violations?.[0]?.code, 'duplicate_order_conflict');
-    assert.deepEqual(eventsOf('conf-1').map((e) => e.data.state), ['acknowledged', 'completed']);
+    assert.deepEqual(
+      eventsOf('conf-1').map((e) => e.data.state),
+      ['acknowledged', 'completed'],
+    );
     await dlt.waitFor((all) => all.some((r) => headerText(r.headers, 'flowthrough_dlt-order-id') === 'conf-1'));
     const account = await pool.query('SELECT teams_tenant_id FROM accounts WHERE name = $1', ['confco']);
     assert.equal(account.rows[0]?.teams_tenant_id, '3f2b6c1e-8d4a-4e7b-9c5d-1a2b3c4d5e6f', 'state unchanged');
   });
 
   it('rejects an older order arriving late as stale, unless forced', async () => {
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'new-1', account: 'staleco', requestedAt: '2026-11-29T12:00:00Z', items: [accountItem('staleco'), numbersItem([ocNumber('+14255559301', { configuration: { customSipHeader: 'newer' } })])] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [
+        orderRecord({
+          orderId: 'new-1',
+          account: 'staleco',
+          requestedAt: '2026-11-29T12:00:00Z',
+          items: [accountItem('staleco'), numbersItem([ocNumber('+14255559301', { configuration: { customSipHeader: 'newer' } })])],
+        }),
+      ],
+    });
     await stateReached('new-1', 'inProgress');
-    const late = { orderId: 'old-1', account: 'staleco', requestedAt: '2026-11-29T11:00:00Z', items: [numbersItem([ocNumber('+14255559301', { configuration: { customSipHeader: 'older' } })])] };
+    const late = {
+      orderId: 'old-1',
+      account: 'staleco',
+      requestedAt: '2026-11-29T11:00:00Z',
+      items: [numbersItem([ocNumber('+14255559301', { configuration: { customSipHeader: 'older' } })])],
+    };
     await producer.send({ topic: topics.orders, messages: [orderRecord(late)] });
     await stateReached('old-1', 'rejected');
     assert.equal(eventsOf('old-1').find((e) => e.data.state === 'rejected')?.data.violations?.[0]?.code, 'stale');
@@ -128,18 +192,36 @@ describe('order intake', () => {
     assert.deepEqual(header.rows[0], { custom_sip_header: 'newer', last_order_id: 'new-1' });
 
     // A producer's header alone cannot force it…
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ ...late, orderId: 'old-1-forced' }, { 'flowthrough-force-stale': 'true' })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [orderRecord({ ...late, orderId: 'old-1-forced' }, { 'flowthrough-force-stale': 'true' })],
+    });
     await stateReached('old-1-forced', 'rejected');
-    assert.equal(eventsOf('old-1-forced').find((e) => e.data.state === 'rejected')?.data.violations?.[0]?.code, 'force_stale_not_authorised');
+    assert.equal(
+      eventsOf('old-1-forced').find((e) => e.data.state === 'rejected')?.data.violations?.[0]?.code,
+      'force_stale_not_authorised',
+    );
     // …the replay tool's attempt in PostgreSQL does (written as `dlq replay --force-stale` writes it, before producing).
-    const { rows: dead } = await pool.query<{ id: string; value: Buffer }>(`SELECT id::text AS id, value FROM dead_letters WHERE order_id = 'old-1'`);
+    const { rows: dead } = await pool.query<{ id: string; value: Buffer }>(
+      `SELECT id::text AS id, value FROM dead_letters WHERE order_id = 'old-1'`,
+    );
     const deadLetter = dead[0];
     assert.ok(deadLetter);
-    await pool.query(`INSERT INTO dead_letter_replays (dead_letter_id, attempt, status, replayed_by, target_topic, force_stale) VALUES ($1, 1, 'replaying', 'test', $2, true)`, [deadLetter.id, topics.orders]);
-    const replayHeaders = { ...orderRecord(late).headers, 'flowthrough-force-stale': 'true', 'flowthrough-replay-of': deadLetter.id, 'flowthrough-replay-attempt': '1' };
+    await pool.query(
+      `INSERT INTO dead_letter_replays (dead_letter_id, attempt, status, replayed_by, target_topic, force_stale) VALUES ($1, 1, 'replaying', 'test', $2, true)`,
+      [deadLetter.id, topics.orders],
+    );
+    const replayHeaders = {
+      ...orderRecord(late).headers,
+      'flowthrough-force-stale': 'true',
+      'flowthrough-replay-of': deadLetter.id,
+      'flowthrough-replay-attempt': '1',
+    };
     await producer.send({ topic: topics.orders, messages: [{ key: 'staleco', value: deadLetter.value, headers: replayHeaders }] });
     await stateReached('old-1', 'completed');
-    header = await pool.query('SELECT custom_sip_header, last_order_id, last_requested_at FROM numbers WHERE telephone_number = $1', ['+14255559301']);
+    header = await pool.query('SELECT custom_sip_header, last_order_id, last_requested_at FROM numbers WHERE telephone_number = $1', [
+      '+14255559301',
+    ]);
     assert.equal(header.rows[0]?.custom_sip_header, 'older');
     assert.equal((header.rows[0]!.last_requested_at as Date).toISOString(), '2026-11-29T12:00:00.000Z', 'the version never moves back');
   });
@@ -148,7 +230,11 @@ describe('order intake', () => {
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['no-account', { account: 'ghost', items: [numbersItem([ocNumber('+14255559401')])] }, 'account_not_found'],
       ['other-owner', { account: 'acme', items: [numbersItem([ocNumber('+14255559201')])] }, 'number_owned_by_other_account'],
-      ['tenant-change', { account: 'acme', items: [accountItem('acme', { tenant: '11111111-2222-4333-8444-555555555555' })] }, 'tenant_change_with_numbers'],
+      [
+        'tenant-change',
+        { account: 'acme', items: [accountItem('acme', { tenant: '11111111-2222-4333-8444-555555555555' })] },
+        'tenant_change_with_numbers',
+      ],
       ['delete-with-numbers', { account: 'acme', items: [{ id: 'del', action: 'delete', resource: 'account' }] }, 'account_has_numbers'],
       ['key-mismatch', { account: 'acme', items: [accountItem('acme')], key: 'not-acme' }, 'partition_key_mismatch'],
     ];
@@ -159,14 +245,19 @@ describe('order intake', () => {
     }
     for (const [orderId, , code] of cases) {
       await stateReached(orderId, 'rejected');
-      const codes = eventsOf(orderId).flatMap((e) => e.data.violations ?? []).map((v) => v.code);
+      const codes = eventsOf(orderId)
+        .flatMap((e) => e.data.violations ?? [])
+        .map((v) => v.code);
       assert.ok(codes.includes(code), `${orderId}: expected ${code}, got ${codes.join(',')}`);
     }
   });
 
   it('takes a 10,000-number order in one piece', async () => {
     const numbers = Array.from({ length: 10_000 }, (_, i) => ocNumber(`+1206555${String(i).padStart(4, '0')}`));
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'bulk-10k', account: 'bulkco', items: [accountItem('bulkco'), numbersItem(numbers)] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [orderRecord({ orderId: 'bulk-10k', account: 'bulkco', items: [accountItem('bulkco'), numbersItem(numbers)] })],
+    });
     await stateReached('bulk-10k', 'inProgress');
     const { rows } = await pool.query<{ n: number; pending: number }>(
       `SELECT (SELECT count(*)::int FROM numbers WHERE account_name = 'bulkco') AS n,
@@ -175,11 +266,22 @@ describe('order intake', () => {
     assert.deepEqual(rows[0], { n: 10_000, pending: 10_000 });
   });
   it('keeps each number its own settings and work rows when one order mixes them', async () => {
-    const conferencing = { teamsOperatorConnect: { enabled: true, configuration: { usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'] } } };
+    const conferencing = {
+      teamsOperatorConnect: { enabled: true, configuration: { usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'] } },
+    };
     const items = [
       accountItem('mixco'),
-      numbersItem([ocNumber('+14255559601'), { telephoneNumber: '+14255559602', serviceDetails: conferencing }, ocNumber('+14255559603')], 'first'),
-      numbersItem([{ telephoneNumber: '+14255559604', serviceDetails: conferencing }, { telephoneNumber: '+14255559605', serviceDetails: { teamsDirectRouting: { enabled: true } } }], 'second'),
+      numbersItem(
+        [ocNumber('+14255559601'), { telephoneNumber: '+14255559602', serviceDetails: conferencing }, ocNumber('+14255559603')],
+        'first',
+      ),
+      numbersItem(
+        [
+          { telephoneNumber: '+14255559604', serviceDetails: conferencing },
+          { telephoneNumber: '+14255559605', serviceDetails: { teamsDirectRouting: { enabled: true } } },
+        ],
+        'second',
+      ),
     ];
     await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'mix-1', account: 'mixco', items })] });
     await stateReached('mix-1', 'inProgress');

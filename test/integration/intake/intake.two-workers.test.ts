@@ -3,7 +3,17 @@ import { describe, it } from 'node:test';
 import type { Message } from 'kafkajs';
 import { createTestDatabase, onCleanup, openPool, randomName, testKafka } from '../../support/test-context.js';
 import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, statusEvents } from '../../support/intake-harness.js';
-import { caughtUp, count, eventually, outboxDrained, outboxEventIds, quickKafka, startWorker, tally, within } from '../../support/intake-kit.js';
+import {
+  caughtUp,
+  count,
+  eventually,
+  outboxDrained,
+  outboxEventIds,
+  quickKafka,
+  startWorker,
+  tally,
+  within,
+} from '../../support/intake-kit.js';
 
 /**
  * Two workers (intake + outbox relay each, their own pools) in one consumer
@@ -28,7 +38,11 @@ const orderId = (i: number): string => `tw-${String(i).padStart(3, '0')}`;
 /** One account per order (keys spread over the partitions), one Operator Connect number: acknowledged, then inProgress. */
 function order(i: number): Message {
   const account = `tw-account-${i}`;
-  return orderRecord({ orderId: orderId(i), account, items: [accountItem(account), numbersItem([ocNumber(`+1425777${String(i).padStart(4, '0')}`)])] });
+  return orderRecord({
+    orderId: orderId(i),
+    account,
+    items: [accountItem(account), numbersItem([ocNumber(`+1425777${String(i).padStart(4, '0')}`)])],
+  });
 }
 
 async function groupState(groupId: string): Promise<string | undefined> {
@@ -79,7 +93,9 @@ describe('two intake workers in one group', () => {
     const b = await within(joining, 60_000, 'the second worker to join');
     await send(200, ORDERS);
 
-    const expected = new Map<string, number>(Array.from({ length: ORDERS }, (_, i) => [[`${orderId(i)}:1`, 1] as const, [`${orderId(i)}:2`, 1] as const]).flat());
+    const expected = new Map<string, number>(
+      Array.from({ length: ORDERS }, (_, i) => [[`${orderId(i)}:1`, 1] as const, [`${orderId(i)}:2`, 1] as const]).flat(),
+    );
     await within(
       status.waitFor((all) => new Set(statusEvents(all).map((e) => e.id)).size >= expected.size),
       60_000,
@@ -89,13 +105,23 @@ describe('two intake workers in one group', () => {
     await caughtUp(status, topics.status);
 
     assert.ok(a.joins() >= 2, `the first worker went through a rebalance (joined ${a.joins()} times)`);
-    assert.ok(b.assigned().length > 0 && a.assigned().length > 0, `both hold partitions: ${JSON.stringify({ a: a.assigned(), b: b.assigned() })}`);
-    assert.ok(b.batches.length > 0 && b.batches.every((batch) => BigInt(batch.firstOffset) > 0n), `the second worker went on where the first had left off: ${JSON.stringify(b.batches)}`);
+    assert.ok(
+      b.assigned().length > 0 && a.assigned().length > 0,
+      `both hold partitions: ${JSON.stringify({ a: a.assigned(), b: b.assigned() })}`,
+    );
+    assert.ok(
+      b.batches.length > 0 && b.batches.every((batch) => BigInt(batch.firstOffset) > 0n),
+      `the second worker went on where the first had left off: ${JSON.stringify(b.batches)}`,
+    );
     assert.ok(a.counts.accepted > 0 && b.counts.accepted > 0, `both applied orders: ${JSON.stringify({ a: a.counts, b: b.counts })}`);
     assert.equal(a.counts.accepted + b.counts.accepted, ORDERS, 'no order was accepted twice');
 
     const { rows } = await pool.query<{ order_id: string }>('SELECT order_id FROM orders ORDER BY order_id');
-    assert.deepEqual(rows.map((r) => r.order_id), Array.from({ length: ORDERS }, (_, i) => orderId(i)), 'one orders row per order');
+    assert.deepEqual(
+      rows.map((r) => r.order_id),
+      Array.from({ length: ORDERS }, (_, i) => orderId(i)),
+      'one orders row per order',
+    );
     assert.equal(await count(pool, 'SELECT count(*)::int AS n FROM numbers'), ORDERS);
     assert.equal(await count(pool, 'SELECT count(*)::int AS n FROM dead_letters'), 0);
     assert.deepEqual(tally(await outboxEventIds(pool)), expected, 'each status event once in the outbox');

@@ -51,7 +51,12 @@ async function start(topic: string, groupId: string): Promise<Running> {
     resetPollMs: 200,
     apply: async (client, records) => {
       for (const r of records) {
-        await client.query('INSERT INTO plumbing_effects (topic, partition, "offset", value) VALUES ($1, $2, $3, $4)', [r.topic, r.partition, r.offset, r.message.value?.toString() ?? null]);
+        await client.query('INSERT INTO plumbing_effects (topic, partition, "offset", value) VALUES ($1, $2, $3, $4)', [
+          r.topic,
+          r.partition,
+          r.offset,
+          r.message.value?.toString() ?? null,
+        ]);
       }
     },
     onPartitionStopped: (partition, reason) => {
@@ -91,7 +96,11 @@ async function start(topic: string, groupId: string): Promise<Running> {
     consumer,
     stops,
     lines,
-    committed: (partition, offset) => until(() => ((reached.get(partition) ?? -1) >= offset ? true : undefined), `a commit of offset ${offset} on partition ${partition}`).then(() => undefined),
+    committed: (partition, offset) =>
+      until(
+        () => ((reached.get(partition) ?? -1) >= offset ? true : undefined),
+        `a commit of offset ${offset} on partition ${partition}`,
+      ).then(() => undefined),
     stopped: (partition) => until(() => stops.find((s) => s.partition === partition)?.reason, `partition ${partition} to be stopped`),
     stop,
   };
@@ -131,14 +140,19 @@ async function recreate(topic: string, partitions: number): Promise<void> {
   }, `${topic} to be created again`);
 }
 
-const values = (prefix: string, n: number, partition = 0): Message[] => Array.from({ length: n }, (_, i) => ({ value: `${prefix}-${i}`, partition }));
+const values = (prefix: string, n: number, partition = 0): Message[] =>
+  Array.from({ length: n }, (_, i) => ({ value: `${prefix}-${i}`, partition }));
 
 /** flowthrough offsets … in this process, as the operator would run it for this group and topic. */
 async function offsetsCli(args: string[], groupId: string, topic: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const config = testConfig({ DATABASE_URL: url, KAFKA_GROUP_ID: groupId, ORDERS_TOPIC: topic });
-  const code = await offsetsCommand(args, config, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, user: 'test-operator' });
+  const code = await offsetsCommand(args, config, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    user: 'test-operator',
+  });
   return { code, stdout, stderr };
 }
 
@@ -168,10 +182,16 @@ describe('a stored offset outside the log, or another log, stops that partition 
     const health = second.consumer.health();
     assert.equal(health.ready, false);
     assert.match(health.detail ?? '', /partition 0 of .* stopped \(beyond_log_end\)/);
-    assert.deepEqual(health.stopped.map((s) => s.partition), [0]);
+    assert.deepEqual(
+      health.stopped.map((s) => s.partition),
+      [0],
+    );
     const errors = second.lines.filter((l) => l.includes('"level":50'));
     assert.equal(errors.length, 1, `one error line:\n${errors.join('\n')}`);
-    assert.match(errors[0] ?? '', /partition 0 of .* stopped: stored offset 3 is beyond the log end 1.*flowthrough offsets reset --partition 0 --to earliest/);
+    assert.match(
+      errors[0] ?? '',
+      /partition 0 of .* stopped: stored offset 3 is beyond the log end 1.*flowthrough offsets reset --partition 0 --to earliest/,
+    );
     await second.stop();
 
     // A restart does not lift it.
@@ -185,7 +205,13 @@ describe('a stored offset outside the log, or another log, stops that partition 
     assert.equal(reset.code, 0, reset.stderr);
     assert.match(reset.stdout, /Kafka's committed offsets left as they are: group .* is Stable with 1 member/);
     await third.committed(0, 1);
-    assert.deepEqual((await effects(topic!)).filter((e) => e.partition === 0).map((e) => e.value).sort(), ['new-0', 'old-0', 'old-1', 'old-2']);
+    assert.deepEqual(
+      (await effects(topic!))
+        .filter((e) => e.partition === 0)
+        .map((e) => e.value)
+        .sort(),
+      ['new-0', 'old-0', 'old-1', 'old-2'],
+    );
     assert.equal(third.consumer.health().ready, true);
     assert.deepEqual(await storedRow(groupId, topic!, 0), { next_offset: '1', stopped_reason: null, reset_pending: false });
     await third.stop();
@@ -203,7 +229,11 @@ describe('a stored offset outside the log, or another log, stops that partition 
     await producer.send({ topic: topic!, messages: values('new', 5) });
     const second = await start(topic!, groupId);
     assert.equal(await second.stopped(0), 'different_record');
-    assert.deepEqual((await effects(topic!)).map((e) => e.value), ['old-0', 'old-1', 'old-2'], 'none of the new records applied or skipped');
+    assert.deepEqual(
+      (await effects(topic!)).map((e) => e.value),
+      ['old-0', 'old-1', 'old-2'],
+      'none of the new records applied or skipped',
+    );
     assert.equal((await storedRow(groupId, topic!, 0))?.next_offset, '3');
     assert.notEqual(await kafkaCommitted(groupId, topic!, 0), '5', 'no commit past the new records');
     assert.match(second.consumer.health().detail ?? '', /different_record.*recreated/);
@@ -242,7 +272,10 @@ describe('a stored offset outside the log, or another log, stops that partition 
     const second = await start(topic!, groupId);
     assert.equal(await second.stopped(0), 'below_log_start');
     assert.equal((await storedRow(groupId, topic!, 0))?.next_offset, '2');
-    assert.deepEqual((await effects(topic!)).map((e) => e.value), ['a-0', 'a-1']);
+    assert.deepEqual(
+      (await effects(topic!)).map((e) => e.value),
+      ['a-0', 'a-1'],
+    );
     await second.stop();
   });
 
@@ -258,7 +291,10 @@ describe('a stored offset outside the log, or another log, stops that partition 
 
     const second = await start(topic!, groupId);
     assert.equal(await second.stopped(0), 'kafka_offset_ahead');
-    assert.deepEqual((await effects(topic!)).map((e) => e.value), ['a-0', 'a-1']);
+    assert.deepEqual(
+      (await effects(topic!)).map((e) => e.value),
+      ['a-0', 'a-1'],
+    );
     assert.match(second.consumer.health().detail ?? '', /committed offset 5 .* ahead of the stored offset 2/);
     await second.stop();
   });
@@ -286,7 +322,11 @@ describe('what must not stop a partition', () => {
       await first.committed(0, 8);
       await first.stop();
       assert.deepEqual(first.stops, []);
-      assert.deepEqual(first.lines.filter((l) => l.includes('reading partition')), [], 'no seek was needed: the position was explained');
+      assert.deepEqual(
+        first.lines.filter((l) => l.includes('reading partition')),
+        [],
+        'no seek was needed: the position was explained',
+      );
 
       await send('t4', true);
       await producer.send({ topic: topic!, messages: values('plain', 1) });
@@ -298,6 +338,9 @@ describe('what must not stop a partition', () => {
     } finally {
       await tx.disconnect();
     }
-    assert.deepEqual((await effects(topic!)).map((e) => e.value), ['t1-0', 't1-1', 't3-0', 't3-1', 't4-0', 't4-1', 'plain-0']);
+    assert.deepEqual(
+      (await effects(topic!)).map((e) => e.value),
+      ['t1-0', 't1-1', 't3-0', 't3-1', 't4-0', 't4-1', 'plain-0'],
+    );
   });
 });

@@ -28,7 +28,10 @@ function committed(consumer: Consumer, topic: string, offset: string): Promise<v
 }
 
 async function runCrashingConsumer(env: Record<string, string>): Promise<NodeJS.Signals | null> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CRASH_CONSUMER], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CRASH_CONSUMER], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const [, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   return signal;
 }
@@ -47,19 +50,25 @@ after(async () => {
 });
 
 describe('offsets are committed only after the PostgreSQL transaction', () => {
-
   async function groupOffset(groupId: string, topic: string): Promise<string | undefined> {
     const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
     return entry?.partitions.find((p) => p.partition === 0)?.offset;
   }
 
   async function effects(topic: string): Promise<Array<{ offset: string; value: string }>> {
-    const { rows } = await pool.query<{ offset: string; value: string }>('SELECT "offset"::text AS "offset", value FROM plumbing_effects WHERE topic = $1 ORDER BY "offset"', [topic]);
+    const { rows } = await pool.query<{ offset: string; value: string }>(
+      'SELECT "offset"::text AS "offset", value FROM plumbing_effects WHERE topic = $1 ORDER BY "offset"',
+      [topic],
+    );
     return rows;
   }
 
   /** Consumes in this process until the group's committed offset reaches `untilOffset`; returns the batches it was handed. */
-  async function consumeUntilCommitted(topic: string, groupId: string, untilOffset: string): Promise<{ batches: Batch[]; applied: ConsumedRecord[] }> {
+  async function consumeUntilCommitted(
+    topic: string,
+    groupId: string,
+    untilOffset: string,
+  ): Promise<{ batches: Batch[]; applied: ConsumedRecord[] }> {
     const batches: Batch[] = [];
     const applied: ConsumedRecord[] = [];
     const consumer = new TransactionalBatchConsumer({
@@ -71,12 +80,19 @@ describe('offsets are committed only after the PostgreSQL transaction', () => {
       apply: async (client, records) => {
         applied.push(...records);
         for (const r of records) {
-          await client.query('INSERT INTO plumbing_effects (topic, partition, "offset", value) VALUES ($1, $2, $3, $4)', [r.topic, r.partition, r.offset, r.message.value?.toString() ?? null]);
+          await client.query('INSERT INTO plumbing_effects (topic, partition, "offset", value) VALUES ($1, $2, $3, $4)', [
+            r.topic,
+            r.partition,
+            r.offset,
+            r.message.value?.toString() ?? null,
+          ]);
         }
       },
     });
     const kc = consumer.kafkaConsumer;
-    kc.on(kc.events.START_BATCH_PROCESS, ({ payload }) => batches.push({ firstOffset: payload.firstOffset, lastOffset: payload.lastOffset }));
+    kc.on(kc.events.START_BATCH_PROCESS, ({ payload }) =>
+      batches.push({ firstOffset: payload.firstOffset, lastOffset: payload.lastOffset }),
+    );
     const done = committed(kc, topic, untilOffset);
     await consumer.start();
     await done;
@@ -89,10 +105,20 @@ describe('offsets are committed only after the PostgreSQL transaction', () => {
     const groupId = randomName('group');
     await producer.send({ topic: topic!, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
     const { applied } = await consumeUntilCommitted(topic!, groupId, '3');
-    assert.deepEqual(applied.map((r) => r.offset), ['0', '1', '2']);
-    assert.deepEqual(await effects(topic!), [{ offset: '0', value: 'a' }, { offset: '1', value: 'b' }, { offset: '2', value: 'c' }]);
+    assert.deepEqual(
+      applied.map((r) => r.offset),
+      ['0', '1', '2'],
+    );
+    assert.deepEqual(await effects(topic!), [
+      { offset: '0', value: 'a' },
+      { offset: '1', value: 'b' },
+      { offset: '2', value: 'c' },
+    ]);
     assert.equal(await groupOffset(groupId, topic!), '3');
-    const { rows } = await pool.query('SELECT next_offset::text AS n FROM consumer_offsets WHERE group_id = $1 AND topic = $2', [groupId, topic]);
+    const { rows } = await pool.query('SELECT next_offset::text AS n FROM consumer_offsets WHERE group_id = $1 AND topic = $2', [
+      groupId,
+      topic,
+    ]);
     assert.equal(rows[0].n, '3');
   });
 
@@ -102,7 +128,13 @@ describe('offsets are committed only after the PostgreSQL transaction', () => {
     const [meta] = await producer.send({ topic: topic!, messages: [{ value: 'order-1' }] });
     const offset = meta?.baseOffset ?? '0';
 
-    const signal = await runCrashingConsumer({ CRASH_POINT: 'after-db-commit', TEST_DATABASE_URL: url, TEST_TOPIC: topic!, TEST_GROUP: groupId, KAFKA_BROKERS: kafkaBrokers().join(',') });
+    const signal = await runCrashingConsumer({
+      CRASH_POINT: 'after-db-commit',
+      TEST_DATABASE_URL: url,
+      TEST_TOPIC: topic!,
+      TEST_GROUP: groupId,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+    });
     assert.equal(signal, 'SIGKILL');
     assert.deepEqual(await effects(topic!), [{ offset, value: 'order-1' }], 'the effect was committed before the crash');
     assert.equal(await groupOffset(groupId, topic!), '-1', 'no offset was committed to Kafka');
@@ -121,7 +153,13 @@ describe('offsets are committed only after the PostgreSQL transaction', () => {
     const [meta] = await producer.send({ topic: topic!, messages: [{ value: 'order-2' }] });
     const offset = meta?.baseOffset ?? '0';
 
-    const signal = await runCrashingConsumer({ CRASH_POINT: 'before-db-commit', TEST_DATABASE_URL: url, TEST_TOPIC: topic!, TEST_GROUP: groupId, KAFKA_BROKERS: kafkaBrokers().join(',') });
+    const signal = await runCrashingConsumer({
+      CRASH_POINT: 'before-db-commit',
+      TEST_DATABASE_URL: url,
+      TEST_TOPIC: topic!,
+      TEST_GROUP: groupId,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+    });
     assert.equal(signal, 'SIGKILL');
     assert.deepEqual(await effects(topic!), [], 'the transaction died with the process');
     assert.equal(await groupOffset(groupId, topic!), '-1');
@@ -129,7 +167,10 @@ describe('offsets are committed only after the PostgreSQL transaction', () => {
     const next = (BigInt(offset) + 1n).toString();
     const { batches, applied } = await consumeUntilCommitted(topic!, groupId, next);
     assert.equal(batches[0]?.firstOffset, offset);
-    assert.deepEqual(applied.map((r) => r.offset), [offset]);
+    assert.deepEqual(
+      applied.map((r) => r.offset),
+      [offset],
+    );
     assert.deepEqual(await effects(topic!), [{ offset, value: 'order-2' }]);
     assert.equal(await groupOffset(groupId, topic!), next);
   });

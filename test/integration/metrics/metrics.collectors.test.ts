@@ -64,7 +64,10 @@ describe('metrics collectors', () => {
     assert.equal(sampleValue(samples, 'flowthrough_metrics_collect_errors_total', { source: 'kafka' }), 1);
     assert.equal(sampleValue(samples, 'flowthrough_intake_records_total', { decision: 'accepted' }), 2);
     assert.equal(sampleValue(samples, 'flowthrough_intake_chunk_records_sum'), 4);
-    assert.ok(samples.some((s) => s.name === 'process_cpu_user_seconds_total'), 'default process metrics');
+    assert.ok(
+      samples.some((s) => s.name === 'process_cpu_user_seconds_total'),
+      'default process metrics',
+    );
   });
 
   it('caches a loaded value for its TTL, shares a load in flight, and does not cache a failure', async () => {

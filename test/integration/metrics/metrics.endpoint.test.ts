@@ -30,7 +30,7 @@ const notify = (): void => {
 function until(check: () => boolean): Promise<void> {
   return new Promise((resolve) => {
     const w = (): void => {
-      if (check()) (waiters.delete(w), resolve());
+      if (check()) waiters.delete(w), resolve();
     };
     waiters.add(w);
     w();
@@ -53,11 +53,13 @@ function tapped(deps: WorkerDependencies): WorkerDependencies {
 const committed = new Map<number, bigint>();
 let intake: IntakeService | undefined;
 const { services, routes } = workerServices();
-const tap = (factory: ServiceFactory): ServiceFactory => (deps) => {
-  const made = factory(tapped(deps));
-  for (const s of [made].flat()) if (s instanceof IntakeService) intake = s;
-  return made;
-};
+const tap =
+  (factory: ServiceFactory): ServiceFactory =>
+  (deps) => {
+    const made = factory(tapped(deps));
+    for (const s of [made].flat()) if (s instanceof IntakeService) intake = s;
+    return made;
+  };
 const config = testConfig({
   DATABASE_URL: url,
   RECONCILER_ENABLED: 'false',
@@ -66,7 +68,12 @@ const config = testConfig({
   STATUS_TOPIC: topics.status,
   KAFKA_GROUP_ID: groupId,
 });
-const worker = new Worker({ config, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), services: services.map(tap), routes });
+const worker = new Worker({
+  config,
+  logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  services: services.map(tap),
+  routes,
+});
 assert.ok(intake, 'the worker runs an intake');
 const consumer = intake.consumer.kafkaConsumer;
 consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
@@ -85,11 +92,23 @@ async function scrape() {
 
 describe('GET /metrics', () => {
   it('reports what a known run did: decisions, dead letters, orders by state, drained outbox, no lag', async () => {
-    const valid = ['m-1', 'm-2', 'm-3', 'm-4'].map((orderId, i) => orderRecord({ orderId, account: `acct-${String(i)}`, items: [accountItem(`acct-${String(i)}`, { sync: false })] }));
+    const valid = ['m-1', 'm-2', 'm-3', 'm-4'].map((orderId, i) =>
+      orderRecord({ orderId, account: `acct-${String(i)}`, items: [accountItem(`acct-${String(i)}`, { sync: false })] }),
+    );
     // Operator Connect work stays pending: this worker runs no reconciler.
     valid.push(orderRecord({ orderId: 'm-oc', account: 'oc', items: [accountItem('oc'), numbersItem([ocNumber('+14255559201')])] }));
     const invalid = [
-      { key: 'acct-0', headers: { ce_specversion: '1.0', ce_id: 'x', ce_source: '/bss/test', ce_type: 'io.flowthrough.order.v1', 'content-type': 'application/json' }, value: 'not json' },
+      {
+        key: 'acct-0',
+        headers: {
+          ce_specversion: '1.0',
+          ce_id: 'x',
+          ce_source: '/bss/test',
+          ce_type: 'io.flowthrough.order.v1',
+          'content-type': 'application/json',
+        },
+        value: 'not json',
+      },
       orderRecord({ orderId: 'bad-missing', account: 'nobody', items: [numbersItem([ocNumber('+14255559202')])] }),
       orderRecord({ orderId: 'bad-key', account: 'acct-1', items: [accountItem('acct-1')] }),
     ];
@@ -98,7 +117,9 @@ describe('GET /metrics', () => {
     const high = await admin.fetchTopicOffsets(topics.orders);
 
     const validIds = ['m-1', 'm-2', 'm-3', 'm-4', 'm-oc'];
-    await status.waitFor((all) => validIds.every((id) => statusEvents(all).some((e) => e.data.orderId === id && e.data.state !== 'acknowledged')));
+    await status.waitFor((all) =>
+      validIds.every((id) => statusEvents(all).some((e) => e.data.orderId === id && e.data.state !== 'acknowledged')),
+    );
     await dlt.waitFor((all) => all.length === invalid.length);
     // Records to publish: a dead letter is one row, a status row may hold several events.
     const outboxRecords = (
@@ -108,18 +129,30 @@ describe('GET /metrics', () => {
     await until(() => high.every((p) => (committed.get(p.partition) ?? -1n) >= BigInt(p.high)));
 
     const samples = await scrape();
-    assert.deepEqual(byLabel(samples, 'flowthrough_intake_records_total', 'decision'), { accepted: valid.length, duplicate: 0, rejected: invalid.length });
+    assert.deepEqual(byLabel(samples, 'flowthrough_intake_records_total', 'decision'), {
+      accepted: valid.length,
+      duplicate: 0,
+      rejected: invalid.length,
+    });
 
-    const dbDead = await pool.query<{ code: string; n: number }>('SELECT error_code AS code, count(*)::int AS n FROM dead_letters GROUP BY error_code');
+    const dbDead = await pool.query<{ code: string; n: number }>(
+      'SELECT error_code AS code, count(*)::int AS n FROM dead_letters GROUP BY error_code',
+    );
     assert.deepEqual(byLabel(samples, 'flowthrough_dead_letters', 'code'), Object.fromEntries(dbDead.rows.map((r) => [r.code, r.n])));
-    assert.equal(dbDead.rows.reduce((sum, r) => sum + r.n, 0), invalid.length);
+    assert.equal(
+      dbDead.rows.reduce((sum, r) => sum + r.n, 0),
+      invalid.length,
+    );
     assert.equal(byLabel(samples, 'flowthrough_dead_letters', 'code').account_not_found, 1);
     assert.equal(byLabel(samples, 'flowthrough_dead_letters', 'code').partition_key_mismatch, 1);
 
     const dbOrders = await pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM orders GROUP BY state');
     const orders = byLabel(samples, 'flowthrough_orders', 'state');
     for (const r of dbOrders.rows) assert.equal(orders[r.state], r.n, r.state);
-    assert.equal(Object.values(orders).reduce((a, b) => a + b, 0), valid.length);
+    assert.equal(
+      Object.values(orders).reduce((a, b) => a + b, 0),
+      valid.length,
+    );
     assert.equal(orders.inProgress, 1, 'the Operator Connect order waits for the reconciler');
     assert.equal(orders.completed, 4);
 
@@ -130,7 +163,10 @@ describe('GET /metrics', () => {
     assert.equal(sampleValue(samples, 'flowthrough_reconciler_due_operations'), 0);
 
     const lag = samples.filter((s) => s.name === 'flowthrough_intake_lag_records');
-    assert.deepEqual(lag.map((s) => [s.labels.topic, s.labels.partition, s.value]).sort(), high.map((p) => [topics.orders, String(p.partition), 0]).sort());
+    assert.deepEqual(
+      lag.map((s) => [s.labels.topic, s.labels.partition, s.value]).sort(),
+      high.map((p) => [topics.orders, String(p.partition), 0]).sort(),
+    );
 
     assert.equal(sampleValue(samples, 'flowthrough_intake_chunk_records_count'), chunks);
     assert.equal(sampleValue(samples, 'flowthrough_intake_chunk_records_sum'), valid.length + invalid.length);

@@ -5,7 +5,18 @@ import { ClientSecretCredential, type AccessToken, type TokenCredential } from '
 import { PermanentError, TransientError } from '../../../src/core/errors.js';
 import { createCredential, OperatorConnectClient, OperatorConnectPermanentError } from '../../../src/operator-connect/index.js';
 import { ManualClock } from '../../../src/simulator/index.js';
-import { capturingLogger, clientConfig, ocNumber, SimulatorCredential, silentLogger, startSimulator, TENANT_US, testClient, trustSimulatorCertificate, virtualSleep } from '../../support/operator-connect.js';
+import {
+  capturingLogger,
+  clientConfig,
+  ocNumber,
+  SimulatorCredential,
+  silentLogger,
+  startSimulator,
+  TENANT_US,
+  testClient,
+  trustSimulatorCertificate,
+  virtualSleep,
+} from '../../support/operator-connect.js';
 
 /** Wraps a real credential and keeps the tokens it handed out, so a test can look for them in logs. */
 class RecordingCredential implements TokenCredential {
@@ -109,10 +120,12 @@ test('neither the client secret nor a bearer token is ever logged, even at trace
   trustSimulatorCertificate(t, setup.endpoints);
   const { logger, lines } = capturingLogger();
   const config = clientConfig(setup.endpoints, { OPERATOR_CONNECT_CLIENT_SECRET: setup.endpoints.clientSecret });
-  const credential = new RecordingCredential(new ClientSecretCredential(setup.endpoints.tenantId, setup.endpoints.clientId, setup.endpoints.clientSecret, {
-    authorityHost: setup.endpoints.authorityHost,
-    disableInstanceDiscovery: true,
-  }));
+  const credential = new RecordingCredential(
+    new ClientSecretCredential(setup.endpoints.tenantId, setup.endpoints.clientId, setup.endpoints.clientSecret, {
+      authorityHost: setup.endpoints.authorityHost,
+      disableInstanceDiscovery: true,
+    }),
+  );
   const client = new OperatorConnectClient({ config, logger, credential, clock: setup.clock, sleep: virtualSleep(setup.clock) });
 
   logger.info({ config }, 'configuration');
@@ -158,7 +171,10 @@ for (const kind of ['serviceUnavailable', 'serverError'] as const) {
 test('a token request that never answers gives up after OPERATOR_CONNECT_TOKEN_TIMEOUT_MS, transient, and the next call asks again', async (t) => {
   const setup = await startSimulator(t, { faults: { token: { probabilities: { hang: 1 } } } });
   trustSimulatorCertificate(t, setup.endpoints);
-  const client = new OperatorConnectClient({ config: clientConfig(setup.endpoints, { OPERATOR_CONNECT_TOKEN_TIMEOUT_MS: '300' }), logger: silentLogger() });
+  const client = new OperatorConnectClient({
+    config: clientConfig(setup.endpoints, { OPERATOR_CONNECT_TOKEN_TIMEOUT_MS: '300' }),
+    logger: silentLogger(),
+  });
   const started = Date.now();
   const error = await client.listConsents().catch((e: unknown) => e);
   assert.ok(Date.now() - started < 10_000, 'not held for the HTTP server timeout');

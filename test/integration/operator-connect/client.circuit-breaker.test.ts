@@ -3,10 +3,16 @@ import { test } from 'node:test';
 import { CircuitOpenError } from '../../../src/operator-connect/index.js';
 import { startSimulator, TENANT_US, testClient } from '../../support/operator-connect.js';
 
-const env = { OPERATOR_CONNECT_CIRCUIT_BREAKER_THRESHOLD: '3', OPERATOR_CONNECT_CIRCUIT_BREAKER_COOLDOWN_MS: '10000', OPERATOR_CONNECT_RETRY_ATTEMPTS: '5' };
+const env = {
+  OPERATOR_CONNECT_CIRCUIT_BREAKER_THRESHOLD: '3',
+  OPERATOR_CONNECT_CIRCUIT_BREAKER_COOLDOWN_MS: '10000',
+  OPERATOR_CONNECT_RETRY_ATTEMPTS: '5',
+};
 
 test('the circuit opens after repeated failures, fails fast without a request, half-opens after the cool-down and closes on a good trial', async (t) => {
-  const setup = await startSimulator(t, { faults: { script: [{ kind: 'serverError' }, { kind: 'serviceUnavailable' }, { kind: 'reset' }, { kind: 'serverError' }] } });
+  const setup = await startSimulator(t, {
+    faults: { script: [{ kind: 'serverError' }, { kind: 'serviceUnavailable' }, { kind: 'reset' }, { kind: 'serverError' }] },
+  });
   const { client, calls, circuit } = testClient(setup, env);
   const apiCalls = (): number => setup.simulator.counters.snapshot().totalCalls;
 
@@ -45,7 +51,14 @@ test('the circuit opens after repeated failures, fails fast without a request, h
 
 test('permanent refusals and 429s do not open the circuit: the service is answering', async (t) => {
   const setup = await startSimulator(t, {
-    faults: { script: [{ kind: 'throttle', retryAfterSeconds: 1 }, { kind: 'throttle', retryAfterSeconds: 1 }, { kind: 'throttle', retryAfterSeconds: 1 }, { kind: 'throttle', retryAfterSeconds: 1 }] },
+    faults: {
+      script: [
+        { kind: 'throttle', retryAfterSeconds: 1 },
+        { kind: 'throttle', retryAfterSeconds: 1 },
+        { kind: 'throttle', retryAfterSeconds: 1 },
+        { kind: 'throttle', retryAfterSeconds: 1 },
+      ],
+    },
   });
   const { client } = testClient(setup, env);
   await client.listConsents();
@@ -56,7 +69,11 @@ test('permanent refusals and 429s do not open the circuit: the service is answer
 
 test('an open circuit refuses at once, without queueing behind the rate limiter', async (t) => {
   const setup = await startSimulator(t, { faults: { script: [{ kind: 'serverError', operations: ['getConsent'] }] } });
-  const { client, sleeps } = testClient(setup, { ...env, OPERATOR_CONNECT_CIRCUIT_BREAKER_THRESHOLD: '1', OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND: '1' });
+  const { client, sleeps } = testClient(setup, {
+    ...env,
+    OPERATOR_CONNECT_CIRCUIT_BREAKER_THRESHOLD: '1',
+    OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND: '1',
+  });
   await assert.rejects(client.getConsent(TENANT_US), CircuitOpenError);
   const waitedBefore = sleeps.length;
   const refusals = await Promise.allSettled(Array.from({ length: 5 }, () => client.getConsent(TENANT_US)));
@@ -65,7 +82,9 @@ test('an open circuit refuses at once, without queueing behind the rate limiter'
 });
 
 test('an aborted signal ends a call during its retry wait', async (t) => {
-  const setup = await startSimulator(t, { faults: { script: [{ kind: 'serviceUnavailable', retryAfterSeconds: 5, operations: ['getConsent'] }] } });
+  const setup = await startSimulator(t, {
+    faults: { script: [{ kind: 'serviceUnavailable', retryAfterSeconds: 5, operations: ['getConsent'] }] },
+  });
   const controller = new AbortController();
   const { client } = testClient(setup, {}, { onRetry: () => controller.abort(new Error('shutting down')) });
   await assert.rejects(client.getConsent(TENANT_US, { signal: controller.signal }), /shutting down/);

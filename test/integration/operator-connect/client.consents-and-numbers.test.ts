@@ -42,12 +42,20 @@ test('getConsent returns one consent; an unknown tenant is a permanent ConsentNo
 test('updateCustomerRelationship patches the relationship; a termination needs a comment', async (t) => {
   const setup = await startSimulator(t);
   const { client } = testClient(setup);
-  const contacted = await client.updateCustomerRelationship(TENANT_US, { status: 'CustomerContacted', comment: 'Called on 2026-11-29' }, 'rel-1');
+  const contacted = await client.updateCustomerRelationship(
+    TENANT_US,
+    { status: 'CustomerContacted', comment: 'Called on 2026-11-29' },
+    'rel-1',
+  );
   assert.equal(contacted.customerRelationship.status, 'CustomerContacted');
   assert.equal(contacted.customerRelationship.comment, 'Called on 2026-11-29');
 
-  await assert.rejects(client.updateCustomerRelationship(TENANT_US, { status: 'ContractTerminated' }, 'rel-2'), { code: 'InvalidRequestBody' });
-  await assert.rejects(client.updateCustomerRelationship(TENANT_US, { status: 'ContractTerminated', comment: '  ' }, 'rel-3'), { code: 'InvalidRequestBody' });
+  await assert.rejects(client.updateCustomerRelationship(TENANT_US, { status: 'ContractTerminated' }, 'rel-2'), {
+    code: 'InvalidRequestBody',
+  });
+  await assert.rejects(client.updateCustomerRelationship(TENANT_US, { status: 'ContractTerminated', comment: '  ' }, 'rel-3'), {
+    code: 'InvalidRequestBody',
+  });
   assert.equal(setup.simulator.counters.snapshot().calls.updateConsent?.['200'], 1, 'the refusals never left the client');
 
   const ended = await client.updateCustomerRelationship(TENANT_US, { status: 'ContractTerminated', comment: 'Contract ended' }, 'rel-4');
@@ -57,7 +65,11 @@ test('updateCustomerRelationship patches the relationship; a termination needs a
 test('listTenantNumbers pages through everything a tenant holds; getNumberStatus percent-encodes the +', async (t) => {
   const setup = await startSimulator(t);
   for (let i = 0; i < 5; i++) {
-    setup.simulator.admin.placeNumber({ tenantId: TENANT_US, telephoneNumber: `+1425555060${i}`, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling'] } });
+    setup.simulator.admin.placeNumber({
+      tenantId: TENANT_US,
+      telephoneNumber: `+1425555060${i}`,
+      configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling'] },
+    });
   }
   const { client } = testClient(setup, { OPERATOR_CONNECT_PAGE_SIZE: '2' });
   const numbers = await client.listTenantNumbers(TENANT_US);

@@ -30,7 +30,9 @@ test('a 500, a 503 and a connection reset are retried, then the call succeeds', 
 });
 
 test('transient failures past the last attempt surface as a retryable OperatorConnectTransientError', async (t) => {
-  const setup = await startSimulator(t, { faults: { script: [{ kind: 'serverError' }, { kind: 'serverError' }, { kind: 'serverError' }] } });
+  const setup = await startSimulator(t, {
+    faults: { script: [{ kind: 'serverError' }, { kind: 'serverError' }, { kind: 'serverError' }] },
+  });
   const { client, calls } = testClient(setup, { OPERATOR_CONNECT_RETRY_ATTEMPTS: '3' });
   await assert.rejects(client.listConsents(), (e: unknown) => {
     assert.ok(e instanceof OperatorConnectTransientError);
@@ -61,12 +63,15 @@ test('a permanent 400 is not retried: one call, the Azure code and message in th
     assert.equal(typeof e.context.msRequestId, 'string');
     return true;
   });
-  await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [{ ...ocNumber('+14255550901'), usage: 'Bogus' as 'CallingUserAssignment' }] }, 'bad-body'), (e: unknown) => {
-    assert.ok(e instanceof OperatorConnectPermanentError);
-    assert.equal(e.code, 'InvalidRequestBody');
-    assert.equal(e.details[0]?.target, 'numbers[0].usage', 'Azure error details are kept');
-    return true;
-  });
+  await assert.rejects(
+    client.uploadNumbers(TENANT_US, { numbers: [{ ...ocNumber('+14255550901'), usage: 'Bogus' as 'CallingUserAssignment' }] }, 'bad-body'),
+    (e: unknown) => {
+      assert.ok(e instanceof OperatorConnectPermanentError);
+      assert.equal(e.code, 'InvalidRequestBody');
+      assert.equal(e.details[0]?.target, 'numbers[0].usage', 'Azure error details are kept');
+      return true;
+    },
+  );
   assert.deepEqual(setup.simulator.counters.snapshot().calls.createUploadOrder, { '400': 2 });
   assert.deepEqual(
     calls.map((c) => c.outcome),

@@ -2,13 +2,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OperatorConnectClient, OperatorConnectPermanentError } from '../../../src/operator-connect/index.js';
 import { ManualClock } from '../../../src/simulator/index.js';
-import { clientConfig, ocNumber, silentLogger, startSimulator, TENANT_EU, TENANT_US, testClient, trustSimulatorCertificate } from '../../support/operator-connect.js';
+import {
+  clientConfig,
+  ocNumber,
+  silentLogger,
+  startSimulator,
+  TENANT_EU,
+  TENANT_US,
+  testClient,
+  trustSimulatorCertificate,
+} from '../../support/operator-connect.js';
 
 test('an Operator Connect upload, polled to complete on real timers, through the real ClientSecretCredential', async (t) => {
   // Real time here: the simulator settles orders on its own timer and the client polls with real sleeps.
   const { simulator, endpoints } = await startSimulator(t, { clock: new ManualClock(Date.now()), processingDelayMs: 40 });
   trustSimulatorCertificate(t, endpoints);
-  const client = new OperatorConnectClient({ config: clientConfig(endpoints, { OPERATOR_CONNECT_POLL_INTERVAL_MS: '5' }), logger: silentLogger() });
+  const client = new OperatorConnectClient({
+    config: clientConfig(endpoints, { OPERATOR_CONNECT_POLL_INTERVAL_MS: '5' }),
+    logger: silentLogger(),
+  });
 
   const submitted = await client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550100'), ocNumber('+14255550101')] }, 'upload-oc-1');
   assert.equal(submitted.status, 'pending');
@@ -34,13 +46,21 @@ test('an Operator Connect upload, polled to complete on real timers, through the
 test('a Teams Phone Mobile upload: pending, then complete once the service has processed it', async (t) => {
   const setup = await startSimulator(t, { orderProcessing: 'manual' });
   // Waiting between polls is when the service works: the virtual sleep lets it process.
-  const { client } = testClient(setup, {}, {
-    sleep: async (ms) => {
-      setup.clock.advance(ms);
-      setup.simulator.admin.processOrders();
+  const { client } = testClient(
+    setup,
+    {},
+    {
+      sleep: async (ms) => {
+        setup.clock.advance(ms);
+        setup.simulator.admin.processOrders();
+      },
     },
-  });
-  const mobile = { telephoneNumber: '+14255550200', usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling', 'Mobile'] } as const;
+  );
+  const mobile = {
+    telephoneNumber: '+14255550200',
+    usage: 'CallingUserAssignment',
+    choosableCapabilities: ['InboundCalling', 'OutboundCalling', 'Mobile'],
+  } as const;
   const submitted = await client.uploadNumbers(TENANT_US, { teamsPhoneMobile: true, numbers: [mobile] }, 'upload-tpm-1');
   assert.equal(submitted.order.teamsPhoneMobile, true);
 
@@ -56,7 +76,11 @@ test('a Teams Phone Mobile upload: pending, then complete once the service has p
 test('partial success surfaces each number’s result and error code', async (t) => {
   const setup = await startSimulator(t);
   const { client } = testClient(setup);
-  const submitted = await client.uploadNumbers(TENANT_EU, { numbers: [ocNumber('+4930123456'), ocNumber('+33142685300'), ocNumber('+14255550300')] }, 'upload-partial');
+  const submitted = await client.uploadNumbers(
+    TENANT_EU,
+    { numbers: [ocNumber('+4930123456'), ocNumber('+33142685300'), ocNumber('+14255550300')] },
+    'upload-partial',
+  );
   await setup.simulator.admin.whenOrderSettled(submitted.orderId);
   const order = await client.getOrder(submitted.orderId);
   assert.equal(order.status, 'partialSuccess');
@@ -79,7 +103,11 @@ test('update and release orders change and then free held numbers', async (t) =>
   const upload = await client.uploadNumbers(TENANT_US, { numbers: [ocNumber(tn)] }, 'op-1-upload');
   assert.equal((await client.waitForOrder(upload.orderId)).status, 'complete');
 
-  const update = await client.updateNumbers(TENANT_US, { numbers: [{ telephoneNumber: tn, usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'] }] }, 'op-2-update');
+  const update = await client.updateNumbers(
+    TENANT_US,
+    { numbers: [{ telephoneNumber: tn, usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'] }] },
+    'op-2-update',
+  );
   assert.equal((await client.waitForOrder(update.orderId)).status, 'complete');
   assert.equal((await client.getNumberStatus(TENANT_US, tn)).configuration?.usage, 'ConferenceAssignment');
 
@@ -110,12 +138,21 @@ test('the client refuses, without a call, an order over maxNumbersPerOrder, an e
     assert.equal(e.context.max, 3);
     return true;
   });
-  await assert.rejects(client.releaseNumbers(TENANT_US, { numbers: four.map(({ telephoneNumber }) => ({ telephoneNumber })) }, 'too-many-release'), { code: 'TooManyNumbers' });
+  await assert.rejects(
+    client.releaseNumbers(TENANT_US, { numbers: four.map(({ telephoneNumber }) => ({ telephoneNumber })) }, 'too-many-release'),
+    { code: 'TooManyNumbers' },
+  );
   await assert.rejects(client.updateNumbers(TENANT_US, { numbers: four }, 'too-many-update'), { code: 'TooManyNumbers' });
   await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [] }, 'empty'), { code: 'InvalidRequestBody' });
-  await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550501'), ocNumber('+14255550501')] }, 'dup'), { code: 'DuplicateNumbers' });
-  await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550501')] }, 'has spaces'), { code: 'InvalidRepeatabilityHeaders' });
-  await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550501')] }, 'x'.repeat(129)), { code: 'InvalidRepeatabilityHeaders' });
+  await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550501'), ocNumber('+14255550501')] }, 'dup'), {
+    code: 'DuplicateNumbers',
+  });
+  await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550501')] }, 'has spaces'), {
+    code: 'InvalidRepeatabilityHeaders',
+  });
+  await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550501')] }, 'x'.repeat(129)), {
+    code: 'InvalidRepeatabilityHeaders',
+  });
 
   assert.equal(setup.simulator.counters.snapshot().totalCalls, 0);
   assert.deepEqual(calls, []);

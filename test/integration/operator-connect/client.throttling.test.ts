@@ -33,7 +33,10 @@ test('a 429 storm: every retry goes out no earlier than the Retry-After before i
   const asked = [2000, 5000, 3000, 1000];
   for (let i = 0; i < asked.length; i++) {
     const gap = (sent[i + 1] ?? 0) - (sent[i] ?? 0);
-    assert.ok(gap >= (asked[i] ?? 0), `attempt ${i + 2} came ${gap} ms after attempt ${i + 1}; Retry-After allowed no earlier than ${asked[i]} ms`);
+    assert.ok(
+      gap >= (asked[i] ?? 0),
+      `attempt ${i + 2} came ${gap} ms after attempt ${i + 1}; Retry-After allowed no earlier than ${asked[i]} ms`,
+    );
   }
   assert.deepEqual(
     retries.map((r) => [r.delayMs, r.retryAfterMs, r.code]),
@@ -117,6 +120,8 @@ test('a caller-supplied firstSentAt (the operation’s first send before a crash
   await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550801')] }, 'after-crash', { firstSentAt: longAgo }), {
     code: 'RepeatabilityWindowExceeded',
   });
-  const recent = await client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550801')] }, 'after-crash-2', { firstSentAt: setup.clock.now() - 59_000 });
+  const recent = await client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550801')] }, 'after-crash-2', {
+    firstSentAt: setup.clock.now() - 59_000,
+  });
   assert.equal(recent.status, 'pending');
 });

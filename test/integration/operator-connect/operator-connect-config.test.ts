@@ -44,7 +44,10 @@ describe('Operator Connect settings', () => {
     const config = loadOperatorConnectConfig(MINIMAL);
     assert.equal(config.auth.clientSecret.reveal(), 'very-secret-value');
     assert.ok(!JSON.stringify(config).includes('very-secret-value'));
-    assert.deepEqual(config.secrets.map((s) => s.reveal()), ['very-secret-value']);
+    assert.deepEqual(
+      config.secrets.map((s) => s.reveal()),
+      ['very-secret-value'],
+    );
   });
 
   it('is deeply frozen', () => {

@@ -49,7 +49,8 @@ function setup() {
   return { clock, lines, health, credential, cache };
 }
 
-const badSecret = () => new AuthenticationError(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+const badSecret = () =>
+  new AuthenticationError(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
 
 describe('token failures are told once per streak', () => {
   it('logs the explanation at error once, repeats at debug, reminds at most every minute, and says when tokens come again', async () => {
@@ -64,9 +65,19 @@ describe('token failures are told once per streak', () => {
     assert.equal(loud.length, 3, loud.map((l) => l.msg).join('\n'));
     assert.equal(loud[0]?.level, 50);
     assert.equal(loud[0]?.code, 'backend_token_failed');
-    assert.match(loud[0]?.msg ?? '', /^cannot get an Operator Connect access token: Entra ID refused the client secret of OPERATOR_CONNECT_CLIENT_ID=contoso-app .*check OPERATOR_CONNECT_CLIENT_SECRET/);
-    assert.deepEqual(loud.slice(1).map((l) => l.level), [40, 40], 'reminders are warnings');
-    assert.match(loud[1]?.msg ?? '', /^still failing since 2026-01-01T00:00:00\.000Z \(11 attempts\): cannot get an Operator Connect access token: Entra ID refused/);
+    assert.match(
+      loud[0]?.msg ?? '',
+      /^cannot get an Operator Connect access token: Entra ID refused the client secret of OPERATOR_CONNECT_CLIENT_ID=contoso-app .*check OPERATOR_CONNECT_CLIENT_SECRET/,
+    );
+    assert.deepEqual(
+      loud.slice(1).map((l) => l.level),
+      [40, 40],
+      'reminders are warnings',
+    );
+    assert.match(
+      loud[1]?.msg ?? '',
+      /^still failing since 2026-01-01T00:00:00\.000Z \(11 attempts\): cannot get an Operator Connect access token: Entra ID refused/,
+    );
     assert.equal(parsed(lines).filter((l) => l.level === 20).length, 18, 'the rest at debug');
 
     const problem = health.problem;
@@ -88,7 +99,10 @@ describe('token failures are told once per streak', () => {
     credential.failWith = badSecret();
     await assert.rejects(cache.get(SCOPE));
     clock.advance(1_000);
-    credential.failWith = new AuthenticationError(401, { error: 'unauthorized_client', error_description: "AADSTS700016: Application with identifier 'contoso-app' was not found." });
+    credential.failWith = new AuthenticationError(401, {
+      error: 'unauthorized_client',
+      error_description: "AADSTS700016: Application with identifier 'contoso-app' was not found.",
+    });
     await assert.rejects(cache.get(SCOPE));
     const errors = atLeastInfo(lines).filter((l) => l.level === 50);
     assert.equal(errors.length, 2);
@@ -122,7 +136,10 @@ describe('the client exposes its token problem', () => {
     assert.equal(client.tokenProblem(), null);
     const before = Date.now();
     await assert.rejects(client.listConsents(), (error: Error) => {
-      assert.match(error.message, /^cannot get an Operator Connect access token: Entra ID refused the client secret of OPERATOR_CONNECT_CLIENT_ID=\S+ in OPERATOR_CONNECT_TENANT_ID=\S+ \(AADSTS7000215/);
+      assert.match(
+        error.message,
+        /^cannot get an Operator Connect access token: Entra ID refused the client secret of OPERATOR_CONNECT_CLIENT_ID=\S+ in OPERATOR_CONNECT_TENANT_ID=\S+ \(AADSTS7000215/,
+      );
       return true;
     });
     const problem = client.tokenProblem();
@@ -140,7 +157,10 @@ describe('the client exposes its token problem', () => {
     const config = clientConfig(setup.endpoints, { OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY: 'false' });
     const client = new OperatorConnectClient({ config, logger });
     await assert.rejects(client.authenticate(), /set OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY=true/);
-    assert.match(client.tokenProblem()?.line ?? '', /does not know OPERATOR_CONNECT_AUTHORITY_HOST=https:\/\/127\.0\.0\.1:\d+ \(endpoints_resolution_error\): set OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY=true/);
+    assert.match(
+      client.tokenProblem()?.line ?? '',
+      /does not know OPERATOR_CONNECT_AUTHORITY_HOST=https:\/\/127\.0\.0\.1:\d+ \(endpoints_resolution_error\): set OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY=true/,
+    );
     const errors = parsed(lines).filter((l) => l.level === 50);
     assert.equal(errors.length, 1);
   });

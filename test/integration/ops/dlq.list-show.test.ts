@@ -36,7 +36,10 @@ function fixtureValue(f: Fixture): Buffer | null {
 const validator = createOrderValidator();
 const expectedCode = new Map(
   fixtures.map((f) => {
-    const parsed = parseOrderRecord({ headers: new Map(Object.entries(f.headers)), value: fixtureValue(f) }, validator, { ...DEFAULT_PARSE_LIMITS, now: Date.now() });
+    const parsed = parseOrderRecord({ headers: new Map(Object.entries(f.headers)), value: fixtureValue(f) }, validator, {
+      ...DEFAULT_PARSE_LIMITS,
+      now: Date.now(),
+    });
     assert.equal(parsed.ok, false, f.file);
     return [f.file, parsed.ok ? '' : (parsed.violations[0]?.code ?? '')];
   }),
@@ -63,7 +66,14 @@ async function run(...args: string[]) {
 interface ListJson {
   total: number;
   countsByCode: Record<string, number>;
-  deadLetters: Array<{ id: string; errorCode: string; orderId: string | null; account: string | null; status: string; source: { topic: string; partition: number } }>;
+  deadLetters: Array<{
+    id: string;
+    errorCode: string;
+    orderId: string | null;
+    account: string | null;
+    status: string;
+    source: { topic: string; partition: number };
+  }>;
 }
 
 async function listJson(...filters: string[]): Promise<ListJson> {
@@ -92,18 +102,33 @@ describe('dlq list', () => {
     const rows = lines.slice(1, 1 + expectedCount('invalid_e164'));
     const codeColumn = (lines[0] ?? '').indexOf('CODE');
     for (const row of rows) assert.equal(row.slice(codeColumn, codeColumn + 'invalid_e164'.length), 'invalid_e164', row);
-    assert.ok(lines.some((l) => /^\s+invalid_e164\s+\d+$/.test(l)), io.out());
+    assert.ok(
+      lines.some((l) => /^\s+invalid_e164\s+\d+$/.test(l)),
+      io.out(),
+    );
   });
 
   it('filters by code, order, account, topic, partition, time and status', async () => {
     assert.equal((await listJson('--code', 'invalid_e164')).total, expectedCount('invalid_e164'));
-    assert.equal((await listJson('--code', 'invalid_e164,unparseable')).total, expectedCount('invalid_e164') + expectedCount('unparseable'));
-    assert.deepEqual((await listJson('--order', 'ORD-INV-0024')).deadLetters.map((d) => d.orderId), ['ORD-INV-0024']);
-    assert.deepEqual((await listJson('--account', 'contoso ltd')).deadLetters.map((d) => d.orderId), ['ORD-INV-0026']);
+    assert.equal(
+      (await listJson('--code', 'invalid_e164,unparseable')).total,
+      expectedCount('invalid_e164') + expectedCount('unparseable'),
+    );
+    assert.deepEqual(
+      (await listJson('--order', 'ORD-INV-0024')).deadLetters.map((d) => d.orderId),
+      ['ORD-INV-0024'],
+    );
+    assert.deepEqual(
+      (await listJson('--account', 'contoso ltd')).deadLetters.map((d) => d.orderId),
+      ['ORD-INV-0026'],
+    );
     assert.equal((await listJson('--topic', topics.orders)).total, fixtures.length);
     assert.equal((await listJson('--topic', 'some.other.topic')).total, 0);
     const perPartition = await Promise.all([0, 1, 2].map((p) => listJson('--partition', String(p))));
-    assert.equal(perPartition.reduce((t, l) => t + l.total, 0), fixtures.length);
+    assert.equal(
+      perPartition.reduce((t, l) => t + l.total, 0),
+      fixtures.length,
+    );
     for (const [p, l] of perPartition.entries()) assert.ok(l.deadLetters.every((d) => d.source.partition === p));
     assert.equal((await listJson('--since', '1h')).total, fixtures.length);
     assert.equal((await listJson('--until', '1h')).total, 0);
@@ -124,7 +149,12 @@ describe('dlq show', () => {
     const [d] = (await listJson('--order', 'ORD-INV-0024')).deadLetters;
     const { code, io } = await run('show', d?.id ?? '', '--json');
     assert.equal(code, 0);
-    const shown = JSON.parse(io.out()) as { value: { encoding: string; json: { orderId: string } }; headers: Array<{ name: string; value: string }>; violations: Array<{ code: string }>; replays: unknown[] };
+    const shown = JSON.parse(io.out()) as {
+      value: { encoding: string; json: { orderId: string } };
+      headers: Array<{ name: string; value: string }>;
+      violations: Array<{ code: string }>;
+      replays: unknown[];
+    };
     assert.equal(shown.value.encoding, 'json');
     assert.equal(shown.value.json.orderId, 'ORD-INV-0024');
     assert.ok(shown.headers.some((h) => h.name === 'ce_type' && h.value === 'io.flowthrough.order.v1'));
@@ -139,7 +169,11 @@ describe('dlq show', () => {
   it('shows bytes that are not UTF-8 as base64, and says so', async () => {
     const notUtf8 = fixtures.find((f) => f.file === 'unparseable-not-utf8.json');
     const all = await listJson('--code', 'unparseable');
-    const shown = await Promise.all(all.deadLetters.map(async (d) => JSON.parse((await run('show', d.id, '--json')).io.out()) as { value: { encoding: string; base64?: string } }));
+    const shown = await Promise.all(
+      all.deadLetters.map(
+        async (d) => JSON.parse((await run('show', d.id, '--json')).io.out()) as { value: { encoding: string; base64?: string } },
+      ),
+    );
     assert.ok(shown.some((s) => s.value.encoding === 'base64' && s.value.base64 === notUtf8?.valueBase64));
     assert.ok(shown.some((s) => s.value.encoding === 'null'));
     assert.ok(shown.some((s) => s.value.encoding === 'utf8'));
@@ -157,7 +191,12 @@ describe('dlq replay --dry-run', () => {
     const before = await topicEnd(kafka, topics.orders);
     const { code, io } = await run('replay', '--all', '--dry-run', '--json');
     assert.equal(code, 0, io.err());
-    const report = JSON.parse(io.out()) as { dryRun: boolean; total: number; counts: Record<string, number>; outcomes: Array<{ action: string; detail: string }> };
+    const report = JSON.parse(io.out()) as {
+      dryRun: boolean;
+      total: number;
+      counts: Record<string, number>;
+      outcomes: Array<{ action: string; detail: string }>;
+    };
     assert.equal(report.dryRun, true);
     assert.equal(report.total, fixtures.length);
     assert.equal(report.counts['still-invalid'], fixtures.length, 'every fixture is still invalid today');

@@ -5,7 +5,17 @@ import { fileURLToPath } from 'node:url';
 import { dlqCommand } from '../../../src/app/cli/commands/dlq-command.js';
 import { createOrderValidator } from '../../../src/contracts/order-validator.js';
 import { KafkaReplaySink, replayDeadLetters, type ReplayMessage, type ReplaySink } from '../../../src/ops/index.js';
-import { accountItem, collect, headerText, intakeTopics, numbersItem, ocNumber, orderRecord, startIntake, statusEvents } from '../../support/intake-harness.js';
+import {
+  accountItem,
+  collect,
+  headerText,
+  intakeTopics,
+  numbersItem,
+  ocNumber,
+  orderRecord,
+  startIntake,
+  statusEvents,
+} from '../../support/intake-harness.js';
 import { connectedProducer, onCleanup, testConfig, testKafka } from '../../support/test-context.js';
 import { captureIo, createOpsDatabase } from '../../support/ops.js';
 
@@ -30,12 +40,23 @@ async function rejectedBatch(account: string, count: number): Promise<string[]> 
   const ids = Array.from({ length: count }, (_, i) => `${account}-${i}`);
   await producer.send({
     topic: topics.orders,
-    messages: ids.map((orderId, i) => orderRecord({ orderId, account, items: [numbersItem([ocNumber(`+1${String(account.length * 7919 + 4_000).slice(0, 4)}55${String(i).padStart(4, '0')}`)])] })),
+    messages: ids.map((orderId, i) =>
+      orderRecord({
+        orderId,
+        account,
+        items: [numbersItem([ocNumber(`+1${String(account.length * 7919 + 4_000).slice(0, 4)}55${String(i).padStart(4, '0')}`)])],
+      }),
+    ),
   });
   await status.waitFor((all) => ids.every((id) => statusEvents(all).some((e) => e.data.orderId === id && e.data.state === 'rejected')));
-  await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: `${account}-account`, account, items: [accountItem(account, { sync: false })] })] });
+  await producer.send({
+    topic: topics.orders,
+    messages: [orderRecord({ orderId: `${account}-account`, account, items: [accountItem(account, { sync: false })] })],
+  });
   await status.waitFor((all) => statusEvents(all).some((e) => e.data.orderId === `${account}-account` && isFinal(e.data.state)));
-  const { rows } = await pool.query<{ id: string }>('SELECT id::text AS id FROM dead_letters WHERE account_name = $1 ORDER BY id', [account]);
+  const { rows } = await pool.query<{ id: string }>('SELECT id::text AS id FROM dead_letters WHERE account_name = $1 ORDER BY id', [
+    account,
+  ]);
   assert.equal(rows.length, count);
   return rows.map((r) => r.id);
 }
@@ -48,10 +69,22 @@ async function allCompletedOnce(account: string, count: number): Promise<void> {
   const ids = Array.from({ length: count }, (_, i) => `${account}-${i}`);
   await status.waitFor((all) => ids.every((id) => statusEvents(all).some((e) => e.data.orderId === id && e.data.state === 'completed')));
   // A marker order after the copies: once it is through, every copy before it was processed.
-  await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: `${account}-marker`, account, requestedAt: '2026-11-29T11:00:00Z', items: [accountItem(account, { sync: false })] })] });
+  await producer.send({
+    topic: topics.orders,
+    messages: [
+      orderRecord({
+        orderId: `${account}-marker`,
+        account,
+        requestedAt: '2026-11-29T11:00:00Z',
+        items: [accountItem(account, { sync: false })],
+      }),
+    ],
+  });
   await status.waitFor((all) => statusEvents(all).some((e) => e.data.orderId === `${account}-marker` && isFinal(e.data.state)));
   for (const id of ids) {
-    const states = statusEvents(status.received).filter((e) => e.data.orderId === id).map((e) => e.data.state);
+    const states = statusEvents(status.received)
+      .filter((e) => e.data.orderId === id)
+      .map((e) => e.data.state);
     assert.deepEqual(states, ['rejected', 'acknowledged', 'completed'], id);
   }
 }
@@ -76,7 +109,15 @@ describe('an interrupted replay', () => {
         return sink.publish(messages);
       },
     };
-    const first = await replayDeadLetters({ pool, validator, filter: { account: 'brokerfail' }, targetTopic: topics.orders, replayedBy: 'test', sink: failing, batchSize: 2 });
+    const first = await replayDeadLetters({
+      pool,
+      validator,
+      filter: { account: 'brokerfail' },
+      targetTopic: topics.orders,
+      replayedBy: 'test',
+      sink: failing,
+      batchSize: 2,
+    });
     assert.equal(first.counts.replayed, 4);
     assert.equal(first.counts.failed, 2, 'the batch the broker refused');
     assert.match(first.aborted ?? '', /injected: broker unavailable/);
@@ -87,10 +128,21 @@ describe('an interrupted replay', () => {
     assert.equal(second, 0);
     await orders.waitFor(() => ids.every((id) => copies(id) >= 1));
     await allCompletedOnce('brokerfail', 10);
-    assert.deepEqual(ids.map(copies), ids.map(() => 1), 'each record on the topic exactly once');
+    assert.deepEqual(
+      ids.map(copies),
+      ids.map(() => 1),
+      'each record on the topic exactly once',
+    );
     const after = (await statusOf(ids)).rows;
     assert.ok(after.every((r) => r.status === 'replayed'));
-    assert.deepEqual(after.filter((r) => r.attempt === 2).map((r) => r.id).sort(), failed.map((r) => r.id).sort(), 'the failed ones took a second attempt');
+    assert.deepEqual(
+      after
+        .filter((r) => r.attempt === 2)
+        .map((r) => r.id)
+        .sort(),
+      failed.map((r) => r.id).sort(),
+      'the failed ones took a second attempt',
+    );
   });
 
   it('after a crash between the broker ack and the mark, shows the record as replaying and produces it again (at least once); the intake applies it once', async () => {
@@ -98,7 +150,13 @@ describe('an interrupted replay', () => {
     let batches = 0;
     await assert.rejects(
       replayDeadLetters({
-        pool, validator, filter: { account: 'crashco' }, targetTopic: topics.orders, replayedBy: 'test', sink, batchSize: 2,
+        pool,
+        validator,
+        filter: { account: 'crashco' },
+        targetTopic: topics.orders,
+        replayedBy: 'test',
+        sink,
+        batchSize: 2,
         afterPublish: () => {
           if (++batches === 2) throw new Error('injected crash');
         },
@@ -106,7 +164,10 @@ describe('an interrupted replay', () => {
       /injected crash/,
     );
     const rows = (await statusOf(ids)).rows;
-    assert.deepEqual(rows.map((r) => r.status), ['replayed', 'replayed', 'replaying', 'replaying']);
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['replayed', 'replayed', 'replaying', 'replaying'],
+    );
     const io = captureIo();
     await dlqCommand(['list', '--status', 'replaying', '--json'], config, io);
     assert.equal((JSON.parse(io.out()) as { total: number }).total, 2);
@@ -124,7 +185,19 @@ describe('an interrupted replay', () => {
     const ids = await rejectedBatch('killco', 12);
     const child = spawn(
       process.execPath,
-      ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', fileURLToPath(new URL('../../support/fixtures/ops/replay-child.ts', import.meta.url)), url, topics.orders, 'replay', '--account', 'killco', '--rate', '10'],
+      [
+        '--disable-warning=TimeoutNegativeWarning',
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('../../support/fixtures/ops/replay-child.ts', import.meta.url)),
+        url,
+        topics.orders,
+        'replay',
+        '--account',
+        'killco',
+        '--rate',
+        '10',
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { accountsCommand, numbersCommand, ordersCommand } from '../../../src/app/cli/commands/inspect-commands.js';
-import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, startIntake, statusEvents } from '../../support/intake-harness.js';
+import {
+  accountItem,
+  collect,
+  intakeTopics,
+  numbersItem,
+  ocNumber,
+  orderRecord,
+  startIntake,
+  statusEvents,
+} from '../../support/intake-harness.js';
 import { onCleanup, testConfig, testKafka } from '../../support/test-context.js';
 import { captureIo, createOpsDatabase } from '../../support/ops.js';
 
@@ -15,13 +24,34 @@ await startIntake(pool, topics);
 await producer.send({
   topic: topics.orders,
   messages: [
-    orderRecord({ orderId: 'in-1', account: 'insp', items: [accountItem('insp'), numbersItem([ocNumber('+14255553001'), ocNumber('+14255553002')]), numbersItem([{ telephoneNumber: '+14255553003', serviceDetails: { teamsDirectRouting: { enabled: true } }, configuration: { customSipHeader: 'insp-hq' } }], 'dr')] }),
+    orderRecord({
+      orderId: 'in-1',
+      account: 'insp',
+      items: [
+        accountItem('insp'),
+        numbersItem([ocNumber('+14255553001'), ocNumber('+14255553002')]),
+        numbersItem(
+          [
+            {
+              telephoneNumber: '+14255553003',
+              serviceDetails: { teamsDirectRouting: { enabled: true } },
+              configuration: { customSipHeader: 'insp-hq' },
+            },
+          ],
+          'dr',
+        ),
+      ],
+    }),
     orderRecord({ orderId: 'in-2', account: 'other', items: [accountItem('other', { sync: false })] }),
     orderRecord({ orderId: 'in-bad', account: 'ghost', items: [numbersItem([ocNumber('+14255553009')])] }),
   ],
 });
-await status.waitFor((all) => ['in-1', 'in-2', 'in-bad'].every((id) => statusEvents(all).some((e) => e.data.orderId === id && e.data.state !== 'acknowledged')));
-await pool.query(`UPDATE order_item_numbers SET outcome = 'failed', error_code = 'NumberNotAvailable', message = 'taken' WHERE telephone_number = '+14255553001'`);
+await status.waitFor((all) =>
+  ['in-1', 'in-2', 'in-bad'].every((id) => statusEvents(all).some((e) => e.data.orderId === id && e.data.state !== 'acknowledged')),
+);
+await pool.query(
+  `UPDATE order_item_numbers SET outcome = 'failed', error_code = 'NumberNotAvailable', message = 'taken' WHERE telephone_number = '+14255553001'`,
+);
 const config = testConfig({ DATABASE_URL: url });
 
 async function run(command: typeof ordersCommand, ...args: string[]) {
@@ -40,9 +70,19 @@ describe('orders show / list', () => {
     assert.match(text.out, /\(new\) → acknowledged/);
     assert.match(text.out, /acknowledged → inProgress/);
     const json = (await run(ordersCommand, 'show', 'in-1', '--json')).json();
-    assert.deepEqual((json.items as Array<{ id: string; state: string }>).map((i) => [i.id, i.state]), [['account', 'completed'], ['numbers', 'inProgress'], ['dr', 'completed']]);
+    assert.deepEqual(
+      (json.items as Array<{ id: string; state: string }>).map((i) => [i.id, i.state]),
+      [
+        ['account', 'completed'],
+        ['numbers', 'inProgress'],
+        ['dr', 'completed'],
+      ],
+    );
     assert.deepEqual(json.numberOutcomes, { failed: 1, pending: 1 });
-    assert.deepEqual((json.timeline as Array<{ state: string }>).map((t) => t.state), ['acknowledged', 'inProgress']);
+    assert.deepEqual(
+      (json.timeline as Array<{ state: string }>).map((t) => t.state),
+      ['acknowledged', 'inProgress'],
+    );
   });
 
   it('shows an order refused at intake through its dead letter', async () => {
@@ -56,8 +96,14 @@ describe('orders show / list', () => {
   it('lists with filters, newest first', async () => {
     const all = (await run(ordersCommand, 'list', '--json')).json().orders as Array<{ orderId: string }>;
     assert.deepEqual(all.map((o) => o.orderId).sort(), ['in-1', 'in-2']);
-    const progressing = (await run(ordersCommand, 'list', '--state', 'inProgress', '--json')).json().orders as Array<{ orderId: string; numbers: number }>;
-    assert.deepEqual(progressing.map((o) => [o.orderId, o.numbers]), [['in-1', 3]]);
+    const progressing = (await run(ordersCommand, 'list', '--state', 'inProgress', '--json')).json().orders as Array<{
+      orderId: string;
+      numbers: number;
+    }>;
+    assert.deepEqual(
+      progressing.map((o) => [o.orderId, o.numbers]),
+      [['in-1', 3]],
+    );
     assert.equal(((await run(ordersCommand, 'list', '--account', 'other', '--json')).json().orders as unknown[]).length, 1);
     assert.equal(((await run(ordersCommand, 'list', '--until', '1h', '--json')).json().orders as unknown[]).length, 0);
     assert.equal(((await run(ordersCommand, 'list', '--limit', '1', '--json')).json().orders as unknown[]).length, 1);
@@ -82,7 +128,10 @@ describe('accounts show / numbers show', () => {
     assert.deepEqual(json.customHeader, { name: 'X-MS-Operator-Content', value: 'insp-hq' });
     assert.deepEqual((json.lastOrder as { orderId: string }).orderId, 'in-1');
     const failed = (await run(numbersCommand, 'show', '+14255553001', '--json')).json();
-    assert.deepEqual((failed.work as Array<{ outcome: string; errorCode: string }>).map((w) => [w.outcome, w.errorCode]), [['failed', 'NumberNotAvailable']]);
+    assert.deepEqual(
+      (failed.work as Array<{ outcome: string; errorCode: string }>).map((w) => [w.outcome, w.errorCode]),
+      [['failed', 'NumberNotAvailable']],
+    );
     assert.equal(typeof failed.observed, 'object');
     const text = await run(numbersCommand, 'show', '+14255553001');
     assert.match(text.out, /desired services:/);

@@ -6,12 +6,23 @@ import addFormats from 'ajv-formats';
 import { Secret } from '../../../src/platform/config/secret.js';
 import { HttpServer } from '../../../src/platform/http/http-server.js';
 import { createReadApiRoutes } from '../../../src/read-api/index.js';
-import { accountItem, collect, intakeTopics, numbersItem, ocNumber, orderRecord, startIntake, statusEvents } from '../../support/intake-harness.js';
+import {
+  accountItem,
+  collect,
+  intakeTopics,
+  numbersItem,
+  ocNumber,
+  orderRecord,
+  startIntake,
+  statusEvents,
+} from '../../support/intake-harness.js';
 import { onCleanup, silentLogger, testKafka } from '../../support/test-context.js';
 import { createOpsDatabase } from '../../support/ops.js';
 
 const TOKEN = 'read-api-token-0123456789';
-const swagger = JSON.parse(readFileSync(new URL('../../support/fixtures/acg-swagger-2024-02-29-preview.json', import.meta.url), 'utf8')) as { definitions: Record<string, unknown> };
+const swagger = JSON.parse(
+  readFileSync(new URL('../../support/fixtures/acg-swagger-2024-02-29-preview.json', import.meta.url), 'utf8'),
+) as { definitions: Record<string, unknown> };
 
 // OpenAPI 2 schemas are draft-04 with x-ms-* extensions: compiled by a lenient
 // draft-07 ajv (the keywords used here mean the same in both), formats known.
@@ -19,7 +30,12 @@ const ajv = new Ajv.default({ strict: false, allErrors: true });
 addFormats.default(ajv);
 for (const f of ['int32', 'int64']) ajv.addFormat(f, { type: 'number', validate: (n: number) => Number.isInteger(n) });
 const schema = (name: string) => ajv.compile({ definitions: swagger.definitions, $ref: `#/definitions/${name}` });
-const validators = { AccountResource: schema('AccountResource'), NumberResource: schema('NumberResource'), PagedAccountResource: schema('PagedAccountResource'), PagedNumberResource: schema('PagedNumberResource') };
+const validators = {
+  AccountResource: schema('AccountResource'),
+  NumberResource: schema('NumberResource'),
+  PagedAccountResource: schema('PagedAccountResource'),
+  PagedNumberResource: schema('PagedNumberResource'),
+};
 
 function assertValid(name: keyof typeof validators, body: unknown): void {
   const validate = validators[name];
@@ -37,20 +53,75 @@ await startIntake(pool, topics);
 const drConfig = { callScreening: true, subdomain: 'beta', subdomainTokens: { region1Token: 'tok1', region2Token: 'tok2' } };
 const alphaNumbers = Array.from({ length: 5 }, (_, i) => `+1425555100${i}`);
 const seed = [
-  orderRecord({ orderId: 'seed-alpha', account: 'alpha', items: [{ ...accountItem('alpha'), account: { name: 'alpha', correlationId: 'CRM-1', serviceDetails: { teamsTenantId: '3f2b6c1e-8d4a-4e7b-9c5d-1a2b3c4d5e6f', teamsOperatorConnect: { enabled: true, syncEnabled: true }, teamsDirectRouting: { enabled: true, syncEnabled: false } } } }, numbersItem(alphaNumbers.map((n) => ocNumber(n))), numbersItem([{ telephoneNumber: '+14255552000', serviceDetails: { teamsDirectRouting: { enabled: true } }, configuration: { customSipHeader: 'alpha-hq' } }], 'dr')] }),
-  orderRecord({ orderId: 'seed-beta', account: 'beta', items: [{ id: 'account', action: 'upsert', resource: 'account', account: { name: 'beta', serviceDetails: { teamsDirectRouting: { enabled: true, syncEnabled: false, configuration: drConfig }, zoomPhoneCloudPeering: { enabled: true, syncEnabled: false } } } }] }),
-  ...['gamma', 'delta', 'epsilon'].map((name) => orderRecord({ orderId: `seed-${name}`, account: name, items: [accountItem(name, { sync: false })] })),
+  orderRecord({
+    orderId: 'seed-alpha',
+    account: 'alpha',
+    items: [
+      {
+        ...accountItem('alpha'),
+        account: {
+          name: 'alpha',
+          correlationId: 'CRM-1',
+          serviceDetails: {
+            teamsTenantId: '3f2b6c1e-8d4a-4e7b-9c5d-1a2b3c4d5e6f',
+            teamsOperatorConnect: { enabled: true, syncEnabled: true },
+            teamsDirectRouting: { enabled: true, syncEnabled: false },
+          },
+        },
+      },
+      numbersItem(alphaNumbers.map((n) => ocNumber(n))),
+      numbersItem(
+        [
+          {
+            telephoneNumber: '+14255552000',
+            serviceDetails: { teamsDirectRouting: { enabled: true } },
+            configuration: { customSipHeader: 'alpha-hq' },
+          },
+        ],
+        'dr',
+      ),
+    ],
+  }),
+  orderRecord({
+    orderId: 'seed-beta',
+    account: 'beta',
+    items: [
+      {
+        id: 'account',
+        action: 'upsert',
+        resource: 'account',
+        account: {
+          name: 'beta',
+          serviceDetails: {
+            teamsDirectRouting: { enabled: true, syncEnabled: false, configuration: drConfig },
+            zoomPhoneCloudPeering: { enabled: true, syncEnabled: false },
+          },
+        },
+      },
+    ],
+  }),
+  ...['gamma', 'delta', 'epsilon'].map((name) =>
+    orderRecord({ orderId: `seed-${name}`, account: name, items: [accountItem(name, { sync: false })] }),
+  ),
 ];
 await producer.send({ topic: topics.orders, messages: seed });
-await status.waitFor((all) => ['seed-alpha', 'seed-beta', 'seed-gamma', 'seed-delta', 'seed-epsilon'].every((id) => statusEvents(all).some((e) => e.data.orderId === id && e.data.state !== 'acknowledged')));
+await status.waitFor((all) =>
+  ['seed-alpha', 'seed-beta', 'seed-gamma', 'seed-delta', 'seed-epsilon'].every((id) =>
+    statusEvents(all).some((e) => e.data.orderId === id && e.data.state !== 'acknowledged'),
+  ),
+);
 // The reconciler's word on one number: failed at the backend.
-await pool.query(`UPDATE order_item_numbers SET outcome = 'failed', error_code = 'NumberNotAvailable', message = 'the number is held by another operator', updated_at = now() WHERE telephone_number = $1`, [alphaNumbers[0]]);
+await pool.query(
+  `UPDATE order_item_numbers SET outcome = 'failed', error_code = 'NumberNotAvailable', message = 'the number is held by another operator', updated_at = now() WHERE telephone_number = $1`,
+  [alphaNumbers[0]],
+);
 // And on another: uploaded.
 await pool.query(`UPDATE order_item_numbers SET outcome = 'succeeded', updated_at = now() WHERE telephone_number = $1`, [alphaNumbers[1]]);
 
 async function serve(tokens: string[], maxPageSize = 100, publicUrl: string | null = null): Promise<string> {
   const server = new HttpServer(silentLogger());
-  for (const r of createReadApiRoutes({ readApi: { tokens: tokens.map((t) => new Secret(t)), maxPageSize, publicUrl } }, { pool })) server.route(r);
+  for (const r of createReadApiRoutes({ readApi: { tokens: tokens.map((t) => new Secret(t)), maxPageSize, publicUrl } }, { pool }))
+    server.route(r);
   const port = await server.listen(0, '127.0.0.1');
   onCleanup(() => server.close());
   return `http://127.0.0.1:${port}`;
@@ -104,7 +175,7 @@ describe('read API resources', () => {
     assert.equal(pages, 3);
   });
 
-  it('builds nextLink on the request\'s Host by default, and on READ_API_PUBLIC_URL (scheme and path prefix kept) when set', async () => {
+  it("builds nextLink on the request's Host by default, and on READ_API_PUBLIC_URL (scheme and path prefix kept) when set", async () => {
     const direct = await fetch(`${base}/v1/accounts?maxpagesize=2`, { headers: auth });
     assert.ok(((await direct.json()) as { nextLink: string }).nextLink.startsWith(`${base}/v1/accounts?`));
     const proxied = await serve([TOKEN], 100, 'https://api.example.com/provisioning');
@@ -127,7 +198,11 @@ describe('read API resources', () => {
     assertValid('AccountResource', alpha.body);
     assert.equal(alpha.body.correlationId, 'CRM-1');
     assert.equal(alpha.body.serviceProvisioningStatus, 'pending', 'its order is still in progress');
-    assert.deepEqual((alpha.body.serviceDetails as Record<string, unknown>).teamsOperatorConnect, { enabled: true, syncEnabled: true, numberCount: 5 });
+    assert.deepEqual((alpha.body.serviceDetails as Record<string, unknown>).teamsOperatorConnect, {
+      enabled: true,
+      syncEnabled: true,
+      numberCount: 5,
+    });
 
     const beta = await get('/v1/accounts/beta');
     assertValid('AccountResource', beta.body);
@@ -150,10 +225,15 @@ describe('read API resources', () => {
       const next = page.body.nextLink as string | undefined;
       path = next ? new URL(next).pathname + new URL(next).search : undefined;
     }
-    assert.deepEqual(all.map((n) => n.telephoneNumber), [...alphaNumbers, '+14255552000']);
+    assert.deepEqual(
+      all.map((n) => n.telephoneNumber),
+      [...alphaNumbers, '+14255552000'],
+    );
     const byNumber = new Map(all.map((n) => [n.telephoneNumber as string, n]));
     assert.equal(byNumber.get(alphaNumbers[0] ?? '')?.serviceProvisioningStatus, 'failed');
-    assert.deepEqual(byNumber.get(alphaNumbers[0] ?? '')?.serviceProvisioningErrors, [{ code: 'NumberNotAvailable', message: 'the number is held by another operator', target: 'teamsOperatorConnect' }]);
+    assert.deepEqual(byNumber.get(alphaNumbers[0] ?? '')?.serviceProvisioningErrors, [
+      { code: 'NumberNotAvailable', message: 'the number is held by another operator', target: 'teamsOperatorConnect' },
+    ]);
     assert.equal(byNumber.get(alphaNumbers[1] ?? '')?.serviceProvisioningStatus, 'synced');
     assert.equal(byNumber.get(alphaNumbers[2] ?? '')?.serviceProvisioningStatus, 'pending');
     assert.equal(byNumber.get('+14255552000')?.serviceProvisioningStatus, 'synced', 'Direct Routing needs no backend work');
@@ -177,8 +257,14 @@ describe('read API resources', () => {
     const order = await get('/v1/orders/seed-alpha');
     assert.equal(order.status, 200);
     assert.equal(order.body.state, 'inProgress');
-    assert.deepEqual((order.body.items as Array<{ id: string }>).map((i) => i.id), ['account', 'numbers', 'dr']);
-    assert.deepEqual((order.body.failedNumbers as Array<{ telephoneNumber: string }>).map((n) => n.telephoneNumber), [alphaNumbers[0]]);
+    assert.deepEqual(
+      (order.body.items as Array<{ id: string }>).map((i) => i.id),
+      ['account', 'numbers', 'dr'],
+    );
+    assert.deepEqual(
+      (order.body.failedNumbers as Array<{ telephoneNumber: string }>).map((n) => n.telephoneNumber),
+      [alphaNumbers[0]],
+    );
     assert.equal((await get('/v1/orders/unknown')).status, 404);
   });
 });

@@ -19,12 +19,24 @@ const { pool } = await createTestDatabase();
 
 describe('outbox event ids', () => {
   it('reach PostgreSQL as written: every text[] literal of textArrayLiteral reads back as its elements', async () => {
-    const text = fc.string({ unit: fc.constantFrom('\n', '\r', '\u2028', ':', '"', '\\', '{', '}', ',', ' ', 'N', 'U', 'L', 'a', 'é', '😀'), maxLength: 12 });
+    const text = fc.string({
+      unit: fc.constantFrom('\n', '\r', '\u2028', ':', '"', '\\', '{', '}', ',', ' ', 'N', 'U', 'L', 'a', 'é', '😀'),
+      maxLength: 12,
+    });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(text, fc.string({ maxLength: 12 }).map((s) => s.replaceAll('\u0000', ''))), { maxLength: 5 }), async (items) => {
-        const { rows } = await pool.query<{ a: string[] }>('SELECT $1::text[] AS a', [textArrayLiteral(items)]);
-        assert.deepEqual(rows[0]?.a, items);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            text,
+            fc.string({ maxLength: 12 }).map((s) => s.replaceAll('\u0000', '')),
+          ),
+          { maxLength: 5 },
+        ),
+        async (items) => {
+          const { rows } = await pool.query<{ a: string[] }>('SELECT $1::text[] AS a', [textArrayLiteral(items)]);
+          assert.deepEqual(rows[0]?.a, items);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -61,13 +73,25 @@ describe('outbox event ids', () => {
 
     const relay = await startRelay(pool);
     await within(relay.parkedCount(1), 30_000, 'the undecodable row to be parked');
-    const expected = [`${multiLine}:1`, `${multiLine}:2`, `rejected\nid:${colons}:1`, `${separator}:1`, 'ORD-after:1', 'ORD-old:1', 'ORD-old:2', 'ORD-last:1'];
+    const expected = [
+      `${multiLine}:1`,
+      `${multiLine}:2`,
+      `rejected\nid:${colons}:1`,
+      `${separator}:1`,
+      'ORD-after:1',
+      'ORD-old:1',
+      'ORD-old:2',
+      'ORD-last:1',
+    ];
     await within(
       collector.waitFor((all) => all.length >= expected.length),
       30_000,
       `${expected.length} status events`,
     );
-    await eventually(async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND parked_at IS NULL')) === 0, 'every other row to be marked');
+    await eventually(
+      async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND parked_at IS NULL')) === 0,
+      'every other row to be marked',
+    );
     assert.equal(await caughtUp(collector, status), expected.length, 'nothing else, nothing twice');
 
     const records = inLogOrder(collector.received);

@@ -51,13 +51,25 @@ describe('a row the broker refuses', () => {
       for (const key of KEYS) {
         const large = key === LARGE.key && seq === LARGE.seq;
         const value = Buffer.from(JSON.stringify({ key, seq, pad: 'x'.repeat(large ? 30_000 : 700) }));
-        records.push({ key, value, headers: { row: `${key}/${seq}`, 'kafka_dlt-exception-message': 'test' }, orderId: `${key}-order-${seq}` });
+        records.push({
+          key,
+          value,
+          headers: { row: `${key}/${seq}`, 'kafka_dlt-exception-message': 'test' },
+          orderId: `${key}-order-${seq}`,
+        });
       }
     }
     const ids = await insertRawRecords(pool, topic, records);
     const largeId = ids[LARGE.seq * KEYS.length + KEYS.indexOf(LARGE.key)] as string;
 
-    const metrics = new WorkerMetrics({ pool, admin: failingAdmin(), logger: createLogger({ level: 'silent' }), ordersTopic: 'unused', groupId: 'unused', databaseCacheMs: 0 });
+    const metrics = new WorkerMetrics({
+      pool,
+      admin: failingAdmin(),
+      logger: createLogger({ level: 'silent' }),
+      ordersTopic: 'unused',
+      groupId: 'unused',
+      databaseCacheMs: 0,
+    });
     const relay = await startRelay(pool, { onParked: metrics.onParked, onPublished: metrics.onPublished });
     await within(relay.parkedCount(1), 60_000, 'the large row to be parked');
     const others = records.length - 1;
@@ -66,13 +78,19 @@ describe('a row the broker refuses', () => {
       60_000,
       `${others} records`,
     );
-    await eventually(async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) === 1, 'every other row to be marked');
+    await eventually(
+      async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) === 1,
+      'every other row to be marked',
+    );
     assert.equal(await caughtUp(collector, topic), others, 'no record twice: acknowledged chunks are never sent again');
 
     // Exactly once each, the large one not at all.
     const seen = tally(collector.received.map(rowOf));
     assert.equal(seen.size, others);
-    assert.ok([...seen.values()].every((n) => n === 1), 'each row exactly once');
+    assert.ok(
+      [...seen.values()].every((n) => n === 1),
+      'each row exactly once',
+    );
     assert.equal(seen.get(`${LARGE.key}/${LARGE.seq}`), undefined);
 
     // Per key: one partition, kafkajs' own choice for the key, and its rows in order.
@@ -86,12 +104,21 @@ describe('a row the broker refuses', () => {
       const [meta] = await probe.send({ topic: probeTopic, messages: [{ key, value: 'probe' }] });
       assert.equal(mine[0]?.partition, meta?.partition, `${key}: the partition the producer's default partitioner picks`);
       const seqs = mine.map((r) => Number(rowOf(r).split('/')[1]));
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `${key}: in order`);
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        `${key}: in order`,
+      );
       assert.equal(seqs.length, key === LARGE.key ? PER_KEY - 1 : PER_KEY);
     }
 
     // The parked row: its attempts, its error, the hook and the metrics.
-    const { rows: [row] } = await pool.query<{ attempts: number; last_error: string; parked_at: Date | null }>('SELECT attempts, last_error, parked_at FROM outbox WHERE id = $1', [largeId]);
+    const {
+      rows: [row],
+    } = await pool.query<{ attempts: number; last_error: string; parked_at: Date | null }>(
+      'SELECT attempts, last_error, parked_at FROM outbox WHERE id = $1',
+      [largeId],
+    );
     assert.equal(row?.attempts, MAX_ATTEMPTS);
     assert.match(row?.last_error ?? '', /MESSAGE_TOO_LARGE/);
     assert.ok(row?.parked_at instanceof Date);
@@ -108,7 +135,10 @@ describe('a row the broker refuses', () => {
     // The operator's view.
     const listed = bufferIo();
     assert.equal(await outboxCommand(['list', '--parked', '--json'], config, listed.io), 0);
-    const list = JSON.parse(listed.out()) as { parked: number; rows: Array<{ id: string; key: string; attempts: number; lastError: string; parkedAt: string | null }> };
+    const list = JSON.parse(listed.out()) as {
+      parked: number;
+      rows: Array<{ id: string; key: string; attempts: number; lastError: string; parkedAt: string | null }>;
+    };
     assert.equal(list.parked, 1);
     assert.deepEqual(
       list.rows.map((r) => [r.id, r.key, r.attempts, r.parkedAt !== null]),
@@ -122,7 +152,11 @@ describe('a row the broker refuses', () => {
     const dry = bufferIo();
     assert.equal(await outboxCommand(['retry', '--all-parked', '--dry-run'], config, dry.io), 0);
     assert.match(dry.out(), /would retry 1 row\(s\); nothing changed/);
-    assert.equal((await pool.query('SELECT 1 FROM outbox WHERE id = $1 AND parked_at IS NOT NULL', [largeId])).rowCount, 1, 'a dry run changes nothing');
+    assert.equal(
+      (await pool.query('SELECT 1 FROM outbox WHERE id = $1 AND parked_at IS NOT NULL', [largeId])).rowCount,
+      1,
+      'a dry run changes nothing',
+    );
     const retried = bufferIo();
     assert.equal(await outboxCommand(['retry', largeId], config, retried.io), 0);
     assert.match(retried.out(), new RegExp(`#${largeId}  retried`));
@@ -133,7 +167,10 @@ describe('a row the broker refuses', () => {
     const admin = testKafka().admin();
     await admin.connect();
     onCleanup(() => admin.disconnect());
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2 /* TOPIC */, name: topic, configEntries: [{ name: 'max.message.bytes', value: '1048576' }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: 2 /* TOPIC */, name: topic, configEntries: [{ name: 'max.message.bytes', value: '1048576' }] }],
+    });
     const fixed = bufferIo();
     assert.equal(await outboxCommand(['retry', '--all-parked', '--json'], config, fixed.io), 0);
     assert.equal((JSON.parse(fixed.out()) as { retried: number }).retried, 1);
@@ -142,7 +179,10 @@ describe('a row the broker refuses', () => {
       60_000,
       'the large record',
     );
-    await eventually(async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) === 0, 'the outbox to drain');
+    await eventually(
+      async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) === 0,
+      'the outbox to drain',
+    );
     assert.equal(await caughtUp(collector, topic), records.length);
     const largeKey = inLogOrder(collector.received.filter((r) => r.key === LARGE.key)).map((r) => Number(rowOf(r).split('/')[1]));
     assert.deepEqual(largeKey, [0, 1, 3, 4, 5, 2], 'published late, so out of order for its key (docs/OPERATIONS.md)');
@@ -172,8 +212,14 @@ describe('a row the broker refuses', () => {
       60_000,
       'the good topic to flow',
     );
-    await eventually(async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND published_at IS NULL', [good])) === 0, 'the good rows to be marked');
-    const { rows } = await pool.query<{ attempts: number; parked_at: Date | null; published_at: Date | null }>('SELECT attempts, parked_at, published_at FROM outbox WHERE id = $1', [missingIds[0]]);
+    await eventually(
+      async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND published_at IS NULL', [good])) === 0,
+      'the good rows to be marked',
+    );
+    const { rows } = await pool.query<{ attempts: number; parked_at: Date | null; published_at: Date | null }>(
+      'SELECT attempts, parked_at, published_at FROM outbox WHERE id = $1',
+      [missingIds[0]],
+    );
     assert.deepEqual(rows[0], { attempts: 0, parked_at: null, published_at: null }, 'no attempt counted, not parked');
     assert.equal(relay.parked.length, 0);
 
@@ -185,6 +231,10 @@ describe('a row the broker refuses', () => {
       await admin.disconnect();
     });
     await admin.createTopics({ topics: [{ topic: missing, numPartitions: 1 }], waitForLeaders: true });
-    await eventually(async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND published_at IS NULL', [missing])) === 0, 'the waiting row to be published', 60_000);
+    await eventually(
+      async () => (await count(pool, 'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND published_at IS NULL', [missing])) === 0,
+      'the waiting row to be published',
+      60_000,
+    );
   });
 });

@@ -7,7 +7,11 @@ import { account, numbersItem, ocNumber, operations, setUp, TENANT_US, waitForOr
 test('the drift audit finds a change made behind the worker’s back, and --repair plans the operation that undoes it', async (t) => {
   const s = await setUp(t);
   const numbers = ['+14255550900', '+14255550901', '+14255550902'];
-  await s.submit({ orderId: 'drift-1', account: 'contoso', items: [account('contoso', TENANT_US), numbersItem(numbers.map((n) => ocNumber(n)))] });
+  await s.submit({
+    orderId: 'drift-1',
+    account: 'contoso',
+    items: [account('contoso', TENANT_US), numbersItem(numbers.map((n) => ocNumber(n)))],
+  });
   const { reconciler } = s.reconciler();
   await reconciler.start();
   assert.equal(await waitForOrderState(s.pool, 'drift-1', ['completed', 'partial', 'failed']), 'completed');
@@ -25,19 +29,32 @@ test('the drift audit finds a change made behind the worker’s back, and --repa
 
   // Behind the worker's back: someone reconfigures a number and places one we never had.
   const put = async (telephoneNumber: string, body: unknown) => {
-    const answer = await fetch(`${s.endpoints.adminUrl}/numbers/${encodeURIComponent(telephoneNumber)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await fetch(`${s.endpoints.adminUrl}/numbers/${encodeURIComponent(telephoneNumber)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     assert.equal(answer.ok, true, await answer.text());
   };
-  await put('+14255550901', { tenantId: TENANT_US, configuration: { usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'] } });
-  await put('+14255550999', { tenantId: TENANT_US, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling'] } });
+  await put('+14255550901', {
+    tenantId: TENANT_US,
+    configuration: { usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'] },
+  });
+  await put('+14255550999', {
+    tenantId: TENANT_US,
+    configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling'] },
+  });
 
   const audit = await run(['--audit', '--account', 'contoso', '--json']);
   assert.equal(audit.code, 3);
   const report = JSON.parse(audit.lines[0] ?? '{}') as { differences: Array<{ telephoneNumber: string; kind: string; known: boolean }> };
-  assert.deepEqual(report.differences.map((d) => [d.telephoneNumber, d.kind, d.known]), [
-    ['+14255550901', 'configuration_differs', true],
-    ['+14255550999', 'unexpected_in_backend', false],
-  ]);
+  assert.deepEqual(
+    report.differences.map((d) => [d.telephoneNumber, d.kind, d.known]),
+    [
+      ['+14255550901', 'configuration_differs', true],
+      ['+14255550999', 'unexpected_in_backend', false],
+    ],
+  );
 
   const repair = await run(['--audit', '--account', 'contoso', '--repair']);
   assert.equal(repair.code, 0);
@@ -55,7 +72,10 @@ test('the drift audit finds a change made behind the worker’s back, and --repa
   const after = await run(['--audit', '--account', 'contoso', '--json']);
   const left = (JSON.parse(after.lines[0] ?? '{}') as typeof report).differences.map((d) => d.telephoneNumber);
   assert.deepEqual(left, ['+14255550999'], 'only the number we never had is left (reported, not touched)');
-  assert.deepEqual(s.simulator.ledger.entries({ telephoneNumber: '+14255550901' }).map((e) => e.operation), ['upload', 'update']);
+  assert.deepEqual(
+    s.simulator.ledger.entries({ telephoneNumber: '+14255550901' }).map((e) => e.operation),
+    ['upload', 'update'],
+  );
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

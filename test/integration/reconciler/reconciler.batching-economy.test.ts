@@ -29,19 +29,27 @@ test('orders of many tenants flow through at close to the API-imposed minimum: o
     }
   }
   const { reconciler, calls } = s.reconciler(
-    { RECONCILER_EXPECTED_PROCESSING_MS: '200', RECONCILER_LINGER_MS: '200', RECONCILER_MAX_LINGER_MS: '2000', RECONCILER_CONSENT_CACHE_MS: '60000' },
+    {
+      RECONCILER_EXPECTED_PROCESSING_MS: '200',
+      RECONCILER_LINGER_MS: '200',
+      RECONCILER_MAX_LINGER_MS: '2000',
+      RECONCILER_CONSENT_CACHE_MS: '60000',
+    },
     {},
     { OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND: String(rate) },
   );
   const started = Date.now();
   await reconciler.start();
-  for (const orderId of orders) assert.equal(await waitForOrderState(s.pool, orderId, ['completed', 'partial', 'failed'], 25_000), 'completed');
+  for (const orderId of orders)
+    assert.equal(await waitForOrderState(s.pool, orderId, ['completed', 'partial', 'failed'], 25_000), 'completed');
   const elapsed = Date.now() - started;
 
   const counters = s.simulator.counters.snapshot();
   const first = Math.min(...calls.map((c) => c.sentAt)) - started;
   const last = Math.max(...calls.map((c) => c.sentAt + c.durationMs)) - started;
-  t.diagnostic(`first API call at +${first} ms, last answer at +${Math.round(last)} ms: ${calls.map((c) => `${c.operation[0]}${c.sentAt - started}`).join(" ")}`);
+  t.diagnostic(
+    `first API call at +${first} ms, last answer at +${Math.round(last)} ms: ${calls.map((c) => `${c.operation[0]}${c.sentAt - started}`).join(' ')}`,
+  );
   const ops = await operations(s.pool);
   const minimumCalls = tenants.length * 2;
   const minimumMs = (minimumCalls / rate) * 1000 + 50 + 200;

@@ -7,18 +7,25 @@ const TERMINAL = ['completed', 'partial', 'failed'];
 test('killed between sending an upload and recording its order id: the restarted reconciler resends the same request, applied once', async (t) => {
   const s = await setUp(t);
   const numbers = ['+14255550600', '+14255550601'];
-  await s.submit({ orderId: 'crash-1', account: 'contoso', items: [account('contoso', TENANT_US), numbersItem(numbers.map((n) => ocNumber(n)))] });
+  await s.submit({
+    orderId: 'crash-1',
+    account: 'contoso',
+    items: [account('contoso', TENANT_US), numbersItem(numbers.map((n) => ocNumber(n)))],
+  });
 
   let crashed!: () => void;
   const crash = new Promise<void>((resolve) => (crashed = resolve));
-  const first = s.reconciler({ RECONCILER_LEASE_MS: '300', RECONCILER_INSTANCE_ID: 'first' }, {
-    hooks: {
-      afterSubmit: () => {
-        crashed();
-        throw new Error('SIGKILL: the process died before recording the remote order id');
+  const first = s.reconciler(
+    { RECONCILER_LEASE_MS: '300', RECONCILER_INSTANCE_ID: 'first' },
+    {
+      hooks: {
+        afterSubmit: () => {
+          crashed();
+          throw new Error('SIGKILL: the process died before recording the remote order id');
+        },
       },
     },
-  });
+  );
   await first.reconciler.start();
   await crash;
   await first.reconciler.stop();
@@ -54,8 +61,18 @@ test('two reconciler instances share the work: every operation runs once', async
       await s.submit({ orderId, account: `acct-${i}`, items: k === 0 ? [account(`acct-${i}`, tenant), ...items] : items });
     }
   }
-  const a = s.reconciler({ RECONCILER_INSTANCE_ID: 'a', RECONCILER_CONCURRENCY: '3', RECONCILER_MAX_LINGER_MS: '50', RECONCILER_LINGER_MS: '0' });
-  const b = s.reconciler({ RECONCILER_INSTANCE_ID: 'b', RECONCILER_CONCURRENCY: '3', RECONCILER_MAX_LINGER_MS: '50', RECONCILER_LINGER_MS: '0' });
+  const a = s.reconciler({
+    RECONCILER_INSTANCE_ID: 'a',
+    RECONCILER_CONCURRENCY: '3',
+    RECONCILER_MAX_LINGER_MS: '50',
+    RECONCILER_LINGER_MS: '0',
+  });
+  const b = s.reconciler({
+    RECONCILER_INSTANCE_ID: 'b',
+    RECONCILER_CONCURRENCY: '3',
+    RECONCILER_MAX_LINGER_MS: '50',
+    RECONCILER_LINGER_MS: '0',
+  });
   await Promise.all([a.reconciler.start(), b.reconciler.start()]);
   for (const orderId of orders) assert.equal(await waitForOrderState(s.pool, orderId, TERMINAL), 'completed');
 
@@ -66,7 +83,9 @@ test('two reconciler instances share the work: every operation runs once', async
   const submits = [...a.calls, ...b.calls].filter((c) => c.operation === 'uploadNumbers');
   assert.equal(submits.length, ops.length, 'each upload sent by one instance, once');
   assert.ok(a.calls.some((c) => c.operation === 'uploadNumbers') || b.calls.some((c) => c.operation === 'uploadNumbers'));
-  t.diagnostic(`instance a sent ${a.calls.filter((c) => c.operation === 'uploadNumbers').length}, b ${b.calls.filter((c) => c.operation === 'uploadNumbers').length} of ${ops.length} uploads`);
+  t.diagnostic(
+    `instance a sent ${a.calls.filter((c) => c.operation === 'uploadNumbers').length}, b ${b.calls.filter((c) => c.operation === 'uploadNumbers').length} of ${ops.length} uploads`,
+  );
   assert.deepEqual(s.simulator.ledger.repeatedChanges(), []);
   assert.equal(s.simulator.ledger.entries().length, 8 * 3 * 4);
   const planned = ops.flatMap((o) => o.numbers);

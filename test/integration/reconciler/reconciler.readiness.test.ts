@@ -15,11 +15,15 @@ describe('reconciler readiness', () => {
     const { reconciler: failing } = env.reconciler({}, {}, { OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY: 'false' });
     await failing.start();
     let detail = '';
-    await eventually(async () => {
-      const health = failing.health?.();
-      detail = health?.detail ?? '';
-      return health?.ready === false && detail.includes('backend_token_failed');
-    }, 'the reconciler to report the token failure', 60_000);
+    await eventually(
+      async () => {
+        const health = failing.health?.();
+        detail = health?.detail ?? '';
+        return health?.ready === false && detail.includes('backend_token_failed');
+      },
+      'the reconciler to report the token failure',
+      60_000,
+    );
     assert.match(detail, /OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY=true/);
     await failing.stop();
 

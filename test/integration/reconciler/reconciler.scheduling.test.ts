@@ -60,7 +60,7 @@ async function noticesOf(s: Awaited<ReturnType<typeof setUp>>) {
     until: (check: (c: typeof counts) => boolean) =>
       new Promise<void>((resolve) => {
         const w = (): void => {
-          if (check(counts)) (waiters.delete(w), resolve());
+          if (check(counts)) waiters.delete(w), resolve();
         };
         waiters.add(w);
         w();
@@ -95,13 +95,21 @@ test('an accepted order wakes the reconcilers at commit (their own channel); a r
   const notices = await noticesOf(s);
   try {
     await s.submit({ orderId: 'rejected-1', account: 'acct-r', items: [{ id: 'x', action: 'explode', resource: 'numbers' }] });
-    await s.submit({ orderId: 'wake-1', account: 'acct-w', items: [account('acct-w', TENANT_EU), numbersItem([ocNumber('+442079000001')])] });
+    await s.submit({
+      orderId: 'wake-1',
+      account: 'acct-w',
+      items: [account('acct-w', TENANT_EU), numbersItem([ocNumber('+442079000001')])],
+    });
     // Notices arrive in commit order: once the accepted order's has come, the rejection's would have too.
     await notices.until((c) => c.reconciler >= 1 && c.outbox >= 2);
   } finally {
     await notices.stop();
   }
-  assert.equal((await s.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters')).rows[0]?.n, 1, 'the first record was rejected');
+  assert.equal(
+    (await s.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters')).rows[0]?.n,
+    1,
+    'the first record was rejected',
+  );
   assert.deepEqual(notices.counts, { outbox: 2, reconciler: 1 });
 
   // A reconciler idle for longer than the test plans an order the moment it is committed.

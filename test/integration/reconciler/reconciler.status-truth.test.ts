@@ -8,7 +8,19 @@ import { createReadApiRoutes } from '../../../src/read-api/index.js';
 import { collect, intakeTopics, orderRecord, startIntake, statusEvents } from '../../support/intake-harness.js';
 import { connectedProducer, onCleanup, silentLogger, testConfig } from '../../support/test-context.js';
 import { captureIo } from '../../support/ops.js';
-import { account, deleteItem, numbersItem, ocNumber, setUp, statusEventsOf, TENANT_EU, TENANT_NONE, TENANT_US, waitForOrderState, type Setup } from '../../support/reconciler.js';
+import {
+  account,
+  deleteItem,
+  numbersItem,
+  ocNumber,
+  setUp,
+  statusEventsOf,
+  TENANT_EU,
+  TENANT_NONE,
+  TENANT_US,
+  waitForOrderState,
+  type Setup,
+} from '../../support/reconciler.js';
 
 const TERMINAL = ['completed', 'partial', 'failed'];
 const READ_TOKEN = 'status-truth-read-token-0123';
@@ -21,11 +33,15 @@ async function overKafka(s: Setup, env: Record<string, string> = {}) {
   const producer = await connectedProducer();
   const { reconciler, calls } = s.reconciler({ ...env, STATUS_TOPIC: topics.status, STATUS_EVENT_SOURCE: '/flowthrough/test' });
   await reconciler.start();
-  const events = (orderId: string): StatusEventData[] => statusEvents(status.received).filter((e) => e.data.orderId === orderId).map((e) => e.data);
+  const events = (orderId: string): StatusEventData[] =>
+    statusEvents(status.received)
+      .filter((e) => e.data.orderId === orderId)
+      .map((e) => e.data);
   return {
     calls,
     events,
-    publish: (data: { orderId: string; account: string; items: unknown[] }) => producer.send({ topic: topics.orders, messages: [orderRecord(data)] }),
+    publish: (data: { orderId: string; account: string; items: unknown[] }) =>
+      producer.send({ topic: topics.orders, messages: [orderRecord(data)] }),
     /** Resolves once the order's status events on the topic include one in the given states; returns that event. */
     async until(orderId: string, states: readonly string[]): Promise<StatusEventData> {
       await status.waitFor(() => events(orderId).some((e) => states.includes(e.state)));
@@ -45,7 +61,11 @@ async function showOrder(s: Setup, orderId: string) {
 
 async function readApi(s: Setup) {
   const server = new HttpServer(silentLogger());
-  for (const r of createReadApiRoutes({ readApi: { tokens: [new Secret(READ_TOKEN)], maxPageSize: 100, publicUrl: null } }, { pool: s.pool })) server.route(r);
+  for (const r of createReadApiRoutes(
+    { readApi: { tokens: [new Secret(READ_TOKEN)], maxPageSize: 100, publicUrl: null } },
+    { pool: s.pool },
+  ))
+    server.route(r);
   const port = await server.listen(0, '127.0.0.1');
   onCleanup(() => server.close());
   return async (path: string) => {
@@ -74,23 +94,39 @@ test('an upload superseded by a delete before it reached the backend says supers
   assert.equal(upItem.state, 'completed');
   assert.equal(upItem.reason?.code, 'superseded_by_later_order');
   assert.match(upItem.reason?.message ?? '', /1 of 1 number\(s\) superseded by later order del-1/);
-  assert.deepEqual(upItem.numbers?.map((n) => [n.telephoneNumber, n.state, n.errorCode]), [[number, 'superseded', 'superseded_by_later_order']]);
+  assert.deepEqual(
+    upItem.numbers?.map((n) => [n.telephoneNumber, n.state, n.errorCode]),
+    [[number, 'superseded', 'superseded_by_later_order']],
+  );
   assert.match(upItem.numbers?.[0]?.message ?? '', /not sent: order del-1/);
-  assert.ok(k.events('up-1').every((e) => e.items.every((i) => (i.numbers ?? []).every((n) => n.state !== 'succeeded'))), 'no event ever said succeeded');
+  assert.ok(
+    k.events('up-1').every((e) => e.items.every((i) => (i.numbers ?? []).every((n) => n.state !== 'succeeded'))),
+    'no event ever said succeeded',
+  );
 
   // The delete: its release was sent and the backend's answer (the tenant does not hold it) is what makes it succeed.
   assert.equal(delDone.state, 'completed');
-  assert.deepEqual(delDone.items[0]?.numbers?.map((n) => [n.state, n.errorCode]), [['succeeded', undefined]]);
+  assert.deepEqual(
+    delDone.items[0]?.numbers?.map((n) => [n.state, n.errorCode]),
+    [['succeeded', undefined]],
+  );
   assert.match(delDone.items[0]?.numbers?.[0]?.message ?? '', /NumberNotFound/);
 
   assert.deepEqual(s.simulator.ledger.entries({ telephoneNumber: number }), [], 'the backend applied nothing for the number');
   const counters = s.simulator.counters.snapshot();
   assert.equal(counters.calls.createUploadOrder, undefined, 'no upload was ever sent');
-  assert.equal(Object.values(counters.calls.createReleaseOrder ?? {}).reduce((a, b) => a + b, 0), 1, 'one release, answered per number');
+  assert.equal(
+    Object.values(counters.calls.createReleaseOrder ?? {}).reduce((a, b) => a + b, 0),
+    1,
+    'one release, answered per number',
+  );
 
   const shown = await showOrder(s, 'up-1');
   assert.deepEqual(shown.json.numberOutcomes, { superseded: 1 });
-  assert.deepEqual((shown.json.numbers as Array<{ outcome: string; errorCode: string }>).map((n) => [n.outcome, n.errorCode]), [['superseded', 'superseded_by_later_order']]);
+  assert.deepEqual(
+    (shown.json.numbers as Array<{ outcome: string; errorCode: string }>).map((n) => [n.outcome, n.errorCode]),
+    [['superseded', 'superseded_by_later_order']],
+  );
   assert.match(shown.text, /flow-through numbers: 1 superseded/);
   assert.match(shown.text, /upload\s+superseded\s+superseded_by_later_order: not sent: order del-1/);
 });
@@ -98,7 +134,13 @@ test('an upload superseded by a delete before it reached the backend says supers
 test('a customer-relationship update the backend refuses fails its consent item with the backend’s code and message; the order ends partial', async (t) => {
   const s = await setUp(t);
   const k = await overKafka(s);
-  const consent = { id: 'consent', action: 'update', resource: 'consent', tenantId: TENANT_NONE, consent: { customerRelationship: { status: 'AgreementSigned', comment: 'MSA-1 signed' } } };
+  const consent = {
+    id: 'consent',
+    action: 'update',
+    resource: 'consent',
+    tenantId: TENANT_NONE,
+    consent: { customerRelationship: { status: 'AgreementSigned', comment: 'MSA-1 signed' } },
+  };
   await k.publish({ orderId: 'rel-refused', account: 'newco', items: [account('newco', TENANT_NONE), consent] });
   const done = await k.until('rel-refused', TERMINAL);
 
@@ -111,39 +153,90 @@ test('a customer-relationship update the backend refuses fails its consent item 
     ],
     'the consent item keeps the order in progress until the backend answered',
   );
-  assert.deepEqual(done.items.map((i) => [i.id, i.state, i.reason?.code]), [['account', 'completed', undefined], ['consent', 'failed', 'ConsentNotFound']]);
+  assert.deepEqual(
+    done.items.map((i) => [i.id, i.state, i.reason?.code]),
+    [
+      ['account', 'completed', undefined],
+      ['consent', 'failed', 'ConsentNotFound'],
+    ],
+  );
   assert.match(done.items[1]?.reason?.message ?? '', /There is no consent from tenant 44444444-4444-4444-8444-444444444444/);
   assert.equal(k.calls.filter((c) => c.operation === 'updateCustomerRelationship').length, 1, 'a permanent refusal is not retried');
-  const row = (await s.pool.query<{ synced_order_id: string; sync_error: { code: string } }>('SELECT synced_order_id, sync_error FROM consents WHERE tenant_id = $1', [TENANT_NONE])).rows[0];
+  const row = (
+    await s.pool.query<{ synced_order_id: string; sync_error: { code: string } }>(
+      'SELECT synced_order_id, sync_error FROM consents WHERE tenant_id = $1',
+      [TENANT_NONE],
+    )
+  ).rows[0];
   assert.deepEqual([row?.synced_order_id, row?.sync_error.code], ['rel-refused', 'ConsentNotFound']);
 
   const shown = await showOrder(s, 'rel-refused');
   assert.equal(shown.json.state, 'partial');
   const items = shown.json.items as Array<{ id: string; state: string; reason: { code: string; message: string } | null }>;
-  assert.deepEqual(items.map((i) => [i.id, i.state, i.reason?.code ?? null]), [['account', 'completed', null], ['consent', 'failed', 'ConsentNotFound']]);
+  assert.deepEqual(
+    items.map((i) => [i.id, i.state, i.reason?.code ?? null]),
+    [
+      ['account', 'completed', null],
+      ['consent', 'failed', 'ConsentNotFound'],
+    ],
+  );
   assert.match(shown.text, /consent\s+update\s+consent\s+failed\s+0\s+ConsentNotFound: /);
 
   const get = await readApi(s);
   const order = await get('/v1/orders/rel-refused');
-  assert.deepEqual((order.items as typeof items).map((i) => [i.id, i.state, i.reason?.code ?? null]), [['account', 'completed', null], ['consent', 'failed', 'ConsentNotFound']]);
+  assert.deepEqual(
+    (order.items as typeof items).map((i) => [i.id, i.state, i.reason?.code ?? null]),
+    [
+      ['account', 'completed', null],
+      ['consent', 'failed', 'ConsentNotFound'],
+    ],
+  );
   const newco = await get('/v1/accounts/newco');
   assert.equal(newco.serviceProvisioningStatus, 'failed');
-  assert.deepEqual((newco.serviceProvisioningErrors as Array<{ code: string; target: string }>).map((e) => [e.code, e.target]), [['ConsentNotFound', 'consent']]);
+  assert.deepEqual(
+    (newco.serviceProvisioningErrors as Array<{ code: string; target: string }>).map((e) => [e.code, e.target]),
+    [['ConsentNotFound', 'consent']],
+  );
 });
 
 test('consent items: written → completed; an account that syncs neither OC nor TPM → recorded only; an older update replaced before it was written → superseded', async (t) => {
   const s = await setUp(t);
-  const consent = (tenantId: string, status: string) => ({ id: 'consent', action: 'update', resource: 'consent', tenantId, consent: { customerRelationship: { status } } });
+  const consent = (tenantId: string, status: string) => ({
+    id: 'consent',
+    action: 'update',
+    resource: 'consent',
+    tenantId,
+    consent: { customerRelationship: { status } },
+  });
   // Two updates of one tenant before the reconciler runs: only the later one reaches the backend.
-  await s.submit({ orderId: 'rel-old', account: 'contoso', items: [account('contoso', TENANT_US), consent(TENANT_US, 'CustomerContacted')] });
+  await s.submit({
+    orderId: 'rel-old',
+    account: 'contoso',
+    items: [account('contoso', TENANT_US), consent(TENANT_US, 'CustomerContacted')],
+  });
   await s.submit({ orderId: 'rel-new', account: 'contoso', items: [consent(TENANT_US, 'ConsentAcknowledged')] });
   // An account managed in Microsoft's portal (no service synchronised): the relationship is recorded, not written.
   await s.submit({
     orderId: 'rel-portal',
     account: 'portalco',
-    items: [{ id: 'account', action: 'upsert', resource: 'account', account: { name: 'portalco', serviceDetails: { teamsTenantId: TENANT_EU, teamsOperatorConnect: { enabled: true, syncEnabled: false } } } }, consent(TENANT_EU, 'CustomerContacted')],
+    items: [
+      {
+        id: 'account',
+        action: 'upsert',
+        resource: 'account',
+        account: {
+          name: 'portalco',
+          serviceDetails: { teamsTenantId: TENANT_EU, teamsOperatorConnect: { enabled: true, syncEnabled: false } },
+        },
+      },
+      consent(TENANT_EU, 'CustomerContacted'),
+    ],
   });
-  assert.deepEqual((await statusEventsOf(s.pool, 'rel-portal')).map((e) => e.data.state), ['acknowledged', 'completed'], 'complete at intake');
+  assert.deepEqual(
+    (await statusEventsOf(s.pool, 'rel-portal')).map((e) => e.data.state),
+    ['acknowledged', 'completed'],
+    'complete at intake',
+  );
   assert.equal(await waitForOrderState(s.pool, 'rel-new', ['inProgress']), 'inProgress');
 
   const { reconciler, calls } = s.reconciler();
@@ -206,7 +299,23 @@ test('a number moved to another tenant: the upload there succeeds only through i
   );
   assert.equal(s.simulator.admin.numberStatus(TENANT_EU, number).status, 'assigned');
   const join = (await statusEventsOf(s.pool, 'mv-join')).at(-1)!.data.items.find((i) => i.id === 'numbers')!;
-  assert.deepEqual(join.numbers?.map((n) => n.state), ['succeeded']);
-  const work = (await s.pool.query<{ order_id: string; operation: string }>(`SELECT w.order_id, b.operation FROM order_item_numbers w JOIN backend_operations b ON b.id = w.operation_id WHERE w.telephone_number = $1 ORDER BY w.order_id`, [number])).rows;
-  assert.deepEqual(work.map((w) => Object.values(w)), [['mv-join', 'upload'], ['mv-leave', 'release'], ['mv-up', 'upload']], 'each row settled by the operation that made its change');
+  assert.deepEqual(
+    join.numbers?.map((n) => n.state),
+    ['succeeded'],
+  );
+  const work = (
+    await s.pool.query<{ order_id: string; operation: string }>(
+      `SELECT w.order_id, b.operation FROM order_item_numbers w JOIN backend_operations b ON b.id = w.operation_id WHERE w.telephone_number = $1 ORDER BY w.order_id`,
+      [number],
+    )
+  ).rows;
+  assert.deepEqual(
+    work.map((w) => Object.values(w)),
+    [
+      ['mv-join', 'upload'],
+      ['mv-leave', 'release'],
+      ['mv-up', 'upload'],
+    ],
+    'each row settled by the operation that made its change',
+  );
 });

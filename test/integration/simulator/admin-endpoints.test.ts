@@ -29,9 +29,14 @@ test('the admin endpoints drive the enterprise side and expose ledger and counte
     [[accepted.body.id, 'complete']],
   );
 
-  const assigned = await admin<NumberStatus>(adminUrl, 'PUT', `/numbers/${encodeURIComponent('+442071838751')}/assignment`, { assignedToUser: true });
+  const assigned = await admin<NumberStatus>(adminUrl, 'PUT', `/numbers/${encodeURIComponent('+442071838751')}/assignment`, {
+    assignedToUser: true,
+  });
   assert.equal(assigned.body.assignedToUser, true);
-  assert.equal((await admin(adminUrl, 'PUT', `/numbers/${encodeURIComponent('+442071838799')}/assignment`, { assignedToUser: true })).status, 404);
+  assert.equal(
+    (await admin(adminUrl, 'PUT', `/numbers/${encodeURIComponent('+442071838799')}/assignment`, { assignedToUser: true })).status,
+    404,
+  );
 
   const placed = await admin<NumberStatus>(adminUrl, 'PUT', `/numbers/${encodeURIComponent('+14255550900')}`, {
     tenantId: TENANT_A,
@@ -47,7 +52,9 @@ test('the admin endpoints drive the enterprise side and expose ledger and counte
   );
   assert.equal((await admin<{ count: number }>(adminUrl, 'GET', '/ledger?operation=release')).body.count, 0);
 
-  const faults = await admin<{ pendingScript: unknown[] }>(adminUrl, 'POST', '/faults', { script: [{ kind: 'serviceUnavailable', retryAfterSeconds: 2 }] });
+  const faults = await admin<{ pendingScript: unknown[] }>(adminUrl, 'POST', '/faults', {
+    script: [{ kind: 'serviceUnavailable', retryAfterSeconds: 2 }],
+  });
   assert.equal(faults.body.pendingScript.length, 1);
   assert.equal((await api.get(paths.consents)).status, 503);
   assert.equal((await admin(adminUrl, 'POST', '/faults', { script: [{ kind: 'explode' }] })).status, 400);

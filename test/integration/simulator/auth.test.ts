@@ -40,7 +40,11 @@ test('the token endpoint issues a signed, expiring Bearer token for client crede
 test('the token endpoint refuses bad secrets, unknown apps, other scopes, other grants and unknown tenants', async (t) => {
   const { endpoints } = await startSimulator(t, { clients: CLIENTS });
   const ask = (form: Record<string, string>, url = endpoints.tokenUrl) =>
-    postForm(url, { grant_type: 'client_credentials', client_id: REGISTERED, client_secret: 'registered-secret', scope: endpoints.scope, ...form }, endpoints.caCertificatePem);
+    postForm(
+      url,
+      { grant_type: 'client_credentials', client_id: REGISTERED, client_secret: 'registered-secret', scope: endpoints.scope, ...form },
+      endpoints.caCertificatePem,
+    );
   const badSecret = await ask({ client_secret: 'nope' });
   assert.equal(badSecret.status, 401);
   assert.equal(badSecret.body.error, 'invalid_client');

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NumberErrorCode, Order } from '../../../src/simulator/index.js';
-import { CIVIC_GB, CIVIC_US, LOCATION_US, TENANT_A, TENANT_B, TENANT_SUSPENDED, ocNumber, paths, startSimulator, type ApiClient } from '../../support/simulator.js';
+import {
+  CIVIC_GB,
+  CIVIC_US,
+  LOCATION_US,
+  TENANT_A,
+  TENANT_B,
+  TENANT_SUSPENDED,
+  ocNumber,
+  paths,
+  startSimulator,
+  type ApiClient,
+} from '../../support/simulator.js';
 import type { Simulator } from '../../../src/simulator/index.js';
 
 const NO_CONSENT_TENANT = '44444444-4444-4444-8444-444444444444';
@@ -46,7 +57,9 @@ test('upload business rules: consent, country, holder, Mobile, civic address, lo
 test('re-uploading a number the tenant holds replaces its configuration (and is a second ledger entry)', async (t) => {
   const { simulator, api } = await startSimulator(t);
   await settle(simulator, api, paths.upload(TENANT_A), { numbers: [ocNumber('+14255550210')] });
-  const again = await settle(simulator, api, paths.upload(TENANT_A), { numbers: [ocNumber('+14255550210', { usage: 'ConferenceAssignment' })] });
+  const again = await settle(simulator, api, paths.upload(TENANT_A), {
+    numbers: [ocNumber('+14255550210', { usage: 'ConferenceAssignment' })],
+  });
   assert.equal(again.status, 'complete');
   assert.equal(simulator.admin.numberStatus(TENANT_A, '+14255550210').configuration?.usage, 'ConferenceAssignment');
   assert.equal(simulator.ledger.repeatedChanges().length, 1, 'a client that uploads twice under new ids shows up');
@@ -81,7 +94,10 @@ test('release: refused while assigned to a user, NumberNotFound for numbers the 
   assert.equal(simulator.admin.numberStatus(TENANT_A, '+14255550230').status, 'assigned');
   assert.equal(simulator.admin.numberStatus(TENANT_A, '+14255550231').status, 'unassigned');
   // Another tenant cannot release tenant A's number: to tenant B it does not exist.
-  assert.equal(await onlyError(simulator, api, paths.release(TENANT_B), { numbers: [{ telephoneNumber: '+14255550230' }] }), 'NumberNotFound');
+  assert.equal(
+    await onlyError(simulator, api, paths.release(TENANT_B), { numbers: [{ telephoneNumber: '+14255550230' }] }),
+    'NumberNotFound',
+  );
 
   // Once the enterprise unassigns it, release goes through; release needs no active consent.
   simulator.admin.setAssignedToUser('+14255550230', false);
@@ -96,10 +112,15 @@ test('release: refused while assigned to a user, NumberNotFound for numbers the 
 test('update: replaces the configuration of held numbers, with the same rules', async (t) => {
   const { simulator, api } = await startSimulator(t);
   await settle(simulator, api, paths.upload(TENANT_A), { numbers: [ocNumber('+14255550240'), ocNumber('+14255550241')] });
-  await settle(simulator, api, paths.upload(TENANT_B), { teamsPhoneMobile: true, numbers: [ocNumber('+4915112340000', { choosableCapabilities: ['Mobile'] })] });
+  await settle(simulator, api, paths.upload(TENANT_B), {
+    teamsPhoneMobile: true,
+    numbers: [ocNumber('+4915112340000', { choosableCapabilities: ['Mobile'] })],
+  });
 
   const ok = await settle(simulator, api, paths.update(TENANT_A), {
-    numbers: [ocNumber('+14255550240', { usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'], civicAddressId: CIVIC_US })],
+    numbers: [
+      ocNumber('+14255550240', { usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'], civicAddressId: CIVIC_US }),
+    ],
   });
   assert.equal(ok.status, 'complete');
   const status = simulator.admin.numberStatus(TENANT_A, '+14255550240');
@@ -107,14 +128,23 @@ test('update: replaces the configuration of held numbers, with the same rules', 
   assert.deepEqual(status.configuration?.choosableCapabilities, ['InboundCalling']);
   assert.equal(status.configuration?.civicAddressId, CIVIC_US);
 
-  const update = (tenant: string, number: Record<string, unknown>) => onlyError(simulator, api, paths.update(tenant), { numbers: [number] });
+  const update = (tenant: string, number: Record<string, unknown>) =>
+    onlyError(simulator, api, paths.update(tenant), { numbers: [number] });
   assert.equal(await update(TENANT_A, ocNumber('+14255550299')), 'NumberNotFound');
   assert.equal(await update(TENANT_A, ocNumber('+14255550241', { choosableCapabilities: ['Mobile'] })), 'MobileCapabilityNotAllowed');
-  assert.equal(await update(TENANT_B, ocNumber('+4915112340000', { choosableCapabilities: ['Mobile', 'OutboundCalling'] })), undefined, 'Mobile stays allowed on a TPM number');
+  assert.equal(
+    await update(TENANT_B, ocNumber('+4915112340000', { choosableCapabilities: ['Mobile', 'OutboundCalling'] })),
+    undefined,
+    'Mobile stays allowed on a TPM number',
+  );
   assert.equal(await update(TENANT_A, ocNumber('+14255550241', { locationId: 'nowhere' })), 'UnknownLocation');
 
   simulator.admin.setAssignedToUser('+14255550241', true);
   assert.equal(await update(TENANT_A, ocNumber('+14255550241', { usage: 'FirstPartyAppAssignment' })), 'NumberAssignedToUser');
-  assert.equal(await update(TENANT_A, ocNumber('+14255550241', { choosableCapabilities: ['InboundCalling'] })), undefined, 'same usage: fine while assigned');
+  assert.equal(
+    await update(TENANT_A, ocNumber('+14255550241', { choosableCapabilities: ['InboundCalling'] })),
+    undefined,
+    'same usage: fine while assigned',
+  );
   assert.equal(simulator.ledger.entries({ operation: 'update' }).length, 3);
 });

@@ -46,7 +46,9 @@ test('a consent is read by Teams tenant id, with the modelled fields', async (t)
 
 test('the operator updates customerRelationship; declining or terminating needs a comment', async (t) => {
   const { api } = await startSimulator(t);
-  const contacted = await api.patch<Consent>(paths.consent(TENANT_A), { customerRelationship: { status: 'CustomerContacted', comment: 'Called on 2026-11-29' } });
+  const contacted = await api.patch<Consent>(paths.consent(TENANT_A), {
+    customerRelationship: { status: 'CustomerContacted', comment: 'Called on 2026-11-29' },
+  });
   assert.equal(contacted.status, 200);
   assert.deepEqual(
     { status: contacted.body.customerRelationship.status, comment: contacted.body.customerRelationship.comment },
@@ -59,14 +61,21 @@ test('the operator updates customerRelationship; declining or terminating needs 
   });
   assert.equal(noReason.status, 400);
   assert.equal(noReason.body.error.details[0]?.target, 'customerRelationship.comment');
-  const declined = await api.patch<Consent>(paths.consent(TENANT_A), { customerRelationship: { status: 'ConsentDeclined', comment: 'Out of footprint' } });
+  const declined = await api.patch<Consent>(paths.consent(TENANT_A), {
+    customerRelationship: { status: 'ConsentDeclined', comment: 'Out of footprint' },
+  });
   assert.equal(declined.body.customerRelationship.status, 'ConsentDeclined');
 
-  const otherField = await api.patch<{ error: { code: string } }>(paths.consent(TENANT_A), { status: 'removed', customerRelationship: { status: 'AgreementSigned' } });
+  const otherField = await api.patch<{ error: { code: string } }>(paths.consent(TENANT_A), {
+    status: 'removed',
+    customerRelationship: { status: 'AgreementSigned' },
+  });
   assert.equal(otherField.status, 400, 'only customerRelationship is writable');
   const badStatus = await api.patch(paths.consent(TENANT_A), { customerRelationship: { status: 'Signed' } });
   assert.equal(badStatus.status, 400);
-  const unknown = await api.patch(paths.consent('55555555-5555-4555-8555-555555555555'), { customerRelationship: { status: 'AgreementSigned' } });
+  const unknown = await api.patch(paths.consent('55555555-5555-4555-8555-555555555555'), {
+    customerRelationship: { status: 'AgreementSigned' },
+  });
   assert.equal(unknown.status, 404);
   const noId = await api.patch(paths.consent(TENANT_A), { customerRelationship: { status: 'AgreementSigned' } }, { requestId: null });
   assert.equal(noId.status, 400, 'a consent update is a mutating call: Repeatability-Request-ID required');

@@ -26,7 +26,9 @@ test('a hung call sends nothing until the client gives up; nothing is applied', 
   const { simulator, api } = await startSimulator(t, { faults: { script: [{ kind: 'hang', operations: ['createUploadOrder'] }] } });
   const body = { numbers: [ocNumber('+14255550700')] };
   const started = performance.now();
-  await assert.rejects(api.post(paths.upload(TENANT_A), body, { requestId: 'hung-1', signal: AbortSignal.timeout(300) }), { name: 'TimeoutError' });
+  await assert.rejects(api.post(paths.upload(TENANT_A), body, { requestId: 'hung-1', signal: AbortSignal.timeout(300) }), {
+    name: 'TimeoutError',
+  });
   assert.ok(performance.now() - started >= 290, 'the client timed out, not the simulator');
   const counters = simulator.counters.snapshot();
   assert.equal(counters.faultsInjected.hang, 1);
@@ -43,7 +45,9 @@ test('a hang after handling applies the change; the retry with the same id repla
     faults: { script: [{ kind: 'hang', phase: 'afterHandling', operations: ['createUploadOrder'] }] },
   });
   const body = { numbers: [ocNumber('+14255550701')] };
-  await assert.rejects(api.post(paths.upload(TENANT_A), body, { requestId: 'hung-after', signal: AbortSignal.timeout(200) }), { name: 'TimeoutError' });
+  await assert.rejects(api.post(paths.upload(TENANT_A), body, { requestId: 'hung-after', signal: AbortSignal.timeout(200) }), {
+    name: 'TimeoutError',
+  });
   const retry = await api.post<Order>(paths.upload(TENANT_A), body, { requestId: 'hung-after' });
   assert.equal(retry.status, 202);
   await simulator.admin.whenOrderSettled(retry.body.id);
@@ -100,7 +104,10 @@ test('the token endpoint fails at its own rate, in Entra ID error form; API call
 
 test('token faults at a rate repeat for the same seed and mix with good answers', async (t) => {
   const statuses = async (seed: number): Promise<number[]> => {
-    const { endpoints } = await startSimulator(t, { seed, faults: { token: { probabilities: { serverError: 0.3, serviceUnavailable: 0.2, throttle: 0.1 } } } });
+    const { endpoints } = await startSimulator(t, {
+      seed,
+      faults: { token: { probabilities: { serverError: 0.3, serviceUnavailable: 0.2, throttle: 0.1 } } },
+    });
     const out: number[] = [];
     for (let i = 0; i < 30; i += 1) out.push((await postForm(endpoints.tokenUrl, tokenForm(endpoints), endpoints.caCertificatePem)).status);
     return out;
@@ -142,7 +149,12 @@ test('Retry-After per kind of fault: 429s and 503s carry their own; a 503 with 0
   assert.deepEqual([...(seen.get(503) ?? [])], ['7']);
 
   simulator.admin.clearFaults();
-  simulator.admin.injectFaults({ script: [{ kind: 'serviceUnavailable', retryAfterSeconds: 0 }, { kind: 'throttle', retryAfterSeconds: 0 }] });
+  simulator.admin.injectFaults({
+    script: [
+      { kind: 'serviceUnavailable', retryAfterSeconds: 0 },
+      { kind: 'throttle', retryAfterSeconds: 0 },
+    ],
+  });
   const noHint = await api.get(paths.consents);
   assert.equal(noHint.status, 503);
   assert.equal(noHint.headers.get('retry-after'), null);
@@ -153,7 +165,10 @@ test('Retry-After per kind of fault: 429s and 503s carry their own; a 503 with 0
 
 test('the new fault settings are validated like the others', async (t) => {
   const { simulator } = await startSimulator(t);
-  assert.throws(() => simulator.admin.injectFaults({ token: { probabilities: { hang: 2 } } }), /token\/probabilities\/hang|token\.probabilities\.hang/);
+  assert.throws(
+    () => simulator.admin.injectFaults({ token: { probabilities: { hang: 2 } } }),
+    /token\/probabilities\/hang|token\.probabilities\.hang/,
+  );
   assert.throws(() => simulator.admin.injectFaults({ retryAfter: { reset: 1 } } as never), /retryAfter/);
   assert.throws(() => simulator.admin.injectFaults({ script: [{ kind: 'hang', hangMs: -1 }] }), /hangMs/);
 });

@@ -31,7 +31,12 @@ test('a connection reset drops the socket without an answer', async (t) => {
 
 test('scripted faults target operations; passes let calls through; the first matching entry is used', async (t) => {
   const { api } = await startSimulator(t, {
-    faults: { script: [{ kind: 'pass', operations: ['getConsent'] }, { kind: 'serverError', operations: ['getConsent'] }] },
+    faults: {
+      script: [
+        { kind: 'pass', operations: ['getConsent'] },
+        { kind: 'serverError', operations: ['getConsent'] },
+      ],
+    },
   });
   assert.equal((await api.get(paths.consents)).status, 200, 'listConsents is not targeted');
   assert.equal((await api.get(paths.consent(TENANT_A))).status, 200, 'first getConsent passes');
@@ -48,9 +53,13 @@ test('a slow answer arrives after the given delay', async (t) => {
 });
 
 test('a client that gives up on a slow answer and retries with the same id gets one order', async (t) => {
-  const { simulator, api } = await startSimulator(t, { faults: { script: [{ kind: 'slow', delayMs: 60_000, operations: ['createUploadOrder'] }] } });
+  const { simulator, api } = await startSimulator(t, {
+    faults: { script: [{ kind: 'slow', delayMs: 60_000, operations: ['createUploadOrder'] }] },
+  });
   const body = { numbers: [ocNumber('+14255550500')] };
-  await assert.rejects(api.post(paths.upload(TENANT_A), body, { requestId: 'slow-one', signal: AbortSignal.timeout(100) }), { name: 'TimeoutError' });
+  await assert.rejects(api.post(paths.upload(TENANT_A), body, { requestId: 'slow-one', signal: AbortSignal.timeout(100) }), {
+    name: 'TimeoutError',
+  });
   const retry = await api.post<Order>(paths.upload(TENANT_A), body, { requestId: 'slow-one' });
   assert.equal(retry.status, 202);
   await simulator.admin.whenOrderSettled(retry.body.id);

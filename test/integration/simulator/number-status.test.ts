@@ -5,7 +5,13 @@ import { TENANT_A, TENANT_B, ocNumber, paths, startSimulator } from '../../suppo
 
 test('number status: assigned with configuration for the holder, unassigned for anyone else', async (t) => {
   const { simulator, api } = await startSimulator(t, {
-    numbers: [{ tenantId: TENANT_B, telephoneNumber: '+4930111111', configuration: { usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'] } }],
+    numbers: [
+      {
+        tenantId: TENANT_B,
+        telephoneNumber: '+4930111111',
+        configuration: { usage: 'ConferenceAssignment', choosableCapabilities: ['InboundCalling'] },
+      },
+    ],
   });
   const accepted = await api.post<Order>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550700')] });
   await simulator.admin.whenOrderSettled(accepted.body.id);
@@ -16,7 +22,10 @@ test('number status: assigned with configuration for the holder, unassigned for 
   assert.equal(mine.body.status, 'assigned');
   assert.equal(mine.body.assignedToUser, true);
   assert.equal(mine.body.teamsPhoneMobile, false);
-  assert.deepEqual(mine.body.configuration, { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] });
+  assert.deepEqual(mine.body.configuration, {
+    usage: 'CallingUserAssignment',
+    choosableCapabilities: ['InboundCalling', 'OutboundCalling'],
+  });
   assert.ok(mine.body.acquiredOn);
 
   const theirs = await api.get<NumberStatus>(paths.number(TENANT_A, '+4930111111'));
@@ -37,7 +46,9 @@ test('number status: assigned with configuration for the holder, unassigned for 
 
 test('the numbers of a tenant list in pages', async (t) => {
   const { simulator, api } = await startSimulator(t, { defaultPageSize: 2 });
-  const accepted = await api.post<Order>(paths.upload(TENANT_A), { numbers: ['+14255550712', '+14255550710', '+14255550711'].map((n) => ocNumber(n)) });
+  const accepted = await api.post<Order>(paths.upload(TENANT_A), {
+    numbers: ['+14255550712', '+14255550710', '+14255550711'].map((n) => ocNumber(n)),
+  });
   await simulator.admin.whenOrderSettled(accepted.body.id);
   const first = await api.get<Page<NumberStatus>>(paths.numbers(TENANT_A));
   assert.deepEqual(

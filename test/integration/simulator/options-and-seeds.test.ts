@@ -37,7 +37,8 @@ test('invalid options are refused at construction, every problem listed', () => 
     (error: unknown) => {
       assert.ok(error instanceof FlowthroughError);
       assert.equal(error.code, 'invalid_simulator_options');
-      for (const part of ['port', 'maxNumbersPerOrder', 'faults.probabilities.reset', 'clients[0].clientId', 'latency']) assert.match(error.message, new RegExp(part.replace(/[.[\]]/g, '\\$&')));
+      for (const part of ['port', 'maxNumbersPerOrder', 'faults.probabilities.reset', 'clients[0].clientId', 'latency'])
+        assert.match(error.message, new RegExp(part.replace(/[.[\]]/g, '\\$&')));
       return true;
     },
   );
@@ -70,7 +71,9 @@ test('a broken seed file is refused with the place of each problem', async () =>
 test('paths and base path are configurable, as a client keeps them in configuration', async (t) => {
   const { endpoints, simulator } = await startSimulator(t, { basePath: '/oc/v1', paths: { consents: '/rfis' } });
   assert.match(endpoints.url, /\/oc\/v1$/);
-  const response = await fetch(`${endpoints.url}/rfis?api-version=${endpoints.apiVersion}`, { headers: { authorization: `Bearer ${simulator.admin.issueToken()}` } });
+  const response = await fetch(`${endpoints.url}/rfis?api-version=${endpoints.apiVersion}`, {
+    headers: { authorization: `Bearer ${simulator.admin.issueToken()}` },
+  });
   assert.equal(response.status, 200);
 });
 

@@ -39,12 +39,20 @@ test('the same id with a different body is a 409 conflict; another app has ids o
   });
   const first = await api.post<Order>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550310')] }, { requestId: 'dup-id' });
   assert.equal(first.status, 202);
-  const conflict = await api.post<{ error: { code: string } }>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550311')] }, { requestId: 'dup-id' });
+  const conflict = await api.post<{ error: { code: string } }>(
+    paths.upload(TENANT_A),
+    { numbers: [ocNumber('+14255550311')] },
+    { requestId: 'dup-id' },
+  );
   assert.equal(conflict.status, 409);
   assert.equal(conflict.body.error.code, 'RepeatabilityConflict');
   assert.equal(conflict.headers.get('repeatability-result'), 'rejected');
   // The same id on another path is another request too.
-  const otherPath = await api.post<{ error: { code: string } }>(paths.release(TENANT_A), { numbers: [{ telephoneNumber: '+14255550310' }] }, { requestId: 'dup-id' });
+  const otherPath = await api.post<{ error: { code: string } }>(
+    paths.release(TENANT_A),
+    { numbers: [{ telephoneNumber: '+14255550310' }] },
+    { requestId: 'dup-id' },
+  );
   assert.equal(otherPath.status, 409);
   const otherApp = new ApiClient(endpoints, () => simulator.admin.issueToken(APP_2));
   const theirs = await otherApp.post<Order>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550311')] }, { requestId: 'dup-id' });
@@ -63,10 +71,18 @@ test('a 4xx answer is remembered too; a missing or malformed header is a 400', a
   assert.deepEqual(again.body, first.body);
   assert.equal(simulator.counters.snapshot().replays, 1);
 
-  const missing = await api.post<{ error: { code: string } }>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550320')] }, { requestId: null });
+  const missing = await api.post<{ error: { code: string } }>(
+    paths.upload(TENANT_A),
+    { numbers: [ocNumber('+14255550320')] },
+    { requestId: null },
+  );
   assert.equal(missing.status, 400);
   assert.equal(missing.body.error.code, 'MissingRepeatabilityRequestId');
-  const badDate = await api.post<{ error: { code: string } }>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550320')] }, { firstSent: '2026-01-01T00:00:00Z' });
+  const badDate = await api.post<{ error: { code: string } }>(
+    paths.upload(TENANT_A),
+    { numbers: [ocNumber('+14255550320')] },
+    { firstSent: '2026-01-01T00:00:00Z' },
+  );
   assert.equal(badDate.status, 400);
   assert.equal(badDate.body.error.code, 'InvalidRepeatabilityHeaders');
   assert.equal(simulator.counters.snapshot().ordersAccepted, 0);
@@ -76,15 +92,27 @@ test('Repeatability-First-Sent older than the window is refused with 412 unless 
   const clock = new ManualClock(Date.UTC(2026, 5, 1));
   const { simulator, api } = await startSimulator(t, { clock, repeatabilityWindowSeconds: 300 });
   const sentAt = imfDate(clock.now());
-  const first = await api.post<Order>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550330')] }, { requestId: 'windowed', firstSent: sentAt });
+  const first = await api.post<Order>(
+    paths.upload(TENANT_A),
+    { numbers: [ocNumber('+14255550330')] },
+    { requestId: 'windowed', firstSent: sentAt },
+  );
   assert.equal(first.status, 202);
 
   clock.advance(200_000);
-  const replay = await api.post<Order>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550330')] }, { requestId: 'windowed', firstSent: sentAt });
+  const replay = await api.post<Order>(
+    paths.upload(TENANT_A),
+    { numbers: [ocNumber('+14255550330')] },
+    { requestId: 'windowed', firstSent: sentAt },
+  );
   assert.equal(replay.body.id, first.body.id, 'inside the window: replayed');
 
   clock.advance(200_000);
-  const late = await api.post<{ error: { code: string } }>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550330')] }, { requestId: 'windowed', firstSent: sentAt });
+  const late = await api.post<{ error: { code: string } }>(
+    paths.upload(TENANT_A),
+    { numbers: [ocNumber('+14255550330')] },
+    { requestId: 'windowed', firstSent: sentAt },
+  );
   assert.equal(late.status, 412);
   assert.equal(late.body.error.code, 'RepeatabilityWindowExceeded');
   await simulator.admin.whenOrderSettled(first.body.id);
@@ -92,7 +120,9 @@ test('Repeatability-First-Sent older than the window is refused with 412 unless 
 });
 
 test('an answer lost after the work was done (reset after handling) is replayed to the retry', async (t) => {
-  const { simulator, api } = await startSimulator(t, { faults: { script: [{ kind: 'reset', phase: 'afterHandling', operations: ['createUploadOrder'] }] } });
+  const { simulator, api } = await startSimulator(t, {
+    faults: { script: [{ kind: 'reset', phase: 'afterHandling', operations: ['createUploadOrder'] }] },
+  });
   const body = { numbers: [ocNumber('+14255550340')] };
   await assert.rejects(api.post(paths.upload(TENANT_A), body, { requestId: 'lost-answer' }));
   const retry = await api.post<Order>(paths.upload(TENANT_A), body, { requestId: 'lost-answer' });

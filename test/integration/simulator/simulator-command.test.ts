@@ -11,20 +11,27 @@ test('the simulator command starts from flags and environment, prints its URLs a
   const lines: string[] = [];
   const controller = new AbortController();
   let started: { url: string; authorityHost: string } | undefined;
-  const done = simulatorCommand(['--port', '0', '--rate-limit', '0', '--ca-file', caFile], { SIMULATOR_LATENCY_MS: '1', LOG_LEVEL: 'silent' }, {
-    signal: controller.signal,
-    print: (line) => lines.push(line),
-    onStarted: (endpoints) => {
-      started = endpoints;
-      controller.abort();
+  const done = simulatorCommand(
+    ['--port', '0', '--rate-limit', '0', '--ca-file', caFile],
+    { SIMULATOR_LATENCY_MS: '1', LOG_LEVEL: 'silent' },
+    {
+      signal: controller.signal,
+      print: (line) => lines.push(line),
+      onStarted: (endpoints) => {
+        started = endpoints;
+        controller.abort();
+      },
     },
-  });
+  );
   assert.equal(await done, 0);
   assert.ok(started);
   assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+\/api$/);
   assert.ok(lines.some((l) => l.includes(`OPERATOR_CONNECT_BASE_URL=${started?.url ?? ''}`)));
   assert.ok(lines.some((l) => l.includes(`NODE_EXTRA_CA_CERTS=${caFile}`)));
-  assert.ok(lines.some((l) => l.includes('consents.example.json')), 'the example seed by default');
+  assert.ok(
+    lines.some((l) => l.includes('consents.example.json')),
+    'the example seed by default',
+  );
   assert.match(await readFile(caFile, 'utf8'), /^-----BEGIN CERTIFICATE-----/);
   await assert.rejects(fetch(`${started.url}/consents`), 'stopped');
 });

@@ -7,8 +7,17 @@ test('an Operator Connect upload is accepted with 202, goes pending → inProgre
   const { simulator, api, endpoints } = await startSimulator(t, { orderProcessing: 'manual' });
   const requestId = 'req-upload-1';
   const numbers = [
-    ocNumber('+14255550100', { civicAddressId: CIVIC_US, locationId: LOCATION_US, allowTenantAddressUpdate: false, displayedCountryCode: 'US' }),
-    ocNumber('+442071838750', { usage: 'FirstPartyAppAssignment', choosableCapabilities: ['InboundCalling'], additionalUsages: ['ConferenceAssignment'] }),
+    ocNumber('+14255550100', {
+      civicAddressId: CIVIC_US,
+      locationId: LOCATION_US,
+      allowTenantAddressUpdate: false,
+      displayedCountryCode: 'US',
+    }),
+    ocNumber('+442071838750', {
+      usage: 'FirstPartyAppAssignment',
+      choosableCapabilities: ['InboundCalling'],
+      additionalUsages: ['ConferenceAssignment'],
+    }),
   ];
   const accepted = await api.post<Order>(paths.upload(TENANT_A), { numbers }, { requestId });
   assert.equal(accepted.status, 202);
@@ -17,7 +26,10 @@ test('an Operator Connect upload is accepted with 202, goes pending → inProgre
   assert.equal(accepted.body.teamsPhoneMobile, false);
   assert.equal(accepted.body.numberCount, 2);
   assert.deepEqual(accepted.body.results, []);
-  assert.equal(accepted.headers.get('operation-location'), `${endpoints.url}/numberOrders/${accepted.body.id}?api-version=${endpoints.apiVersion}`);
+  assert.equal(
+    accepted.headers.get('operation-location'),
+    `${endpoints.url}/numberOrders/${accepted.body.id}?api-version=${endpoints.apiVersion}`,
+  );
   assert.equal(accepted.headers.get('repeatability-result'), 'accepted');
   assert.equal(simulator.ledger.size, 0, 'nothing applied before processing');
 
@@ -103,7 +115,10 @@ test('an order where some numbers fail ends partialSuccess with per-number codes
       ['+14255550112', 'failed', 'UnknownCivicAddress'],
     ],
   );
-  assert.ok(order.results.every((r) => r.status === 'succeeded' || (r.message ?? '').length > 0), 'failures explain themselves');
+  assert.ok(
+    order.results.every((r) => r.status === 'succeeded' || (r.message ?? '').length > 0),
+    'failures explain themselves',
+  );
   assert.deepEqual(
     simulator.ledger.entries().map((e) => e.telephoneNumber),
     ['+14255550110'],
@@ -126,7 +141,9 @@ test('orders are validated whole: size limit, duplicates, unknown fields, bad nu
   assert.equal(tooMany.body.error.code, 'TooManyNumbers');
   assert.equal(tooMany.headers.get('x-ms-error-code'), 'TooManyNumbers');
 
-  const duplicate = await api.post<{ error: { code: string } }>(paths.upload(TENANT_A), { numbers: [ocNumber('+14255550120'), ocNumber('+14255550120')] });
+  const duplicate = await api.post<{ error: { code: string } }>(paths.upload(TENANT_A), {
+    numbers: [ocNumber('+14255550120'), ocNumber('+14255550120')],
+  });
   assert.equal(duplicate.body.error.code, 'DuplicateNumbers');
 
   const typo = await api.post<{ error: { code: string; details: { target: string }[] } }>(paths.upload(TENANT_A), {
@@ -135,7 +152,9 @@ test('orders are validated whole: size limit, duplicates, unknown fields, bad nu
   assert.equal(typo.body.error.code, 'InvalidRequestBody');
   assert.ok(typo.body.error.details.some((d) => d.target === 'numbers[0]'));
 
-  const badNumber = await api.post<{ error: { code: string; details: { target: string }[] } }>(paths.upload(TENANT_A), { numbers: [ocNumber('0042555')] });
+  const badNumber = await api.post<{ error: { code: string; details: { target: string }[] } }>(paths.upload(TENANT_A), {
+    numbers: [ocNumber('0042555')],
+  });
   assert.equal(badNumber.status, 400);
   assert.ok(badNumber.body.error.details.some((d) => d.target === 'numbers[0].telephoneNumber'));
 

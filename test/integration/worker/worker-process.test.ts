@@ -10,7 +10,15 @@ const CLI = fileURLToPath(new URL('../../../src/app/cli/main.ts', import.meta.ur
 
 function startCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'info', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', RECONCILER_ENABLED: 'false', KAFKA_BROKERS: kafkaBrokers().join(','), ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      RECONCILER_ENABLED: 'false',
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      ...env,
+    },
   });
 }
 
@@ -26,7 +34,7 @@ function logLines(child: ChildProcessWithoutNullStreams) {
       line = { msg: text };
     }
     lines.push(line);
-    for (const w of [...waiters]) if (w.match(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
+    for (const w of [...waiters]) if (w.match(line)) waiters.splice(waiters.indexOf(w), 1), w.resolve(line);
   });
   return {
     lines,
@@ -72,7 +80,16 @@ describe('flowthrough worker process', () => {
     const ready = await fetch(`${base}/readyz`);
     const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> };
     assert.equal(ready.status, 200);
-    assert.deepEqual(body.checks.map((c) => [c.name, c.ok]), [['postgres', true], ['kafka', true], ['topics', true], ['outbox-relay', true], ['intake', true]]);
+    assert.deepEqual(
+      body.checks.map((c) => [c.name, c.ok]),
+      [
+        ['postgres', true],
+        ['kafka', true],
+        ['topics', true],
+        ['outbox-relay', true],
+        ['intake', true],
+      ],
+    );
 
     child.kill('SIGTERM');
     const [code] = (await exit) as [number | null];

@@ -26,14 +26,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const stack = loadStackConfig({ ...process.env, FLOWTHROUGH_KAFKA_PORT: String(await freePort()), FLOWTHROUGH_KAFKA_CONTROLLER_PORT: String(await freePort()), FLOWTHROUGH_KAFKA_HEAP_MB: '384' });
+const stack = loadStackConfig({
+  ...process.env,
+  FLOWTHROUGH_KAFKA_PORT: String(await freePort()),
+  FLOWTHROUGH_KAFKA_CONTROLLER_PORT: String(await freePort()),
+  FLOWTHROUGH_KAFKA_HEAP_MB: '384',
+});
 const quiet = (): void => undefined;
 const up = await brokerUp(stack, quiet);
 // Registered first, so it runs last: consumers leave their group while the broker still answers.
 onCleanup(() => brokerReset(stack, quiet));
 
 // A small retry budget: the consumer gives up (crashes) within seconds of the broker going away.
-const kafka = new Kafka({ clientId: randomName('outage'), brokers: [up.state.bootstrap], logLevel: logLevel.NOTHING, retry: { initialRetryTime: 200, retries: 2, maxRetryTime: 1_000 } });
+const kafka = new Kafka({
+  clientId: randomName('outage'),
+  brokers: [up.state.bootstrap],
+  logLevel: logLevel.NOTHING,
+  retry: { initialRetryTime: 200, retries: 2, maxRetryTime: 1_000 },
+});
 const consumerFor = kafka.consumer.bind(kafka);
 kafka.consumer = (config) => consumerFor({ maxWaitTimeInMs: 100, ...config });
 
@@ -42,7 +52,10 @@ const run = randomName('b');
 const topics = { orders: `${run}.orders`, deadLetter: `${run}.orders.dlt`, status: `${run}.status` };
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({ waitForLeaders: true, topics: [topics.orders, topics.deadLetter, topics.status].map((topic) => ({ topic, numPartitions: 1 })) });
+await admin.createTopics({
+  waitForLeaders: true,
+  topics: [topics.orders, topics.deadLetter, topics.status].map((topic) => ({ topic, numPartitions: 1 })),
+});
 await admin.disconnect();
 const worker = await startWorker(pool, topics, { groupId: run, kafka });
 const status = await collect(topics.status, kafka);
@@ -51,14 +64,21 @@ async function publish(orderId: string): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   try {
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId, account: 'broker-a', items: [accountItem('broker-a', { sync: false })] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [orderRecord({ orderId, account: 'broker-a', items: [accountItem('broker-a', { sync: false })] })],
+    });
   } finally {
     await producer.disconnect();
   }
 }
 
 function completed(orderId: string): Promise<void> {
-  return within(status.waitFor((all) => statusEvents(all).some((e) => e.data.orderId === orderId && e.data.state === 'completed')), 90_000, `${orderId} to complete`);
+  return within(
+    status.waitFor((all) => statusEvents(all).some((e) => e.data.orderId === orderId && e.data.state === 'completed')),
+    90_000,
+    `${orderId} to complete`,
+  );
 }
 
 describe('a broker outage longer than kafkajs retries', () => {

@@ -3,7 +3,16 @@ import { after, describe, it } from 'node:test';
 import { Worker } from '../../../src/app/worker/worker.js';
 import { workerServices } from '../../../src/app/worker/services.js';
 import { accountItem, collect, orderRecord, statusEvents } from '../../support/intake-harness.js';
-import { capturingLogger, connectedProducer, createTestDatabase, onCleanup, openPool, randomName, testConfig, testKafka } from '../../support/test-context.js';
+import {
+  capturingLogger,
+  connectedProducer,
+  createTestDatabase,
+  onCleanup,
+  openPool,
+  randomName,
+  testConfig,
+  testKafka,
+} from '../../support/test-context.js';
 import { eventually, quickKafka, within } from '../../support/intake-kit.js';
 
 /**
@@ -41,13 +50,23 @@ const base = `http://127.0.0.1:${worker.httpPort}`;
 const producer = await connectedProducer(testKafka());
 const status = await collect(topics.status, quickKafka());
 
-async function readyz(): Promise<{ status: number; body: { notReady?: string[]; checks: Array<{ name: string; ok: boolean; detail?: string }> } }> {
+async function readyz(): Promise<{
+  status: number;
+  body: { notReady?: string[]; checks: Array<{ name: string; ok: boolean; detail?: string }> };
+}> {
   const response = await fetch(`${base}/readyz`);
-  return { status: response.status, body: (await response.json()) as { notReady?: string[]; checks: Array<{ name: string; ok: boolean; detail?: string }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { notReady?: string[]; checks: Array<{ name: string; ok: boolean; detail?: string }> },
+  };
 }
 
 function completed(orderId: string): Promise<void> {
-  return within(status.waitFor((all) => statusEvents(all).some((e) => e.data.orderId === orderId && e.data.state === 'completed')), 60_000, `${orderId} to complete`);
+  return within(
+    status.waitFor((all) => statusEvents(all).some((e) => e.data.orderId === orderId && e.data.state === 'completed')),
+    60_000,
+    `${orderId} to complete`,
+  );
 }
 
 after(async () => {
@@ -57,20 +76,34 @@ after(async () => {
 
 describe('a PostgreSQL outage under a running worker', () => {
   it('is survived, reported in /readyz, and ridden out: work resumes by itself', async () => {
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'before', account: 'outage-a', items: [accountItem('outage-a', { sync: false })] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [orderRecord({ orderId: 'before', account: 'outage-a', items: [accountItem('outage-a', { sync: false })] })],
+    });
     await completed('before');
     assert.equal((await readyz()).status, 200);
 
     // The outage: new connections refused, every existing one terminated (the LISTEN clients too).
     await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-    await producer.send({ topic: topics.orders, messages: [orderRecord({ orderId: 'during', account: 'outage-a', items: [accountItem('outage-a', { sync: false })] })] });
+    await producer.send({
+      topic: topics.orders,
+      messages: [orderRecord({ orderId: 'during', account: 'outage-a', items: [accountItem('outage-a', { sync: false })] })],
+    });
 
     let during: Awaited<ReturnType<typeof readyz>> | undefined;
-    await eventually(async () => {
-      during = await readyz();
-      return during.status === 503 && (during.body.notReady ?? []).includes('postgres') && (during.body.notReady ?? []).includes('outbox-relay');
-    }, '/readyz to report the outage', 30_000);
+    await eventually(
+      async () => {
+        during = await readyz();
+        return (
+          during.status === 503 &&
+          (during.body.notReady ?? []).includes('postgres') &&
+          (during.body.notReady ?? []).includes('outbox-relay')
+        );
+      },
+      '/readyz to report the outage',
+      30_000,
+    );
     const postgres = during?.body.checks.find((c) => c.name === 'postgres');
     assert.match(postgres?.detail ?? '', /not currently accepting connections|terminat/);
     console.log(`/readyz during the outage: ${JSON.stringify(during?.body)}`);
@@ -78,7 +111,13 @@ describe('a PostgreSQL outage under a running worker', () => {
     await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
     await completed('during');
     await eventually(async () => (await readyz()).status === 200, '/readyz to be 200 again', 30_000);
-    assert.ok(lines.some((l) => l.includes('PostgreSQL LISTEN connection lost')), 'the relay noticed its LISTEN connection go');
-    assert.ok(lines.some((l) => l.includes('PostgreSQL LISTEN connection restored')), 'and restored it');
+    assert.ok(
+      lines.some((l) => l.includes('PostgreSQL LISTEN connection lost')),
+      'the relay noticed its LISTEN connection go',
+    );
+    assert.ok(
+      lines.some((l) => l.includes('PostgreSQL LISTEN connection restored')),
+      'and restored it',
+    );
   });
 });

@@ -7,7 +7,15 @@ import { createSimulator, ManualClock } from '../../../src/simulator/index.js';
 import { simulatorClientEnvironment } from '../../../src/simulator/client-environment.js';
 import type { StatusEventData } from '../../../src/core/status/index.js';
 import { accountItem, collect, numbersItem, ocNumber, orderRecord, statusEvents } from '../../support/intake-harness.js';
-import { capturingLogger, connectedProducer, createTestDatabase, onCleanup, randomName, testConfig, testKafka } from '../../support/test-context.js';
+import {
+  capturingLogger,
+  connectedProducer,
+  createTestDatabase,
+  onCleanup,
+  randomName,
+  testConfig,
+  testKafka,
+} from '../../support/test-context.js';
 import { statusSchemaErrors } from '../../support/status-schema.js';
 import { quickKafka, within } from '../../support/intake-kit.js';
 
@@ -20,7 +28,12 @@ import { quickKafka, within } from '../../support/intake-kit.js';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const OTHER_TENANT = '22222222-2222-4222-8222-222222222222';
-const simulator = createSimulator({ processingDelayMs: 20, rateLimitPerSecond: 0, clock: new ManualClock(Date.now()), consents: [{ tenantId: TENANT, consentedCountries: ['US'] }] });
+const simulator = createSimulator({
+  processingDelayMs: 20,
+  rateLimitPerSecond: 0,
+  clock: new ManualClock(Date.now()),
+  consents: [{ tenantId: TENANT, consentedCountries: ['US'] }],
+});
 const endpoints = await simulator.start();
 onCleanup(() => simulator.stop());
 const previousCAs = getCACertificates('default');
@@ -57,9 +70,16 @@ const status = await collect(topics.status, quickKafka());
 const deadLetters = await collect(topics.deadLetter, quickKafka());
 
 const TERMINAL = ['completed', 'partial', 'failed', 'rejected'];
-const eventsOf = (orderId: string): StatusEventData[] => statusEvents(status.received).filter((e) => e.data.orderId === orderId).map((e) => e.data);
+const eventsOf = (orderId: string): StatusEventData[] =>
+  statusEvents(status.received)
+    .filter((e) => e.data.orderId === orderId)
+    .map((e) => e.data);
 const terminal = (orderId: string): Promise<void> =>
-  within(status.waitFor(() => eventsOf(orderId).some((e) => TERMINAL.includes(e.state))), 60_000, `${orderId} to reach a terminal state`);
+  within(
+    status.waitFor(() => eventsOf(orderId).some((e) => TERMINAL.includes(e.state))),
+    60_000,
+    `${orderId} to reach a terminal state`,
+  );
 
 type Step = [state: string, items: Array<[id: string, state: string]>];
 const steps = (orderId: string): Step[] => eventsOf(orderId).map((e) => [e.state, e.items.map((i): [string, string] => [i.id, i.state])]);
@@ -68,23 +88,55 @@ const numbersOf = (orderId: string, itemId: string) =>
     .at(-1)
     ?.items.find((i) => i.id === itemId)
     ?.numbers?.map((n) => [n.telephoneNumber, n.state, n.errorCode ?? null]);
-const publish = (orderId: string, items: unknown[]) => producer.send({ topic: topics.orders, messages: [orderRecord({ orderId, account: 'chain', items })] });
+const publish = (orderId: string, items: unknown[]) =>
+  producer.send({ topic: topics.orders, messages: [orderRecord({ orderId, account: 'chain', items })] });
 
 describe('the whole chain: Kafka → intake → reconciler → backend → relay → status topic', () => {
   it('an account with two numbers: acknowledged, in progress, completed; both uploads in the backend once', async () => {
     await publish('setup', [accountItem('chain', { tenant: TENANT }), numbersItem([ocNumber('+14255550100'), ocNumber('+14255550101')])]);
     await terminal('setup');
     assert.deepEqual(steps('setup'), [
-      ['acknowledged', [['account', 'acknowledged'], ['numbers', 'acknowledged']]],
-      ['inProgress', [['account', 'completed'], ['numbers', 'inProgress']]],
-      ['completed', [['account', 'completed'], ['numbers', 'completed']]],
+      [
+        'acknowledged',
+        [
+          ['account', 'acknowledged'],
+          ['numbers', 'acknowledged'],
+        ],
+      ],
+      [
+        'inProgress',
+        [
+          ['account', 'completed'],
+          ['numbers', 'inProgress'],
+        ],
+      ],
+      [
+        'completed',
+        [
+          ['account', 'completed'],
+          ['numbers', 'completed'],
+        ],
+      ],
     ]);
-    assert.deepEqual(numbersOf('setup', 'numbers'), [['+14255550100', 'succeeded', null], ['+14255550101', 'succeeded', null]]);
-    assert.deepEqual(simulator.ledger.entries({ tenantId: TENANT }).map((e) => [e.telephoneNumber, e.operation]), [['+14255550100', 'upload'], ['+14255550101', 'upload']]);
+    assert.deepEqual(numbersOf('setup', 'numbers'), [
+      ['+14255550100', 'succeeded', null],
+      ['+14255550101', 'succeeded', null],
+    ]);
+    assert.deepEqual(
+      simulator.ledger.entries({ tenantId: TENANT }).map((e) => [e.telephoneNumber, e.operation]),
+      [
+        ['+14255550100', 'upload'],
+        ['+14255550101', 'upload'],
+      ],
+    );
   });
 
   it('a number another tenant holds: the order ends partial, that number failed with the backend code, the other uploaded', async () => {
-    simulator.admin.placeNumber({ telephoneNumber: '+14255550199', tenantId: OTHER_TENANT, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling'] } });
+    simulator.admin.placeNumber({
+      telephoneNumber: '+14255550199',
+      tenantId: OTHER_TENANT,
+      configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling'] },
+    });
     await publish('partial', [numbersItem([ocNumber('+14255550102'), ocNumber('+14255550199')])]);
     await terminal('partial');
     assert.deepEqual(steps('partial'), [
@@ -92,16 +144,25 @@ describe('the whole chain: Kafka → intake → reconciler → backend → relay
       ['inProgress', [['numbers', 'inProgress']]],
       ['partial', [['numbers', 'partial']]],
     ]);
-    assert.deepEqual(numbersOf('partial', 'numbers'), [['+14255550102', 'succeeded', null], ['+14255550199', 'failed', 'NumberHeldByAnotherTenant']]);
+    assert.deepEqual(numbersOf('partial', 'numbers'), [
+      ['+14255550102', 'succeeded', null],
+      ['+14255550199', 'failed', 'NumberHeldByAnotherTenant'],
+    ]);
     assert.equal(simulator.ledger.entries({ telephoneNumber: '+14255550199' }).length, 0, 'the backend applied nothing for it');
   });
 
   it('a release: completed, released in the backend', async () => {
     await publish('release', [{ id: 'release', action: 'delete', resource: 'numbers', numbers: [{ telephoneNumber: '+14255550101' }] }]);
     await terminal('release');
-    assert.deepEqual(steps('release').map(([state]) => state), ['acknowledged', 'inProgress', 'completed']);
+    assert.deepEqual(
+      steps('release').map(([state]) => state),
+      ['acknowledged', 'inProgress', 'completed'],
+    );
     assert.deepEqual(numbersOf('release', 'release'), [['+14255550101', 'succeeded', null]]);
-    assert.deepEqual(simulator.ledger.entries({ telephoneNumber: '+14255550101' }).map((e) => e.operation), ['upload', 'release']);
+    assert.deepEqual(
+      simulator.ledger.entries({ telephoneNumber: '+14255550101' }).map((e) => e.operation),
+      ['upload', 'release'],
+    );
   });
 
   it('an invalid order: one rejected event naming the problem, a dead letter, nothing sent to the backend', async () => {
@@ -109,9 +170,16 @@ describe('the whole chain: Kafka → intake → reconciler → backend → relay
     await publish('bad', [numbersItem([ocNumber('+1 425 bad')])]);
     await terminal('bad');
     const events = eventsOf('bad');
-    assert.deepEqual(events.map((e) => e.state), ['rejected']);
+    assert.deepEqual(
+      events.map((e) => e.state),
+      ['rejected'],
+    );
     assert.match(JSON.stringify(events[0]), /invalid_e164/);
-    await within(deadLetters.waitFor((all) => all.length === 1), 30_000, 'the dead letter');
+    await within(
+      deadLetters.waitFor((all) => all.length === 1),
+      30_000,
+      'the dead letter',
+    );
     assert.equal(simulator.ledger.size, before);
   });
 

@@ -56,7 +56,10 @@ async function startKafkaContainer(): Promise<StartedTestContainer> {
     .start();
 }
 
-export async function startServices(env: Readonly<Record<string, string | undefined>>, log: (line: string) => void): Promise<RunningServices> {
+export async function startServices(
+  env: Readonly<Record<string, string | undefined>>,
+  log: (line: string) => void,
+): Promise<RunningServices> {
   const selection = selectServices(env, await containerRuntimeAnswers());
   const stops: Array<() => Promise<unknown>> = [];
   let kafkaBrokers: string;

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createOrderValidator, createSchemaAjv, ENVELOPE_SCHEMA_FILE, ORDER_SCHEMA_FILE, readSchema } from '../../../src/contracts/order-validator.js';
+import {
+  createOrderValidator,
+  createSchemaAjv,
+  ENVELOPE_SCHEMA_FILE,
+  ORDER_SCHEMA_FILE,
+  readSchema,
+} from '../../../src/contracts/order-validator.js';
 
 describe('createOrderValidator', () => {
   const validate = createOrderValidator();
@@ -12,12 +18,22 @@ describe('createOrderValidator', () => {
   });
 
   it('accepts a valid order', () => {
-    const data = { orderId: 'o-1', account: 'contoso', requestedAt: '2026-11-29T09:00:00Z', items: [{ id: 'd', action: 'delete', resource: 'account' }] };
+    const data = {
+      orderId: 'o-1',
+      account: 'contoso',
+      requestedAt: '2026-11-29T09:00:00Z',
+      items: [{ id: 'd', action: 'delete', resource: 'account' }],
+    };
     assert.deepEqual(validate(data), { valid: true });
   });
 
   it('reports every error with a JSON pointer, keyword and params', () => {
-    const result = validate({ orderId: 'o 1', account: 'contoso', requestedAt: 'now', items: [{ id: 'd', action: 'delete', resource: 'account', deleteNumbers: 'yes' }] });
+    const result = validate({
+      orderId: 'o 1',
+      account: 'contoso',
+      requestedAt: 'now',
+      items: [{ id: 'd', action: 'delete', resource: 'account', deleteNumbers: 'yes' }],
+    });
     assert.equal(result.valid, false);
     if (result.valid) return;
     assert.deepEqual(

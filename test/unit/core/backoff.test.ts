@@ -7,13 +7,25 @@ describe('backoff (equal jitter)', () => {
   const schedule = { baseMs: 100, capMs: 1000 };
 
   it('doubles the ceiling per failed attempt up to the cap; a count below 1 reads as the first', () => {
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 100].map((n) => retryCeilingMs(schedule, n)), [100, 100, 200, 400, 800, 1000, 1000]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 100].map((n) => retryCeilingMs(schedule, n)),
+      [100, 100, 200, 400, 800, 1000, 1000],
+    );
   });
 
   it('waits between half the ceiling and the ceiling', () => {
-    assert.equal(retryDelayMs(schedule, 3, () => 0), 200);
-    assert.equal(retryDelayMs(schedule, 3, () => 0.5), 300);
-    assert.equal(retryDelayMs(schedule, 3, () => 1), 400);
+    assert.equal(
+      retryDelayMs(schedule, 3, () => 0),
+      200,
+    );
+    assert.equal(
+      retryDelayMs(schedule, 3, () => 0.5),
+      300,
+    );
+    assert.equal(
+      retryDelayMs(schedule, 3, () => 1),
+      400,
+    );
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, r) => {
         const ceiling = retryCeilingMs(schedule, attempt);
@@ -24,9 +36,21 @@ describe('backoff (equal jitter)', () => {
   });
 
   it('clamps a draw outside [0, 1] and never waits less than a Retry-After', () => {
-    assert.equal(retryDelayMs(schedule, 1, () => -3), 50);
-    assert.equal(retryDelayMs(schedule, 1, () => 7), 100);
-    assert.equal(retryDelayMs(schedule, 1, () => 0, 2000), 2000);
-    assert.equal(retryDelayMs(schedule, 4, () => 1, 10), 800);
+    assert.equal(
+      retryDelayMs(schedule, 1, () => -3),
+      50,
+    );
+    assert.equal(
+      retryDelayMs(schedule, 1, () => 7),
+      100,
+    );
+    assert.equal(
+      retryDelayMs(schedule, 1, () => 0, 2000),
+      2000,
+    );
+    assert.equal(
+      retryDelayMs(schedule, 4, () => 1, 10),
+      800,
+    );
   });
 });

@@ -4,7 +4,11 @@ import { classify, PermanentError, TransientError } from '../../../src/core/erro
 
 describe('classify', () => {
   it('trusts our own errors', () => {
-    assert.deepEqual(classify(new TransientError('backend_unavailable', 'x')), { retryable: true, code: 'backend_unavailable', message: 'x' });
+    assert.deepEqual(classify(new TransientError('backend_unavailable', 'x')), {
+      retryable: true,
+      code: 'backend_unavailable',
+      message: 'x',
+    });
     assert.equal(classify(new PermanentError('bad_input', 'y')).retryable, false);
   });
   it('treats network faults as transient', () => {

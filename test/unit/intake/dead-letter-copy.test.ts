@@ -8,11 +8,18 @@ const headers = storeHeaders([{ name: 'ce_id', value: Buffer.from('x'.repeat(5_0
 const key = Buffer.from('contoso');
 
 function size(copy: ReturnType<typeof deadLetterCopy>): number {
-  return (copy.key?.length ?? 0) + (copy.value?.length ?? 0) + unstoreHeaders(copy.headers).reduce((n, h) => n + h.name.length + (h.value?.length ?? 0) + 10, 0) + 128;
+  return (
+    (copy.key?.length ?? 0) +
+    (copy.value?.length ?? 0) +
+    unstoreHeaders(copy.headers).reduce((n, h) => n + h.name.length + (h.value?.length ?? 0) + 10, 0) +
+    128
+  );
 }
 
 function header(copy: ReturnType<typeof deadLetterCopy>, name: string): string | undefined {
-  return unstoreHeaders(copy.headers).find((h) => h.name === name)?.value?.toString();
+  return unstoreHeaders(copy.headers)
+    .find((h) => h.name === name)
+    ?.value?.toString();
 }
 
 describe('deadLetterCopy: the copy always fits, and says what it left out', () => {

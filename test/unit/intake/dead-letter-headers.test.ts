@@ -28,7 +28,13 @@ assert.ok(violationsSchema, 'the violations header describes its JSON');
 const validateViolations = ajv.compile(violationsSchema);
 const validateOrder = createOrderValidator();
 
-const SOURCE: RecordSource = { topic: 'provisioning.orders.v1', partition: 2, offset: '1234567', timestamp: '2026-11-29T09:00:00.000Z', key: 'contoso' };
+const SOURCE: RecordSource = {
+  topic: 'provisioning.orders.v1',
+  partition: 2,
+  offset: '1234567',
+  timestamp: '2026-11-29T09:00:00.000Z',
+  key: 'contoso',
+};
 const FAILED_AT = '2026-11-29T09:00:01.250Z';
 
 function build(violations: readonly StatusProblem[], orderId?: string): Record<string, string> {
@@ -50,19 +56,32 @@ function assertValid(headers: Record<string, string>): void {
   assert.ok(validateViolations(list), ajv.errorsText(validateViolations.errors));
 }
 
-const E164: StatusProblem = { code: 'invalid_e164', path: '/items/0/numbers/0/telephoneNumber', message: '"4255550100" is not an E.164 number' };
+const E164: StatusProblem = {
+  code: 'invalid_e164',
+  path: '/items/0/numbers/0/telephoneNumber',
+  message: '"4255550100" is not an E.164 number',
+};
 
 describe('schemas/dead-letter-headers.v1.json', () => {
   it('names exactly the headers deadLetterHeaders writes; all but the order id and the omission marks always', () => {
     const optional: string[] = [DLT_HEADERS.orderId, DLT_HEADERS.omitted, DLT_HEADERS.originalBytes];
     assert.equal(schema.$id, 'https://flowthrough.dev/schemas/dead-letter-headers.v1.json');
     assert.deepEqual(Object.keys(schema.properties).sort(), Object.values(DLT_HEADERS).sort());
-    assert.deepEqual([...schema.required].sort(), Object.values(DLT_HEADERS).filter((h) => !optional.includes(h)).sort());
+    assert.deepEqual(
+      [...schema.required].sort(),
+      Object.values(DLT_HEADERS)
+        .filter((h) => !optional.includes(h))
+        .sort(),
+    );
   });
 
   it('accepts a copy that left the value out', () => {
     const dlt = build([{ code: 'too_large', path: '', message: 'the record is too large' }]);
-    const copy = deadLetterCopy({ key: Buffer.from('contoso'), value: Buffer.alloc(200_000, 1), headers: [] }, textHeadersToStored(dlt), 100_000);
+    const copy = deadLetterCopy(
+      { key: Buffer.from('contoso'), value: Buffer.alloc(200_000, 1), headers: [] },
+      textHeadersToStored(dlt),
+      100_000,
+    );
     const headers = Object.fromEntries(unstoreHeaders(copy.headers).map((h) => [h.name, h.value?.toString() ?? '']));
     assertValid(headers);
     assert.equal(headers[DLT_HEADERS.omitted], 'value');
@@ -77,7 +96,11 @@ describe('schemas/dead-letter-headers.v1.json', () => {
   });
 
   it('accepts them beside the original record headers, without an orderId', () => {
-    const headers: Record<string, string> = { ce_specversion: '1.0', 'content-type': 'application/json', ...build([{ code: 'unparseable', path: '', message: 'the record value is not valid UTF-8' }]) };
+    const headers: Record<string, string> = {
+      ce_specversion: '1.0',
+      'content-type': 'application/json',
+      ...build([{ code: 'unparseable', path: '', message: 'the record value is not valid UTF-8' }]),
+    };
     assertValid(headers);
     assert.equal(headers[DLT_HEADERS.orderId], undefined);
   });

@@ -5,7 +5,15 @@ import { DEFAULT_PARSE_LIMITS, parseOrderRecord } from '../../../src/core/order/
 import { orderFingerprint } from '../../../src/intake/intake-processor.js';
 
 const validator = createOrderValidator();
-const headers = new Map(Object.entries({ ce_specversion: '1.0', ce_id: 'x', ce_source: '/t', ce_type: 'io.flowthrough.order.v1', 'content-type': 'application/json' }));
+const headers = new Map(
+  Object.entries({
+    ce_specversion: '1.0',
+    ce_id: 'x',
+    ce_source: '/t',
+    ce_type: 'io.flowthrough.order.v1',
+    'content-type': 'application/json',
+  }),
+);
 // After the orders' requestedAt (2026-11-29), fixed so the test does not depend on the day it runs.
 const limits = { ...DEFAULT_PARSE_LIMITS, now: Date.parse('2026-12-01T00:00:00.000Z') };
 

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CircuitBreaker, type CircuitDecision, type CircuitPermit, type CircuitState } from '../../../src/operator-connect/circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type CircuitDecision,
+  type CircuitPermit,
+  type CircuitState,
+} from '../../../src/operator-connect/circuit-breaker.js';
 import { ManualClock } from '../../../src/simulator/index.js';
 
 function setup(failureThreshold = 3, coolDownMs = 1000) {

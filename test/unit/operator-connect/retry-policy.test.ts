@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelayMs, decideRetry, DEFAULT_RETRY_POLICY, isTransientStatus, retryAfterMs, type RetryPolicy } from '../../../src/operator-connect/retry-policy.js';
+import {
+  backoffDelayMs,
+  decideRetry,
+  DEFAULT_RETRY_POLICY,
+  isTransientStatus,
+  retryAfterMs,
+  type RetryPolicy,
+} from '../../../src/operator-connect/retry-policy.js';
 
 const policy: RetryPolicy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000, jitter: 'equal' };
 const NOW = Date.UTC(2026, 10, 29, 10, 0, 0);
@@ -13,14 +20,30 @@ describe('retry policy', () => {
 
   it('backs off exponentially up to the cap, with no jitter', () => {
     const none = { ...policy, jitter: 'none' } as const;
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(none, n)), [100, 200, 400, 800, 1000, 1000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(none, n)),
+      [100, 200, 400, 800, 1000, 1000],
+    );
   });
 
   it('draws equal jitter uniformly between half the ceiling and the ceiling', () => {
-    assert.equal(backoffDelayMs(policy, 3, () => 0), 200);
-    assert.equal(backoffDelayMs(policy, 3, () => 0.5), 300);
-    assert.equal(backoffDelayMs(policy, 3, () => 0.999999), 400);
-    assert.equal(backoffDelayMs(policy, 10, () => 0.999999), 1000, 'never above the cap');
+    assert.equal(
+      backoffDelayMs(policy, 3, () => 0),
+      200,
+    );
+    assert.equal(
+      backoffDelayMs(policy, 3, () => 0.5),
+      300,
+    );
+    assert.equal(
+      backoffDelayMs(policy, 3, () => 0.999999),
+      400,
+    );
+    assert.equal(
+      backoffDelayMs(policy, 10, () => 0.999999),
+      1000,
+      'never above the cap',
+    );
   });
 
   it('reads Retry-After as seconds or as an HTTP date against the given time', () => {
@@ -39,18 +62,33 @@ describe('retry policy', () => {
 
   it('decides: permanent failures stop at once, transient ones retry until the attempts are spent', () => {
     assert.deepEqual(decideRetry(policy, { retryable: false, attempt: 1 }), { retry: false, reason: 'permanent' });
-    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 1 }, () => 0.5), { retry: true, delayMs: 75 });
-    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 4 }, () => 0.5), { retry: true, delayMs: 600 });
+    assert.deepEqual(
+      decideRetry(policy, { retryable: true, attempt: 1 }, () => 0.5),
+      { retry: true, delayMs: 75 },
+    );
+    assert.deepEqual(
+      decideRetry(policy, { retryable: true, attempt: 4 }, () => 0.5),
+      { retry: true, delayMs: 600 },
+    );
     assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 5 }), { retry: false, reason: 'attempts_exhausted' });
   });
 
   it('waits exactly what Retry-After asks, never less, even when backoff would be shorter', () => {
-    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 1, retryAfterMs: 900 }, () => 0), { retry: true, delayMs: 900 });
-    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 1, retryAfterMs: 0 }, () => 1), { retry: true, delayMs: 0 });
+    assert.deepEqual(
+      decideRetry(policy, { retryable: true, attempt: 1, retryAfterMs: 900 }, () => 0),
+      { retry: true, delayMs: 900 },
+    );
+    assert.deepEqual(
+      decideRetry(policy, { retryable: true, attempt: 1, retryAfterMs: 0 }, () => 1),
+      { retry: true, delayMs: 0 },
+    );
   });
 
   it('does not park a call for a Retry-After beyond the cap: it ends as transient for a later try', () => {
-    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 1, retryAfterMs: 1001 }), { retry: false, reason: 'retry_after_too_long' });
+    assert.deepEqual(decideRetry(policy, { retryable: true, attempt: 1, retryAfterMs: 1001 }), {
+      retry: false,
+      reason: 'retry_after_too_long',
+    });
   });
 
   it('has frozen defaults that match the documented settings', () => {

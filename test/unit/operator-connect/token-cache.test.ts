@@ -88,7 +88,9 @@ describe('token cache', () => {
 describe('token failures', () => {
   it('classify a refusal by Entra ID as permanent and an unavailable one as transient', async () => {
     const { tokenFailure } = await import('../../../src/operator-connect/api-errors.js');
-    const refused = tokenFailure(new AuthenticationError(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret' }));
+    const refused = tokenFailure(
+      new AuthenticationError(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret' }),
+    );
     assert.ok(refused instanceof PermanentError);
     assert.equal(refused.code, 'authentication_failed');
     const busy = tokenFailure(new AuthenticationError(503, { error: 'temporarily_unavailable', error_description: 'try later' }));
@@ -97,7 +99,11 @@ describe('token failures', () => {
     assert.ok(reset instanceof TransientError);
     // What ClientSecretCredential throws: MSAL's error only as text.
     const msal = (message: string) => tokenFailure(new AuthenticationRequiredError({ scopes: [SCOPE], message }));
-    for (const message of ['network_error: See https://aka.ms/msal.js.errors#network_error', 'temporarily_unavailable: AADSTS90006', '50000: AADSTS50000: There was an error issuing a token']) {
+    for (const message of [
+      'network_error: See https://aka.ms/msal.js.errors#network_error',
+      'temporarily_unavailable: AADSTS90006',
+      '50000: AADSTS50000: There was an error issuing a token',
+    ]) {
       assert.ok(msal(message) instanceof TransientError, message);
     }
     const wrongSecret = msal('invalid_client: Error(s): 7000215 - AADSTS7000215: Invalid client secret provided');

@@ -27,17 +27,35 @@ describe('outbox backoff', () => {
   });
 
   it('with the defaults: 0.5–1 s, then 1–2 s, … up to 15–30 s', () => {
-    assert.equal(backoffDelay(DEFAULT_OUTBOX_RETRY, 1, () => 0), 500);
-    assert.equal(backoffDelay(DEFAULT_OUTBOX_RETRY, 1, () => 1), 1_000);
-    assert.equal(backoffDelay(DEFAULT_OUTBOX_RETRY, 2, () => 1), 2_000);
-    assert.equal(backoffDelay(DEFAULT_OUTBOX_RETRY, 100, () => 0), 15_000);
-    assert.equal(backoffDelay(DEFAULT_OUTBOX_RETRY, 100, () => 1), 30_000);
+    assert.equal(
+      backoffDelay(DEFAULT_OUTBOX_RETRY, 1, () => 0),
+      500,
+    );
+    assert.equal(
+      backoffDelay(DEFAULT_OUTBOX_RETRY, 1, () => 1),
+      1_000,
+    );
+    assert.equal(
+      backoffDelay(DEFAULT_OUTBOX_RETRY, 2, () => 1),
+      2_000,
+    );
+    assert.equal(
+      backoffDelay(DEFAULT_OUTBOX_RETRY, 100, () => 0),
+      15_000,
+    );
+    assert.equal(
+      backoffDelay(DEFAULT_OUTBOX_RETRY, 100, () => 1),
+      30_000,
+    );
     assert.equal(backoffCeiling(DEFAULT_OUTBOX_RETRY, 0), 1_000, 'a count below 1 reads as the first failure');
   });
 
   it('parks a row on its OUTBOX_MAX_ATTEMPTS-th refused attempt, not before', () => {
     assert.equal(DEFAULT_OUTBOX_RETRY.maxAttempts, 5);
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => parksAfter(DEFAULT_OUTBOX_RETRY, n)), [false, false, false, false, true, true]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => parksAfter(DEFAULT_OUTBOX_RETRY, n)),
+      [false, false, false, false, true, true],
+    );
     assert.equal(parksAfter({ maxAttempts: 1 }, 1), true);
   });
 });

@@ -11,7 +11,10 @@ import { OutboxEncodingError, packValues, textArrayLiteral, unpackStatusRow } fr
 /** Strings with what broke the old encoding: line feeds, U+2028/2029, NUL, ":" runs, quotes, braces, lone surrogates. */
 const nasty = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.string({ unit: fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\u0000', ':', '"', '\\', '{', '}', ',', ' ', 'a', '\ud800', 'é'), maxLength: 16 }),
+  fc.string({
+    unit: fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\u0000', ':', '"', '\\', '{', '}', ',', ' ', 'a', '\ud800', 'é'),
+    maxLength: 16,
+  }),
   fc.constantFrom('ORD-1\nORD-2', 'a:b::c:1', 'NULL', '', '\u2028', '\u0000'),
 );
 
@@ -44,13 +47,23 @@ function readTextArrayLiteral(literal: string): string[] {
 }
 
 function event(orderId: string, state: string, extra: Partial<StatusEventData> = {}): StatusEventData {
-  return { orderId, account: null, state, previousState: null, occurredAt: '2026-11-29T10:00:00.000Z', attempts: 0, items: [], ...extra } as unknown as StatusEventData;
+  return {
+    orderId,
+    account: null,
+    state,
+    previousState: null,
+    occurredAt: '2026-11-29T10:00:00.000Z',
+    attempts: 0,
+    items: [],
+    ...extra,
+  } as unknown as StatusEventData;
 }
 
 /** The parameters StatusEventRows sends, captured by a client that only records them. */
 async function paramsOf(rows: StatusEventRows): Promise<unknown[]> {
   let params: unknown[] = [];
-  const client = { query: async (_q: unknown, values: unknown[]) => {
+  const client = {
+    query: async (_q: unknown, values: unknown[]) => {
       params = values;
     },
   } as unknown as PoolClient;
@@ -102,11 +115,23 @@ describe('outbox encoding', () => {
         const rows = new StatusEventRows('status');
         const expected: Array<{ id: string; orderId: string }> = [];
         for (const [orderId, n] of orders) {
-          const events = Array.from({ length: n }, (_, i) => ({ id: `${orderId}:${i + 1}`, data: event(orderId, i === 0 ? 'acknowledged' : 'inProgress') }));
+          const events = Array.from({ length: n }, (_, i) => ({
+            id: `${orderId}:${i + 1}`,
+            data: event(orderId, i === 0 ? 'acknowledged' : 'inProgress'),
+          }));
           rows.addSequence(events);
           expected.push(...events.map((e) => ({ id: e.id, orderId })));
         }
-        const [, keys, values, ids, orderIds, times, types, subjects] = (await paramsOf(rows)) as [string, string[], string[], string[], string[], string[], (string | null)[], (string | null)[]];
+        const [, keys, values, ids, orderIds, times, types, subjects] = (await paramsOf(rows)) as [
+          string,
+          string[],
+          string[],
+          string[],
+          string[],
+          string[],
+          (string | null)[],
+          (string | null)[],
+        ];
         const published = ids.flatMap((literal, i) =>
           recordsOf(
             {
@@ -144,7 +169,16 @@ describe('outbox encoding', () => {
     rows.add('ORD-1:1', event('ORD-1', 'acknowledged'));
     rows.add('ORD-1:r', event('ORD-1', 'rejected'), { type: 'io.flowthrough.order.resend-rejected.v1' });
     rows.add('ORD-1:s', event('ORD-1', 'rejected'), { type: STATUS_EVENT_TYPE, subject: 'other' });
-    const [, , , ids, orderIds, , types, subjects] = (await paramsOf(rows)) as [string, string[], string[], string[], string[], string[], (string | null)[], (string | null)[]];
+    const [, , , ids, orderIds, , types, subjects] = (await paramsOf(rows)) as [
+      string,
+      string[],
+      string[],
+      string[],
+      string[],
+      string[],
+      (string | null)[],
+      (string | null)[],
+    ];
     assert.equal(ids.length, 3, 'no two of them share a row');
     assert.deepEqual(types, [null, 'io.flowthrough.order.resend-rejected.v1', null], 'the status type is stored as NULL');
     assert.deepEqual(subjects, [null, null, 'other']);
@@ -155,15 +189,40 @@ describe('outbox encoding', () => {
     const rows = new StatusEventRows('status');
     rows.add('rejected/orders/0/7', event('a\nb', 'rejected'));
     rows.add('rejected/orders/0/8', event('a\u0000b', 'rejected'));
-    const [, , , , orderIds, , , subjects] = (await paramsOf(rows)) as [string, string[], string[], string[], string[], string[], (string | null)[], (string | null)[]];
+    const [, , , , orderIds, , , subjects] = (await paramsOf(rows)) as [
+      string,
+      string[],
+      string[],
+      string[],
+      string[],
+      string[],
+      (string | null)[],
+      (string | null)[],
+    ];
     assert.deepEqual(orderIds, ['a\\u000ab', 'a\\u0000b']);
     assert.deepEqual(subjects, ['a\nb', null]);
   });
 
   it('refuses, as an encoding error, a row whose ids and values do not pair up, and a raw row whose headers are not stored JSON', () => {
-    assert.deepEqual(unpackStatusRow(['a\nb'], Buffer.from('{}')), [{ id: 'a\nb', value: Buffer.from('{}') }], 'a line feed in an id is just a character');
+    assert.deepEqual(
+      unpackStatusRow(['a\nb'], Buffer.from('{}')),
+      [{ id: 'a\nb', value: Buffer.from('{}') }],
+      'a line feed in an id is just a character',
+    );
     assert.throws(() => unpackStatusRow(['a', 'b'], Buffer.from('{}')), OutboxEncodingError);
-    const raw: OutboxRow = { id: '1', topic: 't', message_key: null, value: Buffer.from('v'), headers: '{not json', event_ids: null, event_type: null, event_subject: null, order_id: null, event_time: null, attempts: 0 };
+    const raw: OutboxRow = {
+      id: '1',
+      topic: 't',
+      message_key: null,
+      value: Buffer.from('v'),
+      headers: '{not json',
+      event_ids: null,
+      event_type: null,
+      event_subject: null,
+      order_id: null,
+      event_time: null,
+      attempts: 0,
+    };
     assert.throws(() => recordsOf(raw, '/test'), OutboxEncodingError);
   });
 });

@@ -11,43 +11,50 @@ const { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSConnectionE
 describe('outbox publish plan', () => {
   it('queues rows per (topic, partition), each queue in the rows’ order', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ topic: fc.constantFrom('a', 'b'), partition: fc.integer({ min: 0, max: 3 }) }), { maxLength: 60 }), (raw) => {
-        const rows = raw.map((r, id) => ({ ...r, id }));
-        const queues = partitionQueues(rows);
-        assert.equal(
-          queues.reduce((n, q) => n + q.rows.length, 0),
-          rows.length,
-        );
-        assert.equal(new Set(queues.map((q) => `${q.topic}/${q.partition}`)).size, queues.length, 'one queue per partition');
-        for (const q of queues) {
-          assert.ok(q.rows.every((r) => r.topic === q.topic && r.partition === q.partition));
-          assert.deepEqual(
-            q.rows.map((r) => r.id),
-            rows.filter((r) => r.topic === q.topic && r.partition === q.partition).map((r) => r.id),
-            'id order kept',
+      fc.property(
+        fc.array(fc.record({ topic: fc.constantFrom('a', 'b'), partition: fc.integer({ min: 0, max: 3 }) }), { maxLength: 60 }),
+        (raw) => {
+          const rows = raw.map((r, id) => ({ ...r, id }));
+          const queues = partitionQueues(rows);
+          assert.equal(
+            queues.reduce((n, q) => n + q.rows.length, 0),
+            rows.length,
           );
-        }
-      }),
+          assert.equal(new Set(queues.map((q) => `${q.topic}/${q.partition}`)).size, queues.length, 'one queue per partition');
+          for (const q of queues) {
+            assert.ok(q.rows.every((r) => r.topic === q.topic && r.partition === q.partition));
+            assert.deepEqual(
+              q.rows.map((r) => r.id),
+              rows.filter((r) => r.topic === q.topic && r.partition === q.partition).map((r) => r.id),
+              'id order kept',
+            );
+          }
+        },
+      ),
     );
   });
 
   it('cuts chunks of at most maxBytes, in order; a larger row goes alone', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 5_000 }), { maxLength: 80 }), fc.integer({ min: 1, max: 8_000 }), (sizes, maxBytes) => {
-        const rows = sizes.map((bytes, id) => ({ id, bytes }));
-        const chunks = chunksByBytes(rows, maxBytes);
-        assert.deepEqual(chunks.flat(), rows, 'every row once, in order');
-        for (const chunk of chunks) {
-          assert.ok(chunk.length > 0);
-          const size = chunk.reduce((n, r) => n + r.bytes, 0);
-          assert.ok(size <= maxBytes || chunk.length === 1, `chunk of ${size} bytes`);
-        }
-        // Greedy: a chunk is closed only when the next row would not fit.
-        for (let i = 0; i + 1 < chunks.length; i++) {
-          const size = chunks[i]!.reduce((n, r) => n + r.bytes, 0);
-          assert.ok(size + chunks[i + 1]![0]!.bytes > maxBytes);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5_000 }), { maxLength: 80 }),
+        fc.integer({ min: 1, max: 8_000 }),
+        (sizes, maxBytes) => {
+          const rows = sizes.map((bytes, id) => ({ id, bytes }));
+          const chunks = chunksByBytes(rows, maxBytes);
+          assert.deepEqual(chunks.flat(), rows, 'every row once, in order');
+          for (const chunk of chunks) {
+            assert.ok(chunk.length > 0);
+            const size = chunk.reduce((n, r) => n + r.bytes, 0);
+            assert.ok(size <= maxBytes || chunk.length === 1, `chunk of ${size} bytes`);
+          }
+          // Greedy: a chunk is closed only when the next row would not fit.
+          for (let i = 0; i + 1 < chunks.length; i++) {
+            const size = chunks[i]!.reduce((n, r) => n + r.bytes, 0);
+            assert.ok(size + chunks[i + 1]![0]!.bytes > maxBytes);
+          }
+        },
+      ),
     );
   });
 
@@ -72,7 +79,10 @@ describe('outbox send failures', () => {
     assert.equal(sendFailureKind(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092')), 'broker');
     assert.equal(sendFailureKind(protocol('NOT_LEADER_FOR_PARTITION', true)), 'broker');
     assert.equal(sendFailureKind(protocol('TOPIC_AUTHORIZATION_FAILED', false)), 'broker');
-    assert.equal(sendFailureKind(new KafkaJSNonRetriableError("The producer is disconnecting; therefore, it can't safely accept messages anymore")), 'broker');
+    assert.equal(
+      sendFailureKind(new KafkaJSNonRetriableError("The producer is disconnecting; therefore, it can't safely accept messages anymore")),
+      'broker',
+    );
   });
 
   it('looks through kafkajs’ retries-exceeded wrapper at what failed', () => {

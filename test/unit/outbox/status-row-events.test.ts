@@ -12,7 +12,8 @@ function event(orderId: string, state: string, occurredAt = '2026-11-29T10:00:00
 /** The parameters StatusEventRows sends, captured by a client that only records them. */
 async function rowsOf(rows: StatusEventRows): Promise<{ keys: string[]; values: string[]; ids: string[]; orders: string[] }> {
   let params: unknown[] = [];
-  const client = { query: async (_q: unknown, values: unknown[]) => {
+  const client = {
+    query: async (_q: unknown, values: unknown[]) => {
       params = values;
     },
   } as unknown as PoolClient;

@@ -24,7 +24,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function numberRowsOf(message: KafkaMessage): NumberRow[] {
   if (!message.value) return [];
   const order: unknown = JSON.parse(message.value.toString('utf8'));
-  if (!isObject(order) || typeof order.orderId !== 'string' || typeof order.account !== 'string' || typeof order.requestedAt !== 'string') return [];
+  if (!isObject(order) || typeof order.orderId !== 'string' || typeof order.account !== 'string' || typeof order.requestedAt !== 'string')
+    return [];
   const { orderId, account, requestedAt } = order;
   const rows: NumberRow[] = [];
   for (const item of Array.isArray(order.items) ? (order.items as unknown[]) : []) {
@@ -48,8 +49,18 @@ export const bareIntakeUnderTest: IntakeUnderTest = {
   name: 'bareIntake',
   location: { module: import.meta.url, exportName: 'bareIntakeUnderTest' },
   async create(args: IntakeRunArgs): Promise<IntakeInstance> {
-    const pool = createPool({ url: args.config.database.url, max: args.partitionsConsumedConcurrently, logger: args.logger, applicationName: 'flowthrough-bench-bare-intake' });
-    const consumer = args.kafka.consumer({ groupId: args.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false });
+    const pool = createPool({
+      url: args.config.database.url,
+      max: args.partitionsConsumedConcurrently,
+      logger: args.logger,
+      applicationName: 'flowthrough-bench-bare-intake',
+    });
+    const consumer = args.kafka.consumer({
+      groupId: args.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+    });
     const statement = upsertStatement('numbers');
     return {
       consumer,
@@ -80,7 +91,9 @@ export const bareIntakeUnderTest: IntakeUnderTest = {
               }
               resolveOffset(last.offset);
               const next = (BigInt(last.offset) + 1n).toString();
-              await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+              await commitOffsetsIfNecessary({
+                topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+              });
               await heartbeat();
             }
           },

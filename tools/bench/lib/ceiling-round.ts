@@ -52,8 +52,12 @@ export async function measureCeilingRound(context: BenchContext, input: CeilingI
   const upsert = (connections: number): Promise<RawUpsertResult> =>
     measureRawUpsert({ databaseUrl: input.databaseUrl, rows: input.rows, connections, batchSize: settings.upsertBatch });
   const upsertSingle = await upsert(1);
-  context.log(`${label} raw upsert, 1 connection: ${round(upsertSingle.rowsPerSec, 0)} rows/s (${round(upsertSingle.elapsedMs, 0)} ms, ${upsertSingle.batches} statements)`);
+  context.log(
+    `${label} raw upsert, 1 connection: ${round(upsertSingle.rowsPerSec, 0)} rows/s (${round(upsertSingle.elapsedMs, 0)} ms, ${upsertSingle.batches} statements)`,
+  );
   const upsertConcurrent = await upsert(settings.concurrency);
-  context.log(`${label} raw upsert, ${settings.concurrency} connections: ${round(upsertConcurrent.rowsPerSec, 0)} rows/s (${round(upsertConcurrent.elapsedMs, 0)} ms)`);
+  context.log(
+    `${label} raw upsert, ${settings.concurrency} connections: ${round(upsertConcurrent.rowsPerSec, 0)} rows/s (${round(upsertConcurrent.elapsedMs, 0)} ms)`,
+  );
   return { pipe, consume, upsertSingle, upsertConcurrent };
 }

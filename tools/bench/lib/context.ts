@@ -51,7 +51,11 @@ export interface OpenedContext {
   close(): Promise<void>;
 }
 
-export async function openBenchContext(env: Readonly<Record<string, string | undefined>>, log: Log, logLevel: string): Promise<OpenedContext> {
+export async function openBenchContext(
+  env: Readonly<Record<string, string | undefined>>,
+  log: Log,
+  logLevel: string,
+): Promise<OpenedContext> {
   const cleanups: Array<{ label: string; run: () => Promise<unknown> | unknown }> = [];
   const defer = (label: string, run: () => Promise<unknown> | unknown): void => void cleanups.push({ label, run });
   let closing: Promise<void> | undefined;
@@ -79,7 +83,10 @@ export async function openBenchContext(env: Readonly<Record<string, string | und
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
     };
-    const configEnv = (overrides: Readonly<Record<string, string>> = {}): Record<string, string | undefined> => ({ ...baseEnv, ...overrides });
+    const configEnv = (overrides: Readonly<Record<string, string>> = {}): Record<string, string | undefined> => ({
+      ...baseEnv,
+      ...overrides,
+    });
     const config = (overrides: Readonly<Record<string, string>> = {}): Config => loadConfig(configEnv(overrides));
     const kafka = createKafka(config(), logger);
     const admin = kafka.admin();

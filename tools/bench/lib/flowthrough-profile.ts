@@ -11,7 +11,8 @@ export interface FlowThroughProfile {
   readonly [figure: string]: number;
 }
 
-const round = (value: number, digits = 3): number => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : Number.NaN);
+const round = (value: number, digits = 3): number =>
+  Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : Number.NaN;
 
 interface OperationRow {
   created_ms: number;
@@ -35,9 +36,12 @@ export async function flowThroughProfile(pool: pg.Pool, t0WallMs: number, calls:
         FROM backend_operations ORDER BY created_at, id`)
   ).rows;
   const intake = (
-    await pool.query<{ first_ms: number | null; last_ms: number | null }>(`
+    await pool.query<{ first_ms: number | null; last_ms: number | null }>(
+      `
       SELECT (extract(epoch FROM min(received_at)) * 1000)::float8 AS first_ms, (extract(epoch FROM max(received_at)) * 1000)::float8 AS last_ms
-        FROM orders o WHERE received_at >= to_timestamp($1::float8 / 1000)`, [t0WallMs])
+        FROM orders o WHERE received_at >= to_timestamp($1::float8 / 1000)`,
+      [t0WallMs],
+    )
   ).rows[0];
   const passes = new Map<number, number>();
   for (const op of ops) passes.set(op.created_ms, (passes.get(op.created_ms) ?? 0) + 1);
@@ -81,7 +85,10 @@ export async function flowThroughProfile(pool: pg.Pool, t0WallMs: number, calls:
     // backend_operations.polls counts status reads that found the order unfinished (the final read is not counted there).
     status_reads_unfinished: ops.reduce((n, o) => n + o.polls, 0),
     operations_read_unfinished: ops.filter((o) => o.polls > 0).length,
-    planned_to_first_send_ms_mean: round(meanMs(ops.filter((o) => o.first_sent_ms !== null).map((o) => (o.first_sent_ms as number) - o.created_ms)), 0),
+    planned_to_first_send_ms_mean: round(
+      meanMs(ops.filter((o) => o.first_sent_ms !== null).map((o) => (o.first_sent_ms as number) - o.created_ms)),
+      0,
+    ),
     accepted_to_settled_ms_mean: round(meanMs(settled.map((o) => (o.completed_ms as number) - (o.submitted_ms as number))), 0),
   };
 }

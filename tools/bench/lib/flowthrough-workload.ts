@@ -44,12 +44,18 @@ export interface FlowThroughWorkload {
   numberRecords(): Generator<BenchRecord>;
 }
 
-const NUMBER_CONFIGURATION = Object.freeze({ usage: 'CallingUserAssignment' as const, choosableCapabilities: Object.freeze(['InboundCalling', 'OutboundCalling'] as const) });
+const NUMBER_CONFIGURATION = Object.freeze({
+  usage: 'CallingUserAssignment' as const,
+  choosableCapabilities: Object.freeze(['InboundCalling', 'OutboundCalling'] as const),
+});
 
 export function flowThroughWorkload(spec: FlowThroughSpec): FlowThroughWorkload {
   const random = seededRandom(spec.seed ^ 0x0f10_7e57);
   const width = Math.max(3, String(spec.tenants).length);
-  const tenants = Array.from({ length: spec.tenants }, (_, i) => ({ account: `ft-acct-${String(i + 1).padStart(width, '0')}`, tenantId: seededGuid(random) }));
+  const tenants = Array.from({ length: spec.tenants }, (_, i) => ({
+    account: `ft-acct-${String(i + 1).padStart(width, '0')}`,
+    tenantId: seededGuid(random),
+  }));
   const numberOrders = spec.tenants * spec.ordersPerTenant;
   const wireSpec: WorkloadSpec = {
     seed: spec.seed,
@@ -64,7 +70,9 @@ export function flowThroughWorkload(spec: FlowThroughSpec): FlowThroughWorkload 
   const at = (sequence: number): string => new Date(wireSpec.epochMs + sequence).toISOString();
   /** The k-th number order published: its tenant and its round within the tenant. */
   const slot = (k: number): { tenant: number; round: number } =>
-    spec.interleave === 'by-tenant' ? { tenant: Math.floor(k / spec.ordersPerTenant), round: k % spec.ordersPerTenant } : { tenant: k % spec.tenants, round: Math.floor(k / spec.tenants) };
+    spec.interleave === 'by-tenant'
+      ? { tenant: Math.floor(k / spec.ordersPerTenant), round: k % spec.ordersPerTenant }
+      : { tenant: k % spec.tenants, round: Math.floor(k / spec.tenants) };
   const plan = numberPlan(UK_207, spec.seed);
 
   function* accountRecords(): Generator<BenchRecord> {
@@ -100,7 +108,12 @@ export function flowThroughWorkload(spec: FlowThroughSpec): FlowThroughWorkload 
         telephoneNumber: plan(first + j),
         serviceDetails: { teamsOperatorConnect: { enabled: true as const, configuration: NUMBER_CONFIGURATION } },
       }));
-      const order: WireOrder = { orderId: orderId(sequence), account: t.account, requestedAt: at(sequence), items: [{ id: 'numbers', action: 'upsert', resource: 'numbers', numbers }] };
+      const order: WireOrder = {
+        orderId: orderId(sequence),
+        account: t.account,
+        requestedAt: at(sequence),
+        items: [{ id: 'numbers', action: 'upsert', resource: 'numbers', numbers }],
+      };
       yield orderRecord(wireSpec, sequence, order);
     }
   }

@@ -16,7 +16,15 @@ export { BenchOptions } from './options.js';
 export { WORKLOAD_OPTIONS, readWorkloadSettings, describeSpec, type WorkloadSettings } from './workload-options.js';
 
 // Services and run-scoped resources
-export { startBenchServices, createBenchDatabase, createTopics, deleteTopics, randomName, randomTopicName, databaseUrlFor } from './services.js';
+export {
+  startBenchServices,
+  createBenchDatabase,
+  createTopics,
+  deleteTopics,
+  randomName,
+  randomTopicName,
+  databaseUrlFor,
+} from './services.js';
 export type { BenchServices, BenchDatabase, Log } from './services.js';
 
 // Workload: orders exactly as the BSS publishes them

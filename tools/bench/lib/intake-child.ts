@@ -27,14 +27,30 @@ function send(report: ChildReport): Promise<void> {
 async function run(request: ChildRequest): Promise<PhaseReport[]> {
   const module = (await import(request.intake.module)) as Record<string, unknown>;
   const intake = module[request.intake.exportName] as IntakeUnderTest | undefined;
-  if (!intake || typeof intake.create !== 'function') throw new Error(`${request.intake.module} exports no IntakeUnderTest named ${request.intake.exportName}`);
-  const logger = createLogger({ level: request.env.LOG_LEVEL ?? 'warn', name: 'flowthrough-bench-intake', destination: pino.destination({ dest: 2, sync: true }) });
+  if (!intake || typeof intake.create !== 'function')
+    throw new Error(`${request.intake.module} exports no IntakeUnderTest named ${request.intake.exportName}`);
+  const logger = createLogger({
+    level: request.env.LOG_LEVEL ?? 'warn',
+    name: 'flowthrough-bench-intake',
+    destination: pino.destination({ dest: 2, sync: true }),
+  });
   const reports: PhaseReport[] = [];
   for (const phase of request.phases) {
     const config = loadConfig({ ...request.env, ORDERS_TOPIC: phase.topic, KAFKA_GROUP_ID: phase.groupId });
     const kafka = createKafka(config, logger);
-    const instance = await intake.create({ kafka, config, logger, topic: phase.topic, groupId: phase.groupId, partitionsConsumedConcurrently: request.concurrency });
-    const timer = timeIntake(instance.consumer, { topic: phase.topic, endOffsets: new Map(phase.endOffsets), timeoutMs: request.timeoutMs });
+    const instance = await intake.create({
+      kafka,
+      config,
+      logger,
+      topic: phase.topic,
+      groupId: phase.groupId,
+      partitionsConsumedConcurrently: request.concurrency,
+    });
+    const timer = timeIntake(instance.consumer, {
+      topic: phase.topic,
+      endOffsets: new Map(phase.endOffsets),
+      timeoutMs: request.timeoutMs,
+    });
     const cpu = process.cpuUsage();
     try {
       await instance.start();
@@ -59,7 +75,9 @@ process.once('message', (request: ChildRequest) => {
       process.exit(0);
     },
     async (error: unknown) => {
-      await send({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }).catch(() => undefined);
+      await send({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }).catch(
+        () => undefined,
+      );
       process.exit(1);
     },
   );

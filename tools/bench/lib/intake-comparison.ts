@@ -77,15 +77,24 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
   const { spec, repeats } = settings;
   assertWorkloadAccepted(spec);
   const nodeOptions = workerNodeOptions();
-  context.log(`workload: ${describeSpec(spec)}; ${settings.partitions} partitions, ${repeats} repeats, intake under test: ${intake.name} in its own process (node ${nodeOptions.join(' ')})`);
+  context.log(
+    `workload: ${describeSpec(spec)}; ${settings.partitions} partitions, ${repeats} repeats, intake under test: ${intake.name} in its own process (node ${nodeOptions.join(' ')})`,
+  );
   const database = await context.createDatabase();
   await prepareRawUpsertTable(database.pool);
-  const [accountsTopic, singleTopic, bulkTopic, deadLetter, status] = await context.createTopics(['orders-accounts', 'orders-single', 'orders-bulk', 'orders-dlt', 'status'], settings.partitions);
+  const [accountsTopic, singleTopic, bulkTopic, deadLetter, status] = await context.createTopics(
+    ['orders-accounts', 'orders-single', 'orders-bulk', 'orders-dlt', 'status'],
+    settings.partitions,
+  );
   if (!accountsTopic || !singleTopic || !bulkTopic || !deadLetter || !status) throw new Error('topics were not created');
   const topics: Record<WorkloadPhase, string> = { accounts: accountsTopic, 'single-number': singleTopic, bulk: bulkTopic };
-  const published = await publishPhases(context.kafka, topics, spec, { batchSize: settings.produceBatch, inFlight: settings.produceInFlight });
+  const published = await publishPhases(context.kafka, topics, spec, {
+    batchSize: settings.produceBatch,
+    inFlight: settings.produceInFlight,
+  });
   const publication = (phase: WorkloadPhase): PhasePublication => published.find((p) => p.phase === phase) as PhasePublication;
-  for (const p of published) context.log(`published ${p.records} ${p.phase} records to ${p.topic}: ${round(p.recordsPerSec, 0)} msg/s including generation`);
+  for (const p of published)
+    context.log(`published ${p.records} ${p.phase} records to ${p.topic}: ${round(p.recordsPerSec, 0)} msg/s including generation`);
   const single = publication('single-number');
   const bulkRows = [...phaseNumberRows(spec, 'bulk')];
 
@@ -96,7 +105,12 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
     const result = await runIntakeProcess({
       intake: intake.location,
       env: context.configEnv({ DATABASE_URL: database.url, DEAD_LETTER_TOPIC: deadLetter, STATUS_TOPIC: status, ...intake.env }),
-      phases: WORKLOAD_PHASES.map((phase) => ({ name: phase, topic: topics[phase], groupId: context.groupId(`${intake.name}-${phase}`), endOffsets: publication(phase).endOffsets })),
+      phases: WORKLOAD_PHASES.map((phase) => ({
+        name: phase,
+        topic: topics[phase],
+        groupId: context.groupId(`${intake.name}-${phase}`),
+        endOffsets: publication(phase).endOffsets,
+      })),
       concurrency: settings.concurrency,
       timeoutMs: settings.stepTimeoutMs,
       nodeOptions,
@@ -115,7 +129,11 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
       context.log(`${label} WARNING: ${intake.name} stored ${numbersStored} numbers and ${deadLetters} dead letters`);
     }
     // Seconds later, same machine: the pipe and the consume over the same single-number records, the upsert of the bulk rows.
-    const ceilings = await measureCeilingRound(context, { topic: singleTopic, endOffsets: single.endOffsets, sourceBytes: single.bytes, rows: bulkRows, databaseUrl: database.url, settings }, label);
+    const ceilings = await measureCeilingRound(
+      context,
+      { topic: singleTopic, endOffsets: single.endOffsets, sourceBytes: single.bytes, rows: bulkRows, databaseUrl: database.url, settings },
+      label,
+    );
     results.push({ ...ceilings, intake: result, numbersStored, deadLetters });
   }
 
@@ -125,7 +143,12 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
   const bulkNumberRates = results.map((r) => perSecond(phaseNumberCount(spec, 'bulk'), elapsed(r, 'bulk')));
   const bulkOrderRates = results.map((r) => perSecond(spec.bulkOrders, elapsed(r, 'bulk')));
   const totalOrders = published.reduce((n, x) => n + x.records, 0);
-  const wholeRates = results.map((r) => perSecond(totalOrders, WORKLOAD_PHASES.reduce((ms, phase) => ms + elapsed(r, phase), 0)));
+  const wholeRates = results.map((r) =>
+    perSecond(
+      totalOrders,
+      WORKLOAD_PHASES.reduce((ms, phase) => ms + elapsed(r, phase), 0),
+    ),
+  );
   const pipeRates = results.map((r) => r.pipe.recordsPerSec);
   const consumeRates = results.map((r) => r.consume.recordsPerSec);
   const upsertConcurrent = results.map((r) => r.upsertConcurrent.rowsPerSec);
@@ -139,7 +162,13 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
     concurrency: settings.concurrency,
     repeats,
     intakeNodeOptions: nodeOptions.join(' '),
-    publishMsgsPerSec: round(perSecond(totalOrders, published.reduce((ms, x) => ms + x.elapsedMs, 0)), 0),
+    publishMsgsPerSec: round(
+      perSecond(
+        totalOrders,
+        published.reduce((ms, x) => ms + x.elapsedMs, 0),
+      ),
+      0,
+    ),
     rawPipeMsgsPerSec: round(median(pipeRates), 0),
     rawPipeMsgsPerSecRuns: runsFigure(pipeRates),
     rawConsumeMsgsPerSec: round(median(consumeRates), 0),
@@ -156,14 +185,29 @@ export async function runIntakeComparison(context: BenchContext, settings: Workl
     [`${p}AccountsMs`]: round(median(results.map((r) => elapsed(r, 'accounts'))), 0),
     // Per-repeat ratios, then their median: each pair was measured seconds apart.
     [`${p}VsRawPipe`]: round(median(results.map((_, i) => ratio(singleRates[i] ?? Number.NaN, pipeRates[i] ?? Number.NaN))), 3),
-    [`${p}VsRawPipeRuns`]: runsFigure(results.map((_, i) => ratio(singleRates[i] ?? Number.NaN, pipeRates[i] ?? Number.NaN)), 3),
+    [`${p}VsRawPipeRuns`]: runsFigure(
+      results.map((_, i) => ratio(singleRates[i] ?? Number.NaN, pipeRates[i] ?? Number.NaN)),
+      3,
+    ),
     [`${p}VsRawConsume`]: round(median(results.map((_, i) => ratio(singleRates[i] ?? Number.NaN, consumeRates[i] ?? Number.NaN))), 3),
-    [`${p}BulkVsRawUpsert`]: round(median(results.map((_, i) => ratio(bulkNumberRates[i] ?? Number.NaN, upsertConcurrent[i] ?? Number.NaN))), 3),
-    [`${p}BulkVsRawUpsertRuns`]: runsFigure(results.map((_, i) => ratio(bulkNumberRates[i] ?? Number.NaN, upsertConcurrent[i] ?? Number.NaN)), 3),
+    [`${p}BulkVsRawUpsert`]: round(
+      median(results.map((_, i) => ratio(bulkNumberRates[i] ?? Number.NaN, upsertConcurrent[i] ?? Number.NaN))),
+      3,
+    ),
+    [`${p}BulkVsRawUpsertRuns`]: runsFigure(
+      results.map((_, i) => ratio(bulkNumberRates[i] ?? Number.NaN, upsertConcurrent[i] ?? Number.NaN)),
+      3,
+    ),
     [`${p}RssPeakMb`]: round(median(rss), 0),
     [`${p}RssPeakMbRuns`]: runsFigure(rss),
-    [`${p}SingleCpuMsPerOrder`]: round(median(results.map((r) => phaseReport(r.intake, 'single-number').cpuMs / spec.singleNumberOrders)), 4),
-    [`${p}Rebalances`]: results.reduce((sum, r) => sum + r.intake.phases.reduce((n, x) => n + x.timing.rebalances + x.timing.restarts, 0), 0),
+    [`${p}SingleCpuMsPerOrder`]: round(
+      median(results.map((r) => phaseReport(r.intake, 'single-number').cpuMs / spec.singleNumberOrders)),
+      4,
+    ),
+    [`${p}Rebalances`]: results.reduce(
+      (sum, r) => sum + r.intake.phases.reduce((n, x) => n + x.timing.rebalances + x.timing.restarts, 0),
+      0,
+    ),
     [`${p}NumbersStored`]: last?.numbersStored ?? Number.NaN,
     [`${p}DeadLetters`]: last?.deadLetters ?? Number.NaN,
   };

@@ -59,7 +59,12 @@ const CHILD = fileURLToPath(new URL('./intake-child.ts', import.meta.url));
 export function runIntakeProcess(options: IntakeProcessOptions): Promise<IntakeProcessResult> {
   const child = fork(CHILD, [], {
     // FLOWTHROUGH_BENCH_INTAKE_NODE_OPTIONS adds options for a look inside (--cpu-prof, --trace-gc…).
-    execArgv: [...options.nodeOptions, ...(process.env.FLOWTHROUGH_BENCH_INTAKE_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean), '--import', 'tsx'],
+    execArgv: [
+      ...options.nodeOptions,
+      ...(process.env.FLOWTHROUGH_BENCH_INTAKE_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean),
+      '--import',
+      'tsx',
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });

@@ -71,7 +71,9 @@ export class BenchOptions {
     const value = Number(text);
     const { min = -Infinity, max = Infinity } = range;
     if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-      throw new Error(`--${name} ${JSON.stringify(text)}: must be a number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` and ≤ ${max}` : ''}`);
+      throw new Error(
+        `--${name} ${JSON.stringify(text)}: must be a number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` and ≤ ${max}` : ''}`,
+      );
     }
     return value;
   }

@@ -96,7 +96,10 @@ interface WireAccountItem {
   readonly account: {
     readonly name: string;
     readonly correlationId: string;
-    readonly serviceDetails: { readonly teamsTenantId: string; readonly teamsOperatorConnect: { readonly enabled: true; readonly syncEnabled: true } };
+    readonly serviceDetails: {
+      readonly teamsTenantId: string;
+      readonly teamsOperatorConnect: { readonly enabled: true; readonly syncEnabled: true };
+    };
   };
 }
 
@@ -252,7 +255,11 @@ export function phaseCount(spec: WorkloadSpec, phase: WorkloadPhase): number {
 }
 
 /** Bytes a record puts on the wire (key, value, header names and values), for MB/s figures. */
-export function recordBytes(record: { key?: string | Buffer | null; value: Buffer | null; headers?: Readonly<Record<string, unknown>> }): number {
+export function recordBytes(record: {
+  key?: string | Buffer | null;
+  value: Buffer | null;
+  headers?: Readonly<Record<string, unknown>>;
+}): number {
   let bytes = (record.value?.byteLength ?? 0) + (record.key ? Buffer.byteLength(record.key) : 0);
   for (const [name, value] of Object.entries(record.headers ?? {})) {
     bytes += Buffer.byteLength(name);

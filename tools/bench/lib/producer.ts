@@ -1,6 +1,16 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { topicExtent, type EndOffsets } from './offsets.js';
-import { phaseCount, recordBytes, WORKLOAD_PHASES, phaseRecords, workloadCounts, type BenchRecord, type WorkloadCounts, type WorkloadPhase, type WorkloadSpec } from './order-generator.js';
+import {
+  phaseCount,
+  recordBytes,
+  WORKLOAD_PHASES,
+  phaseRecords,
+  workloadCounts,
+  type BenchRecord,
+  type WorkloadCounts,
+  type WorkloadPhase,
+  type WorkloadSpec,
+} from './order-generator.js';
 import { BYTES_PER_MB, perSecond } from './stats.js';
 
 export interface PublishOptions {
@@ -35,7 +45,11 @@ export function chunkByBytes(messages: readonly Message[], maxBytes: number = MA
   let current: Message[] = [];
   let size = 0;
   for (const message of messages) {
-    const bytes = recordBytes({ key: message.key ?? null, value: message.value instanceof Buffer ? message.value : null, headers: message.headers ?? {} });
+    const bytes = recordBytes({
+      key: message.key ?? null,
+      value: message.value instanceof Buffer ? message.value : null,
+      headers: message.headers ?? {},
+    });
     if (current.length > 0 && size + bytes > maxBytes) {
       chunks.push(current);
       current = [];
@@ -60,7 +74,12 @@ export function benchProducer(kafka: Kafka): Producer {
  * runs from the first send to the last acknowledgement; pulling records from
  * a lazy iterable counts, so pass an array to time the producer alone.
  */
-export async function publishRecords(producer: Producer, topic: string, records: Iterable<BenchRecord>, options: PublishOptions = {}): Promise<ProduceResult> {
+export async function publishRecords(
+  producer: Producer,
+  topic: string,
+  records: Iterable<BenchRecord>,
+  options: PublishOptions = {},
+): Promise<ProduceResult> {
   const { batchSize, maxBatchBytes, inFlight } = { ...DEFAULT_PUBLISH, ...options };
   const pending = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
@@ -99,7 +118,13 @@ export async function publishRecords(producer: Producer, topic: string, records:
   await Promise.all(pending);
   if (failure) throw failure.error;
   const elapsedMs = performance.now() - started;
-  return { records: count, bytes, elapsedMs, recordsPerSec: perSecond(count, elapsedMs), mbPerSec: perSecond(bytes / BYTES_PER_MB, elapsedMs) };
+  return {
+    records: count,
+    bytes,
+    elapsedMs,
+    recordsPerSec: perSecond(count, elapsedMs),
+    mbPerSec: perSecond(bytes / BYTES_PER_MB, elapsedMs),
+  };
 }
 
 export interface WorkloadPublication extends ProduceResult {
@@ -115,7 +140,12 @@ export interface WorkloadPublication extends ProduceResult {
  * stays flat. Its rate includes generating the records: it is the BSS side,
  * not a ceiling (the ceilings scenario times a pre-generated array instead).
  */
-export async function publishWorkload(kafka: Kafka, topic: string, spec: WorkloadSpec, options: PublishOptions = {}): Promise<WorkloadPublication> {
+export async function publishWorkload(
+  kafka: Kafka,
+  topic: string,
+  spec: WorkloadSpec,
+  options: PublishOptions = {},
+): Promise<WorkloadPublication> {
   const producer = benchProducer(kafka);
   const admin = kafka.admin();
   await producer.connect();
@@ -132,7 +162,8 @@ export async function publishWorkload(kafka: Kafka, topic: string, spec: Workloa
     }
     const counts = workloadCounts(spec);
     const extent = await topicExtent(admin, topic);
-    if (extent.records !== counts.orders) throw new Error(`topic ${topic} holds ${extent.records} records after publishing ${counts.orders}: is it shared or not empty?`);
+    if (extent.records !== counts.orders)
+      throw new Error(`topic ${topic} holds ${extent.records} records after publishing ${counts.orders}: is it shared or not empty?`);
     return {
       topic,
       counts,
@@ -160,7 +191,12 @@ export interface PhasePublication extends ProduceResult {
  * acknowledged before the next starts), so each phase can be consumed and
  * timed on its own. Records are generated lazily, as publishWorkload does.
  */
-export async function publishPhases(kafka: Kafka, topics: Readonly<Record<WorkloadPhase, string>>, spec: WorkloadSpec, options: PublishOptions = {}): Promise<PhasePublication[]> {
+export async function publishPhases(
+  kafka: Kafka,
+  topics: Readonly<Record<WorkloadPhase, string>>,
+  spec: WorkloadSpec,
+  options: PublishOptions = {},
+): Promise<PhasePublication[]> {
   const producer = benchProducer(kafka);
   const admin = kafka.admin();
   await producer.connect();
@@ -172,7 +208,8 @@ export async function publishPhases(kafka: Kafka, topics: Readonly<Record<Worklo
       const result = await publishRecords(producer, topic, phaseRecords(spec, phase), options);
       const extent = await topicExtent(admin, topic);
       const expected = phaseCount(spec, phase);
-      if (extent.records !== expected) throw new Error(`topic ${topic} holds ${extent.records} records after publishing ${expected}: is it shared or not empty?`);
+      if (extent.records !== expected)
+        throw new Error(`topic ${topic} holds ${extent.records} records after publishing ${expected}: is it shared or not empty?`);
       published.push({ ...result, phase, topic, endOffsets: extent.endOffsets });
     }
     return published;

@@ -44,7 +44,11 @@ export async function measureRawPipe(kafka: Kafka, options: RawPipeOptions): Pro
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: sourceTopic, fromBeginning: true });
-    timer = timeIntake(consumer, { topic: sourceTopic, endOffsets, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+    timer = timeIntake(consumer, {
+      topic: sourceTopic,
+      endOffsets,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -59,7 +63,9 @@ export async function measureRawPipe(kafka: Kafka, options: RawPipeOptions): Pro
         }
         const last = batch.lastOffset();
         resolveOffset(last);
-        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
+        await commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
+        });
         await heartbeat();
       },
     });
@@ -70,7 +76,8 @@ export async function measureRawPipe(kafka: Kafka, options: RawPipeOptions): Pro
       const source = await topicExtent(admin, sourceTopic);
       if (targetTopic !== undefined) {
         const target = await topicExtent(admin, targetTopic);
-        if (target.records !== source.records) throw new Error(`raw pipe: ${target.records} records reached ${targetTopic}, ${source.records} were in ${sourceTopic}`);
+        if (target.records !== source.records)
+          throw new Error(`raw pipe: ${target.records} records reached ${targetTopic}, ${source.records} were in ${sourceTopic}`);
       }
       return {
         records: source.records,

@@ -99,13 +99,17 @@ export function planUpsertBatches(rows: readonly NumberRow[], connections: numbe
 export async function measureRawUpsert(options: RawUpsertOptions): Promise<RawUpsertResult> {
   const table = checkedTable(options.table ?? RAW_UPSERT_TABLE);
   const { connections, batchSize } = options;
-  if (!(Number.isInteger(connections) && connections >= 1 && connections <= 64)) throw new RangeError(`raw upsert connections ${connections}: must be 1–64`);
+  if (!(Number.isInteger(connections) && connections >= 1 && connections <= 64))
+    throw new RangeError(`raw upsert connections ${connections}: must be 1–64`);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`raw upsert batch size ${batchSize}: must be ≥ 1`);
   const plan = planUpsertBatches(options.rows, connections, batchSize);
   const expected = new Set(options.rows.map((r) => r.telephoneNumber)).size;
   const text = upsertStatement(table);
   const name = `bench_upsert_${table}`;
-  const clients = Array.from({ length: connections }, () => new pg.Client({ connectionString: options.databaseUrl, application_name: 'flowthrough-bench-upsert' }));
+  const clients = Array.from(
+    { length: connections },
+    () => new pg.Client({ connectionString: options.databaseUrl, application_name: 'flowthrough-bench-upsert' }),
+  );
   try {
     await Promise.all(clients.map((c) => c.connect()));
     const first = clients[0] as pg.Client;

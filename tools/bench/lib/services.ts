@@ -28,9 +28,14 @@ export async function startBenchServices(env: Readonly<Record<string, string | u
   const givenDatabase = env.DATABASE_URL?.trim();
   if (givenBrokers) {
     const databaseUrl = givenDatabase || loadStackConfig(env).databaseUrl;
-    log(`services: kafka ${givenBrokers} (KAFKA_BROKERS), postgres ${redactUrl(databaseUrl)} (${givenDatabase ? 'DATABASE_URL' : 'default'})`);
+    log(
+      `services: kafka ${givenBrokers} (KAFKA_BROKERS), postgres ${redactUrl(databaseUrl)} (${givenDatabase ? 'DATABASE_URL' : 'default'})`,
+    );
     return {
-      kafkaBrokers: givenBrokers.split(',').map((b) => b.trim()).filter((b) => b.length > 0),
+      kafkaBrokers: givenBrokers
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b.length > 0),
       databaseUrl,
       kafkaSource: 'environment',
       postgresSource: givenDatabase ? 'environment' : 'launcher',
@@ -39,14 +44,17 @@ export async function startBenchServices(env: Readonly<Record<string, string | u
   }
   const stackConfig = loadStackConfig(env);
   const up = await stackUp(stackConfig, log);
-  log(`services: kafka ${up.kafkaBrokers} (launcher${up.startedKafka ? ', started by this run' : ', already running'}), postgres ${redactUrl(up.databaseUrl)}`);
+  log(
+    `services: kafka ${up.kafkaBrokers} (launcher${up.startedKafka ? ', started by this run' : ', already running'}), postgres ${redactUrl(up.databaseUrl)}`,
+  );
   return {
     kafkaBrokers: [up.kafkaBrokers],
     databaseUrl: up.databaseUrl,
     kafkaSource: 'launcher',
     postgresSource: givenDatabase ? 'environment' : 'launcher',
     stop: async () => {
-      if (up.startedKafka || up.startedPostgres) await stackDown(stackConfig, log, { kafka: up.startedKafka, postgres: up.startedPostgres });
+      if (up.startedKafka || up.startedPostgres)
+        await stackDown(stackConfig, log, { kafka: up.startedKafka, postgres: up.startedPostgres });
     },
   };
 }
@@ -126,7 +134,10 @@ export function randomTopicName(prefix: string): string {
 }
 
 export async function createTopics(admin: Admin, topics: readonly string[], partitions: number): Promise<void> {
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })), waitForLeaders: true });
+  await admin.createTopics({
+    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+    waitForLeaders: true,
+  });
 }
 
 export async function deleteTopics(admin: Admin, topics: readonly string[]): Promise<void> {

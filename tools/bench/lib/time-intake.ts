@@ -44,7 +44,8 @@ export function timeIntake(consumer: Consumer, options: TimeIntakeOptions): Inta
   const timeoutMs = options.timeoutMs ?? 600_000;
   const targets = new Map<number, bigint>();
   for (const [partition, offset] of endOffsets) if (BigInt(offset) > 0n) targets.set(partition, BigInt(offset));
-  if (targets.size === 0) throw new Error(`timeIntake: topic ${topic} has no records to consume (end offsets ${describeOffsets(endOffsets)})`);
+  if (targets.size === 0)
+    throw new Error(`timeIntake: topic ${topic} has no records to consume (end offsets ${describeOffsets(endOffsets)})`);
 
   const committed = new Map<number, bigint>();
   let firstFetchAt: number | undefined;
@@ -121,7 +122,11 @@ export function timeIntake(consumer: Consumer, options: TimeIntakeOptions): Inta
     }),
   );
   timer = setTimeout(() => {
-    finish({ error: new Error(`timeIntake: the group did not commit to the end of ${topic} within ${timeoutMs} ms (committed/end per partition: ${progress()})`) });
+    finish({
+      error: new Error(
+        `timeIntake: the group did not commit to the end of ${topic} within ${timeoutMs} ms (committed/end per partition: ${progress()})`,
+      ),
+    });
   }, timeoutMs);
 
   return { done, cancel: (reason) => finish({ error: reason }) };

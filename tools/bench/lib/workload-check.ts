@@ -13,9 +13,14 @@ export function assertWorkloadAccepted(spec: WorkloadSpec, perPhase = 3): void {
   for (const phase of WORKLOAD_PHASES) {
     let checked = 0;
     for (const record of phaseRecords(spec, phase)) {
-      const result = parseOrderRecord({ headers: new Map(Object.entries(record.headers)), value: record.value }, validate, { ...DEFAULT_PARSE_LIMITS, now: Date.now() });
-      if (!result.ok) problems.push(`${phase} order ${result.orderId ?? '?'}: ${result.violations.map((v) => `${v.path} ${v.message}`).join('; ')}`);
-      else if (result.warnings.length > 0) problems.push(`${phase} order ${result.order.orderId}: warnings ${result.warnings.map((w) => w.message).join('; ')}`);
+      const result = parseOrderRecord({ headers: new Map(Object.entries(record.headers)), value: record.value }, validate, {
+        ...DEFAULT_PARSE_LIMITS,
+        now: Date.now(),
+      });
+      if (!result.ok)
+        problems.push(`${phase} order ${result.orderId ?? '?'}: ${result.violations.map((v) => `${v.path} ${v.message}`).join('; ')}`);
+      else if (result.warnings.length > 0)
+        problems.push(`${phase} order ${result.order.orderId}: warnings ${result.warnings.map((w) => w.message).join('; ')}`);
       checked += 1;
       if (checked >= perPhase) break;
     }

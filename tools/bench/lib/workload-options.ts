@@ -4,11 +4,19 @@ import type { OptionSpec } from './scenario.js';
 
 /** Options shared by every scenario that publishes the order workload and measures ceilings. */
 export const WORKLOAD_OPTIONS: readonly OptionSpec[] = [
-  { name: 'scale', description: 'multiplies the default workload (1,000 accounts, 50,000 one-number orders, 500 × 100-number orders)', default: '1' },
+  {
+    name: 'scale',
+    description: 'multiplies the default workload (1,000 accounts, 50,000 one-number orders, 500 × 100-number orders)',
+    default: '1',
+  },
   { name: 'seed', description: 'seed of the generated numbers, ids and tenants', default: String(DEFAULT_WORKLOAD.seed) },
   { name: 'partitions', description: 'partitions of the order topic', default: '3' },
   { name: 'repeats', description: 'measurements of each figure in this run; figures are their medians', default: '3' },
-  { name: 'concurrency', description: 'partitions consumed concurrently (raw pipe) = connections of the concurrent raw upsert; use the intake’s value', default: '3' },
+  {
+    name: 'concurrency',
+    description: 'partitions consumed concurrently (raw pipe) = connections of the concurrent raw upsert; use the intake’s value',
+    default: '3',
+  },
   { name: 'upsert-batch', description: 'rows per raw upsert statement (de-duplicated)', default: '1000' },
   { name: 'produce-batch', description: 'messages per producer send', default: '1000' },
   { name: 'produce-in-flight', description: 'producer sends in flight', default: '4' },
@@ -28,7 +36,9 @@ export interface WorkloadSettings {
 
 export function readWorkloadSettings(options: BenchOptions): WorkloadSettings {
   return {
-    spec: scaledWorkload(options.number('scale', { min: 0.001, max: 100 }), { seed: options.integer('seed', { min: 0, max: 2 ** 32 - 1 }) }),
+    spec: scaledWorkload(options.number('scale', { min: 0.001, max: 100 }), {
+      seed: options.integer('seed', { min: 0, max: 2 ** 32 - 1 }),
+    }),
     partitions: options.integer('partitions', { min: 1, max: 64 }),
     repeats: options.integer('repeats', { min: 1, max: 15 }),
     concurrency: options.integer('concurrency', { min: 1, max: 64 }),

@@ -10,7 +10,8 @@ import { readWorkloadSettings, WORKLOAD_OPTIONS } from '../lib/workload-options.
  */
 export const bareIntake: Scenario = {
   name: 'bare-intake',
-  description: 'the intake comparison run on a bare reference intake (kafkajs eachBatch → unnest upsert of numbers → commit; no validation)',
+  description:
+    'the intake comparison run on a bare reference intake (kafkajs eachBatch → unnest upsert of numbers → commit; no validation)',
   options: WORKLOAD_OPTIONS,
   run: (context, options) => runIntakeComparison(context, readWorkloadSettings(options), bareIntakeUnderTest),
 };

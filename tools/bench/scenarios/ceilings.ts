@@ -17,7 +17,8 @@ import { describeSpec, readWorkloadSettings, WORKLOAD_OPTIONS } from '../lib/wor
  */
 export const ceilings: Scenario = {
   name: 'ceilings',
-  description: 'raw ceilings on the intake workload: bare produce, bare kafkajs consume→produce pipe and consume→commit, bare batched Postgres upsert',
+  description:
+    'raw ceilings on the intake workload: bare produce, bare kafkajs consume→produce pipe and consume→commit, bare batched Postgres upsert',
   options: WORKLOAD_OPTIONS,
   async run(context, options) {
     const settings = readWorkloadSettings(options);
@@ -43,9 +44,14 @@ export const ceilings: Scenario = {
       const producer = benchProducer(context.kafka);
       await producer.connect();
       try {
-        const result = await publishRecords(producer, topic, records, { batchSize: settings.produceBatch, inFlight: settings.produceInFlight });
+        const result = await publishRecords(producer, topic, records, {
+          batchSize: settings.produceBatch,
+          inFlight: settings.produceInFlight,
+        });
         produced.push(result);
-        context.log(`[${i + 1}/${repeats}] produce: ${round(result.recordsPerSec, 0)} msg/s, ${round(result.mbPerSec, 1)} MB/s (${round(result.elapsedMs, 0)} ms)`);
+        context.log(
+          `[${i + 1}/${repeats}] produce: ${round(result.recordsPerSec, 0)} msg/s, ${round(result.mbPerSec, 1)} MB/s (${round(result.elapsedMs, 0)} ms)`,
+        );
       } finally {
         await producer.disconnect();
       }
@@ -61,7 +67,11 @@ export const ceilings: Scenario = {
     const sourceBytes = produced[0]?.bytes ?? 0;
     for (let i = 0; i < repeats; i += 1) {
       rounds.push(
-        await measureCeilingRound(context, { topic: source, endOffsets: extent.endOffsets, sourceBytes, rows, databaseUrl: database.url, settings }, `[${i + 1}/${repeats}]`),
+        await measureCeilingRound(
+          context,
+          { topic: source, endOffsets: extent.endOffsets, sourceBytes, rows, databaseUrl: database.url, settings },
+          `[${i + 1}/${repeats}]`,
+        ),
       );
     }
     const memory = rss.stop();

@@ -28,8 +28,17 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'tenants', description: 'tenants (accounts, each with its own Teams tenant and an active consent)', default: '200' },
   { name: 'orders-per-tenant', description: 'number orders per tenant', default: '10' },
   { name: 'numbers-per-order', description: 'Operator Connect numbers per order', default: '50' },
-  { name: 'simulator', description: 'where the Operator Connect simulator runs: process (its own, as the real API is remote) or in-process (shares the worker’s event loop)', default: 'process' },
-  { name: 'interleave', description: 'publishing order of the number orders: by-tenant (a tenant’s orders together) or round-robin', default: 'by-tenant' },
+  {
+    name: 'simulator',
+    description:
+      'where the Operator Connect simulator runs: process (its own, as the real API is remote) or in-process (shares the worker’s event loop)',
+    default: 'process',
+  },
+  {
+    name: 'interleave',
+    description: 'publishing order of the number orders: by-tenant (a tenant’s orders together) or round-robin',
+    default: 'by-tenant',
+  },
   { name: 'seed', description: 'seed of the tenants and numbers', default: '20261129' },
   { name: 'partitions', description: 'partitions of the order and status topics', default: '3' },
   { name: 'latency-ms', description: 'simulator: latency added to every call', default: '50' },
@@ -80,7 +89,10 @@ function peakRssMb(): number {
   return Math.round((process.resourceUsage().maxRSS * 1024) / BYTES_PER_MB);
 }
 
-function delta(after: CounterSnapshot, before: CounterSnapshot): Record<'mutating' | 'orderReads' | 'numberReads' | 'consent' | 'token' | 'throttled' | 'replays' | 'total', number> {
+function delta(
+  after: CounterSnapshot,
+  before: CounterSnapshot,
+): Record<'mutating' | 'orderReads' | 'numberReads' | 'consent' | 'token' | 'throttled' | 'replays' | 'total', number> {
   return {
     mutating: after.mutatingCalls - before.mutatingCalls,
     orderReads: after.orderReads - before.orderReads,
@@ -112,7 +124,8 @@ async function inProcessSimulator(options: SimulatorProcessOptions): Promise<Ben
 async function run(context: Parameters<Scenario['run']>[0], options: BenchOptions): Promise<Figures> {
   const { log } = context;
   const interleave = options.string('interleave');
-  if (interleave !== 'by-tenant' && interleave !== 'round-robin') throw new Error(`--interleave ${interleave}: must be by-tenant or round-robin`);
+  if (interleave !== 'by-tenant' && interleave !== 'round-robin')
+    throw new Error(`--interleave ${interleave}: must be by-tenant or round-robin`);
   const spec: FlowThroughSpec = {
     seed: options.integer('seed', { min: 0, max: 2 ** 32 - 1 }),
     tenants: options.integer('tenants', { min: 1, max: 10_000 }),
@@ -136,11 +149,22 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
   const apiBoundSeconds = (minMutatingCalls + minStatusReads) / rate + latencyMs / 1000 + processingMs / 1000;
 
   const db = await context.createDatabase();
-  const [ordersTopic, deadLetterTopic, statusTopic] = (await context.createTopics(['ft-orders', 'ft-dlt', 'ft-status'], partitions)) as [string, string, string];
+  const [ordersTopic, deadLetterTopic, statusTopic] = (await context.createTopics(['ft-orders', 'ft-dlt', 'ft-status'], partitions)) as [
+    string,
+    string,
+    string,
+  ];
 
   const where = options.string('simulator');
   if (where !== 'process' && where !== 'in-process') throw new Error(`--simulator ${where}: must be process or in-process`);
-  const simulatorOptions = { latencyMs, processingDelayMs: processingMs, maxNumbersPerOrder: maxPerOrder, rateLimitPerSecond: rate, consents: workload.consents, seed: spec.seed };
+  const simulatorOptions = {
+    latencyMs,
+    processingDelayMs: processingMs,
+    maxNumbersPerOrder: maxPerOrder,
+    rateLimitPerSecond: rate,
+    consents: workload.consents,
+    seed: spec.seed,
+  };
   const simulator = where === 'process' ? await startSimulatorProcess(simulatorOptions) : await inProcessSimulator(simulatorOptions);
   const endpoints = simulator.endpoints;
   context.defer('stop the Operator Connect simulator', () => simulator.stop());
@@ -205,7 +229,8 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
   const accountSeconds = (performance.now() - accountsStarted) / 1000;
   const accountStates = workload.accountOrderIds.map((id) => watcher.terminalState(id));
   const accountsNotCompleted = accountStates.filter((s) => s !== 'completed').length;
-  if (accountsNotCompleted > 0) throw new Error(`${accountsNotCompleted} account orders did not complete (states: ${[...new Set(accountStates)].join(', ')})`);
+  if (accountsNotCompleted > 0)
+    throw new Error(`${accountsNotCompleted} account orders did not complete (states: ${[...new Set(accountStates)].join(', ')})`);
   log(`accounts: ${spec.tenants} completed in ${accountSeconds.toFixed(1)} s; the clock starts at the first number order`);
 
   // Phase 2, timed: first number order published → last terminal status event received.
@@ -215,7 +240,9 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
   const t0 = performance.now();
   const published = await publishRecords(producer, ordersTopic, workload.numberRecords());
   const publishSeconds = (performance.now() - t0) / 1000;
-  log(`published ${workload.numberOrders} number orders (${workload.numbers.toLocaleString('en-US')} numbers, ${spec.interleave}) in ${publishSeconds.toFixed(2)} s; waiting for their terminal status events…`);
+  log(
+    `published ${workload.numberOrders} number orders (${workload.numbers.toLocaleString('en-US')} numbers, ${spec.interleave}) in ${publishSeconds.toFixed(2)} s; waiting for their terminal status events…`,
+  );
   await watcher.whenTerminal(workload.numberOrderIds, stepTimeoutMs);
   const lastTerminal = Math.max(...workload.numberOrderIds.map((id) => watcher.terminalAt(id) ?? Number.NaN));
   const seconds = (lastTerminal - t0) / 1000;
@@ -230,7 +257,9 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
     const state = watcher.terminalState(id) ?? 'none';
     states.set(state, (states.get(state) ?? 0) + 1);
   }
-  const dbStates = (await db.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM orders GROUP BY state ORDER BY state')).rows;
+  const dbStates = (
+    await db.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM orders GROUP BY state ORDER BY state')
+  ).rows;
   const deadLetters = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters')).rows[0]?.n ?? -1;
   const uploads = await simulator.uploads();
   const repeated = await simulator.repeatedChanges();
@@ -283,8 +312,12 @@ async function run(context: Parameters<Scenario['run']>[0], options: BenchOption
     ...profile,
   };
   const problems: string[] = [];
-  if (completed !== workload.numberOrders) problems.push(`${workload.numberOrders - completed} number orders did not end completed: ${[...states].map(([s, n]) => `${s} ${n}`).join(', ')}`);
-  if (dbStates.some((row) => row.state !== 'completed')) problems.push(`orders in the database not completed: ${figures.db_orders_by_state as string}`);
+  if (completed !== workload.numberOrders)
+    problems.push(
+      `${workload.numberOrders - completed} number orders did not end completed: ${[...states].map(([s, n]) => `${s} ${n}`).join(', ')}`,
+    );
+  if (dbStates.some((row) => row.state !== 'completed'))
+    problems.push(`orders in the database not completed: ${figures.db_orders_by_state as string}`);
   if (uploads !== workload.numbers) problems.push(`the simulator ledger holds ${uploads} uploads, not ${workload.numbers}`);
   if (ledgerSize !== workload.numbers) problems.push(`the simulator ledger holds ${ledgerSize} entries in all, not ${workload.numbers}`);
   if (repeated !== 0) problems.push(`${repeated} changes were applied more than once`);

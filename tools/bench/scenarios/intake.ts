@@ -66,10 +66,22 @@ export const intake: Scenario = {
   name: 'intake',
   description:
     'the worker intake, in its own process, per phase: single-number orders/s against a bare kafkajs consume→produce pipe over the same records, bulk numbers/s against a bare unnest upsert of the same rows; peak RSS of the intake process',
-  options: [...WORKLOAD_OPTIONS, { name: 'relay', description: 'on: the outbox relay publishes status events in the intake process while it is timed (as the worker does); off: the intake alone', default: 'off' }],
+  options: [
+    ...WORKLOAD_OPTIONS,
+    {
+      name: 'relay',
+      description:
+        'on: the outbox relay publishes status events in the intake process while it is timed (as the worker does); off: the intake alone',
+      default: 'off',
+    },
+  ],
   run: async (context, options) => {
     const relay = options.choice('relay', ['on', 'off']);
-    const figures = await runIntakeComparison(context, readWorkloadSettings(options), relay === 'on' ? workerIntakeWithRelay : workerIntake);
+    const figures = await runIntakeComparison(
+      context,
+      readWorkloadSettings(options),
+      relay === 'on' ? workerIntakeWithRelay : workerIntake,
+    );
     return { ...contractFigures(figures), relay, ...figures };
   },
 };

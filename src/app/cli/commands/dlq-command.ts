@@ -118,7 +118,8 @@ async function list(args: readonly string[], config: Config, io: OpsIo): Promise
 async function show(args: readonly string[], config: Config, io: OpsIo): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, true);
   const [id, ...extra] = positionals;
-  if (id === undefined || extra.length > 0 || !/^\d{1,18}$/.test(id)) throw new UsageError('dlq show takes one dead letter id (see "dlq list")');
+  if (id === undefined || extra.length > 0 || !/^\d{1,18}$/.test(id))
+    throw new UsageError('dlq show takes one dead letter id (see "dlq list")');
   const pool = openPool(config);
   try {
     await assertReplayTable(pool);
@@ -151,7 +152,8 @@ async function replay(args: readonly string[], config: Config, io: OpsIo): Promi
     true,
   );
   const filter = filterFrom(values, nowOf(io), positionals);
-  if (isEmptyFilter(filter) && values.all !== true) throw new UsageError('replay needs dead letter ids, a filter, or --all (every dead letter not replayed yet)');
+  if (isEmptyFilter(filter) && values.all !== true)
+    throw new UsageError('replay needs dead letter ids, a filter, or --all (every dead letter not replayed yet)');
   const rate = positiveNumber(values, 'rate', false);
   const by = stringValue(values, 'by') ?? operatorName(io);
   if (by.trim() === '') throw new UsageError('--by must name who replays');
@@ -168,7 +170,11 @@ async function replay(args: readonly string[], config: Config, io: OpsIo): Promi
     const report = await replayDeadLetters({
       pool,
       validator: createOrderValidator(),
-      limits: { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFutureSkewMs: config.intake.maxFutureSkewMs },
+      limits: {
+        maxRecordBytes: config.intake.maxRecordBytes,
+        maxJsonDepth: config.intake.maxJsonDepth,
+        maxFutureSkewMs: config.intake.maxFutureSkewMs,
+      },
       filter,
       targetTopic: config.topics.orders,
       replayedBy: by,
@@ -186,10 +192,17 @@ async function replay(args: readonly string[], config: Config, io: OpsIo): Promi
     });
     progress.finish();
     if (json) {
-      printJson(io, { dryRun: report.dryRun, total: report.total, counts: report.counts, aborted: report.aborted, outcomes: report.outcomes });
+      printJson(io, {
+        dryRun: report.dryRun,
+        total: report.total,
+        counts: report.counts,
+        aborted: report.aborted,
+        outcomes: report.outcomes,
+      });
     } else {
       // On a terminal the bar replaced the per-record lines: list what did not simply go through.
-      if (progress.enabled) for (const o of report.outcomes) if (o.action !== 'replayed' && o.action !== 'would-replay') line(io, outcomeLine(o));
+      if (progress.enabled)
+        for (const o of report.outcomes) if (o.action !== 'replayed' && o.action !== 'would-replay') line(io, outcomeLine(o));
       for (const l of reportSummary(report)) line(io, l);
     }
     return report.aborted === null && report.counts.failed === 0 ? 0 : 1;
@@ -201,7 +214,12 @@ async function replay(args: readonly string[], config: Config, io: OpsIo): Promi
 }
 
 async function purge(args: readonly string[], config: Config, io: OpsIo): Promise<number> {
-  const { values } = parse(args, { 'older-than': { type: 'string' }, 'replayed-only': { type: 'boolean' }, yes: { type: 'boolean' }, json: { type: 'boolean' } });
+  const { values } = parse(args, {
+    'older-than': { type: 'string' },
+    'replayed-only': { type: 'boolean' },
+    yes: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
   const olderThanMs = durationValue(values, 'older-than');
   if (olderThanMs === undefined) throw new UsageError('purge needs --older-than <duration> (for example 30d)');
   const selection = { olderThan: new Date(nowOf(io).getTime() - olderThanMs), replayedOnly: values['replayed-only'] === true };

@@ -74,7 +74,14 @@ export async function ordersCommand(args: readonly string[], config: Config, io:
       return 0;
     }
     if (sub === 'list') {
-      const { values } = parse(rest, { state: { type: 'string' }, account: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } });
+      const { values } = parse(rest, {
+        state: { type: 'string' },
+        account: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      });
       const time = (name: 'since' | 'until'): Date | undefined => {
         const text = stringValue(values, name);
         if (text === undefined) return undefined;
@@ -133,7 +140,8 @@ export async function numbersCommand(args: readonly string[], config: Config, io
     if (sub !== 'show') throw new UsageError(`unknown numbers command "${sub}"`);
     const { values, positionals } = parse(rest, { json: { type: 'boolean' } }, true);
     const telephoneNumber = oneArgument(positionals, 'telephone number');
-    if (!/^\+[1-9]\d{1,14}$/.test(telephoneNumber)) throw new UsageError(`a telephone number is E.164 (+14255550100), not ${JSON.stringify(telephoneNumber)}`);
+    if (!/^\+[1-9]\d{1,14}$/.test(telephoneNumber))
+      throw new UsageError(`a telephone number is E.164 (+14255550100), not ${JSON.stringify(telephoneNumber)}`);
     const detail = await withPool(config, (pool) => numberDetail(pool, telephoneNumber));
     if (detail === null) {
       errorLine(io, `flowthrough numbers: ${telephoneNumber} is not known`);

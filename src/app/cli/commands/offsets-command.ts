@@ -3,9 +3,29 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Config } from '../../../platform/config/load-config.js';
 import { createPool, type Pool } from '../../../platform/db/pool.js';
 import { createKafka } from '../../../platform/kafka/client.js';
-import { applyReset, describeTarget, offsetsReport, parseResetTarget, planReset, type OffsetsReport, type ResetPlan, type ResetStep } from '../../../platform/kafka/offset-admin.js';
+import {
+  applyReset,
+  describeTarget,
+  offsetsReport,
+  parseResetTarget,
+  planReset,
+  type OffsetsReport,
+  type ResetPlan,
+  type ResetStep,
+} from '../../../platform/kafka/offset-admin.js';
 import { createLogger } from '../../../platform/logging/logger.js';
-import { parse, stringValue, UsageError, formatTable, defaultIo, errorLine, line, operatorName, printJson, type OpsIo } from '../../../ops/index.js';
+import {
+  parse,
+  stringValue,
+  UsageError,
+  formatTable,
+  defaultIo,
+  errorLine,
+  line,
+  operatorName,
+  printJson,
+  type OpsIo,
+} from '../../../ops/index.js';
 
 export const OFFSETS_USAGE = `usage: flowthrough offsets <show|reset> …
 
@@ -49,7 +69,11 @@ function terminalConfirm(): ((question: string) => Promise<boolean>) | undefined
 }
 
 /** `flowthrough offsets …`. Returns the exit code: 0 done, 1 failed or declined, 2 usage, 3 a problem shown. */
-export async function offsetsCommand(args: readonly string[], config: Config, io: OffsetsIo = { ...defaultIo(), confirm: terminalConfirm() }): Promise<number> {
+export async function offsetsCommand(
+  args: readonly string[],
+  config: Config,
+  io: OffsetsIo = { ...defaultIo(), confirm: terminalConfirm() },
+): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h' || rest.includes('--help') || rest.includes('-h')) {
     line(io, OFFSETS_USAGE);
@@ -101,7 +125,10 @@ async function show(args: readonly string[], config: Config, io: OpsIo): Promise
 
 function showText(report: OffsetsReport): string[] {
   const members = `${report.members} member${report.members === 1 ? '' : 's'}`;
-  const out = [`group ${report.group} (${report.groupState}, ${members}), topic ${report.topic}${report.topicExists ? '' : ' (does not exist on the brokers)'}`, ''];
+  const out = [
+    `group ${report.group} (${report.groupState}, ${members}), topic ${report.topic}${report.topicExists ? '' : ' (does not exist on the brokers)'}`,
+    '',
+  ];
   const rows = report.partitions.map((p) => [
     String(p.partition),
     dash(p.stored),
@@ -109,7 +136,11 @@ function showText(report: OffsetsReport): string[] {
     dash(p.logStart),
     dash(p.logEnd),
     dash(p.lag),
-    p.problem ? `${p.problem.stopped ? 'STOPPED ' : ''}${p.problem.code}` : p.lastReset?.pending ? `reset to ${p.lastReset.to ?? '?'} pending` : '-',
+    p.problem
+      ? `${p.problem.stopped ? 'STOPPED ' : ''}${p.problem.code}`
+      : p.lastReset?.pending
+        ? `reset to ${p.lastReset.to ?? '?'} pending`
+        : '-',
   ]);
   out.push(...formatTable(['partition', 'stored', 'kafka committed', 'log start', 'log end', 'lag', 'problem'], rows));
   const problems = report.partitions.filter((p) => p.problem !== null);
@@ -117,17 +148,24 @@ function showText(report: OffsetsReport): string[] {
   for (const p of problems) {
     const problem = p.problem;
     if (!problem) continue;
-    const state = problem.stopped ? `stopped by the intake${problem.since ? ` since ${problem.since}` : ''}` : 'the intake stops it when it reads it';
+    const state = problem.stopped
+      ? `stopped by the intake${problem.since ? ` since ${problem.since}` : ''}`
+      : 'the intake stops it when it reads it';
     out.push(`partition ${p.partition}: ${problem.code} (${state}): ${problem.detail}`);
   }
-  if (problems.length > 0) out.push('', 'choose where each partition goes on: flowthrough offsets reset --partition N --to earliest|latest|<offset>|<time> (docs/OPERATIONS.md, "Offsets: a partition stopped")');
+  if (problems.length > 0)
+    out.push(
+      '',
+      'choose where each partition goes on: flowthrough offsets reset --partition N --to earliest|latest|<offset>|<time> (docs/OPERATIONS.md, "Offsets: a partition stopped")',
+    );
   return out;
 }
 
 function partitionsOf(values: Record<string, unknown>): number[] {
   const given = (values.partition as string[] | undefined) ?? [];
   const parts = given.flatMap((v) => v.split(',')).map((v) => v.trim());
-  for (const part of parts) if (!/^\d{1,9}$/.test(part)) throw new UsageError(`--partition takes a partition number, not ${JSON.stringify(part)}`);
+  for (const part of parts)
+    if (!/^\d{1,9}$/.test(part)) throw new UsageError(`--partition takes a partition number, not ${JSON.stringify(part)}`);
   return parts.map(Number);
 }
 
@@ -168,13 +206,17 @@ async function reset(args: readonly string[], config: Config, io: OffsetsIo): Pr
   const toText = stringValue(values, 'to');
   if (toText === undefined) throw new UsageError('reset needs --to earliest|latest|<offset>|<ISO time>');
   const target = parseResetTarget(toText);
-  if (target === null) throw new UsageError(`--to takes earliest, latest, an offset or an ISO 8601 time with its zone (2026-11-29T10:00:00Z), not ${JSON.stringify(toText)}`);
+  if (target === null)
+    throw new UsageError(
+      `--to takes earliest, latest, an offset or an ISO 8601 time with its zone (2026-11-29T10:00:00Z), not ${JSON.stringify(toText)}`,
+    );
   const only = partitionsOf(values);
   const by = stringValue(values, 'by') ?? operatorName(io);
   if (by.trim() === '') throw new UsageError('--by must name who resets');
   const dryRun = values['dry-run'] === true;
   const yes = values.yes === true;
-  if (!dryRun && !yes && !io.confirm) throw new UsageError('refusing to reset without --yes: there is no terminal to confirm on (run with --dry-run to see the change)');
+  if (!dryRun && !yes && !io.confirm)
+    throw new UsageError('refusing to reset without --yes: there is no terminal to confirm on (run with --dry-run to see the change)');
 
   return withClients(config, io, async (admin, pool, kafka) => {
     const plan = await planReset(admin, pool, config.kafka.groupId, config.topics.orders, target, only);
@@ -192,10 +234,22 @@ async function reset(args: readonly string[], config: Config, io: OffsetsIo): Pr
       }
     }
     const result = await applyReset(kafka, admin, pool, plan, by);
-    line(io, `stored offsets set in PostgreSQL (stops lifted, digests cleared) for partition(s) ${plan.steps.map((s) => s.partition).join(', ')}`);
-    if (result.kafkaCommitted) line(io, `Kafka's committed offsets for group ${plan.group} set to the same (the group has no active member)`);
-    else if (result.members === 0) line(io, `Kafka's committed offsets for group ${plan.group} could not be set (${result.groupState}); the intake seeks to the stored offsets when it starts`);
-    else line(io, `Kafka's committed offsets left as they are: group ${plan.group} is ${result.groupState} with ${result.members} member(s); the running intake reads the reset within seconds, seeks there and resumes`);
+    line(
+      io,
+      `stored offsets set in PostgreSQL (stops lifted, digests cleared) for partition(s) ${plan.steps.map((s) => s.partition).join(', ')}`,
+    );
+    if (result.kafkaCommitted)
+      line(io, `Kafka's committed offsets for group ${plan.group} set to the same (the group has no active member)`);
+    else if (result.members === 0)
+      line(
+        io,
+        `Kafka's committed offsets for group ${plan.group} could not be set (${result.groupState}); the intake seeks to the stored offsets when it starts`,
+      );
+    else
+      line(
+        io,
+        `Kafka's committed offsets left as they are: group ${plan.group} is ${result.groupState} with ${result.members} member(s); the running intake reads the reset within seconds, seeks there and resumes`,
+      );
     return 0;
   });
 }

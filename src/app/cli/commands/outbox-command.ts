@@ -1,6 +1,17 @@
 import type { Config } from '../../../platform/config/load-config.js';
 import { createPool } from '../../../platform/db/pool.js';
-import { parse, positiveNumber, UsageError, formatTable, isoOrDash, defaultIo, errorLine, line, printJson, type OpsIo } from '../../../ops/index.js';
+import {
+  parse,
+  positiveNumber,
+  UsageError,
+  formatTable,
+  isoOrDash,
+  defaultIo,
+  errorLine,
+  line,
+  printJson,
+  type OpsIo,
+} from '../../../ops/index.js';
 import { listOutbox, retryOutbox, type OutboxEntry, type RetryOutcome } from '../../../outbox/index.js';
 
 export const OUTBOX_USAGE = `usage: flowthrough outbox <list|retry> …
@@ -67,7 +78,11 @@ async function list(args: readonly string[], config: Config, io: OpsIo): Promise
         isoOrDash(r.parked_at),
         isoOrDash(r.created_at),
       ]);
-      for (const l of formatTable(['id', 'topic', 'key', 'order', 'event ids', 'attempts', 'last error', 'next attempt', 'parked at', 'created at'], table)) line(io, l);
+      for (const l of formatTable(
+        ['id', 'topic', 'key', 'order', 'event ids', 'attempts', 'last error', 'next attempt', 'parked at', 'created at'],
+        table,
+      ))
+        line(io, l);
       if (total > rows.length) line(io, `… ${total - rows.length} more; raise --limit`);
       line(io);
     }
@@ -80,10 +95,16 @@ async function list(args: readonly string[], config: Config, io: OpsIo): Promise
 }
 
 async function retry(args: readonly string[], config: Config, io: OpsIo): Promise<number> {
-  const { values, positionals } = parse(args, { 'all-parked': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } }, true);
+  const { values, positionals } = parse(
+    args,
+    { 'all-parked': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    true,
+  );
   const allParked = values['all-parked'] === true;
-  if (allParked === positionals.length > 0) throw new UsageError('retry takes outbox row ids (see "outbox list --parked") or --all-parked, one of the two');
-  for (const id of positionals) if (!/^\d{1,18}$/.test(id)) throw new UsageError(`an outbox row id is a number (see "outbox list"), not ${JSON.stringify(id)}`);
+  if (allParked === positionals.length > 0)
+    throw new UsageError('retry takes outbox row ids (see "outbox list --parked") or --all-parked, one of the two');
+  for (const id of positionals)
+    if (!/^\d{1,18}$/.test(id)) throw new UsageError(`an outbox row id is a number (see "outbox list"), not ${JSON.stringify(id)}`);
   const dryRun = values['dry-run'] === true;
   const pool = openPool(config);
   try {
@@ -104,7 +125,11 @@ async function retry(args: readonly string[], config: Config, io: OpsIo): Promis
     for (const o of outcomes) line(io, outcomeLine(o));
     const changed = dryRun ? count('would-retry') : count('retried');
     if (dryRun) line(io, `would retry ${changed} row(s); nothing changed`);
-    else line(io, `retried ${changed} row(s): the relay publishes them on its next cycle${changed > 0 ? ' (parked again after OUTBOX_MAX_ATTEMPTS if the cause remains)' : ''}`);
+    else
+      line(
+        io,
+        `retried ${changed} row(s): the relay publishes them on its next cycle${changed > 0 ? ' (parked again after OUTBOX_MAX_ATTEMPTS if the cause remains)' : ''}`,
+      );
     return notFound === 0 ? 0 : 1;
   } finally {
     await pool.end();

@@ -5,7 +5,13 @@ import type { Difference } from '../../../core/reconcile/drift.js';
 import { createPool } from '../../../platform/db/pool.js';
 import type { Logger } from '../../../platform/logging/logger.js';
 import { OperatorConnectClient } from '../../../operator-connect/index.js';
-import { createReconciler, runDriftAudit, type DriftAuditReport, type ReconcilerClient, type TenantNumberLister } from '../../../reconciler/index.js';
+import {
+  createReconciler,
+  runDriftAudit,
+  type DriftAuditReport,
+  type ReconcilerClient,
+  type TenantNumberLister,
+} from '../../../reconciler/index.js';
 import { printError, printLine } from '../output.js';
 import { RECONCILE_USAGE } from '../usage.js';
 
@@ -21,7 +27,10 @@ export interface ReconcileCommandDeps {
 }
 
 function describe(d: Difference & { known: boolean }): string {
-  const config = (a: Difference['observed']) => (a ? `${a.configuration.usage} [${[...a.configuration.choosableCapabilities].join(',')}]${a.configuration.civicAddressId ? ` civic ${a.configuration.civicAddressId}` : ''}` : 'absent');
+  const config = (a: Difference['observed']) =>
+    a
+      ? `${a.configuration.usage} [${[...a.configuration.choosableCapabilities].join(',')}]${a.configuration.civicAddressId ? ` civic ${a.configuration.civicAddressId}` : ''}`
+      : 'absent';
   const what = {
     missing_in_backend: 'we observed it held, the backend does not hold it',
     unexpected_in_backend: d.known ? 'the backend holds it, we observed it absent' : 'the backend holds a number we do not know',
@@ -34,11 +43,23 @@ function describe(d: Difference & { known: boolean }): string {
 /** `flowthrough reconcile --audit [--account NAME] [--repair]`. */
 export async function reconcileCommand(args: readonly string[], deps: ReconcileCommandDeps): Promise<number> {
   const print = deps.print ?? printLine;
-  let values: { audit?: boolean | undefined; account?: string | undefined; repair?: boolean | undefined; json?: boolean | undefined; help?: boolean | undefined };
+  let values: {
+    audit?: boolean | undefined;
+    account?: string | undefined;
+    repair?: boolean | undefined;
+    json?: boolean | undefined;
+    help?: boolean | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args: [...args],
-      options: { audit: { type: 'boolean' }, account: { type: 'string' }, repair: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        audit: { type: 'boolean' },
+        account: { type: 'string' },
+        repair: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));

@@ -71,13 +71,20 @@ function waitForStop(io: SimulatorCommandIo): Promise<string> {
 }
 
 /** `flowthrough simulator`: starts the simulator from flags and environment, runs until a stop signal. */
-export async function simulatorCommand(args: readonly string[], env: Readonly<Record<string, string | undefined>>, io: SimulatorCommandIo = {}): Promise<number> {
+export async function simulatorCommand(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: SimulatorCommandIo = {},
+): Promise<number> {
   const print = io.print ?? printLine;
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: [...args],
-      options: { ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])), help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: false,
     });
   } catch (error) {
@@ -166,7 +173,12 @@ function explainListen(error: unknown, options: SimulatorOptions): Explanation {
   const tokenPort = typeof port === 'number' && port !== 0 && port === options.tokenPort;
   // The variables stand for their flags too (--port is SIMULATOR_PORT, see the usage).
   const names = { host: 'SIMULATOR_HOST', port: tokenPort ? 'SIMULATOR_TOKEN_PORT' : 'SIMULATOR_PORT' };
-  return explainHttpListenError(error, options.host ?? '127.0.0.1', typeof port === 'number' ? port : ((tokenPort ? options.tokenPort : options.port) ?? 0), names);
+  return explainHttpListenError(
+    error,
+    options.host ?? '127.0.0.1',
+    typeof port === 'number' ? port : ((tokenPort ? options.tokenPort : options.port) ?? 0),
+    names,
+  );
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

@@ -7,7 +7,13 @@ import { workerServices } from '../../worker/services.js';
 /** Runs until SIGTERM/SIGINT; the shutdown handler exits the process. */
 export async function workerCommand(config: Config, logger: Logger): Promise<void> {
   const worker = new Worker({ config, logger, ...workerServices() });
-  installShutdown({ stop: () => worker.stop(), timeoutMs: config.shutdownTimeoutMs, logger, exit: (code) => process.exit(code), emitter: process });
+  installShutdown({
+    stop: () => worker.stop(),
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+    exit: (code) => process.exit(code),
+    emitter: process,
+  });
   try {
     await worker.start();
   } catch (error) {

@@ -11,8 +11,14 @@ import { describe, it } from 'node:test';
 describe('the worker process Node options', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
   const shebang = readFileSync(new URL('../../../../src/app/cli/main.ts', import.meta.url), 'utf8').split('\n')[0] ?? '';
-  const startOptions = (pkg.scripts.start ?? '').split(/\s+/).slice(1).filter((w) => w.startsWith('--'));
-  const binOptions = shebang.replace(/^#!\/usr\/bin\/env -S node\s*/, '').split(/\s+/).filter((w) => w.startsWith('--'));
+  const startOptions = (pkg.scripts.start ?? '')
+    .split(/\s+/)
+    .slice(1)
+    .filter((w) => w.startsWith('--'));
+  const binOptions = shebang
+    .replace(/^#!\/usr\/bin\/env -S node\s*/, '')
+    .split(/\s+/)
+    .filter((w) => w.startsWith('--'));
 
   it('caps the young generation', () => {
     assert.ok(startOptions.includes('--max-semi-space-size=8'), `npm start: ${pkg.scripts.start}`);

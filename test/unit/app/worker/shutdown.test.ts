@@ -16,7 +16,13 @@ describe('graceful shutdown', () => {
     const exits: number[] = [];
     const exited = deferred();
     let stops = 0;
-    installShutdown({ emitter, logger: silentLogger(), timeoutMs: 10_000, exit: (c) => (exits.push(c), exited.resolve()), stop: async () => void stops++ });
+    installShutdown({
+      emitter,
+      logger: silentLogger(),
+      timeoutMs: 10_000,
+      exit: (c) => (exits.push(c), exited.resolve()),
+      stop: async () => void stops++,
+    });
     emitter.emit('SIGTERM', 'SIGTERM');
     await exited.promise;
     assert.equal(stops, 1);
@@ -51,7 +57,15 @@ describe('graceful shutdown', () => {
     const emitter = new EventEmitter();
     const exited = deferred();
     const exits: number[] = [];
-    installShutdown({ emitter, logger: silentLogger(), timeoutMs: 10_000, exit: (c) => (exits.push(c), exited.resolve()), stop: async () => { throw new Error('pool would not close'); } });
+    installShutdown({
+      emitter,
+      logger: silentLogger(),
+      timeoutMs: 10_000,
+      exit: (c) => (exits.push(c), exited.resolve()),
+      stop: async () => {
+        throw new Error('pool would not close');
+      },
+    });
     emitter.emit('SIGTERM', 'SIGTERM');
     await exited.promise;
     assert.deepEqual(exits, [1]);

@@ -60,7 +60,11 @@ describe('customHeaderFor', () => {
   it('adds no header for a number that is not provisioned', () => {
     const call = { direction: 'fromOperator', calling: OPERATOR_SUBSCRIBER, called: '+15550109999' } as const;
     assert.equal(customHeaderFor(call, contentsOf, HEADER), null);
-    assert.deepEqual(decideCustomHeader(call, contentsOf, HEADER), { header: null, telephoneNumber: '+15550109999', reason: 'not_provisioned' });
+    assert.deepEqual(decideCustomHeader(call, contentsOf, HEADER), {
+      header: null,
+      telephoneNumber: '+15550109999',
+      reason: 'not_provisioned',
+    });
   });
 
   it('adds no header for a provisioned number without contents', () => {
@@ -87,9 +91,18 @@ describe('customHeaderFor', () => {
   });
 
   it('refuses a deciding number that is not E.164, naming the party', () => {
-    assert.throws(() => customHeaderFor({ direction: 'fromOperator', calling: OPERATOR_SUBSCRIBER, called: '02071838750' }, contentsOf, HEADER), isInvalidNumber('called'));
-    assert.throws(() => customHeaderFor({ direction: 'toOperator', calling: 'anonymous', called: OPERATOR_SUBSCRIBER }, contentsOf, HEADER), isInvalidNumber('calling'));
-    assert.throws(() => customHeaderFor({ direction: 'toOperator', calling: '', called: OPERATOR_SUBSCRIBER }, contentsOf, HEADER), isInvalidNumber('calling'));
+    assert.throws(
+      () => customHeaderFor({ direction: 'fromOperator', calling: OPERATOR_SUBSCRIBER, called: '02071838750' }, contentsOf, HEADER),
+      isInvalidNumber('called'),
+    );
+    assert.throws(
+      () => customHeaderFor({ direction: 'toOperator', calling: 'anonymous', called: OPERATOR_SUBSCRIBER }, contentsOf, HEADER),
+      isInvalidNumber('calling'),
+    );
+    assert.throws(
+      () => customHeaderFor({ direction: 'toOperator', calling: '', called: OPERATOR_SUBSCRIBER }, contentsOf, HEADER),
+      isInvalidNumber('calling'),
+    );
   });
 
   it('does not check the other party: it may be anonymous', () => {

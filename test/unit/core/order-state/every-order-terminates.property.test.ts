@@ -55,7 +55,10 @@ function numbersItemPath(rng: Rng): ItemState[] {
   };
   step(rollUpItemState(current));
   while (plans.some((p) => p.length > 0)) {
-    const index = pick(rng, plans.flatMap((p, i) => (p.length > 0 ? [i] : [])));
+    const index = pick(
+      rng,
+      plans.flatMap((p, i) => (p.length > 0 ? [i] : [])),
+    );
     const next = plans[index]?.shift();
     if (next === undefined) continue;
     current[index] = next;
@@ -90,7 +93,10 @@ function runOrder(seed: number): Run {
   let order: OrderState = transition(null, 'acknowledged');
   const orderStates: OrderState[] = [order];
   while (paths.some((p) => p.length > 0)) {
-    const index = pick(rng, paths.flatMap((p, i) => (p.length > 0 ? [i] : [])));
+    const index = pick(
+      rng,
+      paths.flatMap((p, i) => (p.length > 0 ? [i] : [])),
+    );
     const next = paths[index]?.shift();
     if (next === undefined) continue;
     items[index] = next;
@@ -113,8 +119,16 @@ describe('every accepted order reaches exactly one terminal state', () => {
       assert.equal(terminals.length, 1, `seed ${seed}: ${orderStates.join(' → ')}`);
       assert.equal(final, terminals[0], `seed ${seed}: the terminal state comes last`);
       assert.notEqual(final, 'rejected', `seed ${seed}: an accepted order is never rejected`);
-      assert.equal(final === 'completed', finalItems.every((s) => s === 'completed'), `seed ${seed}: completed iff every item completed`);
-      assert.equal(final === 'failed', finalItems.every((s) => s === 'failed'), `seed ${seed}: failed iff every item failed`);
+      assert.equal(
+        final === 'completed',
+        finalItems.every((s) => s === 'completed'),
+        `seed ${seed}: completed iff every item completed`,
+      );
+      assert.equal(
+        final === 'failed',
+        finalItems.every((s) => s === 'failed'),
+        `seed ${seed}: failed iff every item failed`,
+      );
       for (const state of orderStates) seen.add(state);
     }
     // The generator must actually exercise every state an accepted order can take.

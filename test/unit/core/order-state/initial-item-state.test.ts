@@ -33,7 +33,13 @@ describe('initialItemState', () => {
     it('a custom SIP header change on an OC number (OC configuration unchanged)', () =>
       assert.equal(initialItemState({ resource: 'numbers', numbers: [number(KEPT)] }, SYNC_ALL), 'completed'));
     it('deleting numbers that have no OC/TPM association', () =>
-      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(NONE, NONE, '+15550100001'), number(NONE, NONE, '+15550100002')] }, SYNC_ALL), 'completed'));
+      assert.equal(
+        initialItemState(
+          { resource: 'numbers', numbers: [number(NONE, NONE, '+15550100001'), number(NONE, NONE, '+15550100002')] },
+          SYNC_ALL,
+        ),
+        'completed',
+      ));
     it('an OC association an unsynced account adds', () =>
       assert.equal(initialItemState({ resource: 'numbers', numbers: [number(ADDED)] }, SYNC_NONE), 'completed'));
     it('an OC association removed while only TPM syncs', () =>

@@ -44,7 +44,10 @@ describe('order and item state transitions', () => {
 
   it('has no way out of a terminal state', () => {
     for (const from of ORDER_STATES.filter(isTerminal)) {
-      assert.deepEqual(ORDER_STATES.filter((to) => canTransition(from, to)), []);
+      assert.deepEqual(
+        ORDER_STATES.filter((to) => canTransition(from, to)),
+        [],
+      );
     }
   });
 

@@ -12,7 +12,12 @@ import { ACG_EXAMPLES_DIRECTORY, binaryRecord, orderData, readJson, TEST_LIMITS 
 const validate = createOrderValidator();
 
 interface AcgExample {
-  readonly parameters: Record<string, unknown> & { accountName?: string; tenantId?: string; resource?: unknown; body?: { numbers: unknown[] } };
+  readonly parameters: Record<string, unknown> & {
+    accountName?: string;
+    tenantId?: string;
+    resource?: unknown;
+    body?: { numbers: unknown[] };
+  };
   readonly responses: Record<string, { body?: unknown }>;
 }
 
@@ -27,14 +32,20 @@ function parseItems(items: unknown[], account = 'contoso'): Extract<ParseResult,
 describe('ACG 2024-02-29-preview request examples as order items', () => {
   it('PutAccount.json parameters.resource is an account upsert', () => {
     const put = example('PutAccount.json');
-    const result = parseItems([{ id: 'a', action: 'upsert', resource: 'account', account: put.parameters.resource }], put.parameters.accountName);
+    const result = parseItems(
+      [{ id: 'a', action: 'upsert', resource: 'account', account: put.parameters.resource }],
+      put.parameters.accountName,
+    );
     assert.deepEqual(result.warnings, []);
     assert.deepEqual(result.order.items[0], { id: 'a', action: 'upsert', resource: 'account', account: put.parameters.resource });
   });
 
   it('PutAccountNumber.json parameters.resource is a number upsert', () => {
     const put = example('PutAccountNumber.json');
-    const result = parseItems([{ id: 'n', action: 'upsert', resource: 'numbers', numbers: [put.parameters.resource] }], put.parameters.accountName);
+    const result = parseItems(
+      [{ id: 'n', action: 'upsert', resource: 'numbers', numbers: [put.parameters.resource] }],
+      put.parameters.accountName,
+    );
     assert.deepEqual(result.warnings, []);
     const item = result.order.items[0];
     assert.ok(item?.action === 'upsert' && item.resource === 'numbers');
@@ -56,12 +67,19 @@ describe('ACG 2024-02-29-preview request examples as order items', () => {
     const post = example('PostAccountNumbersDelete.json');
     const numbers = post.parameters.body?.numbers;
     const result = parseItems([{ id: 'd', action: 'delete', resource: 'numbers', numbers }], post.parameters.accountName);
-    assert.deepEqual(result.order.items[0], { id: 'd', action: 'delete', resource: 'numbers', numbers: [{ telephoneNumber: '+15105850321' }] });
+    assert.deepEqual(result.order.items[0], {
+      id: 'd',
+      action: 'delete',
+      resource: 'numbers',
+      numbers: [{ telephoneNumber: '+15105850321' }],
+    });
   });
 
   it('PatchRequestForInformationCustomerRelationship.json tenantId + resource is a consent update', () => {
     const patch = example('PatchRequestForInformationCustomerRelationship.json');
-    const result = parseItems([{ id: 'c', action: 'update', resource: 'consent', tenantId: patch.parameters.tenantId, consent: patch.parameters.resource }]);
+    const result = parseItems([
+      { id: 'c', action: 'update', resource: 'consent', tenantId: patch.parameters.tenantId, consent: patch.parameters.resource },
+    ]);
     assert.deepEqual(result.order.items[0], {
       id: 'c',
       action: 'update',

@@ -6,23 +6,45 @@ import { ocNumber, orderData } from './order-records.js';
 
 const codesAt = (data: unknown) => checkOrderRules(data).map((v) => `${v.code} ${v.path}`);
 const numbersItem = (numbers: unknown[], id = 'numbers') => ({ id, action: 'upsert', resource: 'numbers', numbers });
-const deleteItem = (numbers: string[], id = 'delete') => ({ id, action: 'delete', resource: 'numbers', numbers: numbers.map((telephoneNumber) => ({ telephoneNumber })) });
-const consentItem = (customerRelationship: unknown, tenantId = 'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a') => ({ id: 'c', action: 'update', resource: 'consent', tenantId, consent: { customerRelationship } });
+const deleteItem = (numbers: string[], id = 'delete') => ({
+  id,
+  action: 'delete',
+  resource: 'numbers',
+  numbers: numbers.map((telephoneNumber) => ({ telephoneNumber })),
+});
+const consentItem = (customerRelationship: unknown, tenantId = 'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a') => ({
+  id: 'c',
+  action: 'update',
+  resource: 'consent',
+  tenantId,
+  consent: { customerRelationship },
+});
 const tpmNumber = (telephoneNumber: string, extra: Record<string, unknown> = {}) => ({
   telephoneNumber,
-  serviceDetails: { teamsPhoneMobile: { enabled: true, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['Mobile'] } } },
+  serviceDetails: {
+    teamsPhoneMobile: { enabled: true, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['Mobile'] } },
+  },
   ...extra,
 });
 
 describe('checkOrderRules', () => {
   it('finds nothing wrong with a valid order', () => {
-    assert.deepEqual(checkOrderRules(orderData([numbersItem([ocNumber('+14255550100'), tpmNumber('+447700900101')]), consentItem({ status: 'AgreementSigned' })])), []);
+    assert.deepEqual(
+      checkOrderRules(
+        orderData([numbersItem([ocNumber('+14255550100'), tpmNumber('+447700900101')]), consentItem({ status: 'AgreementSigned' })]),
+      ),
+      [],
+    );
   });
 
   it('reports every violation, not the first', () => {
     const data = orderData(
       [
-        numbersItem([ocNumber('+1 425'), ocNumber('+14255550101', { accountName: 'fabrikam' }), tpmNumber('+447700900101', { configuration: { customSipHeader: 'x y' } })]),
+        numbersItem([
+          ocNumber('+1 425'),
+          ocNumber('+14255550101', { accountName: 'fabrikam' }),
+          tpmNumber('+447700900101', { configuration: { customSipHeader: 'x y' } }),
+        ]),
         deleteItem(['+14255550101'], 'numbers'),
         consentItem({ status: 'ContractTerminated' }, 'not-a-guid'),
       ],
@@ -49,15 +71,28 @@ describe('checkOrderRules', () => {
     };
     const data = orderData([
       numbersItem([tpmWithoutHeader, tpmDisabledWithHeader]),
-      { id: 'c1', action: 'update', resource: 'consent', tenantId: 'A7F4BD5C-CC01-40F4-8BAA-2B6BDB272B8A', consent: { customerRelationship: { status: 'ConsentAcknowledged' } } },
-      { id: 'c2', action: 'update', resource: 'consent', tenantId: 'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a', consent: { customerRelationship: { status: 'ConsentDeclined', comment: 'no budget' } } },
+      {
+        id: 'c1',
+        action: 'update',
+        resource: 'consent',
+        tenantId: 'A7F4BD5C-CC01-40F4-8BAA-2B6BDB272B8A',
+        consent: { customerRelationship: { status: 'ConsentAcknowledged' } },
+      },
+      {
+        id: 'c2',
+        action: 'update',
+        resource: 'consent',
+        tenantId: 'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a',
+        consent: { customerRelationship: { status: 'ConsentDeclined', comment: 'no budget' } },
+      },
     ]);
     assert.deepEqual(checkOrderRules(data), []);
   });
 
   it('flags Mobile on Operator Connect at the capability itself', () => {
     const number = ocNumber('+14255550100');
-    const config = (number.serviceDetails as { teamsOperatorConnect: { configuration: { choosableCapabilities: string[] } } }).teamsOperatorConnect.configuration;
+    const config = (number.serviceDetails as { teamsOperatorConnect: { configuration: { choosableCapabilities: string[] } } })
+      .teamsOperatorConnect.configuration;
     config.choosableCapabilities = ['Mobile', 'InboundCalling'];
     assert.deepEqual(codesAt(orderData([numbersItem([number])])), [
       'mobile_capability_requires_teams_phone_mobile /items/0/numbers/0/serviceDetails/teamsOperatorConnect/configuration/choosableCapabilities/0',
@@ -69,7 +104,11 @@ describe('checkOrderRules', () => {
       name: 'Contoso Ltd',
       serviceDetails: {
         teamsTenantId: 'contoso.onmicrosoft.com',
-        teamsDirectRouting: { enabled: true, syncEnabled: true, configuration: { callScreening: true, subdomain: '', subdomainTokens: { region1Token: 'ok=', region2Token: 'a.b' } } },
+        teamsDirectRouting: {
+          enabled: true,
+          syncEnabled: true,
+          configuration: { callScreening: true, subdomain: '', subdomainTokens: { region1Token: 'ok=', region2Token: 'a.b' } },
+        },
       },
     };
     const base = '/items/0/account/serviceDetails';
@@ -87,7 +126,9 @@ describe('checkOrderRules', () => {
     const max = ORDER_LIMITS.maxNumbersPerOrder;
     assert.deepEqual(codesAt(orderData([deleteItem(many(0, max))])), []);
     assert.deepEqual(codesAt(orderData([deleteItem(many(0, max + 1))])), ['too_many_numbers /items/0/numbers']);
-    assert.deepEqual(codesAt(orderData([deleteItem(many(0, max / 2), 'a'), deleteItem(many(max, max / 2 + 1), 'b')])), ['too_many_numbers /items']);
+    assert.deepEqual(codesAt(orderData([deleteItem(many(0, max / 2), 'a'), deleteItem(many(max, max / 2 + 1), 'b')])), [
+      'too_many_numbers /items',
+    ]);
   });
 
   it('walks malformed data without throwing', () => {
@@ -97,8 +138,21 @@ describe('checkOrderRules', () => {
       'order',
       [],
       { items: null },
-      { items: [null, 1, 'x', [], { action: 'upsert', resource: 'numbers', numbers: [null, 1, { telephoneNumber: 5 }, { serviceDetails: 'x' }] }] },
-      { items: [{ action: 'upsert', resource: 'account', account: [] }, { action: 'update', resource: 'consent', consent: { customerRelationship: 'x' } }] },
+      {
+        items: [
+          null,
+          1,
+          'x',
+          [],
+          { action: 'upsert', resource: 'numbers', numbers: [null, 1, { telephoneNumber: 5 }, { serviceDetails: 'x' }] },
+        ],
+      },
+      {
+        items: [
+          { action: 'upsert', resource: 'account', account: [] },
+          { action: 'update', resource: 'consent', consent: { customerRelationship: 'x' } },
+        ],
+      },
       { account: 7, items: [{ id: 1, action: 'delete', resource: 'numbers', numbers: 'all' }] },
     ];
     for (const data of junk) assert.doesNotThrow(() => checkOrderRules(data), JSON.stringify(data));
@@ -109,15 +163,47 @@ describe('rules and schema agree', () => {
   type Node = { pattern?: string; minLength?: number; maxLength?: number; maxItems?: number };
   const defs = (readSchema(ORDER_SCHEMA_FILE) as { $defs: Record<string, Node & { properties?: Record<string, Node> }> }).$defs;
   const schemaAccepts = (node: Node, value: string) =>
-    new RegExp(node.pattern ?? '', 'u').test(value) && value.length >= (node.minLength ?? 0) && value.length <= (node.maxLength ?? Infinity);
+    new RegExp(node.pattern ?? '', 'u').test(value) &&
+    value.length >= (node.minLength ?? 0) &&
+    value.length <= (node.maxLength ?? Infinity);
 
   const cases: [string, Node | undefined, RegExp, string[]][] = [
-    ['TelephoneNumber', defs.TelephoneNumber, PATTERNS.e164, ['+14255550100', '+1', '+12', '+123456789012345', '+1234567890123456', '+0123', '14255550100', '+1 425', '+١٢٣']],
-    ['AccountName', defs.AccountName, PATTERNS.accountName, ['contoso', 'a', 'a'.repeat(100), 'a'.repeat(101), '', 'con toso', 'contoso.com', 'Contoso_Ltd-2']],
-    ['Guid', defs.Guid, PATTERNS.guid, ['a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a', 'A7F4BD5C-CC01-40F4-8BAA-2B6BDB272B8A', 'a7f4bd5ccc0140f48baa2b6bdb272b8a', '{a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a}']],
+    [
+      'TelephoneNumber',
+      defs.TelephoneNumber,
+      PATTERNS.e164,
+      ['+14255550100', '+1', '+12', '+123456789012345', '+1234567890123456', '+0123', '14255550100', '+1 425', '+١٢٣'],
+    ],
+    [
+      'AccountName',
+      defs.AccountName,
+      PATTERNS.accountName,
+      ['contoso', 'a', 'a'.repeat(100), 'a'.repeat(101), '', 'con toso', 'contoso.com', 'Contoso_Ltd-2'],
+    ],
+    [
+      'Guid',
+      defs.Guid,
+      PATTERNS.guid,
+      [
+        'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a',
+        'A7F4BD5C-CC01-40F4-8BAA-2B6BDB272B8A',
+        'a7f4bd5ccc0140f48baa2b6bdb272b8a',
+        '{a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a}',
+      ],
+    ],
     ['SubdomainToken', defs.SubdomainToken, PATTERNS.subdomainToken, ['abc=', 'a'.repeat(100), 'a'.repeat(101), 'a.b', '']],
-    ['subdomain', defs.TeamsDirectRoutingAccountConfig?.properties?.subdomain, PATTERNS.subdomain, ['northwind', 'a'.repeat(10), 'a'.repeat(11), 'a=b', '']],
-    ['customSipHeader', defs.NumberConfiguration?.properties?.customSipHeader, PATTERNS.customSipHeader, ['contoso-commsgw', 'a'.repeat(100), 'a'.repeat(101), 'a b', '']],
+    [
+      'subdomain',
+      defs.TeamsDirectRoutingAccountConfig?.properties?.subdomain,
+      PATTERNS.subdomain,
+      ['northwind', 'a'.repeat(10), 'a'.repeat(11), 'a=b', ''],
+    ],
+    [
+      'customSipHeader',
+      defs.NumberConfiguration?.properties?.customSipHeader,
+      PATTERNS.customSipHeader,
+      ['contoso-commsgw', 'a'.repeat(100), 'a'.repeat(101), 'a b', ''],
+    ],
   ];
   for (const [name, node, pattern, samples] of cases) {
     it(`${name}: the schema and PATTERNS give the same verdicts`, () => {

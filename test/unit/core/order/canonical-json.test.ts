@@ -7,7 +7,10 @@ describe('canonicalJson', () => {
     const a = { orderId: 'o', items: [{ id: '1', numbers: [{ telephoneNumber: '+1', serviceDetails: { b: 1, a: 2 } }] }], account: 'c' };
     const b = { account: 'c', items: [{ numbers: [{ serviceDetails: { a: 2, b: 1 }, telephoneNumber: '+1' }], id: '1' }], orderId: 'o' };
     assert.equal(canonicalJson(a), canonicalJson(b));
-    assert.equal(canonicalJson(a), '{"account":"c","items":[{"id":"1","numbers":[{"serviceDetails":{"a":2,"b":1},"telephoneNumber":"+1"}]}],"orderId":"o"}');
+    assert.equal(
+      canonicalJson(a),
+      '{"account":"c","items":[{"id":"1","numbers":[{"serviceDetails":{"a":2,"b":1},"telephoneNumber":"+1"}]}],"orderId":"o"}',
+    );
   });
 
   it('keeps array order and tells different content apart', () => {
@@ -16,7 +19,17 @@ describe('canonicalJson', () => {
   });
 
   it('round-trips through JSON.parse and drops what JSON.stringify drops', () => {
-    const value = { s: 'é "q" \n \u2028', n: -1.5e-7, z: 0, t: true, f: false, nil: null, u: undefined, arr: [undefined, 1], d: new Date(0) };
+    const value = {
+      s: 'é "q" \n \u2028',
+      n: -1.5e-7,
+      z: 0,
+      t: true,
+      f: false,
+      nil: null,
+      u: undefined,
+      arr: [undefined, 1],
+      d: new Date(0),
+    };
     const text = canonicalJson(value);
     assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(value)));
     assert.ok(!text.includes('"u"'));

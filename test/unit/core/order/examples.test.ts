@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createOrderValidator, createSchemaAjv, ENVELOPE_SCHEMA_FILE, ORDER_SCHEMA_FILE, readSchema } from '../../../../src/contracts/order-validator.js';
+import {
+  createOrderValidator,
+  createSchemaAjv,
+  ENVELOPE_SCHEMA_FILE,
+  ORDER_SCHEMA_FILE,
+  readSchema,
+} from '../../../../src/contracts/order-validator.js';
 import { parseOrderRecord } from '../../../../src/core/order/parse-order-record.js';
 import { EXAMPLES_DIRECTORY, exampleRecord, jsonFiles, readJson, TEST_LIMITS, type ExampleFile } from './order-records.js';
 

@@ -24,12 +24,17 @@ function accepted(result: ParseResult): Extract<ParseResult, { ok: true }> {
 
 const codesAt = (result: ParseResult): string[] => refused(result).violations.map((v) => `${v.code} ${v.path}`);
 
-const textRecord = (text: string, headers: Headers = BINARY_HEADERS): OrderRecord => ({ headers: headerMap(headers), value: Buffer.from(text, 'utf8') });
+const textRecord = (text: string, headers: Headers = BINARY_HEADERS): OrderRecord => ({
+  headers: headerMap(headers),
+  value: Buffer.from(text, 'utf8'),
+});
 
 const STRUCTURED: Headers = { 'content-type': 'application/cloudevents+json' };
 /** A structured-mode event around data given as JSON text (so the text can hold what JSON.stringify never writes). */
-const structuredText = (dataText: string, attributes = '"specversion":"1.0","id":"e-1","source":"/bss","type":"io.flowthrough.order.v1"'): OrderRecord =>
-  textRecord(`{${attributes},"data":${dataText}}`, STRUCTURED);
+const structuredText = (
+  dataText: string,
+  attributes = '"specversion":"1.0","id":"e-1","source":"/bss","type":"io.flowthrough.order.v1"',
+): OrderRecord => textRecord(`{${attributes},"data":${dataText}}`, STRUCTURED);
 
 const numbersItem = (numbers: unknown[]) => ({ id: 'numbers', action: 'upsert', resource: 'numbers', numbers });
 const valid = orderData([numbersItem([ocNumber('+14255550100')])]);
@@ -64,10 +69,16 @@ describe('hostile records: size and depth', () => {
     const limits = { ...TEST_LIMITS, maxRecordBytes: validText.length - 1 };
     const result = refused(parse(textRecord(validText), limits));
     assert.deepEqual(codesAt(result), ['too_large ']);
-    assert.match(result.violations[0]?.message ?? '', new RegExp(`${validText.length} bytes.*${validText.length - 1}.*INTAKE_MAX_RECORD_BYTES`));
+    assert.match(
+      result.violations[0]?.message ?? '',
+      new RegExp(`${validText.length} bytes.*${validText.length - 1}.*INTAKE_MAX_RECORD_BYTES`),
+    );
     accepted(parse(textRecord(validText), { ...TEST_LIMITS, maxRecordBytes: validText.length }));
     // Not even decoded: bytes that are not UTF-8 are only "too large".
-    assert.deepEqual(codesAt(parse({ headers: headerMap(BINARY_HEADERS), value: new Uint8Array(11).fill(0xff) }, { ...TEST_LIMITS, maxRecordBytes: 10 })), ['too_large ']);
+    assert.deepEqual(
+      codesAt(parse({ headers: headerMap(BINARY_HEADERS), value: new Uint8Array(11).fill(0xff) }, { ...TEST_LIMITS, maxRecordBytes: 10 })),
+      ['too_large '],
+    );
   });
 
   // JSON.stringify is recursive too: write the 10,000 levels as text.
@@ -78,7 +89,10 @@ describe('hostile records: size and depth', () => {
 
   it('refuses 10,000 levels of innererror in serviceProvisioningErrors as too_deep, without a stack overflow', () => {
     const result = refused(parse(textRecord(deepText)));
-    assert.deepEqual(result.violations.map((v) => v.code), ['too_deep']);
+    assert.deepEqual(
+      result.violations.map((v) => v.code),
+      ['too_deep'],
+    );
     const path = result.violations[0]?.path ?? '';
     assert.ok(path.startsWith('/items/0/numbers/0/serviceProvisioningErrors/0/innererror/innererror/'), path);
     assert.equal(path.split('/').length - 1, TEST_LIMITS.maxJsonDepth, 'the pointer of the value at the limit');
@@ -88,13 +102,18 @@ describe('hostile records: size and depth', () => {
 
   it('does the same in structured mode, pointing into the event', () => {
     const result = refused(parse(structuredText(deepText)));
-    assert.deepEqual(result.violations.map((v) => v.code), ['too_deep']);
+    assert.deepEqual(
+      result.violations.map((v) => v.code),
+      ['too_deep'],
+    );
     assert.ok(result.violations[0]?.path.startsWith('/data/items/0/numbers/0/serviceProvisioningErrors/0/innererror/'));
     assert.equal(result.orderId, 'ORD-TEST-1');
   });
 
   it('accepts legitimate nesting well within the limit', () => {
-    const errors = [{ code: 'Conflict', message: 'm', details: [{ code: 'c', message: 'm', innererror: { code: 'i', innererror: { code: 'j' } } }] }];
+    const errors = [
+      { code: 'Conflict', message: 'm', details: [{ code: 'c', message: 'm', innererror: { code: 'i', innererror: { code: 'j' } } }] },
+    ];
     accepted(parse(binaryRecord(orderData([numbersItem([ocNumber('+14255550100', { serviceProvisioningErrors: errors })])]))));
   });
 });
@@ -122,7 +141,9 @@ describe('hostile records: duplicate member names', () => {
     ['clean first, CR/LF last (the value JSON.parse keeps)', '"customSipHeader":"abc","customSipHeader":"abc\\r\\nX-Injected: 1"'],
     ['CR/LF first (the value JSON.parse drops)', '"customSipHeader":"abc\\r\\nX-Injected: 1","customSipHeader":"abc"'],
   ] as const) {
-    const text = JSON.stringify(orderData([numbersItem([ocNumber('+14255550100', { configuration: { customSipHeader: 'PAIR' } })])])).replace('"customSipHeader":"PAIR"', pair);
+    const text = JSON.stringify(
+      orderData([numbersItem([ocNumber('+14255550100', { configuration: { customSipHeader: 'PAIR' } })])]),
+    ).replace('"customSipHeader":"PAIR"', pair);
 
     it(`refuses customSipHeader given twice, ${label}, in binary mode`, () => {
       const result = refused(parse(textRecord(text)));
@@ -137,7 +158,9 @@ describe('hostile records: duplicate member names', () => {
   }
 
   it('refuses duplicate CloudEvents attributes in structured mode', () => {
-    const result = refused(parse(structuredText(validText, '"specversion":"1.0","id":"e-1","id":"e-2","source":"/bss","type":"io.flowthrough.order.v1"')));
+    const result = refused(
+      parse(structuredText(validText, '"specversion":"1.0","id":"e-1","id":"e-2","source":"/bss","type":"io.flowthrough.order.v1"')),
+    );
     assert.deepEqual(codesAt(result), ['duplicate_json_key /id']);
   });
 
@@ -151,19 +174,20 @@ describe('hostile records: duplicate member names', () => {
 
 describe('hostile records: control characters and broken Unicode', () => {
   it('refuses NUL in correlationId and civicAddressId, naming the character and the fields', () => {
-    const data = orderData(
-      [
-        { id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', correlationId: 'CRM\u00001' } },
-        numbersItem([
-          {
-            telephoneNumber: '+14255550100',
-            serviceDetails: {
-              teamsOperatorConnect: { enabled: true, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling'], civicAddressId: 'addr\u0000' } },
+    const data = orderData([
+      { id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', correlationId: 'CRM\u00001' } },
+      numbersItem([
+        {
+          telephoneNumber: '+14255550100',
+          serviceDetails: {
+            teamsOperatorConnect: {
+              enabled: true,
+              configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling'], civicAddressId: 'addr\u0000' },
             },
           },
-        ]),
-      ],
-    );
+        },
+      ]),
+    ]);
     const result = refused(parse(binaryRecord(data)));
     assert.deepEqual(codesAt(result), [
       'control_character /items/0/account/correlationId',
@@ -198,23 +222,50 @@ describe('hostile records: control characters and broken Unicode', () => {
   });
 
   it('refuses a lone surrogate as invalid_unicode, and accepts a surrogate pair', () => {
-    const text = JSON.stringify(orderData([{ id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', correlationId: 'CRM-\ud800' } }]));
+    const text = JSON.stringify(
+      orderData([{ id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', correlationId: 'CRM-\ud800' } }]),
+    );
     assert.ok(text.includes('\\ud800'), 'JSON.stringify escapes a lone surrogate');
     assert.deepEqual(codesAt(parse(textRecord(text))), ['invalid_unicode /items/0/account/correlationId']);
-    accepted(parse(binaryRecord(orderData([{ id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', correlationId: 'CRM-\ud83d\ude00' } }]))));
-    const escapedPair = JSON.stringify(orderData([{ id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', correlationId: 'PAIR' } }])).replace('"PAIR"', '"CRM-\\ud83d\\ude00"');
+    accepted(
+      parse(
+        binaryRecord(
+          orderData([{ id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', correlationId: 'CRM-\ud83d\ude00' } }]),
+        ),
+      ),
+    );
+    const escapedPair = JSON.stringify(
+      orderData([{ id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', correlationId: 'PAIR' } }]),
+    ).replace('"PAIR"', '"CRM-\\ud83d\\ude00"');
     accepted(parse(textRecord(escapedPair)));
   });
 
   it('checks member names too, and keeps paths and messages printable', () => {
     const result = refused(parse(textRecord(validText.replace('"orderId"', '"bad\\u0000name":1,"orderId"'))));
-    assert.ok(codesAt(result).some((c) => c.startsWith('control_character /bad\\u0000name')), codesAt(result).join('\n'));
+    assert.ok(
+      codesAt(result).some((c) => c.startsWith('control_character /bad\\u0000name')),
+      codesAt(result).join('\n'),
+    );
     assertPrintable(result);
   });
 
   it('refuses control characters in binary-mode ce_* headers and content-type, by header name', () => {
-    const result = refused(parse(binaryRecord(valid, { ce_id: 'e\r\n1', ce_subject: 'contoso\u0000', 'content-type': 'application/json\n', ce_traceparent: '00\t1' })));
-    assert.deepEqual(codesAt(result).sort(), ['control_character ce_id', 'control_character ce_subject', 'control_character ce_traceparent', 'control_character content-type']);
+    const result = refused(
+      parse(
+        binaryRecord(valid, {
+          ce_id: 'e\r\n1',
+          ce_subject: 'contoso\u0000',
+          'content-type': 'application/json\n',
+          ce_traceparent: '00\t1',
+        }),
+      ),
+    );
+    assert.deepEqual(codesAt(result).sort(), [
+      'control_character ce_id',
+      'control_character ce_subject',
+      'control_character ce_traceparent',
+      'control_character content-type',
+    ]);
     assertPrintable(result);
     // Headers that are not CloudEvents attributes are not ours to judge.
     accepted(parse(binaryRecord(valid, { traceparent: 'a\u0000b' })));
@@ -225,13 +276,22 @@ describe('hostile records: control characters and broken Unicode', () => {
   });
 
   it('refuses control characters in structured-mode attributes', () => {
-    const result = refused(parse(structuredText(validText, '"specversion":"1.0","id":"e\\n1","source":"/bss","type":"io.flowthrough.order.v1","traceparent":"\\u0000"')));
+    const result = refused(
+      parse(
+        structuredText(
+          validText,
+          '"specversion":"1.0","id":"e\\n1","source":"/bss","type":"io.flowthrough.order.v1","traceparent":"\\u0000"',
+        ),
+      ),
+    );
     assert.deepEqual(codesAt(result), ['control_character /id', 'control_character /traceparent']);
     assertPrintable(result);
   });
 
   it(`lists ${MAX_VIOLATIONS_PER_CODE} strings with control characters and counts the rest`, () => {
-    const numbers = Array.from({ length: 150 }, (_, i) => ocNumber(`+1425555${String(i).padStart(4, '0')}`, { configuration: { customSipHeader: `h\n${i}` } }));
+    const numbers = Array.from({ length: 150 }, (_, i) =>
+      ocNumber(`+1425555${String(i).padStart(4, '0')}`, { configuration: { customSipHeader: `h\n${i}` } }),
+    );
     const found = refused(parse(binaryRecord(orderData([numbersItem(numbers)])))).violations.filter((v) => v.code === 'control_character');
     assert.equal(found.length, MAX_VIOLATIONS_PER_CODE + 1);
     assert.match(found.at(-1)?.message ?? '', /^50 more strings with control characters/);
@@ -254,19 +314,25 @@ describe('hostile records: requestedAt', () => {
   }
 
   it('refuses 9999-12-31T23:59:59Z as requested_at_in_future, naming the skew limit', () => {
-    const result = refused(parse(binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { requestedAt: '9999-12-31T23:59:59Z' }))));
+    const result = refused(
+      parse(binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { requestedAt: '9999-12-31T23:59:59Z' }))),
+    );
     assert.deepEqual(codesAt(result), ['requested_at_in_future /requestedAt']);
     assert.match(result.violations[0]?.message ?? '', /300000 ms .*INTAKE_MAX_FUTURE_SKEW_MS/);
   });
 
   it('tolerates exactly maxFutureSkewMs of skew, not a millisecond more', () => {
-    const at = (ms: number) => binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { requestedAt: new Date(TEST_LIMITS.now + ms).toISOString() }));
+    const at = (ms: number) =>
+      binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { requestedAt: new Date(TEST_LIMITS.now + ms).toISOString() }));
     accepted(parse(at(TEST_LIMITS.maxFutureSkewMs)));
     assert.deepEqual(codesAt(parse(at(TEST_LIMITS.maxFutureSkewMs + 1))), ['requested_at_in_future /requestedAt']);
   });
 
   it('leaves a requestedAt the schema refuses to the schema (one violation per fact)', () => {
-    assert.deepEqual(codesAt(parse(binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { requestedAt: '2026-02-30T09:00:00Z' })))), ['schema_violation /requestedAt']);
+    assert.deepEqual(
+      codesAt(parse(binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { requestedAt: '2026-02-30T09:00:00Z' })))),
+      ['schema_violation /requestedAt'],
+    );
   });
 });
 
@@ -274,7 +340,15 @@ describe('tenant GUIDs', () => {
   const tenant = 'A7F4BD5C-CC01-40F4-8BAA-2B6BDB272B8A';
   const order = (tenantId: string) =>
     orderData([
-      { id: 'a', action: 'upsert', resource: 'account', account: { name: 'contoso', serviceDetails: { teamsTenantId: tenantId, teamsOperatorConnect: { enabled: true, syncEnabled: true } } } },
+      {
+        id: 'a',
+        action: 'upsert',
+        resource: 'account',
+        account: {
+          name: 'contoso',
+          serviceDetails: { teamsTenantId: tenantId, teamsOperatorConnect: { enabled: true, syncEnabled: true } },
+        },
+      },
       { id: 'c', action: 'update', resource: 'consent', tenantId, consent: { customerRelationship: { status: 'AgreementSigned' } } },
     ]);
 

@@ -21,7 +21,28 @@ type Node =
 
 // Mostly harmless characters, so that a single control character or lone surrogate decides the flag often.
 const interestingUnit = fc.oneof(
-  { weight: 30, arbitrary: fc.constantFrom('a', 'b', 'z', 'A', '0', ' ', '~', '/', '"', '\\', 'é', '\u0080', '\u00a0', '\u2028', '\ufffd', '\ud83d\ude00', '\u{10ffff}') },
+  {
+    weight: 30,
+    arbitrary: fc.constantFrom(
+      'a',
+      'b',
+      'z',
+      'A',
+      '0',
+      ' ',
+      '~',
+      '/',
+      '"',
+      '\\',
+      'é',
+      '\u0080',
+      '\u00a0',
+      '\u2028',
+      '\ufffd',
+      '\ud83d\ude00',
+      '\u{10ffff}',
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom('\u0000', '\u0001', '\b', '\t', '\n', '\f', '\r', '\u001f', '\u007f') },
   { weight: 1, arbitrary: fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff') },
 );
@@ -49,7 +70,7 @@ const { node } = fc.letrec<{ node: Node; object: Node; array: Node }>((tie) => (
 const deep = fc.tuple(node, fc.integer({ min: 1, max: 150 }), fc.integer()).map(([inner, levels, shape]): Node => {
   let current = inner;
   for (let level = 0; level < levels; level++) {
-    current = (shape >> level % 31) & 1 ? { kind: 'array', items: [current] } : { kind: 'object', members: [['k', current]] };
+    current = (shape >> (level % 31)) & 1 ? { kind: 'array', items: [current] } : { kind: 'object', members: [['k', current]] };
   }
   return current;
 });
@@ -66,7 +87,16 @@ function random(seed: number): () => number {
   };
 }
 
-const SHORT: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SHORT: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 const WHITESPACE = ['', '', '', ' ', '\n', '\t', '\r\n  '];
 
 function hexEscape(unit: number, next: () => number): string {
@@ -119,7 +149,8 @@ function write(root: Node, seed: number): string {
       pending.push(...tail.reverse());
     } else {
       const tail: (Node | string)[] = ['{'];
-      for (const [i, [key, child]] of item.members.entries()) tail.push(`${i > 0 ? `${space()},` : ''}${space()}${writeString(key, next)}${space()}:`, child);
+      for (const [i, [key, child]] of item.members.entries())
+        tail.push(`${i > 0 ? `${space()},` : ''}${space()}${writeString(key, next)}${space()}:`, child);
       tail.push(`${space()}}`);
       pending.push(...tail.reverse());
     }
@@ -161,22 +192,26 @@ function oracle(json: string, limit: number): Oracle {
     objects.pop();
   };
   let errors = 0;
-  jsonc.visit(json, {
-    onObjectBegin: (_o, _l, _sl, _sc, path) => open(true, path),
-    onArrayBegin: (_o, _l, _sl, _sc, path) => open(false, path),
-    onObjectEnd: close,
-    onArrayEnd: close,
-    onObjectProperty: (property, _o, _l, _sl, _sc, path) => {
-      if (UNACCEPTED.test(property)) suspect = true;
-      const names = objects.at(-1);
-      if (names?.has(property) === true) duplicates.push(pointer([...path(), property]));
-      names?.add(property);
+  jsonc.visit(
+    json,
+    {
+      onObjectBegin: (_o, _l, _sl, _sc, path) => open(true, path),
+      onArrayBegin: (_o, _l, _sl, _sc, path) => open(false, path),
+      onObjectEnd: close,
+      onArrayEnd: close,
+      onObjectProperty: (property, _o, _l, _sl, _sc, path) => {
+        if (UNACCEPTED.test(property)) suspect = true;
+        const names = objects.at(-1);
+        if (names?.has(property) === true) duplicates.push(pointer([...path(), property]));
+        names?.add(property);
+      },
+      onLiteralValue: (value: unknown) => {
+        if (typeof value === 'string' && UNACCEPTED.test(value)) suspect = true;
+      },
+      onError: () => errors++,
     },
-    onLiteralValue: (value: unknown) => {
-      if (typeof value === 'string' && UNACCEPTED.test(value)) suspect = true;
-    },
-    onError: () => errors++,
-  }, { disallowComments: true, allowTrailingComma: false });
+    { disallowComments: true, allowTrailingComma: false },
+  );
   assert.equal(errors, 0, `the oracle found the generated text invalid: ${JSON.stringify(json)}`);
   return { depth: deepest, duplicates, suspect, firstBeyond };
 }
@@ -228,11 +263,15 @@ describe('scanJson agrees with jsonc-parser', () => {
 
   it('never throws on text that is not JSON (cut, spliced or random), and agrees wherever JSON.parse accepts it', () => {
     const mangled = fc.oneof(
-      fc.tuple(document, fc.nat(), fc.nat()).map(([json, a, b]) => json.slice(Math.min(a, b) % (json.length + 1), Math.max(a, b) % (json.length + 1))),
-      fc.tuple(document, fc.nat(), fc.constantFrom('"', '\\', '{', '}', '[', ']', ',', ':', '\\u', '\\ud800', '\u007f')).map(([json, at, insert]) => {
-        const cut = at % (json.length + 1);
-        return json.slice(0, cut) + insert + json.slice(cut);
-      }),
+      fc
+        .tuple(document, fc.nat(), fc.nat())
+        .map(([json, a, b]) => json.slice(Math.min(a, b) % (json.length + 1), Math.max(a, b) % (json.length + 1))),
+      fc
+        .tuple(document, fc.nat(), fc.constantFrom('"', '\\', '{', '}', '[', ']', ',', ':', '\\u', '\\ud800', '\u007f'))
+        .map(([json, at, insert]) => {
+          const cut = at % (json.length + 1);
+          return json.slice(0, cut) + insert + json.slice(cut);
+        }),
       fc.string({ unit: 'binary-ascii', maxLength: 40 }),
     );
     fc.assert(

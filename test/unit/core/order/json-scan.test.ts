@@ -51,10 +51,34 @@ describe('scanJson: depth', () => {
 
 describe('scanJson: characters', () => {
   it('flags escaped control characters, DEL and lone surrogates, not other escapes', () => {
-    for (const text of ['"\\u0000"', '"\\n"', '"\\t"', '"\\b"', '"\\f"', '"\\r"', '"\\u001F"', '"\\u007f"', '"\u007f"', '"\\ud800"', '"\\udc00"', '"\\ud800\\u0041"', '"\\ud800"\\udc00', '{"\\u0000":1}']) {
+    for (const text of [
+      '"\\u0000"',
+      '"\\n"',
+      '"\\t"',
+      '"\\b"',
+      '"\\f"',
+      '"\\r"',
+      '"\\u001F"',
+      '"\\u007f"',
+      '"\u007f"',
+      '"\\ud800"',
+      '"\\udc00"',
+      '"\\ud800\\u0041"',
+      '"\\ud800"\\udc00',
+      '{"\\u0000":1}',
+    ]) {
       assert.equal(scan(text).suspectCharacters, true, text);
     }
-    for (const text of ['"\\u0041"', '"\\"\\\\\\/"', '"\\ud83d\\ude00"', '"\\uD83D\\uDE00"', '"\ud83d\ude00"', '"\\u0080"', '"é"', '{"a\\"":"\\u00e9"}']) {
+    for (const text of [
+      '"\\u0041"',
+      '"\\"\\\\\\/"',
+      '"\\ud83d\\ude00"',
+      '"\\uD83D\\uDE00"',
+      '"\ud83d\ude00"',
+      '"\\u0080"',
+      '"é"',
+      '{"a\\"":"\\u00e9"}',
+    ]) {
       assert.equal(scan(text).suspectCharacters, false, text);
     }
   });

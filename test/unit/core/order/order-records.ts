@@ -93,7 +93,10 @@ export function ocNumber(telephoneNumber: string, extra: Record<string, unknown>
   return {
     telephoneNumber,
     serviceDetails: {
-      teamsOperatorConnect: { enabled: true, configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] } },
+      teamsOperatorConnect: {
+        enabled: true,
+        configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] },
+      },
     },
     ...extra,
   };

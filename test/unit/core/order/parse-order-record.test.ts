@@ -24,7 +24,9 @@ describe('parseOrderRecord: CloudEvents modes', () => {
   const data = orderData([numbersItem([ocNumber('+14255550100')])]);
 
   it('reads binary mode from ce_* headers', () => {
-    const result = accepted(parseOrderRecord(binaryRecord(data, { ce_time: '2026-11-29T09:00:00.123+01:00', ce_subject: 'contoso' }), validate, TEST_LIMITS));
+    const result = accepted(
+      parseOrderRecord(binaryRecord(data, { ce_time: '2026-11-29T09:00:00.123+01:00', ce_subject: 'contoso' }), validate, TEST_LIMITS),
+    );
     assert.deepEqual(result.envelope, {
       id: 'test-event-1',
       source: 'urn:example-telco:bss:test',
@@ -36,8 +38,22 @@ describe('parseOrderRecord: CloudEvents modes', () => {
   });
 
   it('reads structured mode from the event JSON, giving the same order', () => {
-    const event = { specversion: '1.0', id: 'e-1', source: '/bss', type: 'io.flowthrough.order.v1', datacontenttype: 'application/json', traceparent: '00-abc', data };
-    const structured = accepted(parseOrderRecord({ headers: headerMap({ 'content-type': 'application/cloudevents+json; charset=UTF-8' }), value: encodeJson(event) }, validate, TEST_LIMITS));
+    const event = {
+      specversion: '1.0',
+      id: 'e-1',
+      source: '/bss',
+      type: 'io.flowthrough.order.v1',
+      datacontenttype: 'application/json',
+      traceparent: '00-abc',
+      data,
+    };
+    const structured = accepted(
+      parseOrderRecord(
+        { headers: headerMap({ 'content-type': 'application/cloudevents+json; charset=UTF-8' }), value: encodeJson(event) },
+        validate,
+        TEST_LIMITS,
+      ),
+    );
     const binary = accepted(parseOrderRecord(binaryRecord(data), validate, TEST_LIMITS));
     assert.deepEqual(structured.envelope, { id: 'e-1', source: '/bss', type: 'io.flowthrough.order.v1', mode: 'structured' });
     assert.deepEqual(structured.order, binary.order);
@@ -51,19 +67,31 @@ describe('parseOrderRecord: CloudEvents modes', () => {
 
   it('accepts application/json with a UTF-8 charset, refuses other charsets', () => {
     accepted(parseOrderRecord(binaryRecord(data, { 'content-type': 'Application/JSON; charset="utf-8"' }), validate, TEST_LIMITS));
-    const result = refused(parseOrderRecord(binaryRecord(data, { 'content-type': 'application/json; charset=iso-8859-1' }), validate, TEST_LIMITS));
-    assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`), ['envelope_invalid content-type']);
+    const result = refused(
+      parseOrderRecord(binaryRecord(data, { 'content-type': 'application/json; charset=iso-8859-1' }), validate, TEST_LIMITS),
+    );
+    assert.deepEqual(
+      result.violations.map((v) => `${v.code} ${v.path}`),
+      ['envelope_invalid content-type'],
+    );
   });
 
   it('refuses an impossible calendar date in ce_time', () => {
     const result = refused(parseOrderRecord(binaryRecord(data, { ce_time: '2026-02-30T09:00:00Z' }), validate, TEST_LIMITS));
-    assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`), ['envelope_invalid ce_time']);
+    assert.deepEqual(
+      result.violations.map((v) => `${v.code} ${v.path}`),
+      ['envelope_invalid ce_time'],
+    );
   });
 
   it('sets forceStale only for the exact header value "true"', () => {
     assert.equal(accepted(parseOrderRecord(binaryRecord(data, { [FORCE_STALE_HEADER]: 'true' }), validate, TEST_LIMITS)).forceStale, true);
     for (const value of ['TRUE', '1', 'yes', 'true ', '']) {
-      assert.equal(accepted(parseOrderRecord(binaryRecord(data, { [FORCE_STALE_HEADER]: value }), validate, TEST_LIMITS)).forceStale, false, value);
+      assert.equal(
+        accepted(parseOrderRecord(binaryRecord(data, { [FORCE_STALE_HEADER]: value }), validate, TEST_LIMITS)).forceStale,
+        false,
+        value,
+      );
     }
     assert.equal(accepted(parseOrderRecord(binaryRecord(data), validate, TEST_LIMITS)).forceStale, false);
   });
@@ -80,7 +108,13 @@ describe('parseOrderRecord: normalisation', () => {
         binaryRecord(
           orderData([
             { id: 'close', action: 'delete', resource: 'account' },
-            numbersItem([ocNumber('+14255550100', { accountName: 'contoso' }), { telephoneNumber: '+14255550101', serviceDetails: { teamsDirectRouting: { enabled: false } } }], 'n'),
+            numbersItem(
+              [
+                ocNumber('+14255550100', { accountName: 'contoso' }),
+                { telephoneNumber: '+14255550101', serviceDetails: { teamsDirectRouting: { enabled: false } } },
+              ],
+              'n',
+            ),
           ]),
         ),
         validate,
@@ -103,7 +137,11 @@ describe('parseOrderRecord: normalisation', () => {
               serviceDetails: {
                 teamsOperatorConnect: {
                   enabled: true,
-                  configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'], allowTenantAddressUpdate: false },
+                  configuration: {
+                    usage: 'CallingUserAssignment',
+                    choosableCapabilities: ['InboundCalling', 'OutboundCalling'],
+                    allowTenantAddressUpdate: false,
+                  },
                 },
               },
             },
@@ -135,7 +173,12 @@ describe('parseOrderRecord: normalisation', () => {
       serviceDetails: {
         teamsPhoneMobile: {
           enabled: true,
-          configuration: { usage: 'CallingUserAssignment', choosableCapabilities: ['Mobile'], acquiredCapabilities: ['Mobile'], availableCapabilities: ['Mobile', 'InboundCalling'] },
+          configuration: {
+            usage: 'CallingUserAssignment',
+            choosableCapabilities: ['Mobile'],
+            acquiredCapabilities: ['Mobile'],
+            availableCapabilities: ['Mobile', 'InboundCalling'],
+          },
         },
       },
     };
@@ -171,13 +214,22 @@ describe('parseOrderRecord: normalisation', () => {
     );
     assert.ok(result.warnings.every((w) => w.code === 'read_only_field_ignored' && w.message.includes('read-only')));
     const text = canonicalJson(result.order);
-    for (const field of ['numberCount', 'subdomainStatus', 'serviceProvisioning', 'acquiredCapabilities', 'availableCapabilities', 'lastModifiedOn']) {
+    for (const field of [
+      'numberCount',
+      'subdomainStatus',
+      'serviceProvisioning',
+      'acquiredCapabilities',
+      'availableCapabilities',
+      'lastModifiedOn',
+    ]) {
       assert.ok(!text.includes(field), `${field} left in the order`);
     }
   });
 
   it('lists the first read-only fields and then counts the rest', () => {
-    const numbers = Array.from({ length: 80 }, (_, i) => ocNumber(`+1425555${String(i).padStart(4, '0')}`, { serviceProvisioningStatus: 'synced', serviceProvisioningErrors: [] }));
+    const numbers = Array.from({ length: 80 }, (_, i) =>
+      ocNumber(`+1425555${String(i).padStart(4, '0')}`, { serviceProvisioningStatus: 'synced', serviceProvisioningErrors: [] }),
+    );
     const result = accepted(parseOrderRecord(binaryRecord(orderData([numbersItem(numbers)])), validate, TEST_LIMITS));
     assert.equal(result.warnings.length, MAX_WARNINGS + 1);
     const last = result.warnings.at(-1);
@@ -188,17 +240,16 @@ describe('parseOrderRecord: normalisation', () => {
 
 describe('parseOrderRecord: refusals', () => {
   it('reports schema and rule violations of one record together, each once', () => {
-    const data = orderData([numbersItem([ocNumber('+1 425 555 0100'), ocNumber('+14255550101', { extra: true }), ocNumber('+14255550101')])]);
+    const data = orderData([
+      numbersItem([ocNumber('+1 425 555 0100'), ocNumber('+14255550101', { extra: true }), ocNumber('+14255550101')]),
+    ]);
     const result = refused(parseOrderRecord(binaryRecord(data), validate, TEST_LIMITS));
-    assert.deepEqual(
-      result.violations.map((v) => `${v.code} ${v.path}`).sort(),
-      [
-        'duplicate_number_in_order /items/0/numbers/2/telephoneNumber',
-        // The schema's pattern error and the rule agree: one violation, the rule's wording.
-        'invalid_e164 /items/0/numbers/0/telephoneNumber',
-        'schema_violation /items/0/numbers/1/extra',
-      ],
-    );
+    assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`).sort(), [
+      'duplicate_number_in_order /items/0/numbers/2/telephoneNumber',
+      // The schema's pattern error and the rule agree: one violation, the rule's wording.
+      'invalid_e164 /items/0/numbers/0/telephoneNumber',
+      'schema_violation /items/0/numbers/1/extra',
+    ]);
     assert.match(result.violations.find((v) => v.code === 'invalid_e164')?.message ?? '', /E\.164/);
   });
 
@@ -216,13 +267,27 @@ describe('parseOrderRecord: refusals', () => {
   });
 
   it('gives the specific code for a pattern the schema catches, even on a non-string', () => {
-    const result = refused(parseOrderRecord(binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { account: 42 })), validate, TEST_LIMITS));
-    assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path} ${v.message}`), ['invalid_account_name /account must be string']);
+    const result = refused(
+      parseOrderRecord(binaryRecord(orderData([numbersItem([ocNumber('+14255550100')])], { account: 42 })), validate, TEST_LIMITS),
+    );
+    assert.deepEqual(
+      result.violations.map((v) => `${v.code} ${v.path} ${v.message}`),
+      ['invalid_account_name /account must be string'],
+    );
   });
 
   it('names the item kinds when action and resource do not pair up', () => {
-    const result = refused(parseOrderRecord(binaryRecord(orderData([{ id: 'x', action: 'delete', resource: 'consent', tenantId: 'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a' }])), validate, TEST_LIMITS));
-    assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`), ['schema_violation /items/0/action']);
+    const result = refused(
+      parseOrderRecord(
+        binaryRecord(orderData([{ id: 'x', action: 'delete', resource: 'consent', tenantId: 'a7f4bd5c-cc01-40f4-8baa-2b6bdb272b8a' }])),
+        validate,
+        TEST_LIMITS,
+      ),
+    );
+    assert.deepEqual(
+      result.violations.map((v) => `${v.code} ${v.path}`),
+      ['schema_violation /items/0/action'],
+    );
     assert.match(result.violations[0]?.message ?? '', /must be "update" here/);
   });
 });
@@ -244,7 +309,10 @@ describe('parseOrderRecord: bulk', () => {
 
   it(`refuses ${ORDER_LIMITS.maxNumbersPerOrder + 1} numbers with one too_many_numbers violation`, () => {
     const result = refused(parseOrderRecord(bulk(ORDER_LIMITS.maxNumbersPerOrder + 1), validate, TEST_LIMITS));
-    assert.deepEqual(result.violations.map((v) => `${v.code} ${v.path}`), ['too_many_numbers /items/0/numbers']);
+    assert.deepEqual(
+      result.violations.map((v) => `${v.code} ${v.path}`),
+      ['too_many_numbers /items/0/numbers'],
+    );
     assert.equal(result.orderId, 'ORD-TEST-1');
   });
 });

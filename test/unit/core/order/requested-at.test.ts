@@ -8,7 +8,13 @@ const codes = (requestedAt: unknown) => checkRequestedAt({ requestedAt }, limits
 
 describe('checkRequestedAt', () => {
   it('accepts instants of years 0001–9999 up to now + the skew, in any offset', () => {
-    for (const value of ['2026-11-29T09:00:00Z', '2026-11-29T09:00:00.123456+05:30', '0001-01-01T00:00:00Z', '2026-12-01T00:05:00Z', '2026-12-01T01:04:59+01:00']) {
+    for (const value of [
+      '2026-11-29T09:00:00Z',
+      '2026-11-29T09:00:00.123456+05:30',
+      '0001-01-01T00:00:00Z',
+      '2026-12-01T00:05:00Z',
+      '2026-12-01T01:04:59+01:00',
+    ]) {
       assert.deepEqual(codes(value), [], value);
     }
   });
@@ -22,7 +28,11 @@ describe('checkRequestedAt', () => {
       ['not a date', /representable instant/],
     ] as const) {
       const found = checkRequestedAt({ requestedAt: value }, limits);
-      assert.deepEqual(found.map((v) => v.code), ['invalid_requested_at'], value);
+      assert.deepEqual(
+        found.map((v) => v.code),
+        ['invalid_requested_at'],
+        value,
+      );
       assert.match(found[0]?.message ?? '', reason, value);
     }
   });

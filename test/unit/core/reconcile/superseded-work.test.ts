@@ -1,19 +1,43 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fulfils, planWork, rollUpOrder, type Association, type PendingRow, type PlanSettings, type WorkKey } from '../../../../src/core/reconcile/index.js';
+import {
+  fulfils,
+  planWork,
+  rollUpOrder,
+  type Association,
+  type PendingRow,
+  type PlanSettings,
+  type WorkKey,
+} from '../../../../src/core/reconcile/index.js';
 import { SUPERSEDED_BY_LATER_ORDER } from '../../../../src/core/order-state/index.js';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';
 const config = { usage: 'CallingUserAssignment', choosableCapabilities: ['InboundCalling', 'OutboundCalling'] } as const;
-const assoc = (tenantId = T1, extra: Partial<Association['configuration']> = {}): Association => ({ tenantId, teamsPhoneMobile: false, configuration: { ...config, ...extra } });
+const assoc = (tenantId = T1, extra: Partial<Association['configuration']> = {}): Association => ({
+  tenantId,
+  teamsPhoneMobile: false,
+  configuration: { ...config, ...extra },
+});
 
 function row(orderId: string, operation: PendingRow['operation'], rank: number, overrides: Partial<PendingRow> = {}): PendingRow {
   return { orderId, itemId: 'numbers', outcome: 'pending', heldSinceMs: null, receivedAtMs: 0, operation, rank, ...overrides };
 }
 
 function key(overrides: Partial<WorkKey>): WorkKey {
-  return { telephoneNumber: '+14255550100', service: 'teamsOperatorConnect', managed: true, desired: assoc(), observed: null, rows: [], repair: false, tenantId: T1, lastOrderId: null, accountOrderId: null, ...overrides };
+  return {
+    telephoneNumber: '+14255550100',
+    service: 'teamsOperatorConnect',
+    managed: true,
+    desired: assoc(),
+    observed: null,
+    rows: [],
+    repair: false,
+    tenantId: T1,
+    lastOrderId: null,
+    accountOrderId: null,
+    ...overrides,
+  };
 }
 
 const settings = (overrides: Partial<PlanSettings> = {}): PlanSettings => ({
@@ -34,15 +58,24 @@ describe('superseded work: a change a later order replaced before it reached the
     const plan = planWork([key({ desired: null, observed: null, rows: [row('up', 'upload', 0), row('del', 'release', 1)] })], settings());
     assert.deepEqual(decisions(plan), [['up', 'superseded', SUPERSEDED_BY_LATER_ORDER, 'del']]);
     assert.match(plan.decided[0]?.message ?? '', /not sent: order del changed \+14255550100/);
-    assert.deepEqual(plan.batches.map((b) => [b.operation, b.tenantId, b.entries.map((e) => e.rows.map((r) => r.orderId))]), [['release', T1, [['del']]]]);
+    assert.deepEqual(
+      plan.batches.map((b) => [b.operation, b.tenantId, b.entries.map((e) => e.rows.map((r) => r.orderId))]),
+      [['release', T1, [['del']]]],
+    );
     assert.deepEqual(plan.converged, []);
   });
 
   it('an upload superseded by a reconfiguration: one upload of the later configuration, carrying only the later row', () => {
-    const plan = planWork([key({ desired: assoc(T1, { usage: 'ConferenceAssignment' }), rows: [row('b', 'update', 1), row('a', 'upload', 0)] })], settings());
+    const plan = planWork(
+      [key({ desired: assoc(T1, { usage: 'ConferenceAssignment' }), rows: [row('b', 'update', 1), row('a', 'upload', 0)] })],
+      settings(),
+    );
     assert.deepEqual(decisions(plan), [['a', 'superseded', SUPERSEDED_BY_LATER_ORDER, 'b']]);
     assert.equal(plan.batches[0]?.operation, 'upload');
-    assert.deepEqual(plan.batches[0]?.entries[0]?.rows.map((r) => r.orderId), ['b']);
+    assert.deepEqual(
+      plan.batches[0]?.entries[0]?.rows.map((r) => r.orderId),
+      ['b'],
+    );
   });
 
   it('a change undone before it was sent: the undoing row succeeds on what the backend confirmed holding, the undone one is superseded', () => {
@@ -62,7 +95,10 @@ describe('superseded work: a change a later order replaced before it reached the
       ['a', 'superseded', SUPERSEDED_BY_LATER_ORDER, 'b'],
       ['b', 'superseded', SUPERSEDED_BY_LATER_ORDER, 'c'],
     ]);
-    assert.deepEqual(plan.batches[0]?.entries[0]?.rows.map((r) => r.orderId), ['c']);
+    assert.deepEqual(
+      plan.batches[0]?.entries[0]?.rows.map((r) => r.orderId),
+      ['c'],
+    );
   });
 
   it('synchronisation turned off by a later account order: every row is superseded by it, nothing is sent', () => {
@@ -72,35 +108,64 @@ describe('superseded work: a change a later order replaced before it reached the
   });
 
   it('a number moved to another tenant: the release from the old one carries the delete row and, as a prerequisite, the upload row', () => {
-    const plan = planWork([key({ desired: assoc(T2), observed: assoc(T1), tenantId: T2, rows: [row('leave', 'release', 0), row('join', 'upload', 1)] })], settings());
+    const plan = planWork(
+      [key({ desired: assoc(T2), observed: assoc(T1), tenantId: T2, rows: [row('leave', 'release', 0), row('join', 'upload', 1)] })],
+      settings(),
+    );
     assert.deepEqual(decisions(plan), []);
-    assert.deepEqual(plan.batches.map((b) => [b.operation, b.tenantId, b.entries[0]?.rows.map((r) => r.orderId)]), [['release', T1, ['leave', 'join']]]);
+    assert.deepEqual(
+      plan.batches.map((b) => [b.operation, b.tenantId, b.entries[0]?.rows.map((r) => r.orderId)]),
+      [['release', T1, ['leave', 'join']]],
+    );
     assert.equal(fulfils('release', 'release'), true);
     assert.equal(fulfils('release', 'upload'), false, 'the upload row succeeds only through its own upload');
     assert.equal(fulfils('upload', 'update'), true, 'an update of a number not held yet is made by an upload');
   });
 
   it('held for a consent: only the newest row is held; the rows it replaced are superseded at once', () => {
-    const plan = planWork([key({ rows: [row('a', 'upload', 0, { outcome: 'held', heldSinceMs: 0, due: false }), row('b', 'update', 1)] })], settings({ consentOf: () => null }));
+    const plan = planWork(
+      [key({ rows: [row('a', 'upload', 0, { outcome: 'held', heldSinceMs: 0, due: false }), row('b', 'update', 1)] })],
+      settings({ consentOf: () => null }),
+    );
     assert.deepEqual(decisions(plan), [['a', 'superseded', SUPERSEDED_BY_LATER_ORDER, 'b']]);
-    assert.deepEqual(plan.held.map((h) => h.rows.map((r) => r.orderId)), [['b']]);
+    assert.deepEqual(
+      plan.held.map((h) => h.rows.map((r) => r.orderId)),
+      [['b']],
+    );
   });
 
   it('past the consent deadline only the newest row fails; its own held time counts', () => {
     const late = settings({ consentOf: () => null, consentDeadlineMs: 5_000 });
-    const plan = planWork([key({ rows: [row('a', 'upload', 0, { outcome: 'held', heldSinceMs: 0 }), row('b', 'update', 1, { outcome: 'held', heldSinceMs: 0 })] })], late);
+    const plan = planWork(
+      [
+        key({
+          rows: [row('a', 'upload', 0, { outcome: 'held', heldSinceMs: 0 }), row('b', 'update', 1, { outcome: 'held', heldSinceMs: 0 })],
+        }),
+      ],
+      late,
+    );
     assert.deepEqual(decisions(plan), [
       ['a', 'superseded', SUPERSEDED_BY_LATER_ORDER, 'b'],
       ['b', 'failed', 'NoActiveConsent', null],
     ]);
     const fresh = planWork([key({ rows: [row('a', 'upload', 0, { outcome: 'held', heldSinceMs: 0 }), row('b', 'update', 1)] })], late);
-    assert.deepEqual(fresh.held.map((h) => h.rows.map((r) => r.orderId)), [['b']], 'b was never held: it is held now, not failed');
+    assert.deepEqual(
+      fresh.held.map((h) => h.rows.map((r) => r.orderId)),
+      [['b']],
+      'b was never held: it is held now, not failed',
+    );
   });
 
   it('nothing is decided while a batch lingers', () => {
-    const plan = planWork([key({ rows: [row('a', 'upload', 0, { receivedAtMs: 9_990 }), row('b', 'update', 1, { receivedAtMs: 9_995 })] })], settings({ lingerMs: 200, maxLingerMs: 2000 }));
+    const plan = planWork(
+      [key({ rows: [row('a', 'upload', 0, { receivedAtMs: 9_990 }), row('b', 'update', 1, { receivedAtMs: 9_995 })] })],
+      settings({ lingerMs: 200, maxLingerMs: 2000 }),
+    );
     assert.deepEqual(plan.decided, []);
-    assert.deepEqual(plan.deferred.map((d) => d.why), ['linger']);
+    assert.deepEqual(
+      plan.deferred.map((d) => d.why),
+      ['linger'],
+    );
   });
 });
 
@@ -130,20 +195,62 @@ describe('roll-up of superseded numbers', () => {
   });
 
   it('an item whose numbers are all superseded completes, its reason naming the later order', () => {
-    const result = rollUpOrder(view([['superseded', 'del'], ['superseded', 'del']]), 'now');
+    const result = rollUpOrder(
+      view([
+        ['superseded', 'del'],
+        ['superseded', 'del'],
+      ]),
+      'now',
+    );
     assert.equal(result.state, 'completed');
-    assert.deepEqual(result.event?.items[0]?.reason, { code: SUPERSEDED_BY_LATER_ORDER, message: '2 of 2 number(s) superseded by later order del before reaching the backend' });
-    assert.deepEqual(result.event?.items[0]?.numbers?.map((n) => [n.state, n.errorCode]), [['superseded', SUPERSEDED_BY_LATER_ORDER], ['superseded', SUPERSEDED_BY_LATER_ORDER]]);
+    assert.deepEqual(result.event?.items[0]?.reason, {
+      code: SUPERSEDED_BY_LATER_ORDER,
+      message: '2 of 2 number(s) superseded by later order del before reaching the backend',
+    });
+    assert.deepEqual(
+      result.event?.items[0]?.numbers?.map((n) => [n.state, n.errorCode]),
+      [
+        ['superseded', SUPERSEDED_BY_LATER_ORDER],
+        ['superseded', SUPERSEDED_BY_LATER_ORDER],
+      ],
+    );
   });
 
   it('succeeded and superseded → completed with the reason; failed beside superseded → failed, the reason counting both', () => {
-    assert.equal(rollUpOrder(view([['succeeded', null], ['superseded', 'b']]), 'now').event?.items[0]?.reason?.code, SUPERSEDED_BY_LATER_ORDER);
-    const failed = rollUpOrder(view([['failed', null], ['superseded', 'b']]), 'now');
+    assert.equal(
+      rollUpOrder(
+        view([
+          ['succeeded', null],
+          ['superseded', 'b'],
+        ]),
+        'now',
+      ).event?.items[0]?.reason?.code,
+      SUPERSEDED_BY_LATER_ORDER,
+    );
+    const failed = rollUpOrder(
+      view([
+        ['failed', null],
+        ['superseded', 'b'],
+      ]),
+      'now',
+    );
     assert.equal(failed.state, 'failed');
-    assert.deepEqual(failed.event?.items[0]?.reason, { code: 'X', message: '1 of 2 number(s) failed: X; 1 of 2 number(s) superseded by later order b before reaching the backend' });
+    assert.deepEqual(failed.event?.items[0]?.reason, {
+      code: 'X',
+      message: '1 of 2 number(s) failed: X; 1 of 2 number(s) superseded by later order b before reaching the backend',
+    });
   });
 
   it('a superseded number beside a pending one keeps the item in progress', () => {
-    assert.equal(rollUpOrder(view([['pending', null], ['superseded', 'b']]), 'now').state, null);
+    assert.equal(
+      rollUpOrder(
+        view([
+          ['pending', null],
+          ['superseded', 'b'],
+        ]),
+        'now',
+      ).state,
+      null,
+    );
   });
 });

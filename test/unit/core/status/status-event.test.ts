@@ -38,8 +38,36 @@ describe('status event schema', () => {
     ['an occurredAt that is no date-time', { ...IN_PROGRESS, occurredAt: 'yesterday' }],
     ['an unknown state', { ...IN_PROGRESS, state: 'cancelled' }],
     ['an unknown field', { ...IN_PROGRESS, extra: true }],
-    ['a number that is not E.164', { ...IN_PROGRESS, items: [{ id: 'i', action: 'upsert', resource: 'numbers', state: 'inProgress', numbers: [{ telephoneNumber: '0201234', state: 'pending' }] }] }],
-    ['an unknown number state', { ...IN_PROGRESS, items: [{ id: 'i', action: 'upsert', resource: 'numbers', state: 'inProgress', numbers: [{ telephoneNumber: '+15550100001', state: 'done' }] }] }],
+    [
+      'a number that is not E.164',
+      {
+        ...IN_PROGRESS,
+        items: [
+          {
+            id: 'i',
+            action: 'upsert',
+            resource: 'numbers',
+            state: 'inProgress',
+            numbers: [{ telephoneNumber: '0201234', state: 'pending' }],
+          },
+        ],
+      },
+    ],
+    [
+      'an unknown number state',
+      {
+        ...IN_PROGRESS,
+        items: [
+          {
+            id: 'i',
+            action: 'upsert',
+            resource: 'numbers',
+            state: 'inProgress',
+            numbers: [{ telephoneNumber: '+15550100001', state: 'done' }],
+          },
+        ],
+      },
+    ],
   ];
   for (const [name, data] of invalid) {
     it(`refuses ${name}`, () => assert.notDeepEqual(statusSchemaErrors(data), []));

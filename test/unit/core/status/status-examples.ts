@@ -76,7 +76,13 @@ export const PARTIAL: StatusEventData = {
         { telephoneNumber: '+442071838754', state: 'succeeded' },
       ],
     },
-    { id: 'item-3', action: 'delete', resource: 'numbers', state: 'failed', reason: { code: 'release_refused', message: 'assigned in Teams' } },
+    {
+      id: 'item-3',
+      action: 'delete',
+      resource: 'numbers',
+      state: 'failed',
+      reason: { code: 'release_refused', message: 'assigned in Teams' },
+    },
   ],
 };
 
@@ -94,12 +100,30 @@ export const SUPERSEDED_AND_REFUSED: StatusEventData = {
       action: 'upsert',
       resource: 'numbers',
       state: 'completed',
-      reason: { code: 'superseded_by_later_order', message: '1 of 2 number(s) superseded by later order order-0006 before reaching the backend' },
+      reason: {
+        code: 'superseded_by_later_order',
+        message: '1 of 2 number(s) superseded by later order order-0006 before reaching the backend',
+      },
       numbers: [
         { telephoneNumber: '+15550100001', state: 'succeeded' },
-        { telephoneNumber: '+15550100002', state: 'superseded', errorCode: 'superseded_by_later_order', message: 'not sent: order order-0006 changed +15550100002 on teamsOperatorConnect before this change reached the backend' },
+        {
+          telephoneNumber: '+15550100002',
+          state: 'superseded',
+          errorCode: 'superseded_by_later_order',
+          message: 'not sent: order order-0006 changed +15550100002 on teamsOperatorConnect before this change reached the backend',
+        },
       ],
     },
-    { id: 'consent', action: 'update', resource: 'consent', state: 'failed', reason: { code: 'ConsentNotFound', message: 'Operator Connect updateCustomerRelationship failed: 404 ConsentNotFound: There is no consent from tenant 44444444-4444-4444-8444-444444444444.' } },
+    {
+      id: 'consent',
+      action: 'update',
+      resource: 'consent',
+      state: 'failed',
+      reason: {
+        code: 'ConsentNotFound',
+        message:
+          'Operator Connect updateCustomerRelationship failed: 404 ConsentNotFound: There is no consent from tenant 44444444-4444-4444-8444-444444444444.',
+      },
+    },
   ],
 };

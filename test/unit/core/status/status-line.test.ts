@@ -34,7 +34,11 @@ describe('formatStatusLine', () => {
   });
 
   it('shows how many more errors there are beyond the first three', () => {
-    const numbers = Array.from({ length: 5 }, (_, i) => ({ telephoneNumber: `+1555010000${i}`, state: 'failed' as const, errorCode: `E${i}` }));
+    const numbers = Array.from({ length: 5 }, (_, i) => ({
+      telephoneNumber: `+1555010000${i}`,
+      state: 'failed' as const,
+      errorCode: `E${i}`,
+    }));
     const data: StatusEventData = {
       ...PARTIAL,
       state: 'failed',
@@ -50,7 +54,15 @@ describe('formatStatusLine', () => {
     const data: StatusEventData = {
       ...PARTIAL,
       state: 'failed',
-      items: [{ id: 'item-1', action: 'upsert', resource: 'numbers', state: 'failed', numbers: [{ telephoneNumber: '+15550100001', state: 'failed' }] }],
+      items: [
+        {
+          id: 'item-1',
+          action: 'upsert',
+          resource: 'numbers',
+          state: 'failed',
+          numbers: [{ telephoneNumber: '+15550100001', state: 'failed' }],
+        },
+      ],
     };
     assert.match(formatStatusLine(data), /errors: \+15550100001 failed$/);
   });
@@ -60,9 +72,20 @@ describe('formatStatusLine', () => {
       ...IN_PROGRESS,
       state: 'held',
       previousState: 'inProgress',
-      items: [{ id: 'item-9', action: 'upsert', resource: 'numbers', state: 'held', reason: { code: 'consent_missing', message: 'awaiting consent' } }],
+      items: [
+        {
+          id: 'item-9',
+          action: 'upsert',
+          resource: 'numbers',
+          state: 'held',
+          reason: { code: 'consent_missing', message: 'awaiting consent' },
+        },
+      ],
     };
-    assert.equal(formatStatusLine(data), 'order-0001  contoso  inProgress → held  items: 0/1 completed, 1 held  errors: item item-9 consent_missing');
+    assert.equal(
+      formatStatusLine(data),
+      'order-0001  contoso  inProgress → held  items: 0/1 completed, 1 held  errors: item item-9 consent_missing',
+    );
   });
 
   it('shows a rejection with its violations and "-" for an unreadable account', () => {
@@ -75,7 +98,15 @@ describe('formatStatusLine', () => {
   it('stays on one line whatever the backend put in a code', () => {
     const data: StatusEventData = {
       ...PARTIAL,
-      items: [{ id: 'item-1', action: 'upsert', resource: 'numbers', state: 'failed', numbers: [{ telephoneNumber: '+15550100001', state: 'failed', errorCode: 'Bad\nThing' }] }],
+      items: [
+        {
+          id: 'item-1',
+          action: 'upsert',
+          resource: 'numbers',
+          state: 'failed',
+          numbers: [{ telephoneNumber: '+15550100001', state: 'failed', errorCode: 'Bad\nThing' }],
+        },
+      ],
     };
     assert.doesNotMatch(formatStatusLine(data), /\n/);
   });

@@ -25,31 +25,54 @@ describe('loadConfig', () => {
   it('lists every invalid variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ HTTP_PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'not a url', SHUTDOWN_TIMEOUT_MS: '5', KAFKA_SASL_MECHANISM: 'plain' });
+      loadConfig({
+        HTTP_PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'not a url',
+        SHUTDOWN_TIMEOUT_MS: '5',
+        KAFKA_SASL_MECHANISM: 'plain',
+      });
     } catch (e) {
       error = e;
     }
     assert.ok(error instanceof ConfigError);
     const names = error.problems.map((p) => p.split(/[=:]/)[0]);
-    assert.deepEqual(names.sort(), ['DATABASE_URL', 'HTTP_PORT', 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS'].sort());
+    assert.deepEqual(
+      names.sort(),
+      ['DATABASE_URL', 'HTTP_PORT', 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS'].sort(),
+    );
     assert.match(error.message, /HTTP_PORT="eighty": must be an integer/);
   });
 
   it('reads the intake group timings, and refuses a heartbeat longer than a third of the session', () => {
     assert.deepEqual(loadConfig({}).kafka.group, { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, rebalanceTimeoutMs: 60_000 });
-    assert.deepEqual(loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000', KAFKA_REBALANCE_TIMEOUT_MS: '15000' }).kafka.group, {
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 1_000,
-      rebalanceTimeoutMs: 15_000,
-    });
-    assert.throws(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '3000' }), /KAFKA_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_SESSION_TIMEOUT_MS=6000 \(got 3000\)/);
+    assert.deepEqual(
+      loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000', KAFKA_REBALANCE_TIMEOUT_MS: '15000' }).kafka
+        .group,
+      {
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 1_000,
+        rebalanceTimeoutMs: 15_000,
+      },
+    );
+    assert.throws(
+      () => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '3000' }),
+      /KAFKA_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_SESSION_TIMEOUT_MS=6000 \(got 3000\)/,
+    );
   });
 
   it('reads READ_API_PUBLIC_URL without its trailing slash, and refuses what is not an http(s) base', () => {
     assert.equal(loadConfig({}).readApi.publicUrl, null);
-    assert.equal(loadConfig({ READ_API_PUBLIC_URL: 'https://api.example.com/provisioning/' }).readApi.publicUrl, 'https://api.example.com/provisioning');
+    assert.equal(
+      loadConfig({ READ_API_PUBLIC_URL: 'https://api.example.com/provisioning/' }).readApi.publicUrl,
+      'https://api.example.com/provisioning',
+    );
     for (const bad of ['not a url', 'ftp://api.example.com', 'https://api.example.com/?x=1', 'https://user:pw@api.example.com']) {
-      assert.throws(() => loadConfig({ READ_API_PUBLIC_URL: bad }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('READ_API_PUBLIC_URL=')), bad);
+      assert.throws(
+        () => loadConfig({ READ_API_PUBLIC_URL: bad }),
+        (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('READ_API_PUBLIC_URL=')),
+        bad,
+      );
     }
   });
 

@@ -3,7 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_BEGIN, CONFIG_END, CONFIG_SECTIONS, configRegion, documentedNames, lineDiff, renderConfig, replaceConfig } from '../../../../tools/docs/config-render.js';
+import {
+  CONFIG_BEGIN,
+  CONFIG_END,
+  CONFIG_SECTIONS,
+  configRegion,
+  documentedNames,
+  lineDiff,
+  renderConfig,
+  replaceConfig,
+} from '../../../../tools/docs/config-render.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIX = 'run `npm run docs:config` to rewrite them from src/platform/config';
@@ -24,7 +33,9 @@ function namesReadBySource(): Map<string, string[]> {
   ];
   const found = new Map<string, string[]>();
   const src = join(ROOT, 'src');
-  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     const text = readFileSync(join(src, file), 'utf8');
     for (const pattern of patterns) {
       for (const match of text.matchAll(pattern)) {
@@ -43,7 +54,11 @@ describe('README configuration tables', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const region = configRegion(readme);
     const rendered = renderConfig();
-    const diff = lineDiff(region.text, rendered, { expected: 'README.md', actual: 'rendered', lineOffset: readme.slice(0, region.start).split('\n').length - 1 });
+    const diff = lineDiff(region.text, rendered, {
+      expected: 'README.md',
+      actual: 'rendered',
+      lineOffset: readme.slice(0, region.start).split('\n').length - 1,
+    });
     assert.ok(region.text === rendered, `README.md's configuration tables differ from the code: ${FIX}\n${diff}`);
   });
 
@@ -51,11 +66,22 @@ describe('README configuration tables', () => {
     const documented = new Set(documentedNames());
     const read = namesReadBySource();
     // The scan must see each kind of read, or a broken pattern would pass everything.
-    for (const known of ['FLOWTHROUGH_DEBUG', 'OPERATOR_CONNECT_BASE_URL', 'KAFKA_SASL_MECHANISM', 'RECONCILER_POLL_MAX_MS', 'OPERATOR_CONNECT_CLIENT_ID', 'READ_API_PUBLIC_URL']) {
+    for (const known of [
+      'FLOWTHROUGH_DEBUG',
+      'OPERATOR_CONNECT_BASE_URL',
+      'KAFKA_SASL_MECHANISM',
+      'RECONCILER_POLL_MAX_MS',
+      'OPERATOR_CONNECT_CLIENT_ID',
+      'READ_API_PUBLIC_URL',
+    ]) {
       assert.ok(read.has(known), `the scan of src/ no longer finds ${known}: fix namesReadBySource`);
     }
     const missing = [...read].filter(([name]) => !documented.has(name)).map(([name, files]) => `${name} (${files.join(', ')})`);
-    assert.deepEqual(missing, [], `read from the environment but in no variable table (src/platform/config/*variables.ts); add a spec, then ${FIX}`);
+    assert.deepEqual(
+      missing,
+      [],
+      `read from the environment but in no variable table (src/platform/config/*variables.ts); add a spec, then ${FIX}`,
+    );
   });
 
   it('name each variable once', () => {
@@ -81,7 +107,9 @@ describe('renderConfig', () => {
   } as const;
 
   it('shows defaults (or required), allowed values, secrets and variable names as code', () => {
-    const rows = renderConfig([section]).split('\n').filter((l) => l.startsWith('| `EXAMPLE'));
+    const rows = renderConfig([section])
+      .split('\n')
+      .filter((l) => l.startsWith('| `EXAMPLE'));
     assert.deepEqual(rows, [
       '| `EXAMPLE_URL` | required | URL | needed with `EXAMPLE_ON=true` |',
       '| `EXAMPLE_ON` | `false` | boolean | a \\| pipe |',

@@ -31,7 +31,13 @@ describe('explainDatabaseError', () => {
     assert.equal(redactDatabaseUrl('postgres://db/prov?user=app&password=s3cret'), 'postgres://db/prov?user=app&password=***');
     assert.equal(redactDatabaseUrl('postgres://postgres@127.0.0.1:5432/postgres'), 'postgres://postgres@127.0.0.1:5432/postgres');
     assert.equal(redactDatabaseUrl('not a url s3cret'), '<not a URL>');
-    assert.deepEqual(databaseTarget('postgres://app@db.example/prov'), { host: 'db.example', port: 5432, database: 'prov', user: 'app', redacted: 'postgres://app@db.example/prov' });
+    assert.deepEqual(databaseTarget('postgres://app@db.example/prov'), {
+      host: 'db.example',
+      port: 5432,
+      database: 'prov',
+      user: 'app',
+      redacted: 'postgres://app@db.example/prov',
+    });
   });
 
   it('says a closed port is a PostgreSQL it cannot connect to, naming DATABASE_URL without its password', async () => {
@@ -49,7 +55,10 @@ describe('explainDatabaseError', () => {
     const url = 'postgres://app@no-such-host.invalid:5432/prov';
     const explained = explainDatabaseError(await failureOf(url), url);
     assert.equal(explained.code, 'database_unreachable');
-    assert.match(explained.line, /cannot connect to PostgreSQL at no-such-host\.invalid:5432 \(DATABASE_URL=postgres:\/\/app@no-such-host\.invalid:5432\/prov\): (host not found|host name lookup failed).*check the host in DATABASE_URL/);
+    assert.match(
+      explained.line,
+      /cannot connect to PostgreSQL at no-such-host\.invalid:5432 \(DATABASE_URL=postgres:\/\/app@no-such-host\.invalid:5432\/prov\): (host not found|host name lookup failed).*check the host in DATABASE_URL/,
+    );
   });
 
   it('says a server that never answers timed out', async (t) => {
@@ -58,7 +67,10 @@ describe('explainDatabaseError', () => {
     const url = `postgres://app@127.0.0.1:${port}/prov`;
     const explained = explainDatabaseError(await failureOf(url, 'SELECT 1', 200), url);
     assert.equal(explained.code, 'database_unreachable');
-    assert.match(explained.line, /^cannot connect to PostgreSQL at 127\.0\.0\.1:\d+ \(DATABASE_URL=.*\): no answer within the connection timeout/);
+    assert.match(
+      explained.line,
+      /^cannot connect to PostgreSQL at 127\.0\.0\.1:\d+ \(DATABASE_URL=.*\): no answer within the connection timeout/,
+    );
   });
 
   it('says a database that does not exist is missing, and to create it before migrating', async () => {
@@ -84,7 +96,11 @@ describe('explainDatabaseError', () => {
 
   it('says a wrong password (28P01) is an authentication failure', () => {
     // The test server trusts every local connection, so its 28P01 is made here, shaped as pg's DatabaseError.
-    const error = Object.assign(new Error('password authentication failed for user "app"'), { name: 'error', severity: 'FATAL', code: '28P01' });
+    const error = Object.assign(new Error('password authentication failed for user "app"'), {
+      name: 'error',
+      severity: 'FATAL',
+      code: '28P01',
+    });
     const explained = explainDatabaseError(error, 'postgres://app:wrong@db.example:5432/prov');
     assert.deepEqual(explained, {
       code: 'database_auth_failed',
@@ -97,14 +113,20 @@ describe('explainDatabaseError', () => {
     const { url } = await createEmptyDatabase();
     const explained = explainDatabaseError(await failureOf(url, 'SELECT * FROM orders'), url);
     assert.equal(explained.code, 'database_not_migrated');
-    assert.match(explained.line, /^relation "orders" does not exist in database "flowthrough_empty_\w+" \(DATABASE_URL=.*\): the database is not migrated for this flowthrough; run npx flowthrough migrate$/);
+    assert.match(
+      explained.line,
+      /^relation "orders" does not exist in database "flowthrough_empty_\w+" \(DATABASE_URL=.*\): the database is not migrated for this flowthrough; run npx flowthrough migrate$/,
+    );
   });
 
   it("keeps the migrator's own errors and adds DATABASE_URL", () => {
     const error = new PermanentError('database_newer_than_code', 'the database is at migration 9 but this flowthrough knows only 7');
     const explained = explainDatabaseError(error, 'postgres://app:pw@db/prov');
     assert.equal(explained.code, 'database_newer_than_code');
-    assert.equal(explained.line, 'the database is at migration 9 but this flowthrough knows only 7 (DATABASE_URL=postgres://app:***@db/prov)');
+    assert.equal(
+      explained.line,
+      'the database is at migration 9 but this flowthrough knows only 7 (DATABASE_URL=postgres://app:***@db/prov)',
+    );
   });
 
   it('names DATABASE_URL for anything else', async () => {
@@ -117,7 +139,10 @@ describe('explainDatabaseError', () => {
   it('is what explainFailure picks for a pg failure', async () => {
     const port = await closedPort();
     const url = `postgres://app@127.0.0.1:${port}/prov`;
-    assert.equal(explainFailure(await failureOf(url), { databaseUrl: url, kafka: { brokers: ['127.0.0.1:9092'] } }).code, 'database_unreachable');
+    assert.equal(
+      explainFailure(await failureOf(url), { databaseUrl: url, kafka: { brokers: ['127.0.0.1:9092'] } }).code,
+      'database_unreachable',
+    );
   });
 });
 
@@ -152,7 +177,10 @@ describe('the migrator on a database it cannot use', () => {
     const error = await withPool(url, (pool) => rejection(assertSchemaCurrent(pool)));
     assert.ok(error instanceof FlowthroughError);
     assert.equal(error.code, 'database_not_migrated');
-    assert.match(error.message, /^the database at DATABASE_URL=.* is at migration 0, this flowthrough needs \d+: run "npx flowthrough migrate"$/);
+    assert.match(
+      error.message,
+      /^the database at DATABASE_URL=.* is at migration 0, this flowthrough needs \d+: run "npx flowthrough migrate"$/,
+    );
   });
 
   it('migrate says a missing database is missing', async () => {

@@ -37,12 +37,21 @@ describe('explainHttpListenError', () => {
     // TEST-NET-1 (RFC 5737): never an address of this machine.
     const explained = explainHttpListenError(await listenFailure(8080, '192.0.2.1'), '192.0.2.1', 8080);
     assert.equal(explained.code, 'http_address_unavailable');
-    assert.match(explained.line, /^cannot listen on 192\.0\.2\.1:8080: the address is not one of this host's \(HTTP_PORT=8080, HTTP_HOST=192\.0\.2\.1\): set HTTP_HOST to/);
+    assert.match(
+      explained.line,
+      /^cannot listen on 192\.0\.2\.1:8080: the address is not one of this host's \(HTTP_PORT=8080, HTTP_HOST=192\.0\.2\.1\): set HTTP_HOST to/,
+    );
   });
 
   it('says a privileged port needs privileges', () => {
     // Tests may run as root, where binding port 80 succeeds: the error is Node's, made here.
-    const error = Object.assign(new Error('listen EACCES: permission denied 0.0.0.0:80'), { code: 'EACCES', errno: -13, syscall: 'listen', address: '0.0.0.0', port: 80 });
+    const error = Object.assign(new Error('listen EACCES: permission denied 0.0.0.0:80'), {
+      code: 'EACCES',
+      errno: -13,
+      syscall: 'listen',
+      address: '0.0.0.0',
+      port: 80,
+    });
     assert.deepEqual(explainHttpListenError(error, '0.0.0.0', 80), {
       code: 'http_permission_denied',
       line: 'cannot listen on 0.0.0.0:80: permission denied (HTTP_PORT=80, HTTP_HOST=0.0.0.0): ports below 1024 need privileges; set HTTP_PORT to 1024 or above',
@@ -52,8 +61,14 @@ describe('explainHttpListenError', () => {
 
   it('names the settings it is given (the simulator has its own)', async (t) => {
     const port = await takenPort(t);
-    const explained = explainHttpListenError(await listenFailure(port, '127.0.0.1'), '127.0.0.1', port, { host: 'SIMULATOR_HOST', port: 'SIMULATOR_PORT' });
-    assert.match(explained.line, new RegExp(`\\(SIMULATOR_PORT=${port}, SIMULATOR_HOST=127\\.0\\.0\\.1\\): stop that process, or set SIMULATOR_PORT`));
+    const explained = explainHttpListenError(await listenFailure(port, '127.0.0.1'), '127.0.0.1', port, {
+      host: 'SIMULATOR_HOST',
+      port: 'SIMULATOR_PORT',
+    });
+    assert.match(
+      explained.line,
+      new RegExp(`\\(SIMULATOR_PORT=${port}, SIMULATOR_HOST=127\\.0\\.0\\.1\\): stop that process, or set SIMULATOR_PORT`),
+    );
   });
 
   it("is what the worker's HTTP server throws, the Node error as its cause", async (t) => {

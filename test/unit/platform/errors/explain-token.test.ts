@@ -3,7 +3,12 @@ import { describe, it, type TestContext } from 'node:test';
 import tls from 'node:tls';
 import { ClientSecretCredential, CredentialUnavailableError } from '@azure/identity';
 import { tokenFailure } from '../../../../src/operator-connect/api-errors.js';
-import { explainFailure, explainTokenError, isMicrosoftAuthorityHost, type TokenSettings } from '../../../../src/platform/errors/explain.js';
+import {
+  explainFailure,
+  explainTokenError,
+  isMicrosoftAuthorityHost,
+  type TokenSettings,
+} from '../../../../src/platform/errors/explain.js';
 import type { SimulatorEndpoints } from '../../../../src/simulator/index.js';
 import { startSimulator } from '../../../support/simulator.js';
 import { rejection } from './closed-port.js';
@@ -68,7 +73,10 @@ describe('explainTokenError', () => {
     trust(t, endpoints);
     const settings = settingsOf(endpoints, { clientId: '0c0ffee0-0000-4000-8000-0000000000ff' });
     const explained = explainTokenError(await tokenError(settings, endpoints.clientSecret), settings);
-    assert.match(explained.line, /Entra ID does not know the application OPERATOR_CONNECT_CLIENT_ID=0c0ffee0-0000-4000-8000-0000000000ff in OPERATOR_CONNECT_TENANT_ID=\S+ \(AADSTS700016/);
+    assert.match(
+      explained.line,
+      /Entra ID does not know the application OPERATOR_CONNECT_CLIENT_ID=0c0ffee0-0000-4000-8000-0000000000ff in OPERATOR_CONNECT_TENANT_ID=\S+ \(AADSTS700016/,
+    );
   });
 
   it('names OPERATOR_CONNECT_SCOPE for a resource the tenant does not know', async (t) => {
@@ -76,7 +84,10 @@ describe('explainTokenError', () => {
     trust(t, endpoints);
     const settings = settingsOf(endpoints, { scope: 'api://nothing-here/.default' });
     const explained = explainTokenError(await tokenError(settings, endpoints.clientSecret), settings);
-    assert.match(explained.line, /Entra ID does not accept OPERATOR_CONNECT_SCOPE=api:\/\/nothing-here\/\.default in OPERATOR_CONNECT_TENANT_ID=\S+ \(AADSTS500011/);
+    assert.match(
+      explained.line,
+      /Entra ID does not accept OPERATOR_CONNECT_SCOPE=api:\/\/nothing-here\/\.default in OPERATOR_CONNECT_TENANT_ID=\S+ \(AADSTS500011/,
+    );
   });
 
   it('names the tenant and the authority host when the OpenID configuration cannot be read', async (t) => {
@@ -95,7 +106,9 @@ describe('explainTokenError', () => {
     assert.equal(isMicrosoftAuthorityHost('https://login.microsoftonline.us/'), true);
     assert.equal(isMicrosoftAuthorityHost('https://login.chinacloudapi.cn'), true);
     assert.equal(isMicrosoftAuthorityHost('https://127.0.0.1:8443'), false);
-    const error = new CredentialUnavailableError('endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details');
+    const error = new CredentialUnavailableError(
+      'endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details',
+    );
     const line = explainTokenError(error, {
       credential: 'client-secret',
       authorityHost: 'https://login.microsoftonline.com',
@@ -106,11 +119,16 @@ describe('explainTokenError', () => {
       scope: 'x/.default',
     }).line;
     assert.doesNotMatch(line, /DISABLE_INSTANCE_DISCOVERY/);
-    assert.match(line, /OPERATOR_CONNECT_TENANT_ID=contoso\.example at OPERATOR_CONNECT_AUTHORITY_HOST=https:\/\/login\.microsoftonline\.com/);
+    assert.match(
+      line,
+      /OPERATOR_CONNECT_TENANT_ID=contoso\.example at OPERATOR_CONNECT_AUTHORITY_HOST=https:\/\/login\.microsoftonline\.com/,
+    );
   });
 
   it('says a managed identity that is not there, naming OPERATOR_CONNECT_CREDENTIAL', () => {
-    const error = new CredentialUnavailableError('ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details');
+    const error = new CredentialUnavailableError(
+      'ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details',
+    );
     const explained = explainTokenError(error, {
       credential: 'managed-identity',
       authorityHost: 'https://login.microsoftonline.com',
@@ -120,7 +138,10 @@ describe('explainTokenError', () => {
       managedIdentityClientId: '5f1b…',
       scope: 'x/.default',
     });
-    assert.match(explained.line, /^cannot get an Operator Connect access token: OPERATOR_CONNECT_CREDENTIAL=managed-identity gave no token for the user-assigned identity OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID=5f1b… \(.*\): run where that identity is assigned, or set OPERATOR_CONNECT_CREDENTIAL=client-secret$/);
+    assert.match(
+      explained.line,
+      /^cannot get an Operator Connect access token: OPERATOR_CONNECT_CREDENTIAL=managed-identity gave no token for the user-assigned identity OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID=5f1b… \(.*\): run where that identity is assigned, or set OPERATOR_CONNECT_CREDENTIAL=client-secret$/,
+    );
   });
 
   it('explains the error the client throws (tokenFailure) as well as the raw one, saying the prefix once', async (t) => {
@@ -132,10 +153,17 @@ describe('explainTokenError', () => {
     assert.equal(explainTokenError(wrapped, settings).line, explainTokenError(raw, settings).line);
     assert.equal(explainFailure(wrapped, { operatorConnect: settings }).line, explainTokenError(raw, settings).line);
     const told = tokenFailure(raw, explainTokenError(raw, settings).line);
-    assert.equal(explainFailure(told, { operatorConnect: settings }).line, explainTokenError(raw, settings).line, 'an explained error is not explained again');
+    assert.equal(
+      explainFailure(told, { operatorConnect: settings }).line,
+      explainTokenError(raw, settings).line,
+      'an explained error is not explained again',
+    );
     const secret = await tokenError(settingsOf(endpoints), 'wrong-secret-value');
     const toldSecret = tokenFailure(secret, explainTokenError(secret, settingsOf(endpoints)).line);
-    assert.match(explainFailure(toldSecret, { operatorConnect: settingsOf(endpoints) }).line, /check OPERATOR_CONNECT_CLIENT_SECRET \(wrong or expired\)$/);
+    assert.match(
+      explainFailure(toldSecret, { operatorConnect: settingsOf(endpoints) }).line,
+      /check OPERATOR_CONNECT_CLIENT_SECRET \(wrong or expired\)$/,
+    );
     const unknown = explainTokenError(new Error('something else'), settings);
     assert.equal(unknown.line.match(/cannot get an Operator Connect access token/g)?.length, 1);
     assert.match(unknown.line, /something else \(OPERATOR_CONNECT_CREDENTIAL=client-secret, OPERATOR_CONNECT_AUTHORITY_HOST=/);

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judgeAhead, judgeBatch, judgeRange, recordDigest, type BatchFacts, type DigestibleRecord, type StoredOffset } from '../../../../src/platform/kafka/offset-integrity.js';
+import {
+  judgeAhead,
+  judgeBatch,
+  judgeRange,
+  recordDigest,
+  type BatchFacts,
+  type DigestibleRecord,
+  type StoredOffset,
+} from '../../../../src/platform/kafka/offset-integrity.js';
 
 const record = (offset: number, value = `v${offset}`): DigestibleRecord & { offset: bigint } => ({
   offset: BigInt(offset),
@@ -10,10 +18,20 @@ const record = (offset: number, value = `v${offset}`): DigestibleRecord & { offs
 });
 
 function stored(next: number, last?: DigestibleRecord, extra: Partial<StoredOffset> = {}): StoredOffset {
-  return { next: BigInt(next), digest: last ? recordDigest(last) : null, stoppedReason: null, stoppedDetail: null, resetPending: false, ...extra };
+  return {
+    next: BigInt(next),
+    digest: last ? recordDigest(last) : null,
+    stoppedReason: null,
+    stoppedDetail: null,
+    resetPending: false,
+    ...extra,
+  };
 }
 
-function batch(records: ReadonlyArray<DigestibleRecord & { offset: bigint }>, options: { fetched?: number; hw?: number; explained?: boolean } = {}): BatchFacts {
+function batch(
+  records: ReadonlyArray<DigestibleRecord & { offset: bigint }>,
+  options: { fetched?: number; hw?: number; explained?: boolean } = {},
+): BatchFacts {
   const first = records[0]?.offset ?? 0n;
   return {
     fetchedOffset: options.fetched === undefined ? first : BigInt(options.fetched),
@@ -41,7 +59,10 @@ describe('offset checks: the legitimate cases raise no alarm', () => {
 
   it('transaction markers: the first record is past the stored offset, fetched from it (or from a position this consumer explains)', () => {
     assert.deepEqual(judgeBatch(stored(5, record(4)), batch(log(6, 9), { fetched: 5 })), { kind: 'apply', clearsReset: false });
-    assert.deepEqual(judgeBatch(stored(5, record(4)), batch(log(7, 9), { fetched: 6, explained: true })), { kind: 'apply', clearsReset: false });
+    assert.deepEqual(judgeBatch(stored(5, record(4)), batch(log(7, 9), { fetched: 6, explained: true })), {
+      kind: 'apply',
+      clearsReset: false,
+    });
   });
 
   it('record next-1 deleted by retention: nothing to compare, nothing lost', () => {
@@ -62,7 +83,14 @@ describe('offset checks: a stored offset outside the log, or another log, stops 
   });
 
   it('a different record at next-1 (a recreated topic that grew past the offset)', () => {
-    const replaced = [record(0, 'new-0'), record(1, 'new-1'), record(2, 'new-2'), record(3, 'new-3'), record(4, 'new-4'), record(5, 'new-5')];
+    const replaced = [
+      record(0, 'new-0'),
+      record(1, 'new-1'),
+      record(2, 'new-2'),
+      record(3, 'new-3'),
+      record(4, 'new-4'),
+      record(5, 'new-5'),
+    ];
     const verdict = judgeBatch(stored(5, record(4)), batch(replaced));
     assert.equal(verdict.kind === 'stop' && verdict.reason, 'different_record');
   });

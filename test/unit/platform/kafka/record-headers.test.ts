@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { IHeaders } from 'kafkajs';
-import { headersAsText, rawHeaders, restoreHeaders, storeHeaders, toKafkaHeaders, unstoreHeaders, type RawHeader } from '../../../../src/platform/kafka/record-headers.js';
+import {
+  headersAsText,
+  rawHeaders,
+  restoreHeaders,
+  storeHeaders,
+  toKafkaHeaders,
+  unstoreHeaders,
+  type RawHeader,
+} from '../../../../src/platform/kafka/record-headers.js';
 
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
 
@@ -14,8 +22,15 @@ function decoded(list: ReadonlyArray<{ key: string; value: Buffer | null }>): IH
 }
 
 const header = fc.record({
-  name: fc.oneof(fc.constantFrom(...INHERITED, 'ce_id', 'content-type', ''), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 })),
-  value: fc.option(fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)), { nil: null }),
+  name: fc.oneof(
+    fc.constantFrom(...INHERITED, 'ce_id', 'content-type', ''),
+    fc.string({ maxLength: 12 }),
+    fc.string({ unit: 'binary', maxLength: 6 }),
+  ),
+  value: fc.option(
+    fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)),
+    { nil: null },
+  ),
 });
 
 describe('record headers: a list of names and bytes, never a plain object lookup', () => {
@@ -23,7 +38,10 @@ describe('record headers: a list of names and bytes, never a plain object lookup
     const list: Array<{ key: string; value: Buffer | null }> = INHERITED.map((key, i) => ({ key, value: Buffer.from(`v${i}`) }));
     list.push({ key: 'constructor', value: Buffer.from('again') }, { key: 'nulls', value: null });
     const got = rawHeaders(decoded(list));
-    assert.deepEqual(got, list.map((h) => ({ name: h.key, value: h.value })));
+    assert.deepEqual(
+      got,
+      list.map((h) => ({ name: h.key, value: h.value })),
+    );
   });
 
   it('a consumed record with inherited header names decodes through kafkajs itself without throwing', async () => {
@@ -34,7 +52,10 @@ describe('record headers: a list of names and bytes, never a plain object lookup
     const Decoder = require('kafkajs/src/protocol/decoder.js');
     const RecordEncoder = require('kafkajs/src/protocol/recordBatch/record/v0/index.js');
     const RecordDecoder = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
-    const headers = toKafkaHeaders([...INHERITED.map((name) => ({ name, value: Buffer.from(name) })), { name: 'constructor', value: Buffer.from('twice') }]);
+    const headers = toKafkaHeaders([
+      ...INHERITED.map((name) => ({ name, value: Buffer.from(name) })),
+      { name: 'constructor', value: Buffer.from('twice') },
+    ]);
     const bytes = new Encoder().writeEncoder(RecordEncoder({ key: 'k', value: 'v', headers })).buffer as Buffer;
     const decoder = new Decoder(bytes);
     decoder.readVarInt(); // the record's length
@@ -42,10 +63,24 @@ describe('record headers: a list of names and bytes, never a plain object lookup
     assert.deepEqual(
       rawHeaders(record.headers).map((h) => [h.name, h.value?.toString()]),
       // kafkajs' encoder takes an object, so a repeated name is sent grouped with its first value.
-      INHERITED.flatMap((name) => (name === 'constructor' ? [[name, name], [name, 'twice']] : [[name, name]])),
+      INHERITED.flatMap((name) =>
+        name === 'constructor'
+          ? [
+              [name, name],
+              [name, 'twice'],
+            ]
+          : [[name, name]],
+      ),
     );
-    assert.ok(Array.isArray((record.headers as Record<symbol, unknown>)[Symbol.for('kafkajs.rawHeaders')]), 'the patch keeps the wire list');
-    assert.deepEqual(Object.getOwnPropertyDescriptor(record.headers, 'toString')?.value, Buffer.from('toString'), 'an own header, not [Function, value]');
+    assert.ok(
+      Array.isArray((record.headers as Record<symbol, unknown>)[Symbol.for('kafkajs.rawHeaders')]),
+      'the patch keeps the wire list',
+    );
+    assert.deepEqual(
+      Object.getOwnPropertyDescriptor(record.headers, 'toString')?.value,
+      Buffer.from('toString'),
+      'an own header, not [Function, value]',
+    );
     assert.equal(Object.getPrototypeOf(record.headers), Object.prototype, 'still a plain object for kafkajs users');
     assert.equal(headersAsText(record.headers).get('constructor'), 'constructor');
   });
@@ -58,8 +93,21 @@ describe('record headers: a list of names and bytes, never a plain object lookup
   });
 
   it('headersAsText: the first non-null value per name, as text', () => {
-    const text = headersAsText(decoded([{ key: 'a', value: null }, { key: 'a', value: Buffer.from('1') }, { key: 'a', value: Buffer.from('2') }, { key: 'toString', value: Buffer.from('t') }]));
-    assert.deepEqual([...text], [['a', '1'], ['toString', 't']]);
+    const text = headersAsText(
+      decoded([
+        { key: 'a', value: null },
+        { key: 'a', value: Buffer.from('1') },
+        { key: 'a', value: Buffer.from('2') },
+        { key: 'toString', value: Buffer.from('t') },
+      ]),
+    );
+    assert.deepEqual(
+      [...text],
+      [
+        ['a', '1'],
+        ['toString', 't'],
+      ],
+    );
   });
 
   it('stored headers round-trip any names and values, NUL in names included, as JSON PostgreSQL accepts', () => {
@@ -70,7 +118,12 @@ describe('record headers: a list of names and bytes, never a plain object lookup
         const json = JSON.stringify(stored);
         assert.ok(!json.includes('\\u0000'), 'no NUL escape reaches jsonb');
         assert.deepEqual(unstoreHeaders(JSON.parse(json) as typeof stored), list);
-        assert.deepEqual(rawHeaders(restoreHeaders(stored)).map((h) => h.name).sort(), list.map((h) => h.name).sort());
+        assert.deepEqual(
+          rawHeaders(restoreHeaders(stored))
+            .map((h) => h.name)
+            .sort(),
+          list.map((h) => h.name).sort(),
+        );
       }),
       { numRuns: 300, seed: 9 },
     );

@@ -59,7 +59,10 @@ describe('rate limiter: pacing (acquire / reserve)', () => {
   it('books slots in arrival order for concurrent callers', () => {
     const clock = new ManualClock(0);
     const limiter = new RateLimiter({ ratePerSecond: 10, clock, sleep: recordingSleep(clock) });
-    assert.deepEqual([1, 2, 3, 4].map(() => limiter.reserve()), [0, 100, 200, 300]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => limiter.reserve()),
+      [0, 100, 200, 300],
+    );
     clock.advance(150);
     assert.equal(limiter.reserve(), 250, 'the queue ahead is still honoured');
   });
@@ -78,13 +81,19 @@ describe('rate limiter: pacing (acquire / reserve)', () => {
     const clock = new ManualClock(0);
     const limiter = new RateLimiter({ ratePerSecond: 10, burst: 3, clock, sleep: recordingSleep(clock) });
     clock.advance(60_000);
-    assert.deepEqual([1, 2, 3, 4, 5].map(() => limiter.reserve()), [0, 0, 0, 100, 200]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map(() => limiter.reserve()),
+      [0, 0, 0, 100, 200],
+    );
   });
 
   it('rounds fractional intervals up, never early', () => {
     const clock = new ManualClock(0);
     const limiter = new RateLimiter({ ratePerSecond: 3, clock, sleep: recordingSleep(clock) });
-    assert.deepEqual([1, 2, 3, 4].map(() => limiter.reserve()), [0, 334, 667, 1000]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => limiter.reserve()),
+      [0, 334, 667, 1000],
+    );
   });
 
   it('never reports a grant before its slot, even when a timer fires early', async () => {
@@ -182,7 +191,10 @@ describe('rate limiter: policing (tryAcquire)', () => {
     const limiter = new RateLimiter({ ratePerSecond: 10, burst: 3, clock });
     for (let i = 0; i < 3; i++) limiter.tryAcquire();
     clock.advance(60_000);
-    assert.deepEqual([1, 2, 3, 4].map(() => limiter.tryAcquire().allowed), [true, true, true, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => limiter.tryAcquire().allowed),
+      [true, true, true, false],
+    );
   });
 
   it('lets everything through at rate 0', () => {

@@ -6,7 +6,10 @@ describe('newClusterId', () => {
   it('redraws an id that would start with "-" (the format tool would read it as an option)', () => {
     // f8… encodes to "-…" in base64url.
     const draws = ['f8000000-0000-4000-8000-000000000000', '0c0ffee0-0000-4000-8000-000000000001'];
-    assert.equal(newClusterId(() => draws.shift() ?? ''), Buffer.from('0c0ffee0000040008000000000000001', 'hex').toString('base64url'));
+    assert.equal(
+      newClusterId(() => draws.shift() ?? ''),
+      Buffer.from('0c0ffee0000040008000000000000001', 'hex').toString('base64url'),
+    );
     assert.equal(draws.length, 0, 'both drawn');
   });
 
