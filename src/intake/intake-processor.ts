@@ -16,6 +16,7 @@ import { classify } from '../core/errors.js';
 import type { ConsumedRecord } from '../platform/kafka/transactional-batch-consumer.js';
 import { headersAsText, rawHeaders, storeHeaders } from '../platform/kafka/record-headers.js';
 import type { Logger } from '../platform/logging/logger.js';
+import { AUTHORISED_CLAIMS } from './intake-sql.js';
 import { loadIntakeState } from './load-intake-state.js';
 import { writeIntake, type DecidedRecord, type IntakeCounts, type IntakeWriteSettings } from './write-intake.js';
 
@@ -64,19 +65,6 @@ function sourceOf(r: ConsumedRecord): RecordSource {
     key: r.message.key?.toString('utf8') ?? null,
   };
 }
-
-/**
- * A force-stale claim is believed when PostgreSQL holds that replay attempt,
- * made with --force-stale, to this topic, of exactly these bytes: $1 dead
- * letter ids, $2 attempts, $3 values, $4 the orders topic. Returns the
- * 1-based positions of the claims that hold.
- */
-const AUTHORISED_CLAIMS = `
-  SELECT u.position::int AS position
-    FROM unnest($1::bigint[], $2::int[], $3::bytea[]) WITH ORDINALITY AS u(dead_letter_id, attempt, value, position)
-   WHERE EXISTS (SELECT 1 FROM dead_letter_replays r JOIN dead_letters d ON d.id = r.dead_letter_id
-                  WHERE r.dead_letter_id = u.dead_letter_id AND r.attempt = u.attempt AND r.force_stale
-                    AND r.target_topic = $4 AND d.value = u.value)`;
 
 const messageOf = (error: unknown): string => classify(error).message.slice(0, 1_000);
 
@@ -132,6 +120,7 @@ export class IntakeProcessor {
     }
   }
 
+  /** A --force-stale header is believed only for a replay PostgreSQL recorded (intake-sql.ts AUTHORISED_CLAIMS). */
   private async authoriseForceStale(client: PoolClient, parsed: readonly ParsedRecord[]): Promise<void> {
     const claimed = parsed.filter((p) => p.claim !== null);
     if (claimed.length === 0) return;

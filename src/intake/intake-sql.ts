@@ -1,7 +1,48 @@
 /**
- * The intake's writes: one set-based statement per table per chunk, every
- * value a parameter, arrays unnested (de-duplicated by key beforehand).
+ * The intake's statements, every value a parameter: the reads of a chunk's
+ * state (locked where other partitions can write it), and its writes, one
+ * set-based statement per table per chunk, arrays unnested (de-duplicated by
+ * key beforehand).
  */
+
+/**
+ * $1 account names. Not locked: orders are keyed by account, so one
+ * account's orders are in one partition, and a partition is applied under
+ * its consumer_offsets row lock (see TransactionalBatchConsumer).
+ */
+export const SELECT_ACCOUNTS = `
+  SELECT name, correlation_id, teams_tenant_id, service_details, last_order_id,
+         (extract(epoch FROM last_requested_at) * 1000)::float8 AS last_ms, deleted_at IS NOT NULL AS deleted
+    FROM accounts WHERE name = ANY($1::text[])`;
+
+// Numbers can be claimed by orders of other accounts (other partitions): existing rows are locked, in key
+// order so that concurrent chunks cannot deadlock.
+const NUMBER_COLUMNS = `telephone_number, account_name, service_details, custom_sip_header, last_order_id,
+         (extract(epoch FROM last_requested_at) * 1000)::float8 AS last_ms, deleted_at IS NOT NULL AS deleted`;
+
+/** $1 numbers, locked. */
+export const SELECT_NUMBERS = `
+  SELECT ${NUMBER_COLUMNS} FROM numbers WHERE telephone_number = ANY($1::text[]) ORDER BY telephone_number FOR UPDATE`;
+
+/** $1 account names: their live numbers, locked (for an account the chunk deletes or moves to another tenant). */
+export const SELECT_ACCOUNT_NUMBERS = `
+  SELECT ${NUMBER_COLUMNS} FROM numbers WHERE account_name = ANY($1::text[]) AND deleted_at IS NULL ORDER BY telephone_number FOR UPDATE`;
+
+/** $1 order ids: the ones already known, with their fingerprints. */
+export const SELECT_ORDERS = `SELECT order_id, fingerprint FROM orders WHERE order_id = ANY($1::text[])`;
+
+/**
+ * A force-stale claim is believed when PostgreSQL holds that replay attempt,
+ * made with --force-stale, to this topic, of exactly these bytes: $1 dead
+ * letter ids, $2 attempts, $3 values, $4 the orders topic. Returns the
+ * 1-based positions of the claims that hold.
+ */
+export const AUTHORISED_CLAIMS = `
+  SELECT u.position::int AS position
+    FROM unnest($1::bigint[], $2::int[], $3::bytea[]) WITH ORDINALITY AS u(dead_letter_id, attempt, value, position)
+   WHERE EXISTS (SELECT 1 FROM dead_letter_replays r JOIN dead_letters d ON d.id = r.dead_letter_id
+                  WHERE r.dead_letter_id = u.dead_letter_id AND r.attempt = u.attempt AND r.force_stale
+                    AND r.target_topic = $4 AND d.value = u.value)`;
 
 /** $1 names, $2 correlation ids, $3 tenant ids, $4 service details, $5 last order ids, $6 last requested at, $7 deleted at */
 export const UPSERT_ACCOUNTS = `

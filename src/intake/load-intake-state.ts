@@ -3,6 +3,7 @@ import { named } from '../platform/db/named-query.js';
 import { emptyIntakeState, type IntakeState } from '../core/intake/intake-state.js';
 import type { Order } from '../core/order/index.js';
 import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';
+import * as sql from './intake-sql.js';
 
 interface AccountRow {
   name: string;
@@ -24,26 +25,6 @@ interface NumberRow {
   deleted: boolean;
 }
 
-// Accounts are not locked: orders are keyed by account, so one account's
-// orders are in one partition, and a partition is applied under its
-// consumer_offsets row lock (see TransactionalBatchConsumer).
-const SELECT_ACCOUNTS = `
-  SELECT name, correlation_id, teams_tenant_id, service_details, last_order_id,
-         (extract(epoch FROM last_requested_at) * 1000)::float8 AS last_ms, deleted_at IS NOT NULL AS deleted
-    FROM accounts WHERE name = ANY($1::text[])`;
-
-// Numbers can be claimed by orders of other accounts (other partitions): existing
-// rows are locked, in key order so that concurrent chunks cannot deadlock.
-
-const NUMBER_COLUMNS = `telephone_number, account_name, service_details, custom_sip_header, last_order_id,
-         (extract(epoch FROM last_requested_at) * 1000)::float8 AS last_ms, deleted_at IS NOT NULL AS deleted`;
-
-const SELECT_NUMBERS = `SELECT ${NUMBER_COLUMNS} FROM numbers WHERE telephone_number = ANY($1::text[]) ORDER BY telephone_number FOR UPDATE`;
-
-const SELECT_ACCOUNT_NUMBERS = `SELECT ${NUMBER_COLUMNS} FROM numbers WHERE account_name = ANY($1::text[]) AND deleted_at IS NULL ORDER BY telephone_number FOR UPDATE`;
-
-const SELECT_ORDERS = `SELECT order_id, fingerprint FROM orders WHERE order_id = ANY($1::text[])`;
-
 function addNumberRows(state: IntakeState, rows: readonly NumberRow[]): void {
   for (const r of rows) {
     state.loadedNumbers.add(r.telephone_number);
@@ -62,7 +43,9 @@ function addNumberRows(state: IntakeState, rows: readonly NumberRow[]): void {
 /**
  * Loads (and locks) what the chunk's orders touch: their accounts, numbers
  * and known orderIds; and every live number of an account the chunk deletes
- * or moves to another tenant, so those rules can count exactly.
+ * or moves to another tenant, so those rules can count exactly. Numbers are
+ * locked (other accounts' orders, in other partitions, can claim them);
+ * accounts need not be (intake-sql.ts).
  */
 export async function loadIntakeState(
   client: PoolClient,
@@ -91,7 +74,7 @@ export async function loadIntakeState(
   const accounts =
     accountNames.size === 0
       ? { rows: [] }
-      : await client.query<AccountRow>(named('intake-select_accounts', SELECT_ACCOUNTS), [[...accountNames]]);
+      : await client.query<AccountRow>(named('intake-select_accounts', sql.SELECT_ACCOUNTS), [[...accountNames]]);
   for (const r of accounts.rows) {
     state.accounts.set(r.name, {
       name: r.name,
@@ -106,13 +89,13 @@ export async function loadIntakeState(
     if (tenant !== undefined && r.teams_tenant_id !== null && tenant !== r.teams_tenant_id) deleting.add(r.name);
   }
   if (deleting.size > 0) {
-    addNumberRows(state, (await client.query<NumberRow>(SELECT_ACCOUNT_NUMBERS, [[...deleting]])).rows);
+    addNumberRows(state, (await client.query<NumberRow>(sql.SELECT_ACCOUNT_NUMBERS, [[...deleting]])).rows);
     for (const a of deleting) state.fullyLoadedAccounts.add(a);
   }
   if (numbers.size > 0)
-    addNumberRows(state, (await client.query<NumberRow>(named('intake-select_numbers', SELECT_NUMBERS), [[...numbers]])).rows);
+    addNumberRows(state, (await client.query<NumberRow>(named('intake-select_numbers', sql.SELECT_NUMBERS), [[...numbers]])).rows);
   for (const r of (
-    await client.query<{ order_id: string; fingerprint: string }>(named('intake-select_orders', SELECT_ORDERS), [[...orderIds]])
+    await client.query<{ order_id: string; fingerprint: string }>(named('intake-select_orders', sql.SELECT_ORDERS), [[...orderIds]])
   ).rows) {
     state.orderFingerprints.set(r.order_id, r.fingerprint);
   }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../platform/db/pool.js';
-import { NOTIFY_OUTBOX } from './outbox-sql.js';
+import * as sql from './outbox-sql.js';
 
 /**
  * The operator's view of the outbox (`flowthrough outbox list|retry`):
@@ -29,35 +29,13 @@ export interface OutboxCounts {
   readonly waiting: number;
 }
 
-const COLUMNS = `id::text AS id, topic, message_key, order_id, coalesce(event_ids, string_to_array(event_id, E'\\n')) AS event_ids,
-  attempts, last_error, next_attempt_at, parked_at, created_at, published_at`;
-
-/**
- * Oldest first (ORDER BY outbox.id, the bigint: a bare "id" would sort the
- * text alias, "10" < "9"). $1 limit. Two statements, so each uses its partial index.
- */
-const LIST_PARKED = `SELECT ${COLUMNS} FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL ORDER BY outbox.id LIMIT $1`;
-const LIST_UNPUBLISHED = `SELECT ${COLUMNS} FROM outbox WHERE published_at IS NULL ORDER BY outbox.id LIMIT $1`;
-
-const COUNTS = `
-  SELECT (SELECT count(*)::int FROM outbox WHERE published_at IS NULL) AS unpublished,
-         (SELECT count(*)::int FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL) AS parked,
-         (SELECT count(*)::int FROM outbox WHERE published_at IS NULL AND parked_at IS NULL AND next_attempt_at > now()) AS waiting`;
-
-/** $1 ids. Locked, so the relay's own update of a row waits for the retry's. */
-const SELECT_BY_ID = `SELECT ${COLUMNS} FROM outbox WHERE id = ANY($1::bigint[]) ORDER BY outbox.id FOR UPDATE`;
-const SELECT_ALL_PARKED = `SELECT ${COLUMNS} FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL ORDER BY outbox.id FOR UPDATE`;
-
-/** Due at once, with all its attempts again. $1 ids (unpublished rows). */
-const RETRY = `UPDATE outbox SET attempts = 0, parked_at = NULL, next_attempt_at = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL`;
-
 export async function listOutbox(
   pool: Pool,
   options: { readonly parkedOnly: boolean; readonly limit: number },
 ): Promise<{ rows: OutboxEntry[]; counts: OutboxCounts }> {
   const [rows, counts] = await Promise.all([
-    pool.query<OutboxEntry>(options.parkedOnly ? LIST_PARKED : LIST_UNPUBLISHED, [options.limit]),
-    pool.query<OutboxCounts>(COUNTS),
+    pool.query<OutboxEntry>(options.parkedOnly ? sql.LIST_PARKED : sql.LIST_UNPUBLISHED, [options.limit]),
+    pool.query<OutboxCounts>(sql.COUNT_UNPUBLISHED),
   ]);
   return { rows: rows.rows, counts: counts.rows[0] ?? { unpublished: 0, parked: 0, waiting: 0 } };
 }
@@ -82,8 +60,8 @@ export async function retryOutbox(pool: Pool, selection: RetrySelection, dryRun:
   return withTransaction(pool, async (client) => {
     const { rows } =
       'ids' in selection
-        ? await client.query<OutboxEntry>(SELECT_BY_ID, [selection.ids])
-        : await client.query<OutboxEntry>(SELECT_ALL_PARKED);
+        ? await client.query<OutboxEntry>(sql.LOCK_BY_ID, [selection.ids])
+        : await client.query<OutboxEntry>(sql.LOCK_ALL_PARKED);
     const found = new Map(rows.map((r) => [r.id, r]));
     const wanted = 'ids' in selection ? [...new Set(selection.ids.map((id) => BigInt(id).toString()))] : rows.map((r) => r.id);
     const outcomes = wanted.map((id): RetryOutcome => {
@@ -94,8 +72,8 @@ export async function retryOutbox(pool: Pool, selection: RetrySelection, dryRun:
     });
     const retried = outcomes.filter((o) => o.action === 'retried').map((o) => o.id);
     if (retried.length > 0) {
-      await client.query(RETRY, [retried]);
-      await client.query(NOTIFY_OUTBOX);
+      await client.query(sql.RETRY, [retried]);
+      await client.query(sql.NOTIFY_OUTBOX);
     }
     return outcomes;
   });

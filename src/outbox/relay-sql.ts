@@ -1,3 +1,5 @@
+import { ROW_EVENT_IDS } from './outbox-sql.js';
+
 /**
  * The relay's statements. Each cycle runs them in one transaction under
  * RELAY_LOCK_KEY (pg_try_advisory_xact_lock): one publisher at a time.
@@ -6,21 +8,20 @@
 /** Every relay serialises on this lock: one publisher at a time keeps per-key order. */
 export const RELAY_LOCK_KEY = 7_311_004_013;
 
+/** $1 RELAY_LOCK_KEY; held until the cycle's transaction ends. */
 export const TRY_LOCK = 'SELECT pg_try_advisory_xact_lock($1) AS locked';
 
 /**
  * The oldest rows to publish: unpublished, not parked, due, and not behind a
  * row of the same topic and key that waits for its next attempt (per-key
- * order: they wait with it until it is published or parked). A row written
- * by a worker of the previous version has only event_id (the ids joined by
- * line feeds). $1 how many.
+ * order: they wait with it until it is published or parked). $1 how many.
  *
  * The outbox_claimable index serves the scan in id order; outbox_waiting (the
  * rows in backoff, usually none) the anti-join.
  */
 export const CLAIM = `
   SELECT o.id::text AS id, o.topic, o.message_key, o.value, o.headers,
-         coalesce(o.event_ids, string_to_array(o.event_id, E'\\n')) AS event_ids,
+         ${ROW_EVENT_IDS} AS event_ids,
          o.event_type, o.event_subject, o.order_id, o.event_time, o.attempts
     FROM outbox o
    WHERE o.published_at IS NULL AND o.parked_at IS NULL
@@ -47,7 +48,7 @@ export const RECORD_FAILURES = `
          parked_at = CASE WHEN f.park THEN now() END
     FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::boolean[]) AS f(id, error, delay_ms, park)
    WHERE o.id = f.id AND o.published_at IS NULL
-  RETURNING o.id::text AS id, o.topic, o.order_id, coalesce(o.event_ids, string_to_array(o.event_id, E'\\n')) AS event_ids,
+  RETURNING o.id::text AS id, o.topic, o.order_id, ${ROW_EVENT_IDS} AS event_ids,
             o.attempts, o.last_error, o.next_attempt_at, o.parked_at`;
 
 /** $1 retention in hours. */

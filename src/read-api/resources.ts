@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';
 import { numberCounts } from '../ops/index.js';
+import * as sql from './read-api-sql.js';
 
 /**
  * AccountResource and NumberResource bodies as ACG's Provisioning API
@@ -33,9 +34,6 @@ interface NumberRow {
   service_details: NumberServiceDetailsSpec;
   custom_sip_header: string | null;
 }
-
-const ACCOUNT_COLUMNS = 'name, correlation_id, teams_tenant_id, service_details';
-const NUMBER_COLUMNS = 'telephone_number, account_name, service_details, custom_sip_header';
 
 function accountBody(
   row: AccountRow,
@@ -95,29 +93,16 @@ function numberBody(row: NumberRow, status: { status: ProvisioningStatus; errors
   };
 }
 
-/** $1 account names: open orders, and the item errors of each account's latest finished order. */
-const ACCOUNT_STATUS = `
-  SELECT a.name,
-         EXISTS (SELECT 1 FROM orders o WHERE o.account_name = a.name AND o.state IN ('acknowledged', 'inProgress', 'held')) AS open,
-         last.state AS last_state, last.errors
-    FROM unnest($1::text[]) AS a(name)
-    LEFT JOIN LATERAL (
-      SELECT o.state,
-             (SELECT coalesce(jsonb_agg(jsonb_build_object('code', coalesce(i.reason ->> 'code', i.state), 'message', coalesce(i.reason ->> 'message', 'item ' || i.state), 'target', i.item_id) ORDER BY i.position), '[]'::jsonb)
-                FROM order_items i WHERE i.order_id = o.order_id AND i.state IN ('failed', 'partial')) AS errors
-        FROM orders o WHERE o.account_name = a.name AND o.completed_at IS NOT NULL
-       ORDER BY o.completed_at DESC LIMIT 1
-    ) last ON true`;
-
 async function accountStatuses(
   pool: Pool,
   names: readonly string[],
 ): Promise<Map<string, { status: ProvisioningStatus; errors: ApiError[] }>> {
   const out = new Map<string, { status: ProvisioningStatus; errors: ApiError[] }>();
   if (names.length === 0) return out;
-  const { rows } = await pool.query<{ name: string; open: boolean; last_state: string | null; errors: ApiError[] | null }>(ACCOUNT_STATUS, [
-    names,
-  ]);
+  const { rows } = await pool.query<{ name: string; open: boolean; last_state: string | null; errors: ApiError[] | null }>(
+    sql.ACCOUNT_STATUS,
+    [names],
+  );
   for (const r of rows) {
     if (r.open) out.set(r.name, { status: 'pending', errors: [] });
     else if (r.last_state === 'failed' || r.last_state === 'partial') out.set(r.name, { status: 'failed', errors: r.errors ?? [] });
@@ -125,19 +110,6 @@ async function accountStatuses(
   }
   return out;
 }
-
-/**
- * $1 numbers: per number and service, the newest work row that speaks for the number, and whether any
- * row is still open. A superseded row never does: a later order replaced its change before it reached
- * the backend (it is settled in the same transaction as that order's row, so it may even share its
- * updated_at), and the later row's outcome is the number's.
- */
-const NUMBER_STATUS = `
-  SELECT DISTINCT ON (w.telephone_number, w.service) w.telephone_number, w.service, w.outcome, w.error_code, w.message,
-         EXISTS (SELECT 1 FROM order_item_numbers p WHERE p.telephone_number = w.telephone_number AND p.service = w.service AND p.outcome IN ('pending', 'held')) AS open
-    FROM order_item_numbers w
-   WHERE w.telephone_number = ANY($1::text[]) AND w.outcome <> 'superseded'
-   ORDER BY w.telephone_number, w.service, w.updated_at DESC`;
 
 async function numberStatuses(
   pool: Pool,
@@ -153,7 +125,7 @@ async function numberStatuses(
     error_code: string | null;
     message: string | null;
     open: boolean;
-  }>(NUMBER_STATUS, [numbers]);
+  }>(sql.NUMBER_STATUS, [numbers]);
   for (const r of rows) {
     const current = out.get(r.telephone_number) ?? { status: 'synced' as ProvisioningStatus, errors: [] };
     if (r.open || r.outcome === 'pending' || r.outcome === 'held') current.status = 'pending';
@@ -179,10 +151,7 @@ export interface Page<T> {
 }
 
 export async function accountPage(pool: Pool, after: string | null, size: number): Promise<Page<Record<string, unknown>>> {
-  const { rows } = await pool.query<AccountRow>(
-    `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE deleted_at IS NULL AND ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2`,
-    [after, size + 1],
-  );
+  const { rows } = await pool.query<AccountRow>(sql.ACCOUNT_PAGE, [after, size + 1]);
   const page = rows.slice(0, size);
   const names = page.map((r) => r.name);
   const [counts, statuses] = await Promise.all([numberCounts(pool, names), accountStatuses(pool, names)]);
@@ -193,23 +162,18 @@ export async function accountPage(pool: Pool, after: string | null, size: number
 }
 
 export async function accountResource(pool: Pool, name: string): Promise<Record<string, unknown> | null> {
-  const row = (await pool.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE name = $1 AND deleted_at IS NULL`, [name]))
-    .rows[0];
+  const row = (await pool.query<AccountRow>(sql.SELECT_ACCOUNT, [name])).rows[0];
   if (row === undefined) return null;
   const [counts, statuses] = await Promise.all([numberCounts(pool, [name]), accountStatuses(pool, [name])]);
   return accountBody(row, counts.get(name) ?? {}, statuses.get(name) ?? { status: 'synced', errors: [] });
 }
 
 export async function accountExists(pool: Pool, name: string): Promise<boolean> {
-  return (await pool.query(`SELECT 1 FROM accounts WHERE name = $1 AND deleted_at IS NULL`, [name])).rowCount === 1;
+  return (await pool.query(sql.ACCOUNT_EXISTS, [name])).rowCount === 1;
 }
 
 export async function numberPage(pool: Pool, account: string, after: string | null, size: number): Promise<Page<Record<string, unknown>>> {
-  const { rows } = await pool.query<NumberRow>(
-    `SELECT ${NUMBER_COLUMNS} FROM numbers WHERE account_name = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR telephone_number > $2)
-      ORDER BY telephone_number LIMIT $3`,
-    [account, after, size + 1],
-  );
+  const { rows } = await pool.query<NumberRow>(sql.NUMBER_PAGE, [account, after, size + 1]);
   const page = rows.slice(0, size);
   const statuses = await numberStatuses(
     pool,
@@ -222,11 +186,7 @@ export async function numberPage(pool: Pool, account: string, after: string | nu
 }
 
 export async function numberResource(pool: Pool, telephoneNumber: string): Promise<Record<string, unknown> | null> {
-  const row = (
-    await pool.query<NumberRow>(`SELECT ${NUMBER_COLUMNS} FROM numbers WHERE telephone_number = $1 AND deleted_at IS NULL`, [
-      telephoneNumber,
-    ])
-  ).rows[0];
+  const row = (await pool.query<NumberRow>(sql.SELECT_NUMBER, [telephoneNumber])).rows[0];
   if (row === undefined) return null;
   const statuses = await numberStatuses(pool, [telephoneNumber]);
   return numberBody(row, statuses.get(telephoneNumber) ?? { status: 'synced', errors: [] });

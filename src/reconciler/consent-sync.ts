@@ -22,43 +22,6 @@ export interface RelationshipWriter {
   ): Promise<Consent>;
 }
 
-/** $1 lease ms, $2 limit: consents whose desired customer relationship the sync has not finished with, leased. */
-const CLAIM = `
-  UPDATE consents c SET next_sync_at = now() + make_interval(secs => $1::float8 / 1000)
-   WHERE c.tenant_id IN (SELECT tenant_id FROM consents
-                          WHERE synced_order_id IS DISTINCT FROM last_order_id AND (next_sync_at IS NULL OR next_sync_at <= now())
-                          ORDER BY tenant_id LIMIT $2 FOR UPDATE SKIP LOCKED)
-  RETURNING c.tenant_id, c.customer_relationship, c.last_order_id`;
-
-/** $1 order id: the account of the order that set the relationship, and its synchronisation settings. */
-const ORDER_ACCOUNT = `
-  SELECT o.account_name, a.service_details, a.last_order_id AS account_order_id
-    FROM orders o LEFT JOIN accounts a ON a.name = o.account_name WHERE o.order_id = $1`;
-
-/** $1 tenant: the consent row, locked (the intake's next update of it waits), with the order that set it last. */
-const LOCK_CONSENT = `SELECT last_order_id FROM consents WHERE tenant_id = $1 FOR UPDATE`;
-
-/** $1 tenant, $2 the order the sync is done with, $3 error (null when written) */
-const DONE = `UPDATE consents SET synced_order_id = $2, sync_error = $3::jsonb, next_sync_at = NULL WHERE tenant_id = $1`;
-
-/** $1 tenant, $2 retry after ms, $3 error */
-const RETRY = `UPDATE consents SET next_sync_at = now() + make_interval(secs => $2::float8 / 1000), sync_error = $3::jsonb WHERE tenant_id = $1`;
-
-/**
- * $1 tenant: consent items of the tenant still waiting for the sync (through the partial index of
- * migration 000008), with when their orders were received.
- */
-const OPEN_CONSENT_ITEMS = `
-  SELECT i.order_id, i.item_id, (extract(epoch FROM o.received_at) * 1000)::float8 AS received_ms
-    FROM order_items i JOIN orders o ON o.order_id = i.order_id
-   WHERE i.resource = 'consent' AND i.state = 'inProgress' AND lower(i.payload ->> 'tenantId') = $1`;
-
-/** $1 order ids, $2 item ids, $3 states, $4 reasons: only items still inProgress move. */
-const CLOSE_ITEMS = `
-  UPDATE order_items i SET state = u.state, reason = u.reason, updated_at = now()
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS u(order_id, item_id, state, reason)
-   WHERE i.order_id = u.order_id AND i.item_id = u.item_id AND i.state = 'inProgress'`;
-
 interface Claimed {
   tenant_id: string;
   customer_relationship: CustomerRelationshipChange;
@@ -107,7 +70,7 @@ export class ConsentSync {
 
   async run(signal?: AbortSignal): Promise<number> {
     const { pool } = this.options;
-    const due = (await pool.query<Claimed>(CLAIM, [this.options.leaseMs, 20])).rows;
+    const due = (await pool.query<Claimed>(sql.CLAIM_CONSENTS, [this.options.leaseMs, 20])).rows;
     await Promise.all(due.map((row) => this.sync(row, signal)));
     return due.length;
   }
@@ -116,7 +79,7 @@ export class ConsentSync {
     const { pool, client, logger } = this.options;
     const account = (
       await pool.query<{ account_name: string; service_details: AccountServiceDetailsSpec | null; account_order_id: string | null }>(
-        ORDER_ACCOUNT,
+        sql.CONSENT_ORDER_ACCOUNT,
         [row.last_order_id],
       )
     ).rows[0];
@@ -153,7 +116,7 @@ export class ConsentSync {
         const attempt = (this.attempts.get(row.tenant_id) ?? 0) + 1;
         this.attempts.set(row.tenant_id, attempt);
         const problem = JSON.stringify({ code: c.code, message: c.message, orderId: row.last_order_id });
-        await pool.query(RETRY, [row.tenant_id, retryDelayMs(this.options.retry, attempt, this.options.random), problem]);
+        await pool.query(sql.RETRY_CONSENT, [row.tenant_id, retryDelayMs(this.options.retry, attempt, this.options.random), problem]);
         return;
       }
       logger.warn(
@@ -175,7 +138,7 @@ export class ConsentSync {
   private finish(row: Claimed, result: Result): Promise<void> {
     const { pool, status } = this.options;
     return withTransaction(pool, async (tx) => {
-      const current = (await tx.query<{ last_order_id: string }>(LOCK_CONSENT, [row.tenant_id])).rows[0]?.last_order_id;
+      const current = (await tx.query<{ last_order_id: string }>(sql.LOCK_CONSENT, [row.tenant_id])).rows[0]?.last_order_id;
       const error =
         result.kind === 'written'
           ? null
@@ -186,14 +149,14 @@ export class ConsentSync {
                 message: `not written: account ${result.account} synchronises neither Operator Connect nor Teams Phone Mobile`,
                 orderId: row.last_order_id,
               };
-      await tx.query(DONE, [row.tenant_id, row.last_order_id, error ? JSON.stringify(error) : null]);
+      await tx.query(sql.CONSENT_DONE, [row.tenant_id, row.last_order_id, error ? JSON.stringify(error) : null]);
       const orders = await this.closeItems(tx, row, result, current === row.last_order_id);
       if (orders.size > 0) await rollUpOrders(tx, orders, status);
     });
   }
 
   private async closeItems(tx: PoolClient, row: Claimed, result: Result, isLatest: boolean): Promise<Set<string>> {
-    const open = (await tx.query<{ order_id: string; item_id: string; received_ms: number }>(OPEN_CONSENT_ITEMS, [row.tenant_id])).rows;
+    const open = (await tx.query<{ order_id: string; item_id: string; received_ms: number }>(sql.OPEN_CONSENT_ITEMS, [row.tenant_id])).rows;
     const receivedMs = open.find((i) => i.order_id === row.last_order_id)?.received_ms;
     const close = { order: [] as string[], item: [] as string[], state: [] as string[], reason: [] as (string | null)[] };
     const add = (orderId: string, itemId: string, state: 'completed' | 'failed', reason: StatusReason | null): void => {
@@ -225,7 +188,7 @@ export class ConsentSync {
     const orders = [...new Set(close.order)].sort();
     // Orders first, in key order (as every roll-up locks them), then their items.
     await tx.query(sql.LOCK_ORDERS, [orders]);
-    await tx.query(CLOSE_ITEMS, [close.order, close.item, close.state, close.reason]);
+    await tx.query(sql.CLOSE_CONSENT_ITEMS, [close.order, close.item, close.state, close.reason]);
     return new Set(orders);
   }
 }

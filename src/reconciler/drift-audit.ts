@@ -5,6 +5,7 @@ import { compareTenant, type BackendNumber, type Difference, type ObservedNumber
 import type { Logger } from '../platform/logging/logger.js';
 import type { NumberStatus } from '../contracts/operator-connect-api.js';
 import type { Planner } from './planner.js';
+import * as sql from './sql.js';
 
 export interface TenantNumberLister {
   listTenantNumbers(tenantId: string, options?: { signal?: AbortSignal }): Promise<NumberStatus[]>;
@@ -40,23 +41,6 @@ interface OurRow {
   in_flight: boolean;
 }
 
-const OUR_NUMBERS = `
-  SELECT n.telephone_number, n.account_name, n.observed, a.teams_tenant_id,
-         EXISTS (SELECT 1 FROM backend_operation_numbers b WHERE b.open AND b.telephone_number = n.telephone_number) AS in_flight
-    FROM numbers n LEFT JOIN accounts a ON a.name = n.account_name
-   WHERE ($1::text IS NULL OR n.account_name = $1)
-     AND (n.observed <> '{}'::jsonb
-          OR (n.deleted_at IS NULL AND (n.service_details #>> '{teamsOperatorConnect,enabled}' = 'true'
-                                        OR n.service_details #>> '{teamsPhoneMobile,enabled}' = 'true')))
-   ORDER BY n.telephone_number`;
-
-const OWNERS = `SELECT telephone_number, account_name FROM numbers WHERE telephone_number = ANY($1::text[])`;
-
-const MARK_DRIFT = `
-  UPDATE numbers SET observed = $2::jsonb, sync_state = 'drift', updated_at = now(),
-         repair_services = ARRAY(SELECT DISTINCT s FROM unnest(repair_services || $3::text[]) AS s ORDER BY s)
-   WHERE telephone_number = $1`;
-
 function backendNumber(s: NumberStatus): BackendNumber {
   return {
     telephoneNumber: s.telephoneNumber,
@@ -76,7 +60,7 @@ function backendNumber(s: NumberStatus): BackendNumber {
  */
 export async function runDriftAudit(options: DriftAuditOptions): Promise<DriftAuditReport> {
   const { pool, client, logger } = options;
-  const rows = (await pool.query<OurRow>(OUR_NUMBERS, [options.account ?? null])).rows;
+  const rows = (await pool.query<OurRow>(sql.DRIFT_AUDIT_NUMBERS, [options.account ?? null])).rows;
   const inFlight = rows.filter((r) => r.in_flight).length;
   const ours = rows.filter((r) => !r.in_flight);
   const tenants = new Set<string>();
@@ -96,7 +80,7 @@ export async function runDriftAudit(options: DriftAuditOptions): Promise<DriftAu
     const owners = new Map(
       unknown.length === 0
         ? []
-        : (await pool.query<{ telephone_number: string; account_name: string }>(OWNERS, [unknown])).rows.map((r) => [
+        : (await pool.query<{ telephone_number: string; account_name: string }>(sql.NUMBER_OWNERS, [unknown])).rows.map((r) => [
             r.telephone_number,
             r.account_name,
           ]),
@@ -128,7 +112,7 @@ export async function runDriftAudit(options: DriftAuditOptions): Promise<DriftAu
         } else if (d.actual) observed[d.service] = d.actual;
         else delete observed[d.service];
       }
-      await pool.query(MARK_DRIFT, [telephoneNumber, JSON.stringify(observed), [...services]]);
+      await pool.query(sql.MARK_DRIFT, [telephoneNumber, JSON.stringify(observed), [...services]]);
       repaired += 1;
     }
     if (options.planner && repaired > 0) {

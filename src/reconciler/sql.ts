@@ -1,11 +1,12 @@
 /**
- * The reconciler's statements: one per constant, every value a parameter,
- * bulk writes through unnest. Claims use FOR UPDATE SKIP LOCKED.
+ * The reconciler's statements (planner, executor, roll-ups, consent sync,
+ * drift audit): one per constant, every value a parameter, bulk writes
+ * through unnest. Claims use FOR UPDATE SKIP LOCKED.
  *
  * Lookups of a list of numbers go one number at a time through an index: the list is unnested and
  * each element looked up in a LATERAL subquery that OFFSET 0 keeps from being flattened into a join.
  * Without that, a table without statistics (never analysed yet, or just filled by the intake) gets
- * a hash join over a scan of the whole table or of a partial index, tens of milliseconds a chunk.
+ * a hash join over a scan of the whole table or of a partial index.
  * A number's unplanned work rows are looked up by telephone number alone (the unplanned index), their
  * service compared outside the subquery: with the service inside, a table without statistics takes
  * the (service, outcome) index instead, one scan of every open row per number. Rows the planner
@@ -256,19 +257,23 @@ export const FINISH_OPERATION = `
 
 /**
  * Milliseconds until the next operation is due (null: none scheduled; GREATEST alone would turn that
- * into 0 and spin the executor). Held work rows are the planner's (its own loop looks at them again);
- * reading them here cost a scan of every unplanned row on each wake of the executor.
+ * into 0 and spin the executor). Held work rows are the planner's (its own loop looks at them again),
+ * not read here: that would scan every unplanned row on each wake of the executor.
  */
 export const NEXT_DUE_MS = `
   SELECT CASE WHEN d.due IS NULL THEN NULL ELSE GREATEST(0, extract(epoch FROM d.due - now()) * 1000) END::float8 AS due_ms
     FROM (SELECT min(GREATEST(next_attempt_at, COALESCE(locked_until, next_attempt_at))) AS due
             FROM backend_operations WHERE state IN ('planned', 'submitted')) d`;
 
-/** Roll-up reads: $1 order ids */
+/** Roll-up reads: $1 order ids, locked in key order (as every roll-up locks them). */
 export const LOCK_ORDERS = `
   SELECT order_id, account_name, state, attempts, status_sequence FROM orders WHERE order_id = ANY($1::text[]) ORDER BY order_id FOR UPDATE`;
+
+/** $1 order ids: their items. */
 export const ORDER_ITEMS = `
   SELECT order_id, item_id, action, resource, state, reason FROM order_items WHERE order_id = ANY($1::text[]) ORDER BY order_id, position`;
+
+/** $1 order ids: their work rows. */
 export const ORDER_ITEM_NUMBERS = `
   SELECT order_id, item_id, telephone_number, outcome, error_code, message, held_reason, superseded_by FROM order_item_numbers
    WHERE order_id = ANY($1::text[]) ORDER BY order_id, item_id, telephone_number, service`;
@@ -285,3 +290,68 @@ export const UPDATE_ORDERS = `
          completed_at = CASE WHEN u.state IN ('completed', 'partial', 'failed') THEN COALESCE(o.completed_at, now()) ELSE o.completed_at END
     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS u(order_id, state, seq, attempts)
    WHERE o.order_id = u.order_id`;
+
+// The consent sync (consent-sync.ts): customer relationships written back to Operator Connect.
+
+/** $1 lease ms, $2 limit: consents whose desired customer relationship the sync has not finished with, leased. */
+export const CLAIM_CONSENTS = `
+  UPDATE consents c SET next_sync_at = now() + make_interval(secs => $1::float8 / 1000)
+   WHERE c.tenant_id IN (SELECT tenant_id FROM consents
+                          WHERE synced_order_id IS DISTINCT FROM last_order_id AND (next_sync_at IS NULL OR next_sync_at <= now())
+                          ORDER BY tenant_id LIMIT $2 FOR UPDATE SKIP LOCKED)
+  RETURNING c.tenant_id, c.customer_relationship, c.last_order_id`;
+
+/** $1 order id: the account of the order that set the relationship, and its synchronisation settings. */
+export const CONSENT_ORDER_ACCOUNT = `
+  SELECT o.account_name, a.service_details, a.last_order_id AS account_order_id
+    FROM orders o LEFT JOIN accounts a ON a.name = o.account_name WHERE o.order_id = $1`;
+
+/** $1 tenant: the consent row, locked (the intake's next update of it waits), with the order that set it last. */
+export const LOCK_CONSENT = `SELECT last_order_id FROM consents WHERE tenant_id = $1 FOR UPDATE`;
+
+/** $1 tenant, $2 the order the sync is done with, $3 error (null when written) */
+export const CONSENT_DONE = `UPDATE consents SET synced_order_id = $2, sync_error = $3::jsonb, next_sync_at = NULL WHERE tenant_id = $1`;
+
+/** $1 tenant, $2 retry after ms, $3 error */
+export const RETRY_CONSENT = `
+  UPDATE consents SET next_sync_at = now() + make_interval(secs => $2::float8 / 1000), sync_error = $3::jsonb WHERE tenant_id = $1`;
+
+/**
+ * $1 tenant: consent items of the tenant still waiting for the sync (through the partial index of
+ * migration 000008), with when their orders were received.
+ */
+export const OPEN_CONSENT_ITEMS = `
+  SELECT i.order_id, i.item_id, (extract(epoch FROM o.received_at) * 1000)::float8 AS received_ms
+    FROM order_items i JOIN orders o ON o.order_id = i.order_id
+   WHERE i.resource = 'consent' AND i.state = 'inProgress' AND lower(i.payload ->> 'tenantId') = $1`;
+
+/** $1 order ids, $2 item ids, $3 states, $4 reasons: only items still inProgress move. */
+export const CLOSE_CONSENT_ITEMS = `
+  UPDATE order_items i SET state = u.state, reason = u.reason, updated_at = now()
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS u(order_id, item_id, state, reason)
+   WHERE i.order_id = u.order_id AND i.item_id = u.item_id AND i.state = 'inProgress'`;
+
+// The drift audit (drift-audit.ts, `flowthrough reconcile --drift-audit`): observed state against the backend's.
+
+/**
+ * $1 account (NULL: all): the numbers to audit (with observed state, or live with a flow-through
+ * service enabled), their account's tenant, and whether an open operation carries them now.
+ */
+export const DRIFT_AUDIT_NUMBERS = `
+  SELECT n.telephone_number, n.account_name, n.observed, a.teams_tenant_id,
+         EXISTS (SELECT 1 FROM backend_operation_numbers b WHERE b.open AND b.telephone_number = n.telephone_number) AS in_flight
+    FROM numbers n LEFT JOIN accounts a ON a.name = n.account_name
+   WHERE ($1::text IS NULL OR n.account_name = $1)
+     AND (n.observed <> '{}'::jsonb
+          OR (n.deleted_at IS NULL AND (n.service_details #>> '{teamsOperatorConnect,enabled}' = 'true'
+                                        OR n.service_details #>> '{teamsPhoneMobile,enabled}' = 'true')))
+   ORDER BY n.telephone_number`;
+
+/** $1 numbers: the account that holds each (of those we hold). */
+export const NUMBER_OWNERS = `SELECT telephone_number, account_name FROM numbers WHERE telephone_number = ANY($1::text[])`;
+
+/** $1 number, $2 observed state as the backend holds it, $3 services to repair (added to repair_services). */
+export const MARK_DRIFT = `
+  UPDATE numbers SET observed = $2::jsonb, sync_state = 'drift', updated_at = now(),
+         repair_services = ARRAY(SELECT DISTINCT s FROM unnest(repair_services || $3::text[]) AS s ORDER BY s)
+   WHERE telephone_number = $1`;

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../../platform/config/load-config.js';
 import { assertSchemaCurrent } from '../../platform/db/migrator.js';
-import { createPool } from '../../platform/db/pool.js';
+import { checkConnection, createPool } from '../../platform/db/pool.js';
 import { healthRoutes } from '../../platform/http/health-routes.js';
 import { HttpServer } from '../../platform/http/http-server.js';
 import { createKafka, createProbeKafka } from '../../platform/kafka/client.js';
@@ -68,7 +68,7 @@ export class Worker {
     this.services = (options.services ?? []).flatMap((factory) => factory(this.deps));
     this.http = new HttpServer(logger);
     const checks = [
-      { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'postgres', check: () => checkConnection(pool) },
       { name: 'kafka', check: async () => void (await this.admin.describeCluster()) },
     ];
     for (const route of healthRoutes(

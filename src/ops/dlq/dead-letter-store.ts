@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { StoredHeaders } from '../../platform/kafka/record-headers.js';
 import { PermanentError } from '../../core/errors.js';
-import { filterParameters, SELECTED_DEAD_LETTERS, type DeadLetterFilter, type DeadLetterStatus } from './dead-letter-filter.js';
+import type { DeadLetterFilter, DeadLetterStatus } from './dead-letter-filter.js';
+import * as sql from './dlq-sql.js';
 
 type Db = Pool | PoolClient;
 
@@ -91,7 +92,7 @@ function summary(r: SummaryRow): DeadLetterSummary {
 
 /** Tells "run the migration" apart from other failures: the replay history is migration 000004's. */
 export async function assertReplayTable(db: Db): Promise<void> {
-  const { rows } = await db.query<{ present: boolean }>(`SELECT to_regclass('dead_letter_replays') IS NOT NULL AS present`);
+  const { rows } = await db.query<{ present: boolean }>(sql.REPLAY_TABLE_PRESENT);
   if (!rows[0]?.present) {
     throw new PermanentError(
       'database_not_migrated',
@@ -106,21 +107,17 @@ export async function listDeadLetters(
   filter: DeadLetterFilter,
   options: { limit: number; afterId?: string },
 ): Promise<DeadLetterSummary[]> {
-  const params = filterParameters(filter);
-  const { rows } = await db.query<SummaryRow>(
-    `SELECT s.*, s.id::text AS id, s.source_offset::text AS source_offset FROM (${SELECTED_DEAD_LETTERS}) s
-      WHERE ($10::bigint IS NULL OR s.id > $10::bigint) ORDER BY s.id LIMIT $11`,
-    [...params, options.afterId ?? null, options.limit],
-  );
+  const { rows } = await db.query<SummaryRow>(sql.LIST_DEAD_LETTERS, [
+    ...sql.filterParameters(filter),
+    options.afterId ?? null,
+    options.limit,
+  ]);
   return rows.map(summary);
 }
 
 /** Count per error code over the whole selection (not just one page). */
 export async function countByCode(db: Db, filter: DeadLetterFilter): Promise<Record<string, number>> {
-  const { rows } = await db.query<{ error_code: string; n: number }>(
-    `SELECT s.error_code, count(*)::int AS n FROM (${SELECTED_DEAD_LETTERS}) s GROUP BY s.error_code ORDER BY n DESC, s.error_code`,
-    filterParameters(filter),
-  );
+  const { rows } = await db.query<{ error_code: string; n: number }>(sql.COUNT_BY_CODE, sql.filterParameters(filter));
   return Object.fromEntries(rows.map((r) => [r.error_code, r.n]));
 }
 
@@ -129,28 +126,9 @@ export async function loadDeadLetters(db: Db, ids: readonly string[]): Promise<D
   if (ids.length === 0) return [];
   const { rows } = await db.query<
     SummaryRow & { message_key: Buffer | null; value: Buffer | null; headers: StoredHeaders; violations: DeadLetterRecord['violations'] }
-  >(
-    `SELECT s.*, s.id::text AS id, s.source_offset::text AS source_offset, d.message_key, d.value, d.headers, d.violations
-       FROM (${SELECTED_DEAD_LETTERS}) s JOIN dead_letters d ON d.id = s.id ORDER BY s.id`,
-    filterParameters({ ids }),
-  );
+  >(sql.LOAD_DEAD_LETTERS, sql.filterParameters({ ids }));
   return rows.map((r) => ({ ...summary(r), key: r.message_key, value: r.value, headers: r.headers, violations: r.violations }));
 }
-
-/** $1 dead letter id */
-const SELECT_HISTORY = `
-  SELECT r.attempt, r.status, r.replayed_by, r.target_topic, r.force_stale, r.started_at, r.finished_at,
-         r.produced_partition, r.produced_offset::text AS produced_offset, r.error,
-         o.order_id AS landed_order_id, o.state AS landed_order_state,
-         dl.id::text AS landed_dead_letter_id, dl.error_code AS landed_error_code
-    FROM dead_letter_replays r
-    JOIN dead_letters d ON d.id = r.dead_letter_id
-    LEFT JOIN orders o ON o.order_id = d.order_id AND o.source_topic = r.target_topic
-                      AND o.source_partition = r.produced_partition AND o.source_offset = r.produced_offset
-    LEFT JOIN dead_letters dl ON dl.source_topic = r.target_topic AND dl.source_partition = r.produced_partition
-                             AND dl.source_offset = r.produced_offset
-   WHERE r.dead_letter_id = $1
-   ORDER BY r.attempt`;
 
 export async function replayHistory(db: Db, id: string): Promise<ReplayAttempt[]> {
   const { rows } = await db.query<{
@@ -168,7 +146,7 @@ export async function replayHistory(db: Db, id: string): Promise<ReplayAttempt[]
     landed_order_state: string | null;
     landed_dead_letter_id: string | null;
     landed_error_code: string | null;
-  }>(SELECT_HISTORY, [id]);
+  }>(sql.REPLAY_HISTORY, [id]);
   return rows.map((r) => ({
     attempt: r.attempt,
     status: r.status,

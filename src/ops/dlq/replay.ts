@@ -4,6 +4,7 @@ import { DEFAULT_PARSE_LIMITS, parseOrderRecord, type OrderValidator, type Parse
 import { classify, PermanentError } from '../../core/errors.js';
 import type { DeadLetterFilter } from './dead-letter-filter.js';
 import { assertReplayTable, listDeadLetters, loadDeadLetters, type DeadLetterRecord, type DeadLetterSummary } from './dead-letter-store.js';
+import { MARK_FAILED, MARK_REPLAYED, MARK_REPLAYING, REPLAY_LOCK_KEY, REPLAY_UNLOCK, TRY_REPLAY_LOCK } from './dlq-sql.js';
 import { replayKafkaHeaders, replayTextHeaders, type ReplayMarkers } from './replay-headers.js';
 import { realSleep, systemClock, type Clock, type Sleep } from '../../platform/time/clock.js';
 import { RateLimiter } from '../../platform/time/rate-limiter.js';
@@ -83,32 +84,8 @@ export interface ReplayOptions {
   readonly afterPublish?: (ids: readonly string[]) => Promise<void> | void;
 }
 
-/** Only one replay at a time per database: two would both see "replaying" rows as interrupted. */
-export const REPLAY_LOCK_KEY = 7_311_004_020;
-
 const PAGE = 500;
 const LOAD_CHUNK = 100;
-
-/** $1 ids, $2 attempts, $3 replayed by, $4 target topic, $5 force stale */
-const MARK_REPLAYING = `
-  INSERT INTO dead_letter_replays (dead_letter_id, attempt, status, replayed_by, target_topic, force_stale)
-  SELECT id, attempt, 'replaying', $3, $4, $5 FROM unnest($1::bigint[], $2::int[]) AS u(id, attempt)
-  ON CONFLICT (dead_letter_id, attempt) DO UPDATE SET
-    status = 'replaying', replayed_by = EXCLUDED.replayed_by, target_topic = EXCLUDED.target_topic,
-    force_stale = EXCLUDED.force_stale, started_at = now(), finished_at = NULL, error = NULL`;
-
-/** $1 ids, $2 attempts, $3 partitions, $4 offsets */
-const MARK_REPLAYED = `
-  UPDATE dead_letter_replays r SET status = 'replayed', finished_at = now(),
-         produced_partition = u.partition, produced_offset = u.offset_
-    FROM unnest($1::bigint[], $2::int[], $3::int[], $4::bigint[]) AS u(id, attempt, partition, offset_)
-   WHERE r.dead_letter_id = u.id AND r.attempt = u.attempt`;
-
-/** $1 ids, $2 attempts, $3 error */
-const MARK_FAILED = `
-  UPDATE dead_letter_replays r SET status = 'failed', finished_at = now(), error = $3
-    FROM unnest($1::bigint[], $2::int[]) AS u(id, attempt)
-   WHERE r.dead_letter_id = u.id AND r.attempt = u.attempt`;
 
 interface Planned {
   readonly record: DeadLetterRecord;
@@ -165,7 +142,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   try {
     await assertReplayTable(client);
     if (!dryRun) {
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [REPLAY_LOCK_KEY]);
+      const { rows } = await client.query<{ ok: boolean }>(TRY_REPLAY_LOCK, [REPLAY_LOCK_KEY]);
       if (!rows[0]?.ok)
         throw new PermanentError(
           'replay_in_progress',
@@ -192,7 +169,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     }
     return { dryRun, total, outcomes, counts, aborted };
   } finally {
-    if (locked) await client.query('SELECT pg_advisory_unlock($1)', [REPLAY_LOCK_KEY]).catch(() => undefined);
+    if (locked) await client.query(REPLAY_UNLOCK, [REPLAY_LOCK_KEY]).catch(() => undefined);
     client.release();
   }
 }

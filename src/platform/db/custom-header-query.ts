@@ -1,12 +1,5 @@
+import { SELECT_CUSTOM_SIP_HEADER } from './custom-header-sql.js';
 import type { Pool, PoolClient } from './pool.js';
-
-/**
- * $1 telephone_number (E.164). A deleted number is not provisioned: it gets
- * no header, whatever contents it had.
- */
-const SELECT_CUSTOM_SIP_HEADER = `
-  SELECT custom_sip_header FROM numbers
-   WHERE telephone_number = $1 AND deleted_at IS NULL`;
 
 interface Row {
   readonly custom_sip_header: string | null;

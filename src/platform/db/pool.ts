@@ -53,3 +53,8 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
     client.release(broken);
   }
 }
+
+/** Whether PostgreSQL answers (the worker's health check): a statement that reads no table. */
+export async function checkConnection(pool: pg.Pool): Promise<void> {
+  await pool.query('SELECT 1');
+}

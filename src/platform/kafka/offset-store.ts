@@ -2,10 +2,11 @@
  * consumer_offsets: the intake's next offset per (group, topic, partition),
  * written in the transaction of the effects, with the digest of the last
  * record applied, the stop an integrity check made, and an operator's reset.
- * One statement per function; every value a parameter.
+ * One statement per function (offset-sql.ts).
  */
 import type { Pool, PoolClient } from 'pg';
 import { isStopReason, type StopReason, type StoredOffset } from './offset-integrity.js';
+import * as sql from './offset-sql.js';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
@@ -14,18 +15,6 @@ export interface PartitionKey {
   readonly topic: string;
   readonly partition: number;
 }
-
-// The row exists before it is locked, so even a partition's first chunk is
-// serialised against a second consumer of the same partition (a rebalance).
-const ENSURE_ROW = `
-  INSERT INTO consumer_offsets (group_id, topic, partition, next_offset)
-  VALUES ($1, $2, $3, -1) ON CONFLICT DO NOTHING`;
-
-const LOCK_ROW = `
-  SELECT next_offset::text AS next_offset, last_record_digest, stopped_reason, stopped_detail, reset_pending
-    FROM consumer_offsets
-   WHERE group_id = $1 AND topic = $2 AND partition = $3
-     FOR UPDATE`;
 
 interface LockedRow {
   next_offset: string;
@@ -49,19 +38,10 @@ function storedOffset(row: LockedRow | undefined): StoredOffset {
 /** Creates the row if missing and locks it for the transaction: the stored state a chunk is judged against. */
 export async function lockStoredOffset(client: PoolClient, key: PartitionKey): Promise<StoredOffset> {
   const params = [key.groupId, key.topic, key.partition];
-  await client.query(ENSURE_ROW, params);
-  const { rows } = await client.query<LockedRow>(LOCK_ROW, params);
+  await client.query(sql.ENSURE_ROW, params);
+  const { rows } = await client.query<LockedRow>(sql.LOCK_ROW, params);
   return storedOffset(rows[0]);
 }
-
-// $4 next offset, $5 digest of the record before it (NULL: keep the stored one), $6 the reset is done.
-const ADVANCE = `
-  UPDATE consumer_offsets
-     SET next_offset = $4,
-         last_record_digest = COALESCE($5::bytea, last_record_digest),
-         reset_pending = reset_pending AND NOT $6::boolean,
-         updated_at = now()
-   WHERE group_id = $1 AND topic = $2 AND partition = $3`;
 
 export async function advanceStoredOffset(
   client: PoolClient,
@@ -70,19 +50,12 @@ export async function advanceStoredOffset(
   digest: Buffer | null,
   resetDone: boolean,
 ): Promise<void> {
-  await client.query(ADVANCE, [key.groupId, key.topic, key.partition, next.toString(), digest, resetDone]);
+  await client.query(sql.ADVANCE, [key.groupId, key.topic, key.partition, next.toString(), digest, resetDone]);
 }
-
-// $4 reason, $5 detail, $6 the next offset the check saw: a row that moved since is not stopped.
-const STOP = `
-  UPDATE consumer_offsets
-     SET stopped_reason = $4, stopped_detail = $5, stopped_at = now(), updated_at = now()
-   WHERE group_id = $1 AND topic = $2 AND partition = $3
-     AND stopped_reason IS NULL AND NOT reset_pending AND next_offset = $6`;
 
 /** Records the stop; false when the row changed since it was read (then nothing is stopped). */
 export async function storeStop(db: Queryable, key: PartitionKey, reason: StopReason, detail: string, next: bigint): Promise<boolean> {
-  const result = await db.query(STOP, [key.groupId, key.topic, key.partition, reason, detail, next.toString()]);
+  const result = await db.query(sql.STOP, [key.groupId, key.topic, key.partition, reason, detail, next.toString()]);
   return (result.rowCount ?? 0) > 0;
 }
 
@@ -97,13 +70,6 @@ export interface PartitionState {
   readonly resetTo: string | null;
   readonly resetBy: string | null;
 }
-
-const LIST = `
-  SELECT partition, next_offset::text AS next_offset, stopped_reason, stopped_detail, stopped_at,
-         reset_pending, reset_at, reset_to, reset_by
-    FROM consumer_offsets
-   WHERE group_id = $1 AND topic = $2 AND ($3::int[] IS NULL OR partition = ANY($3::int[]))
-   ORDER BY partition`;
 
 interface ListRow {
   partition: number;
@@ -124,7 +90,7 @@ export async function listPartitionStates(
   topic: string,
   partitions?: readonly number[],
 ): Promise<PartitionState[]> {
-  const { rows } = await db.query<ListRow>(LIST, [groupId, topic, partitions ? [...partitions] : null]);
+  const { rows } = await db.query<ListRow>(sql.LIST, [groupId, topic, partitions ? [...partitions] : null]);
   return rows.map((r) => ({
     partition: r.partition,
     next: BigInt(r.next_offset),
@@ -137,17 +103,6 @@ export async function listPartitionStates(
     resetBy: r.reset_by,
   }));
 }
-
-// $3 partitions, $4 next offsets (same order), $5 what was asked, $6 who.
-const RESET = `
-  INSERT INTO consumer_offsets (group_id, topic, partition, next_offset, reset_at, reset_pending, reset_to, reset_by, updated_at)
-  SELECT $1, $2, p.partition, p.next_offset, now(), true, $5, $6, now()
-    FROM unnest($3::int[], $4::bigint[]) AS p(partition, next_offset)
-  ON CONFLICT (group_id, topic, partition) DO UPDATE
-     SET next_offset = EXCLUDED.next_offset, last_record_digest = NULL,
-         stopped_reason = NULL, stopped_detail = NULL, stopped_at = NULL,
-         reset_at = now(), reset_pending = true, reset_to = EXCLUDED.reset_to, reset_by = EXCLUDED.reset_by,
-         updated_at = now()`;
 
 /**
  * An operator's reset: the next offsets, with the digest and any stop
@@ -162,5 +117,5 @@ export async function storeReset(
   resetBy: string,
 ): Promise<void> {
   const partitions = [...targets.keys()];
-  await db.query(RESET, [groupId, topic, partitions, partitions.map((p) => targets.get(p)?.toString()), resetTo, resetBy]);
+  await db.query(sql.RESET, [groupId, topic, partitions, partitions.map((p) => targets.get(p)?.toString()), resetTo, resetBy]);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { STATUS_EVENT_TYPE } from '../../../src/core/status/status-data.js';
+import { orderStatusEvents, StatusEventRows } from '../../../src/outbox/index.js';
 import { textArrayLiteral } from '../../../src/outbox/status-row-events.js';
 import { createTestDatabase, createTopics } from '../../support/test-context.js';
 import { caughtUp, collectRaw, count, eventually, within } from '../../support/intake-kit.js';
@@ -12,7 +13,8 @@ import { header, inLogOrder, insertStatusEvents, startRelay, statusData } from '
  * orderId holding a line feed, ":" runs or U+2028 is published with exactly
  * its ce_id, and the rows behind it flow. A row that cannot be decoded (as a
  * worker of the previous version could write it) is parked at once, not
- * retried, and stops nothing.
+ * retried, and stops nothing. Read back (`orders show`), an order's rows
+ * split into the same events the relay publishes.
  */
 
 const { pool } = await createTestDatabase();
@@ -112,5 +114,59 @@ describe('outbox event ids', () => {
     assert.equal(parked?.orderId, 'O\nX');
     assert.equal(parked?.attempts, 1, 'parked at its first attempt: no retry can decode it');
     assert.match(parked?.error ?? '', /4 event ids but 2 values/);
+  });
+
+  it("reads an order's rows back as the events the relay publishes: rows of several events, a previous version's row, an undecodable one", async () => {
+    const orderId = 'ORD\u2028read:back';
+    const client = await pool.connect();
+    try {
+      // Never committed: the relay started above must not publish these rows.
+      await client.query('BEGIN');
+      const rows = new StatusEventRows('status.read-back');
+      rows.addSequence([
+        { id: `${orderId}:1`, data: statusData(orderId, 'acknowledged') },
+        { id: `${orderId}:2`, data: statusData(orderId, 'inProgress') },
+      ]);
+      rows.addSequence([{ id: `${orderId}:3`, data: statusData(orderId, 'completed') }]);
+      await rows.insert(client);
+      // A row as a worker of the previous version writes it: event_id only, the ids joined by "\n".
+      await client.query(
+        `INSERT INTO outbox (topic, message_key, value, event_id, order_id, event_time)
+         VALUES ('status.read-back', convert_to('acct-1', 'UTF8'), convert_to($1, 'UTF8'), $2 || E'\\n' || $3, $4, now())`,
+        [
+          [JSON.stringify(statusData(orderId, 'held')), JSON.stringify(statusData(orderId, 'completed'))].join('\n'),
+          `${orderId}:4`,
+          `${orderId}:5`,
+          orderId,
+        ],
+      );
+      // …and one whose ids and values do not pair up: its events show, without values.
+      await client.query(
+        `INSERT INTO outbox (topic, message_key, value, event_ids, order_id, event_time)
+         VALUES ('status.read-back', convert_to('acct-1', 'UTF8'), convert_to($1, 'UTF8'), $2::text[], $3, now())`,
+        [JSON.stringify(statusData(orderId, 'failed')), textArrayLiteral([`${orderId}:6`, `${orderId}:7`]), orderId],
+      );
+      const stored = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE order_id = $1', [orderId]);
+      assert.equal(stored.rows[0]?.n, 4, 'the first two events share a row');
+
+      const events = await orderStatusEvents(client, orderId);
+      assert.deepEqual(
+        events.map((e) => [e.eventId, e.value === null ? null : (JSON.parse(e.value.toString('utf8')) as { state: string }).state]),
+        [
+          [`${orderId}:1`, 'acknowledged'],
+          [`${orderId}:2`, 'inProgress'],
+          [`${orderId}:3`, 'completed'],
+          [`${orderId}:4`, 'held'],
+          [`${orderId}:5`, 'completed'],
+          [`${orderId}:6`, null],
+          [`${orderId}:7`, null],
+        ],
+      );
+      assert.ok(events.every((e) => e.publishedAt === null && e.createdAt instanceof Date));
+      assert.deepEqual(await orderStatusEvents(client, 'ORD-none'), []);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 });

@@ -105,11 +105,21 @@ const rules: ReadonlyArray<{ readonly rule: string; readonly probes: readonly Pr
     ],
   },
   {
-    rule: 'src/app imports anything under src/, nothing outside it',
+    rule: 'src/app imports anything under src/ (components through index.ts), nothing outside it',
     probes: [
       fails('src/app/cli/commands/to-test.ts', '../../../../test/support/run-cli.js'),
-      passes('src/app/cli/commands/to-component-internals.ts', '../../../outbox/outbox-relay.js'),
-      passes('src/app/worker/to-simulator.ts', '../../simulator/index.js'),
+      fails('src/app/cli/commands/to-component-internals.ts', '../../../outbox/outbox-relay.js'),
+      passes('src/app/cli/commands/to-component-index.ts', '../../../outbox/index.js'),
+      passes('src/app/worker/to-platform.ts', '../../platform/db/pool.js'),
+    ],
+  },
+  {
+    rule: 'the worker never loads the simulator: only its own command imports it',
+    probes: [
+      fails('src/app/worker/to-simulator.ts', '../../simulator/index.js'),
+      fails('src/app/metrics/to-simulator.ts', '../../simulator/clock.js'),
+      fails('src/app/cli/commands/worker-to-simulator.ts', '../../../simulator/index.js'),
+      passes('src/app/cli/commands/simulator-command.ts', '../../../simulator/index.js'),
     ],
   },
   {
