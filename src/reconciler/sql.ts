@@ -82,12 +82,17 @@ export const UNPLANNED_ROWS = `
 /**
  * `r`: the row ids of the work rows named by `${alias}` (order_id, telephone_number, service), each
  * looked up through the primary key and only while still unplanned. `alias` is a constant of this file.
+ * The unplanned test sits outside the innermost subquery: inside it, a table without statistics (just
+ * filled by the intake) takes the partial (service, outcome) index instead of the key, one scan of every
+ * open row per number.
  */
 function unplannedRowsOf(alias: 'l' | 'u'): string {
   return `CROSS JOIN LATERAL (
-                   SELECT x.ctid AS row_id FROM order_item_numbers x
-                    WHERE x.order_id = ${alias}.order_id AND x.telephone_number = ${alias}.telephone_number AND x.service = ${alias}.service
-                      AND x.outcome IN ('pending', 'held') AND x.operation_id IS NULL OFFSET 0) r`;
+                   SELECT k.row_id FROM (
+                     SELECT x.ctid AS row_id, x.outcome, x.operation_id FROM order_item_numbers x
+                      WHERE x.order_id = ${alias}.order_id AND x.telephone_number = ${alias}.telephone_number AND x.service = ${alias}.service
+                     OFFSET 0) k
+                    WHERE k.outcome IN ('pending', 'held') AND k.operation_id IS NULL) r`;
 }
 
 /** $1 numbers: (number, service) pairs with an operation still open. */
