@@ -2,13 +2,35 @@ import { ConfigError } from './config-error.js';
 import { Secret } from './secret.js';
 import { parseVariable } from './parse-variable.js';
 import type { VariableSpec } from './variables.js';
+import { DEFAULT_API_VERSION, DEFAULT_PATHS, type PathName } from '../../contracts/operator-connect-api.js';
+
+/** Each path setting: the key it fills, the placeholders its template must carry, what it addresses. */
+const PATH_SETTINGS = [
+  { name: 'OPERATOR_CONNECT_PATH_CONSENTS', key: 'consents', placeholders: [], what: 'list consents' },
+  { name: 'OPERATOR_CONNECT_PATH_CONSENT', key: 'consent', placeholders: ['tenantId'], what: 'one consent' },
+  { name: 'OPERATOR_CONNECT_PATH_UPLOAD_ORDERS', key: 'uploadOrders', placeholders: ['tenantId'], what: 'create an upload order' },
+  { name: 'OPERATOR_CONNECT_PATH_RELEASE_ORDERS', key: 'releaseOrders', placeholders: ['tenantId'], what: 'create a release order' },
+  { name: 'OPERATOR_CONNECT_PATH_UPDATE_ORDERS', key: 'updateOrders', placeholders: ['tenantId'], what: 'create an update order' },
+  { name: 'OPERATOR_CONNECT_PATH_ORDER', key: 'order', placeholders: ['orderId'], what: 'one number order' },
+  { name: 'OPERATOR_CONNECT_PATH_NUMBERS', key: 'numbers', placeholders: ['tenantId'], what: "a tenant's numbers" },
+  { name: 'OPERATOR_CONNECT_PATH_NUMBER', key: 'number', placeholders: ['tenantId', 'telephoneNumber'], what: 'one number status' },
+] as const satisfies readonly { name: string; key: PathName; placeholders: readonly string[]; what: string }[];
+
+/** The path settings' table rows: defaults from the API contract (src/contracts), written once. */
+const PATH_VARIABLES = PATH_SETTINGS.map(({ name, key, what }) => ({
+  name,
+  type: 'string' as const,
+  default: DEFAULT_PATHS[key],
+  description: `path template: ${what}`,
+}));
 
 /**
  * Settings of the Operator Connect client (docs/operator-connect-api.md §2).
- * Kept apart from variables.ts so the lead can merge them; every default
- * lives in this table. Microsoft does not publish the operator-side API, so
- * every path, version and limit is a setting: pointing flowthrough at the
- * real service should only need configuration.
+ * Read only when OPERATOR_CONNECT_BASE_URL is set (loadConfig). Every default
+ * lives in this table; the API's paths and version come from src/contracts.
+ * Microsoft does not publish the operator-side API, so every path, version
+ * and limit is a setting: pointing flowthrough at the real service should only
+ * need configuration.
  */
 export const OPERATOR_CONNECT_VARIABLES = [
   {
@@ -20,7 +42,7 @@ export const OPERATOR_CONNECT_VARIABLES = [
   {
     name: 'OPERATOR_CONNECT_API_VERSION',
     type: 'string',
-    default: '2024-06-01',
+    default: DEFAULT_API_VERSION,
     pattern: '^\\S+$',
     description: 'sent as ?api-version= on every call',
   },
@@ -77,44 +99,7 @@ export const OPERATOR_CONNECT_VARIABLES = [
     pattern: '^\\S+/\\.default$',
     description: 'token scope: the Project Synergy app id plus /.default',
   },
-  { name: 'OPERATOR_CONNECT_PATH_CONSENTS', type: 'string', default: '/consents', description: 'path template: list consents' },
-  { name: 'OPERATOR_CONNECT_PATH_CONSENT', type: 'string', default: '/consents/{tenantId}', description: 'path template: one consent' },
-  {
-    name: 'OPERATOR_CONNECT_PATH_UPLOAD_ORDERS',
-    type: 'string',
-    default: '/tenants/{tenantId}/numberUploadOrders',
-    description: 'path template: create an upload order',
-  },
-  {
-    name: 'OPERATOR_CONNECT_PATH_RELEASE_ORDERS',
-    type: 'string',
-    default: '/tenants/{tenantId}/numberReleaseOrders',
-    description: 'path template: create a release order',
-  },
-  {
-    name: 'OPERATOR_CONNECT_PATH_UPDATE_ORDERS',
-    type: 'string',
-    default: '/tenants/{tenantId}/numberUpdateOrders',
-    description: 'path template: create an update order',
-  },
-  {
-    name: 'OPERATOR_CONNECT_PATH_ORDER',
-    type: 'string',
-    default: '/numberOrders/{orderId}',
-    description: 'path template: one number order',
-  },
-  {
-    name: 'OPERATOR_CONNECT_PATH_NUMBERS',
-    type: 'string',
-    default: '/tenants/{tenantId}/numbers',
-    description: "path template: a tenant's numbers",
-  },
-  {
-    name: 'OPERATOR_CONNECT_PATH_NUMBER',
-    type: 'string',
-    default: '/tenants/{tenantId}/numbers/{telephoneNumber}',
-    description: 'path template: one number status',
-  },
+  ...PATH_VARIABLES,
   {
     name: 'OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER',
     type: 'integer',
@@ -254,18 +239,6 @@ export interface OperatorConnectConfig {
   /** Values that must never appear in a log line (the client secret, when set). */
   readonly secrets: readonly Secret[];
 }
-
-/** Each path setting, the key it fills and the placeholders its template must carry. */
-const PATH_SETTINGS: readonly { name: OperatorConnectVariableName; key: OperatorConnectPathName; placeholders: readonly string[] }[] = [
-  { name: 'OPERATOR_CONNECT_PATH_CONSENTS', key: 'consents', placeholders: [] },
-  { name: 'OPERATOR_CONNECT_PATH_CONSENT', key: 'consent', placeholders: ['tenantId'] },
-  { name: 'OPERATOR_CONNECT_PATH_UPLOAD_ORDERS', key: 'uploadOrders', placeholders: ['tenantId'] },
-  { name: 'OPERATOR_CONNECT_PATH_RELEASE_ORDERS', key: 'releaseOrders', placeholders: ['tenantId'] },
-  { name: 'OPERATOR_CONNECT_PATH_UPDATE_ORDERS', key: 'updateOrders', placeholders: ['tenantId'] },
-  { name: 'OPERATOR_CONNECT_PATH_ORDER', key: 'order', placeholders: ['orderId'] },
-  { name: 'OPERATOR_CONNECT_PATH_NUMBERS', key: 'numbers', placeholders: ['tenantId'] },
-  { name: 'OPERATOR_CONNECT_PATH_NUMBER', key: 'number', placeholders: ['tenantId', 'telephoneNumber'] },
-];
 
 type Value = string | number | boolean;
 

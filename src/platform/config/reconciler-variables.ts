@@ -4,8 +4,8 @@ import type { VariableSpec } from './variables.js';
 
 /**
  * The reconciler's settings (flow-through to Operator Connect / Teams Phone
- * Mobile). Same VariableSpec shape as variables.ts so the lead can merge the
- * table; loadReconcilerConfig is pure and reports every problem at once.
+ * Mobile), in the VariableSpec shape of variables.ts (README's tables are
+ * rendered from both); loadReconcilerConfig is pure and reports every problem at once.
  */
 export const RECONCILER_VARIABLES = [
   {
