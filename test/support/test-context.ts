@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after } from 'node:test';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
@@ -6,6 +5,9 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../../src/platform/config/load-config.js';
 import { createLogger, type Logger } from '../../src/platform/logging/logger.js';
 import type { Secret } from '../../src/platform/config/secret.js';
+import { databaseUrlFor as serverDatabaseUrl, randomName } from '../../tools/shared/names.js';
+
+export { randomName };
 
 const cleanups: Array<() => Promise<unknown>> = [];
 let flushRegistered = false;
@@ -25,10 +27,6 @@ export function onCleanup(fn: () => Promise<unknown>): void {
   });
 }
 
-export function randomName(prefix: string): string {
-  return `${prefix}_${randomBytes(5).toString('hex')}`;
-}
-
 function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run tests through "npm test" (its global setup starts the services)`);
@@ -36,9 +34,7 @@ function requireEnv(name: string): string {
 }
 
 export function databaseUrlFor(database: string): string {
-  const url = new URL(requireEnv('DATABASE_URL'));
-  url.pathname = `/${database}`;
-  return url.toString();
+  return serverDatabaseUrl(requireEnv('DATABASE_URL'), database);
 }
 
 /**

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import pg from 'pg';
 import { loadStackConfig } from '../../stack/stack-config.js';
 import { migrate } from '../../../src/platform/db/migrator.js';
 import { redactUrl, stackDown, stackUp } from '../../stack/stack.js';
+import { databaseUrlFor, randomName } from '../../shared/names.js';
+
+export { databaseUrlFor, randomName };
 
 export type Log = (line: string) => void;
 
@@ -59,10 +61,6 @@ export async function startBenchServices(env: Readonly<Record<string, string | u
   };
 }
 
-export function randomName(prefix: string): string {
-  return `${prefix}_${randomBytes(5).toString('hex')}`;
-}
-
 /** A fresh database of this run: created with a random name, migrated, dropped at the end. */
 export interface BenchDatabase {
   readonly name: string;
@@ -72,12 +70,6 @@ export interface BenchDatabase {
   /** Empties every table the migrations made (not the migration ledger), for the next repeat. */
   reset(): Promise<void>;
   drop(): Promise<void>;
-}
-
-export function databaseUrlFor(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 async function adminQuery(adminUrl: string, sql: string): Promise<void> {
