@@ -12,3 +12,4 @@ export type { TokenProblem } from './token-health.js';
 export { createCredential } from './credential.js';
 export { isTerminal } from './order-polling.js';
 export { OPERATIONS, type CallEvent, type CallOutcome, type RetryEvent, type ClientHooks } from './observability.js';
+export { FleetBudget, fleetShare, type FleetBudgetOptions } from './fleet-budget.js';

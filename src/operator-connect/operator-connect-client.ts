@@ -98,6 +98,7 @@ export class OperatorConnectClient {
   private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly tokenHealth: TokenHealth;
+  private readonly limiter: RateLimiter;
 
   constructor(options: OperatorConnectClientOptions) {
     const { config } = options;
@@ -119,6 +120,7 @@ export class OperatorConnectClient {
       },
     });
     this.tokenHealth = new TokenHealth({ settings: config.auth, clock: this.clock, logger });
+    this.limiter = new RateLimiter({ ratePerSecond: config.rateLimitPerSecond, clock: this.clock, sleep: this.sleep });
     const policy: RetryPolicy = {
       attempts: config.retry.attempts,
       baseDelayMs: config.retry.baseDelayMs,
@@ -139,7 +141,7 @@ export class OperatorConnectClient {
         ...(options.tokenRefreshMarginMs === undefined ? {} : { refreshMarginMs: options.tokenRefreshMarginMs }),
       }),
       breaker: this.breaker,
-      limiter: new RateLimiter({ ratePerSecond: config.rateLimitPerSecond, clock: this.clock, sleep: this.sleep }),
+      limiter: this.limiter,
       clock: this.clock,
       sleep: this.sleep,
       random: options.random ?? Math.random,
@@ -166,6 +168,19 @@ export class OperatorConnectClient {
    */
   tokenProblem(): TokenProblem | null {
     return this.tokenHealth.problem;
+  }
+
+  /** Calls per second this client paces at now (0: no pacing); the fleet budget lowers it to this worker's share. */
+  get rateLimitPerSecond(): number {
+    return this.limiter.rate;
+  }
+
+  /**
+   * Paces at `perSecond` from now on (> 0; without a burst, see RateLimiter.setRate):
+   * this worker's share of a fleet-wide budget. No effect when pacing is off (0).
+   */
+  setRateLimit(perSecond: number): void {
+    this.limiter.setRate(perSecond);
   }
 
   /** For metrics: closed, open or half-open. */

@@ -1,2 +1,3 @@
 /** The read API (src/read-api): accounts, numbers and orders over HTTP, under /v1. */
 export { createReadApiRoutes, type ReadApiConfig, type ReadApiDeps } from './read-api-routes.js';
+export { BearerAuth, OPERATOR, READER, type Permission, type Principal } from './bearer-auth.js';

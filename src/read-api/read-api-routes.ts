@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logging/logger.js';
 import { orderDetail, orderJson } from '../ops/index.js';
 import type { HttpReply, Route } from '../platform/http/http-server.js';
 import { apiError } from './api-errors.js';
-import { BearerAuth } from './bearer-auth.js';
+import { BearerAuth, type Permission, READER } from './bearer-auth.js';
 import { decodeContinuation, encodeContinuation } from './continuation.js';
 import { accountExists, accountPage, accountResource, numberPage, numberResource, type Page } from './resources.js';
 
@@ -77,15 +77,17 @@ function decodeSegment(segment: string): string | null {
 
 /**
  * The read API: accounts and numbers as ACG's Provisioning API shows them,
- * and order status, under /v1. Static bearer tokens; with no token
+ * and order status, under /v1. Static bearer tokens and, when configured,
+ * Entra ID access tokens with app roles (bearer-auth.ts); with neither
  * configured the API is off and /v1 answers 404 as if it did not exist.
  */
 export function readApiRoutes(options: ReadApiOptions): Route[] {
   const { pool, maxPageSize, publicUrl } = options;
-  const auth = new BearerAuth(options.tokens);
-  const enabled = options.tokens.length > 0;
+  const auth = new BearerAuth(options.tokens, options.entra ?? null, options.logger);
+  const enabled = options.tokens.length > 0 || Boolean(options.entra);
 
-  const routes: Array<[RegExp, Handler]> = [
+  // Each route names the permission it needs: GETs READER, a state-changing route OPERATOR.
+  const routes: Array<[RegExp, Handler, Permission]> = [
     [
       /^\/v1\/accounts$/,
       async (request, url) => {
@@ -93,6 +95,7 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
         if ('status' in page) return page;
         return pagedReply(request, url, await accountPage(pool, page.after, page.size), page.size, publicUrl);
       },
+      READER,
     ],
     [
       /^\/v1\/accounts\/([^/]+)$/,
@@ -102,6 +105,7 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
         const body = await accountResource(pool, name ?? '');
         return body === null ? apiError(404, 'NotFound', `no account ${name}`) : { status: 200, body };
       },
+      READER,
     ],
     [
       /^\/v1\/accounts\/([^/]+)\/numbers$/,
@@ -113,6 +117,7 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
         if (!(await accountExists(pool, name ?? ''))) return apiError(404, 'NotFound', `no account ${name}`);
         return pagedReply(request, url, await numberPage(pool, name ?? '', page.after, page.size), page.size, publicUrl);
       },
+      READER,
     ],
     [
       /^\/v1\/numbers\/([^/]+)$/,
@@ -122,6 +127,7 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
         const body = await numberResource(pool, number ?? '');
         return body === null ? apiError(404, 'NotFound', `no number ${number}`) : { status: 200, body };
       },
+      READER,
     ],
     [
       /^\/v1\/orders\/([^/]+)$/,
@@ -131,18 +137,21 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
         const { numbers, ...body } = orderJson(detail) as { numbers: Array<{ outcome: string }> } & Record<string, unknown>;
         return { status: 200, body: { ...body, failedNumbers: numbers.filter((n) => n.outcome === 'failed') } };
       },
+      READER,
     ],
   ];
 
   const route: Route = async (request, url) => {
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) return undefined;
     if (!enabled) return apiError(404, 'NotFound', `no resource at ${url.pathname}`);
-    const refused = auth.check(request);
-    if (refused) return refused;
+    const principal = await auth.authenticate(request);
+    if ('status' in principal) return principal;
     if (request.method !== 'GET') return apiError(405, 'MethodNotAllowed', 'the read API only answers GET', { allow: 'GET' });
-    for (const [pattern, handler] of routes) {
+    for (const [pattern, handler, needed] of routes) {
       const match = pattern.exec(url.pathname);
       if (!match) continue;
+      const refused = auth.authorize(principal, needed);
+      if (refused) return refused;
       const params = match.slice(1).map(decodeSegment);
       if (params.some((p) => p === null)) return apiError(400, 'InvalidPath', 'the path is not valid percent-encoding');
       return handler(request, url, params as string[]);

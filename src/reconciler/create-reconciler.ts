@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { OperatorConnectClient, type CircuitState, type ClientHooks } from '../operator-connect/index.js';
+import { FleetBudget, OperatorConnectClient, type CircuitState, type ClientHooks } from '../operator-connect/index.js';
 import { ConfigError } from '../platform/config/config-error.js';
 import type { Config } from '../platform/config/load-config.js';
 import { OPERATOR_CONNECT_VARIABLES } from '../platform/config/operator-connect-variables.js';
@@ -33,6 +33,8 @@ export interface ReconcilerFactoryDeps {
 export interface ReconcilerHooks extends ClientHooks, ExecutorHooks {
   /** Given a reader of the built client's circuit breaker (metrics read it at scrape time). */
   readonly observeCircuit?: (read: () => CircuitState) => void;
+  /** Given a reader of the built client's pacing rate, calls per second: its share of the fleet budget (metrics). */
+  readonly observeRateShare?: (read: () => number) => void;
 }
 
 const DEFAULT_MAX_NUMBERS_PER_ORDER = Number(
@@ -48,6 +50,7 @@ export function createReconciler(config: ReconcilerSettings, deps: ReconcilerFac
   const oc = config.operatorConnect;
   const log = deps.logger.child({ component: 'reconciler' });
   let client = deps.client;
+  let budget: FleetBudget | undefined;
   if (client === undefined) {
     if (oc === null) {
       throw new ConfigError([
@@ -57,7 +60,17 @@ export function createReconciler(config: ReconcilerSettings, deps: ReconcilerFac
     const { onCall, onRetry, onCircuitStateChange } = hooks;
     const built = new OperatorConnectClient({ config: oc, logger: log, onCall, onRetry, onCircuitStateChange });
     hooks.observeCircuit?.(() => built.circuitState);
+    hooks.observeRateShare?.(() => built.rateLimitPerSecond);
     client = built;
+    // OPERATOR_CONNECT_RATE_LIMIT_SCOPE=fleet: the rate binds every worker on this database together.
+    if (oc.rateLimitScope === 'fleet' && oc.rateLimitPerSecond > 0) {
+      budget = new FleetBudget({
+        pool: deps.pool,
+        logger: log,
+        ratePerSecond: oc.rateLimitPerSecond,
+        apply: (share) => built.setRateLimit(share),
+      });
+    }
   }
   const { afterSubmit, onSettled } = hooks;
   return reconcilerService({
@@ -70,5 +83,6 @@ export function createReconciler(config: ReconcilerSettings, deps: ReconcilerFac
     hooks: { afterSubmit, onSettled },
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.countryOf ? { countryOf: deps.countryOf } : {}),
+    ...(budget ? { budget } : {}),
   });
 }

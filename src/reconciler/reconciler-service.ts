@@ -33,6 +33,8 @@ export interface ReconcilerDeps {
   readonly random?: () => number;
   /** Country of a number for the consent check; the modelled service's table by default. */
   readonly countryOf?: (telephoneNumber: string) => string | undefined;
+  /** Started before the loops, stopped after them (the fleet-wide API rate budget). */
+  readonly budget?: { start(): Promise<void>; stop(): Promise<void> };
 }
 
 export interface Reconciler extends WorkerService {
@@ -184,6 +186,7 @@ class ReconcilerService implements Reconciler {
     this.deps.client
       .authenticate?.()
       .catch((error: unknown) => this.deps.logger.debug({ err: error }, 'cannot obtain an Operator Connect access token yet'));
+    await this.deps.budget?.start();
     await this.listener.start();
     this.running = true;
     this.loop = this.run();
@@ -198,6 +201,7 @@ class ReconcilerService implements Reconciler {
     await this.loop;
     await Promise.allSettled(this.inFlight.values());
     await this.listener.stop();
+    await this.deps.budget?.stop();
   }
 
   async runOnce(options: { ignoreLinger?: boolean } = {}): Promise<{ plan: PlanPassResult; operations: number }> {

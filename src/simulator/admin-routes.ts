@@ -9,6 +9,7 @@ import { ApiError, ok, type Reply } from './reply.js';
 import type { SimulatorAdmin } from './simulator-admin.js';
 import type { ConsentPatch } from './state.js';
 import type { NumberSeed } from './seeds.js';
+import type { TokenOverrides } from './token-authority.js';
 import { check } from './validation.js';
 
 type AdminHandler = (params: Readonly<Record<string, string>>, request: IncomingMessage, url: URL) => Promise<Reply> | Reply;
@@ -83,6 +84,17 @@ export function adminRoutes(
       },
     },
     { method: 'POST', pattern: pathPattern('/admin/orders/process'), handle: () => ok({ value: admin.processOrders() }) },
+    {
+      method: 'POST',
+      pattern: pathPattern('/admin/tokens'),
+      handle: async (_p, r) => {
+        const { clientId, ...overrides } = ((await jsonBody(r)) ?? {}) as { clientId?: unknown } & TokenOverrides;
+        if (clientId !== undefined && typeof clientId !== 'string')
+          throw new ApiError(400, 'InvalidRequestBody', 'clientId must be a string.');
+        return ok({ access_token: admin.issueToken(clientId, overrides) });
+      },
+    },
+    { method: 'POST', pattern: pathPattern('/admin/signing-keys/rotate'), handle: () => ok({ kid: admin.rotateSigningKey() }) },
     {
       method: 'POST',
       pattern: pathPattern('/admin/reset'),

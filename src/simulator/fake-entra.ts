@@ -53,7 +53,7 @@ export class FakeEntra {
       case 'openidConfiguration':
         return { status: 200, body: this.metadata(base) };
       case 'jwks':
-        return { status: 200, body: { keys: [publicJwk(this.authority.key)] } };
+        return { status: 200, body: { keys: this.authority.keys.map(publicJwk) } };
       case 'token':
         return this.token(request);
     }

@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, sign, verify, type KeyObject, type JsonWebKey } from 'node:crypto';
 
 /**
  * RS256 JSON Web Tokens with node:crypto, as Entra ID issues them. Only what
@@ -52,6 +52,7 @@ export function verifyJwt(token: string, key: SigningKey): VerifyResult {
 
 /** The public key as a JWKS entry, for the fake Entra ID's jwks_uri. */
 export function publicJwk(key: SigningKey): JsonWebKey & { kid: string; use: string; alg: string } {
-  const jwk = createPublicKey(key.publicKey).export({ format: 'jwk' });
+  // The public KeyObject exports itself (createPublicKey accepts only a private KeyObject).
+  const jwk = key.publicKey.export({ format: 'jwk' });
   return { ...jwk, kid: key.kid, use: 'sig', alg: 'RS256' };
 }

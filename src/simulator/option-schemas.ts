@@ -152,6 +152,19 @@ export const assignmentSchema = {
   additionalProperties: false,
 } as const;
 
+/** Admin token overrides (TokenOverrides): a test double's knobs, not a token endpoint feature. */
+export const tokenOverridesSchema = {
+  type: 'object',
+  properties: {
+    roles: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+    audience: { type: 'string', minLength: 1 },
+    issuer: { type: 'string', minLength: 1 },
+    lifetimeSeconds: { type: 'integer', minimum: -86_400, maximum: 86_400 },
+    issuedAt: { type: 'integer', minimum: 0 },
+  },
+  additionalProperties: false,
+} as const;
+
 export const seedFileSchema = {
   type: 'object',
   properties: {

@@ -3,7 +3,7 @@ import type { Consent, NumberStatus, Order, OrderStatus } from '../contracts/ope
 import type { Counters } from './counters.js';
 import type { FaultOptions, FaultPlan, ScriptedFault } from './faults.js';
 import type { Ledger } from './ledger.js';
-import { consentPatchSchema, faultOptionsSchema, numberPlacementSchema } from './option-schemas.js';
+import { consentPatchSchema, faultOptionsSchema, numberPlacementSchema, tokenOverridesSchema } from './option-schemas.js';
 import type { ResolvedOptions } from './options.js';
 import type { OrderBook } from './orders.js';
 import type { RateLimiter } from '../platform/time/rate-limiter.js';
@@ -11,7 +11,7 @@ import type { RepeatabilityStore } from './repeatability.js';
 import { E164_PATTERN, GUID_PATTERN } from './request-schemas.js';
 import type { ConsentSeed, NumberSeed } from './seeds.js';
 import type { ConsentPatch, NumberRecord, SimulatorState } from './state.js';
-import type { TokenAuthority } from './token-authority.js';
+import type { TokenAuthority, TokenOverrides } from './token-authority.js';
 import { check } from './validation.js';
 
 export interface SimulatorParts {
@@ -115,11 +115,22 @@ export class SimulatorAdmin {
     return this.parts.orders.processOpenOrders();
   }
 
-  /** A valid access token minted in-process, for tests that do not exercise the token endpoint. */
-  issueToken(clientId: string = this.parts.options.clients[0]?.clientId ?? ''): string {
+  /**
+   * An access token minted in-process, for tests that do not exercise the
+   * token endpoint; `overrides` shape it (roles, audience, issuer, lifetime,
+   * issue time), e.g. to test another API's token validation.
+   */
+  issueToken(clientId: string = this.parts.options.clients[0]?.clientId ?? '', overrides: TokenOverrides = {}): string {
+    const problems = check(tokenOverridesSchema, overrides);
+    if (problems.length > 0) throw invalid('invalid token overrides', problems);
     const client = this.parts.authority.client(clientId);
     if (!client) throw new PermanentError('simulator_unknown_client', `no client ${clientId}`);
-    return this.parts.authority.issue(client).accessToken;
+    return this.parts.authority.issue(client, overrides).accessToken;
+  }
+
+  /** Key rotation: a second key joins the JWKS and signs the next tokens; returns its kid. */
+  rotateSigningKey(): string {
+    return this.parts.authority.rotateKey().kid;
   }
 
   /** Back to the seeded state: consents, numbers, orders, ledger, counters, Repeatability memory, faults, rate bucket. */

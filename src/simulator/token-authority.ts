@@ -17,6 +17,17 @@ export interface IssuedToken {
   readonly expiresIn: number;
 }
 
+/** Test-double knobs for one minted token (the token endpoint never uses them). */
+export interface TokenOverrides {
+  /** The `roles` claim instead of the app's portal roles (any strings, e.g. another API's app roles). */
+  readonly roles?: readonly string[];
+  readonly audience?: string;
+  readonly issuer?: string;
+  readonly lifetimeSeconds?: number;
+  /** iat and nbf, epoch ms; default: the simulator's clock. */
+  readonly issuedAt?: number;
+}
+
 /**
  * Mints Entra-ID-shaped v2 app tokens and checks them on the API side: the
  * signature, issuer, audience and expiry (on the simulator's clock, no
@@ -24,7 +35,7 @@ export interface IssuedToken {
  * registration.
  */
 export class TokenAuthority {
-  readonly key: SigningKey = createSigningKey(randomBytes(8).toString('hex'));
+  private readonly signingKeys: SigningKey[] = [createSigningKey(randomBytes(8).toString('hex'))];
   private authorityHost = 'https://login.invalid';
 
   constructor(
@@ -34,6 +45,22 @@ export class TokenAuthority {
     private readonly lifetimeSeconds: number,
     private readonly clock: Clock,
   ) {}
+
+  /** The key new tokens are signed with: the newest. */
+  get key(): SigningKey {
+    return this.signingKeys[this.signingKeys.length - 1] as SigningKey;
+  }
+
+  /** Every key the JWKS publishes, oldest first: tokens signed with an earlier key stay valid. */
+  get keys(): readonly SigningKey[] {
+    return this.signingKeys;
+  }
+
+  /** Key rotation: a new key joins the JWKS and signs every token from now on. */
+  rotateKey(): SigningKey {
+    this.signingKeys.push(createSigningKey(randomBytes(8).toString('hex')));
+    return this.key;
+  }
 
   /** Known once the HTTPS server listens. */
   setAuthorityHost(host: string): void {
@@ -52,35 +79,37 @@ export class TokenAuthority {
     return this.clients.find((c) => c.clientId === clientId.toLowerCase());
   }
 
-  issue(client: Required<ClientApp>): IssuedToken {
-    const now = Math.floor(this.clock.now() / 1000);
+  issue(client: Required<ClientApp>, overrides: TokenOverrides = {}): IssuedToken {
+    const now = Math.floor((overrides.issuedAt ?? this.clock.now()) / 1000);
+    const lifetimeSeconds = overrides.lifetimeSeconds ?? this.lifetimeSeconds;
     // A stable object id per app, as a service principal has.
     const oid = uuidFrom(createHash('sha256').update(`sp:${client.clientId}`).digest());
     const claims = {
-      aud: this.audience,
-      iss: this.issuer,
+      aud: overrides.audience ?? this.audience,
+      iss: overrides.issuer ?? this.issuer,
       iat: now,
       nbf: now,
-      exp: now + this.lifetimeSeconds,
+      exp: now + lifetimeSeconds,
       azp: client.clientId,
       appid: client.clientId,
       azpacr: '1',
       idtyp: 'app',
       oid,
       sub: oid,
-      roles: client.roles,
+      roles: overrides.roles ?? client.roles,
       tid: this.tenantId,
       uti: randomBytes(16).toString('base64url'),
       ver: '2.0',
     };
-    return { accessToken: signJwt(claims, this.key), expiresIn: this.lifetimeSeconds };
+    return { accessToken: signJwt(claims, this.key), expiresIn: lifetimeSeconds };
   }
 
   /** The API side: a Principal, or the 401/403 the real service would answer. */
   authenticate(authorization: string | undefined): Principal {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match?.[1]) throw this.unauthorized('InvalidAuthenticationToken', 'The request has no bearer access token.', false);
-    const result = verifyJwt(match[1], this.key);
+    const token = match[1];
+    const result = this.signingKeys.map((k) => verifyJwt(token, k)).find((r) => r.valid) ?? verifyJwt(token, this.key);
     if (!result.valid) throw this.unauthorized('InvalidAuthenticationToken', `The access token is invalid: ${result.reason}.`);
     const claims = result.claims;
     const now = this.clock.now() / 1000;

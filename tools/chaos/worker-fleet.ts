@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { workerNodeOptions } from '../bench/lib/worker-node-options.js';
 import type { Rng } from '../fuzz/seeded-random.js';
+import { STARTUP_LINE } from '../shared/startup-line.js';
 
 /**
  * N production workers (`flowthrough worker`, src/app/cli/main.ts through tsx,
@@ -185,7 +186,8 @@ export function startWorkerFleet(options: {
     });
     createInterface({ input: child.stderr! }).on('line', (text) => {
       slot.log.write(`[stderr] ${text}\n`);
-      if (text.trim() !== '') noteError(slot, `stderr: ${text.slice(0, 240)}`);
+      // The command's start-up line (which broker and database) is not an error.
+      if (text.trim() !== '' && !STARTUP_LINE.test(text)) noteError(slot, `stderr: ${text.slice(0, 240)}`);
     });
   };
 

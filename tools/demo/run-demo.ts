@@ -7,9 +7,8 @@ import { loadConfig } from '../../src/platform/config/load-config.js';
 import { processEnvironment } from '../../src/platform/config/environment.js';
 import { loadStackConfig } from '../stack/stack-config.js';
 import { isTerminal } from '../../src/core/order-state/states.js';
-import { formatStatusLine, parseStatusEvent, STATUS_EVENT_TYPE } from '../../src/core/status/index.js';
+import { STATUS_EVENT_TYPE } from '../../src/core/status/index.js';
 import { migrate } from '../../src/platform/db/migrator.js';
-import { createKafka } from '../../src/platform/kafka/client.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { stackUp } from '../stack/stack.js';
 import { createSimulator } from '../../src/simulator/index.js';
@@ -17,6 +16,8 @@ import { simulatorClientEnvironment } from '../../src/simulator/client-environme
 import { Worker } from '../../src/app/worker/worker.js';
 import { workerServices } from '../../src/app/worker/services.js';
 import { printError, printLine } from '../../src/app/cli/output.js';
+import { publishCommand } from '../../src/app/cli/commands/publish-command.js';
+import { statusCommand } from '../../src/app/cli/commands/status-command.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
 const SIMULATOR_SEED = fileURLToPath(new URL('../../simulator/demo-seed.json', import.meta.url));
@@ -108,9 +109,9 @@ async function main(): Promise<number> {
   await pool.end();
 
   const worker = new Worker({ config, logger, ...workerServices() });
-  const kafka = createKafka(config, logger, '-demo');
-  const subscriber = kafka.consumer({ groupId: `flowthrough-demo-subscriber-${run}` });
-  const producer = kafka.producer();
+  // The commands a user runs by hand (flowthrough status --follow, flowthrough publish), in-process.
+  const stopStatus = new AbortController();
+  let following: Promise<number> | undefined;
   const examples = readExamples();
   const pending = new Set(examples.map(orderIdOf));
   const final = new Map<string, string>();
@@ -121,17 +122,12 @@ async function main(): Promise<number> {
     printLine(`worker running (health on http://127.0.0.1:${worker.httpPort}/readyz); database ${database}; topics demo.${run}.*`);
     let allDone: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (allDone = resolve));
-    await subscriber.connect();
-    await subscriber.subscribe({ topic: config.topics.status, fromBeginning: true });
-    await subscriber.run({
-      eachMessage: async ({ message }) => {
-        const event = parseStatusEvent(message.headers ?? {}, message.value);
-        if (event.type !== STATUS_EVENT_TYPE) {
-          // A rejected resend of an accepted order: not a state change of that order.
-          printLine(`  resend  ${formatStatusLine(event.data)} (the accepted order is unaffected)`);
-          return;
-        }
-        printLine(`  status  ${formatStatusLine(event.data)}`);
+    following = statusCommand(['--follow', '--from-beginning'], config, logger, {
+      print: (line) => printLine(`  status  ${line}`),
+      signal: stopStatus.signal,
+      handleSignals: false,
+      onEvent: (event) => {
+        if (event.type !== STATUS_EVENT_TYPE) return; // a rejected resend: not a state change of the accepted order
         if (event.data.state === 'held' && !activated) {
           // The enterprise accepts the operator in the Teams Admin Center: the consent becomes active.
           activated = true;
@@ -144,22 +140,24 @@ async function main(): Promise<number> {
           if (pending.size === 0) allDone();
         }
       },
+    }).catch((error: unknown) => {
+      printError(`status stopped: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
     });
-    await producer.connect();
-    printLine(`publishing ${examples.length} example orders to ${config.topics.orders}:`);
-    for (const example of examples) {
-      printLine(`  order   ${orderIdOf(example)}  (${example.file})`);
-      await producer.send({
-        topic: config.topics.orders,
-        messages: [{ key: example.key, headers: example.headers, value: JSON.stringify(example.value) }],
-      });
-    }
+    printLine(`publishing ${examples.length} example orders to ${config.topics.orders} (flowthrough publish examples/*.json):`);
+    const published = await publishCommand(
+      examples.map((example) => `${EXAMPLES_DIR}${example.file}`),
+      config,
+      logger,
+      { print: (line) => printLine(`  order   ${line}`) },
+    );
+    if (published !== 0) throw new Error('an example order was refused (above): the examples are out of date');
     const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, DEMO_TIMEOUT_MS)));
     await Promise.race([done, timedOut]);
   } finally {
     clearTimeout(timer);
-    await producer.disconnect().catch(() => undefined);
-    await subscriber.disconnect().catch(() => undefined);
+    stopStatus.abort();
+    await following;
     await worker.stop().catch((error: unknown) => printError(`worker stop failed: ${String(error)}`));
     await dropDatabase(up.databaseUrl, database).catch(() => undefined);
     await simulator.stop();

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { workerNodeOptions } from '../bench/lib/worker-node-options.js';
+import { STARTUP_LINE } from '../shared/startup-line.js';
 
 /**
  * The production worker (`flowthrough worker`, src/app/cli/main.ts through tsx)
@@ -95,7 +96,8 @@ export async function startWorkerProcess(
   });
   createInterface({ input: child.stderr! }).on('line', (text) => {
     log.write(`[stderr] ${text}\n`);
-    if (text.trim() !== '') noteError(`stderr: ${text.slice(0, 240)}`, new Date().toISOString());
+    // The command's start-up line (which broker and database) is not an error.
+    if (text.trim() !== '' && !STARTUP_LINE.test(text)) noteError(`stderr: ${text.slice(0, 240)}`, new Date().toISOString());
   });
 
   const deadline = Date.now() + startTimeoutMs;

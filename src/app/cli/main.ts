@@ -4,7 +4,17 @@ import type { FailureContext } from '../../platform/errors/explain.js';
 import { outboxCommand } from './commands/outbox-command.js';
 import { OUTBOX_USAGE } from './commands/outbox-command.js';
 import { printError, printLine } from './output.js';
-import { HEADER_USAGE, helpRequested, INSPECT_USAGE, MIGRATE_USAGE, RECONCILE_USAGE, SIMULATOR_USAGE, WORKER_USAGE } from './usage.js';
+import {
+  HEADER_USAGE,
+  helpRequested,
+  INSPECT_USAGE,
+  MIGRATE_USAGE,
+  PUBLISH_USAGE,
+  RECONCILE_USAGE,
+  SIMULATOR_USAGE,
+  STATUS_USAGE,
+  WORKER_USAGE,
+} from './usage.js';
 
 // Commands, configuration and logging are imported when used: help needs none
 // of them (it answers before anything loads), and the production worker never
@@ -23,6 +33,9 @@ commands:
   offsets show|reset                     the intake's stored and committed offsets; reset a stopped partition (flowthrough offsets --help)
   orders show|list, accounts show, numbers show   inspection (--json everywhere)
   reconcile --audit [--account NAME] [--repair]  drift between PostgreSQL and Operator Connect
+  publish <file.json|->… [--json]        validate and send orders to ORDERS_TOPIC (flowthrough publish --help)
+  status [--follow] [--order ID] [--account NAME] [--json]
+                         status events of STATUS_TOPIC, one line each (flowthrough status --help)
 
 "flowthrough <command> --help" (or -h) prints a command's help and does nothing else.
 A failure is one line on stderr naming the setting to fix; LOG_LEVEL=debug or
@@ -49,6 +62,8 @@ const HELP: Readonly<Record<string, () => string | Promise<string>>> = {
   accounts: () => INSPECT_USAGE,
   numbers: () => INSPECT_USAGE,
   reconcile: () => RECONCILE_USAGE,
+  publish: () => PUBLISH_USAGE,
+  status: () => STATUS_USAGE,
 };
 
 async function helpOf(command: string | undefined): Promise<string> {
@@ -79,6 +94,11 @@ async function main(argv: readonly string[], env: Environment, context: { failur
   const config = loadConfig(env);
   context.failure = failureContext(config);
   const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+  if (Object.hasOwn(HELP, command)) {
+    // Which services this run talks to, before it talks to them (password hidden).
+    const { redactDatabaseUrl } = await import('../../platform/errors/explain.js');
+    printError(`flowthrough ${command}: Kafka ${config.kafka.brokers.join(',')}, PostgreSQL ${redactDatabaseUrl(config.database.url)}`);
+  }
   switch (command) {
     case 'worker':
       await (await import('./commands/worker-command.js')).workerCommand(config, logger);
@@ -101,6 +121,10 @@ async function main(argv: readonly string[], env: Environment, context: { failur
       return (await import('./commands/inspect-commands.js')).accountsCommand(rest, config);
     case 'numbers':
       return (await import('./commands/inspect-commands.js')).numbersCommand(rest, config);
+    case 'publish':
+      return (await import('./commands/publish-command.js')).publishCommand(rest, config, logger);
+    case 'status':
+      return (await import('./commands/status-command.js')).statusCommand(rest, config, logger);
     default:
       printError(`unknown command "${command}"\n\n${await usage()}`);
       return 2;

@@ -86,6 +86,32 @@ is none, 3 when there are differences.
                    state (a running worker carries them out)
   --json           one JSON object instead of lines`;
 
+export const PUBLISH_USAGE = `usage: flowthrough publish <file.json|->… [--json]
+
+Sends orders to ORDERS_TOPIC (${defaultOf('ORDERS_TOPIC')}) on KAFKA_BROKERS. A file ("-" is
+standard input) holds one order or an array of them; an order is a record as in
+examples/*.json ({"headers", "key", "value"}) or the order data alone, to which the
+CloudEvents binary-mode headers are added. Every order is validated as the intake
+validates it first: an invalid one is reported (file, problem) and not sent, and the
+exit status is then 1. The key is the order's account.
+
+  --json   one JSON object per order ({"sent": true|false, …}) instead of lines
+
+prints, per order sent:  ORDER-ID → topic partition N offset M`;
+
+export const STATUS_USAGE = `usage: flowthrough status [--follow] [--from-beginning] [--order ID] [--account NAME] [--json]
+
+Prints the status events of STATUS_TOPIC (${defaultOf('STATUS_TOPIC')}), one line each:
+  ORDER-ID  ACCOUNT  previous → state  items: …  errors: …
+Without --follow, the events the topic holds up to its current end, then exits.
+
+  --follow, -f       keep printing events as they arrive, until SIGINT (exit 0);
+                     from the latest offset unless --from-beginning
+  --from-beginning   with --follow: replay the topic first
+  --order ID         only this order's events
+  --account NAME     only this account's events
+  --json             one JSON object per line: {id, type, time, partition, offset, data}`;
+
 /**
  * Whether the arguments ask for help: --help or -h anywhere before a "--",
  * or "help" as the first. Checked before anything else runs.

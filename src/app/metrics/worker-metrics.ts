@@ -51,6 +51,7 @@ export class WorkerMetrics {
   private readonly retries: Counter<'operation'>;
   private readonly circuit: Gauge;
   private readCircuit: (() => CircuitState) | undefined;
+  private readRateShare: (() => number) | undefined;
   private readReadiness: (() => ReadonlyArray<{ name: string; ok: boolean }>) | undefined;
   private readonly consumerCrashes: Counter;
   private readonly partitionStops: Counter<'reason'>;
@@ -189,6 +190,17 @@ export class WorkerMetrics {
         else if (!circuitKnown()) this.remove({});
       },
     });
+    const rateShareOf = () => this.readRateShare;
+    new Gauge({
+      name: 'flowthrough_operator_connect_rate_share_per_second',
+      help: 'Operator Connect calls per second this worker paces at: OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND, or its share of it with OPERATOR_CONNECT_RATE_LIMIT_SCOPE=fleet (0: no pacing)',
+      registers,
+      collect() {
+        const read = rateShareOf();
+        if (read) this.set(read());
+        else this.remove({});
+      },
+    });
   }
 
   /** IntakeService onChunk. */
@@ -251,6 +263,11 @@ export class WorkerMetrics {
   observeCircuit(read: () => CircuitState): void {
     this.readCircuit = read;
     this.circuit.set(circuitStateValue(read()));
+  }
+
+  /** Reads the client's pacing rate (its fleet share) at scrape time; without a client the gauge has no value. */
+  observeRateShare(read: () => number): void {
+    this.readRateShare = read;
   }
 
   /** GET /metrics in the Prometheus text format. */

@@ -54,7 +54,13 @@ function reconcilerServices(onCall?: (event: CallEvent) => void): ServiceFactory
       createReconciler(
         config,
         { pool, logger },
-        { onCall: calls, onRetry, onCircuitStateChange, observeCircuit: (read) => metrics.observeCircuit(read) },
+        {
+          onCall: calls,
+          onRetry,
+          onCircuitStateChange,
+          observeCircuit: (read) => metrics.observeCircuit(read),
+          observeRateShare: (read) => metrics.observeRateShare(read),
+        },
       ),
     ];
   };

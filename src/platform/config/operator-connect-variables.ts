@@ -118,6 +118,14 @@ export const OPERATOR_CONNECT_VARIABLES = [
     description: 'client-side pacing of API calls (retries included); keep it at or below the service limit; 0 turns pacing off',
   },
   {
+    name: 'OPERATOR_CONNECT_RATE_LIMIT_SCOPE',
+    type: 'string',
+    default: 'fleet',
+    enum: ['fleet', 'process'],
+    description:
+      'whom OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND binds: fleet = all workers on this database together (each heartbeats in api_budget_members every second and paces at rate / live workers; a worker silent for 3 s is dead and its share goes to the others), process = each worker on its own',
+  },
+  {
     name: 'OPERATOR_CONNECT_REQUEST_TIMEOUT_MS',
     type: 'integer',
     default: '30000',
@@ -234,6 +242,8 @@ export interface OperatorConnectConfig {
   readonly tokenTimeoutMs: number;
   /** 0: no client-side pacing. */
   readonly rateLimitPerSecond: number;
+  /** OPERATOR_CONNECT_RATE_LIMIT_SCOPE; absent (a configuration built by hand): process. */
+  readonly rateLimitScope?: 'fleet' | 'process';
   readonly retry: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
   readonly circuitBreaker: { readonly failureThreshold: number; readonly coolDownMs: number };
   /** Values that must never appear in a log line (the client secret, when set). */
@@ -314,6 +324,7 @@ export function loadOperatorConnectConfig(env: Readonly<Record<string, string | 
     requestTimeoutMs: num('OPERATOR_CONNECT_REQUEST_TIMEOUT_MS'),
     tokenTimeoutMs: num('OPERATOR_CONNECT_TOKEN_TIMEOUT_MS'),
     rateLimitPerSecond: num('OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND'),
+    rateLimitScope: str('OPERATOR_CONNECT_RATE_LIMIT_SCOPE') === 'process' ? 'process' : 'fleet',
     retry: {
       attempts: num('OPERATOR_CONNECT_RETRY_ATTEMPTS'),
       baseDelayMs: num('OPERATOR_CONNECT_RETRY_BASE_MS'),

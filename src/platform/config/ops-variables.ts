@@ -13,7 +13,7 @@ export const OPS_VARIABLES = [
     default: '',
     secret: true,
     description:
-      'comma-separated bearer tokens the read API (/v1/…) accepts, each at least 16 printable characters without spaces; empty disables the API: every /v1 path answers 404',
+      'comma-separated static bearer tokens the read API (/v1/…) accepts, each at least 16 printable characters without spaces; they read (GET), never operate; empty and no Entra ID validation (READ_API_ENTRA_*) disables the API: every /v1 path answers 404',
   },
   {
     name: 'READ_API_MAX_PAGE_SIZE',
@@ -30,7 +30,75 @@ export const OPS_VARIABLES = [
     description:
       "the read API as its clients reach it (http(s)://host[:port][/prefix], e.g. behind a TLS proxy); nextLink is built on it; empty: http:// and the request's Host",
   },
+  {
+    name: 'READ_API_ENTRA_TENANT_ID',
+    type: 'string',
+    default: '',
+    description:
+      "Entra ID tenant whose access tokens the read API accepts (its issuer and signing keys come from the tenant's OpenID configuration); Entra ID validation is on when this, or READ_API_ENTRA_ISSUER with READ_API_ENTRA_JWKS_URL, is set",
+  },
+  {
+    name: 'READ_API_ENTRA_AUTHORITY_HOST',
+    type: 'url',
+    default: 'https://login.microsoftonline.com',
+    description: 'Entra ID authority host (https): the OpenID configuration is {host}/{tenant}/v2.0/.well-known/openid-configuration',
+  },
+  {
+    name: 'READ_API_ENTRA_ISSUER',
+    type: 'string',
+    default: '',
+    description:
+      'the accepted token issuer (iss), set together with READ_API_ENTRA_JWKS_URL instead of the OpenID configuration; v2.0 tokens: https://login.microsoftonline.com/{tenant}/v2.0',
+  },
+  {
+    name: 'READ_API_ENTRA_JWKS_URL',
+    type: 'string',
+    default: '',
+    description:
+      'https URL of the signing keys (JWKS), set together with READ_API_ENTRA_ISSUER; keys are cached and fetched again when a token names an unknown key (rotation)',
+  },
+  {
+    name: 'READ_API_ENTRA_AUDIENCE',
+    type: 'list',
+    default: '',
+    description:
+      "comma-separated accepted audiences (aud): the read API app registration's client id and/or Application ID URI; needed when Entra ID validation is on",
+  },
+  {
+    name: 'READ_API_READER_ROLE',
+    type: 'string',
+    default: 'Flowthrough.Read',
+    pattern: '^\\S+$',
+    description: "app role (token's roles claim) that may read: every GET under /v1",
+  },
+  {
+    name: 'READ_API_OPERATOR_ROLE',
+    type: 'string',
+    default: 'Flowthrough.Operate',
+    pattern: '^\\S+$',
+    description: 'app role that may change state through the read API (and read)',
+  },
+  {
+    name: 'READ_API_ENTRA_JWKS_COOLDOWN_MS',
+    type: 'integer',
+    default: '30000',
+    minimum: 0,
+    maximum: 3600000,
+    description: 'least time between two JWKS fetches caused by tokens naming an unknown key',
+  },
 ] as const satisfies readonly VariableSpec[];
+
+/** Entra ID access-token validation of the read API; null in ReadApiSettings when off. */
+export interface ReadApiEntraSettings {
+  /** From the tenant's OpenID configuration: {authorityHost}/{tenantId}/v2.0/.well-known/openid-configuration. */
+  readonly discovery: { readonly authorityHost: string; readonly tenantId: string } | null;
+  /** Explicit issuer and JWKS URL instead of discovery. */
+  readonly explicit: { readonly issuer: string; readonly jwksUrl: string } | null;
+  readonly audiences: readonly string[];
+  readonly readerRole: string;
+  readonly operatorRole: string;
+  readonly jwksCooldownMs: number;
+}
 
 export interface ReadApiSettings {
   /** Empty: the API is disabled. Each token is a Secret of its own, so each is redacted from logs. */
@@ -38,6 +106,8 @@ export interface ReadApiSettings {
   readonly maxPageSize: number;
   /** Base of nextLink (no trailing slash); null: http:// and the request's Host. */
   readonly publicUrl: string | null;
+  /** Entra ID token validation; absent or null: static tokens only. */
+  readonly entra?: ReadApiEntraSettings | null;
 }
 
 export interface OpsConfig {
@@ -60,8 +130,65 @@ export function loadOpsConfig(env: Readonly<Record<string, string | undefined>>)
   if (!/^\d+$/.test(pageText) || maxPageSize < 1 || maxPageSize > 1000)
     problems.push(`READ_API_MAX_PAGE_SIZE=${JSON.stringify(pageText)}: must be an integer from 1 to 1000`);
   const publicUrl = parsePublicUrl(env.READ_API_PUBLIC_URL ?? '', problems);
+  const entra = parseEntra(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ readApi: Object.freeze({ tokens: Object.freeze(tokens.map((t) => new Secret(t))), maxPageSize, publicUrl }) });
+  return Object.freeze({
+    readApi: Object.freeze({ tokens: Object.freeze(tokens.map((t) => new Secret(t))), maxPageSize, publicUrl, entra }),
+  });
+}
+
+function httpsUrl(name: string, text: string, problems: string[]): string | null {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'https:' && url.username === '' && url.password === '') return url.toString();
+  } catch {
+    // reported below
+  }
+  problems.push(`${name}=${JSON.stringify(text)}: must be an https URL without credentials`);
+  return null;
+}
+
+const ROLE = /^\S+$/;
+
+function parseEntra(env: Readonly<Record<string, string | undefined>>, problems: string[]): ReadApiEntraSettings | null {
+  const tenantId = (env.READ_API_ENTRA_TENANT_ID ?? '').trim();
+  const issuer = (env.READ_API_ENTRA_ISSUER ?? '').trim();
+  const jwksText = (env.READ_API_ENTRA_JWKS_URL ?? '').trim();
+  if (tenantId === '' && issuer === '' && jwksText === '') return null;
+  const before = problems.length;
+  if ((issuer === '') !== (jwksText === ''))
+    problems.push('READ_API_ENTRA_ISSUER and READ_API_ENTRA_JWKS_URL: set both (explicit issuer and keys) or neither');
+  if (tenantId !== '' && !/^[A-Za-z0-9.-]+$/.test(tenantId))
+    problems.push(`READ_API_ENTRA_TENANT_ID=${JSON.stringify(tenantId)}: a tenant id (GUID) or domain name`);
+  const jwksUrl = jwksText === '' ? null : httpsUrl('READ_API_ENTRA_JWKS_URL', jwksText, problems);
+  const hostText = (env.READ_API_ENTRA_AUTHORITY_HOST ?? '').trim() || 'https://login.microsoftonline.com';
+  const authorityHost = tenantId === '' ? null : httpsUrl('READ_API_ENTRA_AUTHORITY_HOST', hostText, problems);
+  const audiences = (env.READ_API_ENTRA_AUDIENCE ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a.length > 0);
+  if (audiences.length === 0)
+    problems.push('READ_API_ENTRA_AUDIENCE: needed when Entra ID validation is on (READ_API_ENTRA_TENANT_ID or _ISSUER)');
+  const readerRole = (env.READ_API_READER_ROLE ?? '').trim() || 'Flowthrough.Read';
+  const operatorRole = (env.READ_API_OPERATOR_ROLE ?? '').trim() || 'Flowthrough.Operate';
+  for (const [name, role] of [
+    ['READ_API_READER_ROLE', readerRole],
+    ['READ_API_OPERATOR_ROLE', operatorRole],
+  ] as const)
+    if (!ROLE.test(role)) problems.push(`${name}=${JSON.stringify(role)}: an app role value has no spaces`);
+  const cooldownText = env.READ_API_ENTRA_JWKS_COOLDOWN_MS ?? '30000';
+  const jwksCooldownMs = Number(cooldownText);
+  if (!/^\d+$/.test(cooldownText) || jwksCooldownMs > 3_600_000)
+    problems.push(`READ_API_ENTRA_JWKS_COOLDOWN_MS=${JSON.stringify(cooldownText)}: must be an integer from 0 to 3600000`);
+  if (problems.length > before) return null;
+  return Object.freeze({
+    discovery: authorityHost === null ? null : Object.freeze({ authorityHost: authorityHost.replace(/\/+$/, ''), tenantId }),
+    explicit: jwksUrl === null ? null : Object.freeze({ issuer, jwksUrl }),
+    audiences: Object.freeze(audiences),
+    readerRole,
+    operatorRole,
+    jwksCooldownMs,
+  });
 }
 
 function parsePublicUrl(text: string, problems: string[]): string | null {

@@ -7,11 +7,15 @@ import { createEmptyDatabase, createTestDatabase, databaseUrlFor, kafkaBrokers, 
 import { closedPort } from '../../unit/platform/errors/closed-port.js';
 import { runCli, type CliResult } from '../../support/run-cli.js';
 
+/** The start-up line naming the services a command uses (password hidden). */
+const BANNER = /^flowthrough [a-z]+: Kafka \S+, PostgreSQL \S+$/;
+
 /** The one line a failing command prints: exit 1, one line on stderr, no stack trace. */
 function oneLine(result: CliResult): string {
   const label = `flowthrough ${result.args.join(' ')}`;
   assert.equal(result.code, 1, `${label}: exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  const lines = result.stderr.split('\n').filter((l) => l.length > 0);
+  // Every command but simulator first names the broker and database it uses; then the failure.
+  const lines = result.stderr.split('\n').filter((l) => l.length > 0 && !BANNER.test(l));
   assert.equal(lines.length, 1, `${label}: one line on stderr, got:\n${result.stderr}`);
   return lines[0] ?? '';
 }
@@ -42,6 +46,10 @@ describe('a failing command says what to fix in one line', () => {
       const line = oneLine(run);
       assert.equal(line, expected, `flowthrough ${run.args.join(' ')}`);
       assert.ok(!run.stderr.includes('s3cret-pw') && !run.stdout.includes('s3cret-pw'));
+      assert.match(
+        run.stderr,
+        new RegExp(`^flowthrough ${run.args[0]}: Kafka \\S+, PostgreSQL postgres://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/prov\n`),
+      );
     }
   });
 
@@ -53,7 +61,7 @@ describe('a failing command says what to fix in one line', () => {
     ]);
     for (const run of [flag, level]) {
       assert.equal(run.code, 1);
-      assert.match(run.stderr, /^flowthrough: database_unreachable: .*\n/);
+      assert.match(run.stderr, /^flowthrough migrate: Kafka \S+, PostgreSQL \S+\nflowthrough: database_unreachable: .*\n/);
       assert.match(run.stderr, /\n {4}at /, 'a stack');
       assert.match(run.stderr, /caused by: Error: connect ECONNREFUSED/);
     }

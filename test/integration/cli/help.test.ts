@@ -21,6 +21,8 @@ const COMMANDS: readonly { command: string; usage: RegExp; subcommands?: readonl
   { command: 'accounts', usage: /^usage:\n {2}flowthrough orders show/, subcommands: ['show'] },
   { command: 'numbers', usage: /^usage:\n {2}flowthrough orders show/, subcommands: ['show'] },
   { command: 'reconcile', usage: /^usage: flowthrough reconcile --audit/ },
+  { command: 'publish', usage: /^usage: flowthrough publish <file\.json\|->/ },
+  { command: 'status', usage: /^usage: flowthrough status \[--follow\]/ },
 ];
 
 describe('--help on every command prints its help and does nothing else', () => {
@@ -44,6 +46,8 @@ describe('--help on every command prints its help and does nothing else', () => 
     // Help wins wherever it stands, even after options that would make the command run.
     cases.push({ args: ['dlq', 'replay', '--all', '-h'], usage: /^usage: flowthrough dlq/ });
     cases.push({ args: ['reconcile', '--audit', '--repair', '--help'], usage: /^usage: flowthrough reconcile/ });
+    cases.push({ args: ['status', '--follow', '--help'], usage: /^usage: flowthrough status/ });
+    cases.push({ args: ['publish', 'examples/01-contoso-account.json', '-h'], usage: /^usage: flowthrough publish/ });
     cases.push({ args: ['help', 'migrate'], usage: /^usage: flowthrough migrate\n/ });
     cases.push({ args: ['--help'], usage: /^usage: flowthrough <command>/ });
 

@@ -46,10 +46,10 @@ test('invalid options are refused at construction, every problem listed', () => 
 
 test('the example seed file loads and drives the consents and numbers', async (t) => {
   const seed = await loadSeedFile(EXAMPLE_SEED);
-  assert.equal(seed.consents.length, 3);
+  assert.equal(seed.consents.length, 5);
   const { api, simulator } = await startSimulator(t, { consents: [], seedFile: EXAMPLE_SEED });
   const list = await api.get<{ value: Consent[] }>(paths.consents);
-  assert.equal(list.body.value.length, 3);
+  assert.equal(list.body.value.length, 5);
   const held = simulator.admin.numberStatus('7b1c3e2a-4d5f-4a6b-8c9d-0e1f2a3b4c5d', '+14255550100');
   assert.equal(held.status, 'assigned');
   assert.equal(held.assignedToUser, true);

@@ -104,7 +104,9 @@ describe('flowthrough worker process', () => {
     assert.equal(result.code, 1);
     assert.match(result.stdout, /run \\?"npx flowthrough migrate\\?"; retrying in \d+ ms/);
     assert.match(result.stderr, /database_not_migrated: .*run "npx flowthrough migrate".*STARTUP_TIMEOUT_MS=1500/);
-    assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
+    // After the start-up line naming the broker and database (every command prints it), one line.
+    assert.match(result.stderr, /^flowthrough worker: Kafka \S+, PostgreSQL \S+\n/);
+    assert.equal(result.stderr.trim().split('\n').length, 2, 'one line');
   });
 
   it('waits for its topics, saying what to do, until STARTUP_TIMEOUT_MS', async () => {

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { ORDER_STATES } from '../../../core/order-state/states.js';
 import type { Config } from '../../../platform/config/load-config.js';
 import { createPool } from '../../../platform/db/pool.js';
 import {
@@ -89,6 +90,12 @@ export async function ordersCommand(args: readonly string[], config: Config, io:
         if (at === null) throw new UsageError(`--${name} takes an ISO time or a duration before now, not ${JSON.stringify(text)}`);
         return at;
       };
+      const state = stringValue(values, 'state');
+      if (state !== undefined && !(ORDER_STATES as readonly string[]).includes(state)) {
+        // One line: a filter that can match nothing is a mistake, not an empty result.
+        errorLine(io, `flowthrough orders: --state takes one of ${ORDER_STATES.join(', ')}, not ${JSON.stringify(state)}`);
+        return 2;
+      }
       const since = time('since');
       const until = time('until');
       const filter = {

@@ -5,6 +5,7 @@ import type { Difference } from '../../../core/reconcile/drift.js';
 import { createPool } from '../../../platform/db/pool.js';
 import type { Logger } from '../../../platform/logging/logger.js';
 import { OperatorConnectClient } from '../../../operator-connect/index.js';
+import { accountDetail } from '../../../ops/index.js';
 import {
   createReconciler,
   runDriftAudit,
@@ -38,6 +39,15 @@ function describe(d: Difference & { known: boolean }): string {
     service_differs: `held on the other service (teamsPhoneMobile=${d.actual?.teamsPhoneMobile})`,
   }[d.kind];
   return `${d.telephoneNumber}  ${d.tenantId}  ${d.service}  ${d.kind}  ${what}`;
+}
+
+async function accountExists(config: Config, name: string): Promise<boolean> {
+  const pool = createPool({ url: config.database.url, max: 1, applicationName: 'flowthrough-cli' });
+  try {
+    return (await accountDetail(pool, name)) !== null;
+  } finally {
+    await pool.end();
+  }
 }
 
 /** `flowthrough reconcile --audit [--account NAME] [--repair]`. */
@@ -74,6 +84,13 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
   if (!values.audit) {
     printError(`flowthrough reconcile: --audit is required (the reconciler itself runs inside the worker)\n\n${RECONCILE_USAGE}`);
     return 2;
+  }
+  if (values.account !== undefined && !(await accountExists(deps.config, values.account))) {
+    // One line: an audit of an account we do not know would report "no difference", which is not true.
+    printError(
+      `flowthrough reconcile: no account ${JSON.stringify(values.account)} (flowthrough orders list shows the accounts of recent orders)`,
+    );
+    return 1;
   }
   const client = deps.client ?? new OperatorConnectClient({ config: loadOperatorConnectConfig(deps.env), logger: deps.logger });
   const pool = createPool({ url: deps.config.database.url, max: 2, applicationName: 'flowthrough-cli' });

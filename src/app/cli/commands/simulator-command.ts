@@ -33,8 +33,11 @@ const FLAGS = {
 
 type Flag = keyof typeof FLAGS;
 
-/** The example seed, found next to the package whether run from src/ (tsx) or dist/. */
-const EXAMPLE_SEED = fileURLToPath(new URL('../../../../simulator/consents.example.json', import.meta.url));
+/**
+ * The default seed (consents for the tenants of examples/ among others), found next to
+ * the package whether run from src/ (tsx) or dist/.
+ */
+export const EXAMPLE_SEED = fileURLToPath(new URL('../../../../simulator/consents.example.json', import.meta.url));
 
 /** For tests: stop on this signal instead of a process signal; capture output. */
 export interface SimulatorCommandIo {
