@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { type Admin, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { NotificationListener } from '../platform/db/notification-listener.js';
 import { withTransaction } from '../platform/db/pool.js';
@@ -123,7 +123,13 @@ export class OutboxRelay implements WorkerService {
       baseMs: options.retryBaseMs ?? DEFAULT_OUTBOX_RETRY.baseMs,
       capMs: options.retryCapMs ?? DEFAULT_OUTBOX_RETRY.capMs,
     };
-    this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // Unused (every send names its partition, topic-partitions.ts); named so kafkajs has no default to warn about.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.publisher = new PartitionPublisher(this.producer, options.maxBatchBytes ?? DEFAULT_OUTBOX_MAX_BATCH_BYTES);
     this.admin = options.kafka.admin();
     this.partitions = new TopicPartitions(this.admin, options.metadataMaxAgeMs);

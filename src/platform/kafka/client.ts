@@ -9,13 +9,22 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warnings about choices we made on purpose, told at debug: delivery is
+ * at least once by the outbox's own retries and ce_id dedup, so the idempotent
+ * producer's retries are bounded (a send must fail to be retried and parked);
+ * every producer of ours names its partitioner, the relay its partitions.
+ */
+const DELIBERATE = [/^Limiting retries for the idempotent producer/, /^KafkaJS v2\.0\.0 switched default partitioner/];
+
 /** Routes kafkajs' own logging into pino, below our own level so its chatter stays quiet. */
-function kafkaLogCreator(logger: Logger) {
+export function kafkaLogCreator(logger: Logger) {
   const child = logger.child({ component: 'kafkajs' });
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, timestamp: _t, logger: _l, ...rest } = log;
-      child[LEVELS[level] ?? 'info'](rest, message);
+      const deliberate = DELIBERATE.some((pattern) => pattern.test(message));
+      child[deliberate ? 'debug' : (LEVELS[level] ?? 'info')](rest, message);
     };
 }
 
