@@ -54,7 +54,7 @@ export class Worker {
 
   constructor(options: WorkerOptions) {
     const { config, logger } = options;
-    const pool = createPool({ url: config.database.url, max: config.database.poolMax, logger });
+    const pool = createPool({ url: config.database.url, connection: config.database, max: config.database.poolMax, logger });
     const kafka = createKafka(config, logger);
     this.admin = kafka.admin();
     const metrics = new WorkerMetrics({

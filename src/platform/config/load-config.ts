@@ -5,6 +5,7 @@ import { loadReconcilerConfig, type ReconcilerConfig } from './reconciler-variab
 import { parseVariable } from './parse-variable.js';
 import { Secret } from './secret.js';
 import { VARIABLES, type VariableSpec } from './variables.js';
+import type { DatabaseEntraConfig, DatabaseSslConfig } from '../db/connection-options.js';
 
 export { ConfigError };
 
@@ -23,7 +24,14 @@ export interface KafkaSasl {
 
 export interface Config {
   readonly logLevel: string;
-  readonly database: { readonly url: string; readonly poolMax: number };
+  readonly database: {
+    readonly url: string;
+    readonly poolMax: number;
+    /** DATABASE_SSL_*; absent (a configuration built by hand): DATABASE_URL's sslmode. */
+    readonly ssl?: DatabaseSslConfig;
+    /** DATABASE_AUTH=entra; null or absent: DATABASE_URL's password. */
+    readonly entra?: DatabaseEntraConfig | null;
+  };
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly clientId: string;
@@ -106,6 +114,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       `KAFKA_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_SESSION_TIMEOUT_MS=${String(raw.KAFKA_SESSION_TIMEOUT_MS)} (got ${String(raw.KAFKA_HEARTBEAT_INTERVAL_MS)})`,
     );
   }
+  if (raw.DATABASE_AUTH === 'entra' && raw.DATABASE_ENTRA_CREDENTIAL === 'client-secret') {
+    for (const name of ['DATABASE_ENTRA_TENANT_ID', 'DATABASE_ENTRA_CLIENT_ID', 'DATABASE_ENTRA_CLIENT_SECRET']) {
+      if (!raw[name]) problems.push(`${name}: required when DATABASE_AUTH is entra and DATABASE_ENTRA_CREDENTIAL is client-secret`);
+    }
+  }
+  if (Boolean(raw.DATABASE_SSL_CERT_FILE) !== Boolean(raw.DATABASE_SSL_KEY_FILE)) {
+    problems.push('DATABASE_SSL_CERT_FILE and DATABASE_SSL_KEY_FILE: set both or neither');
+  }
   const ops = collectProblems(() => loadOpsConfig(env), problems);
   const reconciler = collectProblems(() => loadReconcilerConfig(env), problems);
   // Only the worker's reconciler talks to Operator Connect (it checks the section is there);
@@ -124,7 +140,29 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 
   const config: Config = {
     logLevel: str('LOG_LEVEL'),
-    database: { url: str('DATABASE_URL'), poolMax: num('DATABASE_POOL_MAX') },
+    database: {
+      url: str('DATABASE_URL'),
+      poolMax: num('DATABASE_POOL_MAX'),
+      ssl: {
+        mode: str('DATABASE_SSL_MODE') as DatabaseSslConfig['mode'],
+        caFile: str('DATABASE_SSL_CA_FILE'),
+        certFile: str('DATABASE_SSL_CERT_FILE'),
+        keyFile: str('DATABASE_SSL_KEY_FILE'),
+      },
+      entra:
+        str('DATABASE_AUTH') === 'entra'
+          ? {
+              credential: str('DATABASE_ENTRA_CREDENTIAL') as DatabaseEntraConfig['credential'],
+              tenantId: str('DATABASE_ENTRA_TENANT_ID'),
+              clientId: str('DATABASE_ENTRA_CLIENT_ID'),
+              clientSecret: new Secret(str('DATABASE_ENTRA_CLIENT_SECRET')),
+              authorityHost: str('DATABASE_ENTRA_AUTHORITY_HOST'),
+              disableInstanceDiscovery: raw.DATABASE_ENTRA_DISABLE_INSTANCE_DISCOVERY as boolean,
+              managedIdentityClientId: str('DATABASE_ENTRA_MANAGED_IDENTITY_CLIENT_ID'),
+              scope: str('DATABASE_ENTRA_SCOPE'),
+            }
+          : null,
+    },
     kafka: {
       brokers: raw.KAFKA_BROKERS as string[],
       clientId: str('KAFKA_CLIENT_ID'),

@@ -1,12 +1,30 @@
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
+import {
+  createEntraCredential,
+  type DatabaseConnectionConfig,
+  entraPassword,
+  sslOptions,
+  withoutSslParameters,
+} from './connection-options.js';
 
 export type { Pool, PoolClient } from 'pg';
 
 // int8 as JS number would lose precision above 2^53; offsets and counts stay strings unless cast.
-export function createPool(options: { url: string; max: number; logger?: Logger; applicationName?: string }): pg.Pool {
+// connection: DATABASE_SSL_* (pg's ssl option) and DATABASE_AUTH=entra (password: a token per new connection).
+export function createPool(options: {
+  url: string;
+  max: number;
+  logger?: Logger;
+  applicationName?: string;
+  connection?: DatabaseConnectionConfig;
+}): pg.Pool {
+  const ssl = sslOptions(options.connection?.ssl);
+  const entra = options.connection?.entra;
   const pool = new pg.Pool({
-    connectionString: options.url,
+    connectionString: ssl === undefined ? options.url : withoutSslParameters(options.url),
+    ...(ssl === undefined ? {} : { ssl }),
+    ...(entra ? { Client: entraClient(entraPassword(options.connection?.credential ?? createEntraCredential(entra), entra.scope)) } : {}),
     max: options.max,
     application_name: options.applicationName ?? 'flowthrough',
     connectionTimeoutMillis: 10_000,
@@ -30,6 +48,19 @@ export function createPool(options: { url: string; max: number; logger?: Logger;
     );
   });
   return pool;
+}
+
+/**
+ * A pg.Client whose password is the token function. pg's `password` option would do, but the
+ * connection string's parse puts its own (absent) password over it.
+ */
+function entraClient(password: () => Promise<string>): typeof pg.Client {
+  return class EntraClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super(config);
+      (this as unknown as { password: () => Promise<string> }).password = password;
+    }
+  };
 }
 
 /**

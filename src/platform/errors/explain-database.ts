@@ -67,6 +67,34 @@ const PG_CONNECTION_MESSAGES: readonly [RegExp, string][] = [
   ],
 ];
 
+/** The TLS failures DATABASE_SSL_* explains: a name mismatch, an unknown CA, no TLS on the server. */
+function tlsProblem(chain: readonly ErrorLike[], host: string): { reason: string; hint: string } | undefined {
+  const codes = chain.map((e) => text(e, 'code'));
+  const messages = allMessages(chain);
+  if (codes.includes('ERR_TLS_CERT_ALTNAME_INVALID') || /does not match certificate's altnames/i.test(messages))
+    return {
+      reason: `TLS refused: the server certificate does not name "${host}" (DATABASE_SSL_MODE=verify-full)`,
+      hint: 'connect by a name the certificate holds, or use DATABASE_SSL_MODE=verify-ca',
+    };
+  if (
+    codes.some(
+      (c) =>
+        c === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+        c === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
+        c === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+        c === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    ) ||
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer/i.test(messages)
+  )
+    return {
+      reason: 'TLS refused: the server certificate is not signed by a trusted CA (DATABASE_SSL_MODE=verify-ca/verify-full)',
+      hint: 'set DATABASE_SSL_CA_FILE to the PEM of the CA that signs it',
+    };
+  if (/The server does not support SSL connections/i.test(messages))
+    return { reason: 'the server does not support TLS', hint: 'enable ssl on the server, or set DATABASE_SSL_MODE=disable' };
+  return undefined;
+}
+
 /** Codes the migrator and the worker's start-up checks throw: their own message says what to do. */
 const OWN_CODES = /^(database_|migration_)/;
 
@@ -75,7 +103,7 @@ const OWN_CODES = /^(database_|migration_)/;
  * the database missing, not migrated (or behind), or anything else, always
  * naming DATABASE_URL with its password hidden.
  */
-export function explainDatabaseError(error: unknown, databaseUrl: string): Explanation {
+export function explainDatabaseError(error: unknown, databaseUrl: string, auth: 'password' | 'entra' = 'password'): Explanation {
   const target = databaseTarget(databaseUrl);
   const setting = `DATABASE_URL=${target.redacted}`;
   const at = `${target.host}:${target.port}`;
@@ -100,11 +128,16 @@ export function explainDatabaseError(error: unknown, databaseUrl: string): Expla
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
       return unreachable(`${NETWORK_REASONS[code]} for "${target.host}"`, 'check the host in DATABASE_URL');
     if (code === 'ENOENT') return unreachable(`no socket at ${target.host}`, 'is it running?');
+    const tls = tlsProblem(chain, target.host);
+    if (tls !== undefined) return unreachable(tls.reason, tls.hint);
     if (isTlsProblem(chain)) {
       return unreachable(
         `TLS failed: ${serverMessage}`,
-        'check sslmode in DATABASE_URL against the server, and that its certificate is trusted',
+        'check DATABASE_SSL_MODE (or sslmode in DATABASE_URL) against the server, and that its certificate is trusted',
       );
+    }
+    if (/DATABASE_AUTH=entra/.test(allMessages(chain))) {
+      return { code: 'database_auth_failed', line: `${serverMessage} (${setting})`, retryable: true };
     }
     if (code !== undefined && NETWORK_REASONS[code] !== undefined)
       return unreachable(NETWORK_REASONS[code] ?? code, 'check the host, the port and the network between');
@@ -117,6 +150,12 @@ export function explainDatabaseError(error: unknown, databaseUrl: string): Expla
 
   switch (state) {
     case '28P01':
+      if (auth === 'entra')
+        return {
+          code: 'database_auth_failed',
+          line: `PostgreSQL at ${at} refused the Entra ID token of user "${target.user ?? '(default)'}" (DATABASE_AUTH=entra, ${setting}): check that the user in DATABASE_URL is the role of the principal DATABASE_ENTRA_* names, and DATABASE_ENTRA_SCOPE`,
+          retryable: false,
+        };
       return {
         code: 'database_auth_failed',
         line: `PostgreSQL at ${at} refused the password of user "${target.user ?? '(default)'}" (${setting}): check the user and password in DATABASE_URL`,

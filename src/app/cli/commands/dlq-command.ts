@@ -89,7 +89,7 @@ export async function dlqCommand(args: readonly string[], config: Config, io: Op
 }
 
 function openPool(config: Config) {
-  return createPool({ url: config.database.url, max: 2, applicationName: 'flowthrough-dlq' });
+  return createPool({ url: config.database.url, connection: config.database, max: 2, applicationName: 'flowthrough-dlq' });
 }
 
 async function list(args: readonly string[], config: Config, io: OpsIo): Promise<number> {

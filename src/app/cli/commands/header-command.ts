@@ -59,7 +59,7 @@ export async function headerCommand(args: readonly string[], config: Config): Pr
     throw error;
   }
 
-  const pool = createPool({ url: config.database.url, max: 1, applicationName: 'flowthrough-cli' });
+  const pool = createPool({ url: config.database.url, connection: config.database, max: 1, applicationName: 'flowthrough-cli' });
   let contents: string | null | undefined;
   try {
     contents = await findCustomSipHeader(pool, telephoneNumber);

@@ -32,7 +32,7 @@ import { INSPECT_USAGE } from '../usage.js';
 export { INSPECT_USAGE };
 
 async function withPool<T>(config: Config, fn: (pool: Pool) => Promise<T>): Promise<T> {
-  const pool = createPool({ url: config.database.url, max: 4, applicationName: 'flowthrough-inspect' });
+  const pool = createPool({ url: config.database.url, connection: config.database, max: 4, applicationName: 'flowthrough-inspect' });
   try {
     return await fn(pool);
   } finally {

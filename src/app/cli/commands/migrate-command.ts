@@ -4,7 +4,7 @@ import { createPool } from '../../../platform/db/pool.js';
 import { printLine } from '../output.js';
 
 export async function migrateCommand(config: Config): Promise<number> {
-  const pool = createPool({ url: config.database.url, max: 1 });
+  const pool = createPool({ url: config.database.url, connection: config.database, max: 1 });
   try {
     const result = await migrate(pool);
     printLine(

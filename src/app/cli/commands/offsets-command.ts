@@ -99,7 +99,7 @@ async function withClients<T>(config: Config, io: OpsIo, fn: (admin: Admin, pool
   const logger = createLogger({ level: 'error', secrets: config.secrets, destination: { write: (s: string) => void io.stderr.write(s) } });
   const kafka = createKafka(config, logger, '-offsets');
   const admin = kafka.admin();
-  const pool = createPool({ url: config.database.url, max: 2, applicationName: 'flowthrough-offsets' });
+  const pool = createPool({ url: config.database.url, connection: config.database, max: 2, applicationName: 'flowthrough-offsets' });
   try {
     await admin.connect();
     return await fn(admin, pool, kafka);

@@ -50,7 +50,7 @@ export async function outboxCommand(args: readonly string[], config: Config, io:
 }
 
 function openPool(config: Config) {
-  return createPool({ url: config.database.url, max: 2, applicationName: 'flowthrough-outbox' });
+  return createPool({ url: config.database.url, connection: config.database, max: 2, applicationName: 'flowthrough-outbox' });
 }
 
 async function list(args: readonly string[], config: Config, io: OpsIo): Promise<number> {

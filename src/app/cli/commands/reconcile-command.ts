@@ -42,7 +42,7 @@ function describe(d: Difference & { known: boolean }): string {
 }
 
 async function accountExists(config: Config, name: string): Promise<boolean> {
-  const pool = createPool({ url: config.database.url, max: 1, applicationName: 'flowthrough-cli' });
+  const pool = createPool({ url: config.database.url, connection: config.database, max: 1, applicationName: 'flowthrough-cli' });
   try {
     return (await accountDetail(pool, name)) !== null;
   } finally {
@@ -93,7 +93,7 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
     return 1;
   }
   const client = deps.client ?? new OperatorConnectClient({ config: loadOperatorConnectConfig(deps.env), logger: deps.logger });
-  const pool = createPool({ url: deps.config.database.url, max: 2, applicationName: 'flowthrough-cli' });
+  const pool = createPool({ url: deps.config.database.url, connection: deps.config.database, max: 2, applicationName: 'flowthrough-cli' });
   let report: DriftAuditReport;
   try {
     // Its planner plans the repairs; the reconciler itself is not started here.
