@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, type PeerCertificate, checkServerIdentity as tlsCheckServerIdentity } from 'node:tls';
-import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import { createEntraCredential } from '../identity/entra-credential.js';
 import type { Secret } from '../config/secret.js';
 
 export type DatabaseSslMode = '' | 'disable' | 'require' | 'verify-ca' | 'verify-full';
@@ -82,25 +83,7 @@ export function withoutSslParameters(url: string): string {
   }
 }
 
-export function createEntraCredential(entra: DatabaseEntraConfig): TokenCredential {
-  switch (entra.credential) {
-    case 'client-secret':
-      return new ClientSecretCredential(entra.tenantId, entra.clientId, entra.clientSecret.reveal(), {
-        authorityHost: entra.authorityHost,
-        disableInstanceDiscovery: entra.disableInstanceDiscovery,
-      });
-    case 'managed-identity':
-      return entra.managedIdentityClientId
-        ? new ManagedIdentityCredential({ clientId: entra.managedIdentityClientId })
-        : new ManagedIdentityCredential();
-    case 'default':
-      return new DefaultAzureCredential({
-        authorityHost: entra.authorityHost,
-        ...(entra.tenantId ? { tenantId: entra.tenantId } : {}),
-        ...(entra.managedIdentityClientId ? { managedIdentityClientId: entra.managedIdentityClientId } : {}),
-      });
-  }
-}
+export { createEntraCredential };
 
 /** How long before its expiry a cached token is replaced. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
