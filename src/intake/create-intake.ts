@@ -6,8 +6,10 @@ import type { Config } from '../platform/config/load-config.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { IntakeService, type IntakeServiceOptions } from './intake-service.js';
 
-/** The settings the intake reads: its consumer group, the topics, INTAKE_* and the dead-letter size. */
-export type IntakeConfig = Pick<Config, 'kafka' | 'topics' | 'intake'>;
+/** The settings the intake reads: its consumer group, the topics, INTAKE_*, the dead-letter size and the status event size. */
+export type IntakeConfig = Pick<Config, 'kafka' | 'topics' | 'intake'> & {
+  readonly outbox: Pick<Config['outbox'], 'statusEventMaxBytes'>;
+};
 
 export interface IntakeDeps {
   readonly kafka: Kafka;
@@ -31,7 +33,7 @@ export type IntakeTuning = Pick<IntakeServiceOptions, 'resetPollMs'>;
  * one place that turns settings into IntakeService options.
  */
 export function createIntake(config: IntakeConfig, deps: IntakeDeps, hooks: IntakeHooks = {}, tuning: IntakeTuning = {}): IntakeService {
-  const { kafka, topics, intake } = config;
+  const { kafka, topics, intake, outbox } = config;
   return new IntakeService({
     kafka: deps.kafka,
     pool: deps.pool,
@@ -45,6 +47,7 @@ export function createIntake(config: IntakeConfig, deps: IntakeDeps, hooks: Inta
     partitionsConsumedConcurrently: intake.partitionsConcurrently,
     settings: {
       statusTopic: topics.status,
+      statusEventMaxBytes: outbox.statusEventMaxBytes,
       deadLetterTopic: topics.deadLetter,
       consumerGroup: kafka.groupId,
       statusSource: intake.statusSource,

@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logging/logger.js';
 import type { ComponentHealth, WorkerService } from '../contracts/worker-service.js';
 import { IntakeProcessor, type InternalErrorStage } from './intake-processor.js';
 import type { IntakeCounts, IntakeWriteSettings } from './write-intake.js';
+import { componentLogger } from '../platform/logging/component-logger.js';
 
 export interface IntakeServiceOptions {
   readonly kafka: Kafka;
@@ -54,14 +55,14 @@ export class IntakeService implements WorkerService {
     const processor = new IntakeProcessor({
       validator: options.validator,
       settings: options.settings,
-      logger: options.logger.child({ component: 'intake' }),
+      logger: componentLogger(options.logger, 'intake'),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     });
     this.consumer = new TransactionalBatchConsumer({
       kafka: options.kafka,
       pool: options.pool,
-      logger: options.logger.child({ component: 'intake' }),
+      logger: componentLogger(options.logger, 'intake'),
       groupId: options.groupId,
       topic: options.ordersTopic,
       chunkSize: options.chunkSize,

@@ -24,6 +24,8 @@ export interface DecidedRecord {
 
 export interface IntakeWriteSettings {
   readonly statusTopic: string;
+  /** Largest status event value (STATUS_EVENT_MAX_BYTES); a larger one summarises its per-number results. Absent: no limit. */
+  readonly statusEventMaxBytes?: number;
   readonly deadLetterTopic: string;
   readonly consumerGroup: string;
   readonly statusSource: string;
@@ -271,7 +273,7 @@ export async function writeIntake(
   await writeState(client, state, dirty, new Set(work.numbers), now);
   const numbers = await writeOrders(client, accepted, work);
   const outbox = new OutboxRows();
-  const status = new StatusEventRows(settings.statusTopic);
+  const status = new StatusEventRows(settings.statusTopic, settings.statusEventMaxBytes);
   for (const { order } of accepted)
     status.addSequence(order.events.map((data, index) => ({ id: statusEventId(order.order.orderId, index + 1), data })));
   await writeDeadLetters(client, rejected, settings, now, outbox, status);

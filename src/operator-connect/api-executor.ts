@@ -11,7 +11,7 @@ import type { RateLimiter } from '../platform/time/rate-limiter.js';
 import { repeatabilityHeaders, type Repeatability } from './request-shape.js';
 import { decideRetry, retryAfterMs, type RetryDecision, type RetryPolicy } from './retry-policy.js';
 import type { Clock, Sleep } from '../platform/time/clock.js';
-import type { TokenCache } from './token-cache.js';
+import type { TokenCache } from '../platform/identity/token-cache.js';
 
 export interface ApiRequest {
   readonly operation: OperationName;

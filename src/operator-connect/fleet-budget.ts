@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../platform/logging/logger.js';
 import * as sql from './fleet-budget-sql.js';
+import { componentLogger } from '../platform/logging/component-logger.js';
 
 /** What the budget needs of PostgreSQL (a pg Pool). */
 export interface BudgetQueryable {
@@ -70,7 +71,7 @@ export class FleetBudget {
     this.heartbeatMs = options.heartbeatMs ?? 1000;
     this.deadAfterMs = options.deadAfterMs ?? Math.round(this.heartbeatMs * 3.5);
     this.pruneAfterMs = Math.max(options.pruneAfterMs ?? 60_000, this.deadAfterMs);
-    this.log = options.logger.child({ component: 'fleet-budget', member: this.memberId });
+    this.log = componentLogger(options.logger, 'fleet-budget', { member: this.memberId });
     this.currentShare = options.ratePerSecond;
   }
 

@@ -23,8 +23,9 @@ import { RateLimiter } from '../platform/time/rate-limiter.js';
 import { checkRequestId, fillPath } from './request-shape.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { realSleep, systemClock, type Clock, type Sleep } from '../platform/time/clock.js';
-import { TokenCache } from './token-cache.js';
+import { TokenCache } from '../platform/identity/token-cache.js';
 import { TokenHealth, type TokenProblem } from './token-health.js';
+import { componentLogger } from '../platform/logging/component-logger.js';
 
 export interface OperatorConnectClientOptions {
   readonly config: OperatorConnectConfig;
@@ -105,7 +106,7 @@ export class OperatorConnectClient {
     this.config = config;
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? realSleep;
-    const logger = options.logger.child({ component: 'operator-connect' });
+    const logger = componentLogger(options.logger, 'operator-connect');
     this.breaker = new CircuitBreaker({
       failureThreshold: config.circuitBreaker.failureThreshold,
       coolDownMs: config.circuitBreaker.coolDownMs,
@@ -138,6 +139,7 @@ export class OperatorConnectClient {
         logger,
         health: this.tokenHealth,
         timeoutMs: config.tokenTimeoutMs,
+        purpose: { what: 'an Operator Connect access token', timeoutSetting: 'OPERATOR_CONNECT_TOKEN_TIMEOUT_MS' },
         ...(options.tokenRefreshMarginMs === undefined ? {} : { refreshMarginMs: options.tokenRefreshMarginMs }),
       }),
       breaker: this.breaker,

@@ -3,9 +3,14 @@ import type { Pool } from 'pg';
 import type { Config } from '../platform/config/load-config.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+import { componentLogger } from '../platform/logging/component-logger.js';
 
-/** The settings the relay reads: OUTBOX_* and the ce_source of status events (STATUS_EVENT_SOURCE). */
-export type OutboxRelayConfig = Pick<Config, 'outbox'> & { readonly intake: Pick<Config['intake'], 'statusSource'> };
+/** The settings the relay reads: OUTBOX_*, STATUS_EVENT_MAX_BYTES, KAFKA_METADATA_MAX_AGE_MS and the ce_source of status events (STATUS_EVENT_SOURCE). */
+export type OutboxRelayConfig = Pick<Config, 'outbox'> & {
+  readonly intake: Pick<Config['intake'], 'statusSource'>;
+  /** KAFKA_METADATA_MAX_AGE_MS: how long the relay reuses partition counts and leaders. */
+  readonly kafka?: Pick<Config['kafka'], 'metadataMaxAgeMs'>;
+};
 
 export interface OutboxRelayDeps {
   readonly kafka: Kafka;
@@ -25,7 +30,7 @@ export function createOutboxRelay(config: OutboxRelayConfig, deps: OutboxRelayDe
   return new OutboxRelay({
     kafka: deps.kafka,
     pool: deps.pool,
-    logger: deps.logger.child({ component: 'outbox-relay' }),
+    logger: componentLogger(deps.logger, 'outbox-relay'),
     batchSize: outbox.batchSize,
     pollIntervalMs: outbox.pollIntervalMs,
     retentionHours: outbox.retentionHours,
@@ -34,6 +39,8 @@ export function createOutboxRelay(config: OutboxRelayConfig, deps: OutboxRelayDe
     maxAttempts: outbox.maxAttempts,
     retryBaseMs: outbox.retryBaseMs,
     retryCapMs: outbox.retryCapMs,
+    statusEventMaxBytes: outbox.statusEventMaxBytes,
+    ...(config.kafka?.metadataMaxAgeMs === undefined ? {} : { metadataMaxAgeMs: config.kafka.metadataMaxAgeMs }),
     ...hooks,
   });
 }

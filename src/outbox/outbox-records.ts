@@ -1,5 +1,7 @@
 import type { Message } from 'kafkajs';
+import type { StatusEventData } from '../core/status/status-data.js';
 import { statusEventHeaders } from '../core/status/status-event.js';
+import { statusEventValue } from '../core/status/status-size.js';
 import { restoreHeaders, type StoredHeaders } from '../platform/kafka/record-headers.js';
 import { OutboxEncodingError, unpackStatusRow } from './status-row-events.js';
 
@@ -41,6 +43,47 @@ export function recordsOf(row: OutboxRow, statusSource: string): Message[] {
       ...(row.event_subject === null ? {} : { subject: row.event_subject }),
     }),
   }));
+}
+
+/** The records of a status row within `maxBytes` a value, or the size of the first that cannot be brought within it. */
+export type FittedRecords = { readonly messages: Message[] } | { readonly tooLarge: number };
+
+/**
+ * A status row's records with every value within STATUS_EVENT_MAX_BYTES. The
+ * writers summarise with the same limit, so a larger value was written before
+ * the limit was lowered (or before summarising existed): it is summarised
+ * here the same way. One that stays too large is reported, for the relay to
+ * park. Other rows (dead-letter copies) are left as they are.
+ */
+export function fitStatusRecords(row: OutboxRow, messages: Message[], maxBytes: number): FittedRecords {
+  if (!isStatusRow(row)) return { messages };
+  const fitted: Message[] = [];
+  for (const m of messages) {
+    const value = m.value as Buffer | null;
+    if (value === null || value.length <= maxBytes) {
+      fitted.push(m);
+      continue;
+    }
+    const sized = summarised(value, maxBytes);
+    if (sized === null) return { tooLarge: value.length };
+    fitted.push({ ...m, value: sized });
+  }
+  return { messages: fitted };
+}
+
+function summarised(value: Buffer, maxBytes: number): Buffer | null {
+  try {
+    const sized = statusEventValue(JSON.parse(value.toString('utf8')) as StatusEventData, maxBytes);
+    return sized.fits ? Buffer.from(sized.value) : null;
+  } catch {
+    // Not a status event's data as we write it (a row written by hand): it goes nowhere larger than the limit.
+    return null;
+  }
+}
+
+/** A status row: its CloudEvents headers are derived from the row, not stored. */
+function isStatusRow(row: OutboxRow): boolean {
+  return row.headers === null && row.event_ids !== null && row.value !== null;
 }
 
 function parseHeaders(text: string): StoredHeaders {

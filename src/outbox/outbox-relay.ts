@@ -7,7 +7,7 @@ import { TransientError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { ComponentHealth, WorkerService } from '../contracts/worker-service.js';
 import { backoffDelay, DEFAULT_OUTBOX_RETRY, parksAfter, type OutboxRetryPolicy } from './outbox-backoff.js';
-import { recordsOf, type OutboxRow } from './outbox-records.js';
+import { fitStatusRecords, recordsOf, type OutboxRow } from './outbox-records.js';
 import { OUTBOX_CHANNEL } from './outbox-sql.js';
 import { PartitionPublisher, type BrokerFailure, type PlannedRow, type RowFailure } from './partition-publisher.js';
 import { partitionQueues, recordBytes, type PartitionQueue } from './publish-plan.js';
@@ -36,6 +36,14 @@ export interface OutboxRelayOptions {
   readonly retryBaseMs?: number;
   /** Largest backoff (OUTBOX_RETRY_CAP_MS, default 30000). */
   readonly retryCapMs?: number;
+  /**
+   * Largest status event value (STATUS_EVENT_MAX_BYTES). The writers already
+   * summarise a larger event's per-number results (a row written under a
+   * higher limit is summarised on the way out); one still larger (items by
+   * the thousand) is parked at once with an error that says so, never sent.
+   * Absent: no limit.
+   */
+  readonly statusEventMaxBytes?: number;
   /** How long topic metadata (partition count, leaders) is reused (default 5 minutes, as kafkajs' metadataMaxAge). */
   readonly metadataMaxAgeMs?: number;
   /** Fault injection for crash tests: runs after Kafka acknowledged, before the rows are marked. */
@@ -235,18 +243,18 @@ export class OutboxRelay implements WorkerService {
   private async publishBatch(): Promise<CycleOutcome | null> {
     let parked: RecordedFailure[] = [];
     let recorded: RecordedFailure[] = [];
-    const undecodableIds = new Set<string>();
+    const parkedNow = new Map<string, Unpublishable>();
     const outcome = await withTransaction(this.options.pool, async (client): Promise<CycleOutcome | null> => {
       const { rows: lock } = await client.query<{ locked: boolean }>(TRY_LOCK, [RELAY_LOCK_KEY]);
       if (!lock[0]?.locked) return null;
       const { rows } = await client.query<OutboxRow>(CLAIM, [this.options.batchSize]);
       if (rows.length === 0) return { claimed: 0, publishedRows: 0, records: 0, failures: 0, brokerFailures: [] };
 
-      const { planned, undecodable, brokerFailures } = await this.plan(rows);
+      const { planned, unpublishable, brokerFailures } = await this.plan(rows);
       const queues = partitionQueues(planned);
       const settled = await Promise.allSettled(queues.map((queue) => this.publisher.publish(queue, () => this.running)));
       const acked: PlannedRow[] = [];
-      const failures: RowFailure[] = [...undecodable];
+      const failures: RowFailure[] = [...unpublishable];
       settled.forEach((s, i) => {
         if (s.status === 'rejected') {
           // publishPartition does not throw; should it, its rows simply wait.
@@ -265,7 +273,7 @@ export class OutboxRelay implements WorkerService {
         await this.options.afterPublish?.(ids);
         await client.query(MARK, [ids]);
       }
-      for (const f of undecodable) undecodableIds.add(f.row.id);
+      for (const f of unpublishable) parkedNow.set(f.row.id, f.why);
       if (failures.length > 0) {
         recorded = (await client.query<RecordedFailure>(RECORD_FAILURES, this.failureParameters(failures))).rows;
         parked = recorded.filter((r) => r.parked_at !== null);
@@ -283,7 +291,7 @@ export class OutboxRelay implements WorkerService {
       return null;
     }
     if (outcome.records > 0) this.options.onPublished?.(outcome.records);
-    this.report(recorded, undecodableIds);
+    this.report(recorded, parkedNow);
     if (parked.length > 0) {
       this.options.onParked?.(
         parked.map((r) => ({
@@ -299,18 +307,28 @@ export class OutboxRelay implements WorkerService {
     return outcome;
   }
 
-  /** The claimed rows' records and partitions; rows that cannot be decoded, and topics whose metadata cannot be read, aside. */
+  /** The claimed rows' records and partitions; rows that cannot be published (undecodable, too large), and topics whose metadata cannot be read, aside. */
   private async plan(
     rows: readonly OutboxRow[],
-  ): Promise<{ planned: PlannedRow[]; undecodable: RowFailure[]; brokerFailures: BrokerFailure[] }> {
-    const undecodable: RowFailure[] = [];
+  ): Promise<{ planned: PlannedRow[]; unpublishable: UnpublishableRow[]; brokerFailures: BrokerFailure[] }> {
+    const unpublishable: UnpublishableRow[] = [];
     const decoded: Array<{ row: OutboxRow; messages: Message[] }> = [];
+    const maxEventBytes = this.options.statusEventMaxBytes ?? Number.POSITIVE_INFINITY;
     for (const row of rows) {
+      let messages: Message[];
       try {
-        decoded.push({ row, messages: recordsOf(row, this.options.statusSource) });
+        messages = recordsOf(row, this.options.statusSource);
       } catch (error) {
-        undecodable.push({ row, partition: null, error: describeSendFailure(error), parkNow: true });
+        unpublishable.push({ row, partition: null, error: describeSendFailure(error), parkNow: true, why: 'undecodable' });
+        continue;
       }
+      const fitted = fitStatusRecords(row, messages, maxEventBytes);
+      if ('tooLarge' in fitted) {
+        const error = `status_event_too_large: a status event of ${fitted.tooLarge} bytes exceeds STATUS_EVENT_MAX_BYTES (${maxEventBytes}) even with its per-number results summarised`;
+        unpublishable.push({ row, partition: null, error, parkNow: true, why: 'oversized' });
+        continue;
+      }
+      decoded.push({ row, messages: fitted.messages });
     }
     const topics = await this.partitions.lookup(decoded.map((d) => d.row.topic));
     const brokerFailures: BrokerFailure[] = [];
@@ -328,7 +346,7 @@ export class OutboxRelay implements WorkerService {
         bytes: messages.reduce((n, m) => n + recordBytes(m.key ?? null, m.value, m.headers ?? {}), 0),
       });
     }
-    return { planned, undecodable, brokerFailures };
+    return { planned, unpublishable, brokerFailures };
   }
 
   private failureParameters(failures: readonly RowFailure[]): unknown[] {
@@ -342,7 +360,7 @@ export class OutboxRelay implements WorkerService {
   }
 
   /** One line per refused row: a warning while it is retried, an error that says what to do once it is parked. */
-  private report(recorded: readonly RecordedFailure[], undecodable: ReadonlySet<string>): void {
+  private report(recorded: readonly RecordedFailure[], parkedNow: ReadonlyMap<string, Unpublishable>): void {
     const { logger } = this.options;
     for (const r of recorded) {
       const context = {
@@ -353,7 +371,13 @@ export class OutboxRelay implements WorkerService {
         attempts: r.attempts,
         error: r.last_error,
       };
-      if (undecodable.has(r.id)) {
+      if (parkedNow.get(r.id) === 'oversized') {
+        logger.error(
+          context,
+          `outbox row ${r.id} parked: ${r.last_error}, so it was not sent; the rows behind it are published without it; ` +
+            `see "flowthrough outbox list --parked"; raise STATUS_EVENT_MAX_BYTES (below the status topic's max.message.bytes) and restart, then "flowthrough outbox retry ${r.id}"`,
+        );
+      } else if (parkedNow.has(r.id)) {
         logger.error(
           context,
           `outbox row ${r.id} parked: it cannot be decoded as stored (${r.last_error}), so no retry can publish it; the rows behind it are published without it; ` +
@@ -380,6 +404,13 @@ export class OutboxRelay implements WorkerService {
     const result = await this.options.pool.query(PRUNE, [this.options.retentionHours]);
     if (result.rowCount) this.options.logger.info({ pruned: result.rowCount }, 'pruned published outbox rows');
   }
+}
+
+/** Why a row was parked before any send: it does not decode, or a status event in it is over STATUS_EVENT_MAX_BYTES. */
+type Unpublishable = 'undecodable' | 'oversized';
+
+interface UnpublishableRow extends RowFailure {
+  readonly why: Unpublishable;
 }
 
 /** The broker failed these partitions: one error naming them and the first cause. */

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { STATUS_EVENT_TYPE, type StatusEventData } from '../core/status/status-data.js';
-import { statusData, statusEventKey } from '../core/status/status-event.js';
+import { statusEventKey } from '../core/status/status-event.js';
+import { statusEventValue } from '../core/status/status-size.js';
 import { named } from '../platform/db/named-query.js';
 import { storableText } from '../platform/db/storable-text.js';
 import { INSERT_STATUS_EVENTS } from './outbox-sql.js';
@@ -30,10 +31,17 @@ export class StatusEventRows {
   private readonly type: (string | null)[] = [];
   private readonly subject: (string | null)[] = [];
   private readonly statusTopic: string;
+  private readonly maxEventBytes: number;
   private events = 0;
 
-  constructor(statusTopic: string) {
+  /**
+   * `maxEventBytes` (STATUS_EVENT_MAX_BYTES): an event whose JSON value would
+   * be larger carries counts per state instead of its per-number results
+   * (src/core/status/status-size.ts); absent, no event is summarised.
+   */
+  constructor(statusTopic: string, maxEventBytes = Number.POSITIVE_INFINITY) {
     this.statusTopic = statusTopic;
+    this.maxEventBytes = maxEventBytes;
   }
 
   /** Events added (a row may hold several). */
@@ -59,7 +67,7 @@ export class StatusEventRows {
       while (end < events.length && sameRow(head, rowOf(events[end] as StatusRowEvent))) end += 1;
       const run = events.slice(first, end);
       this.key.push(head.key);
-      this.value.push(packValues(run.map((e) => JSON.stringify(statusData(e.data)))));
+      this.value.push(packValues(run.map((e) => this.valueOf(e.data))));
       this.eventIds.push(textArrayLiteral(run.map((e) => e.id)));
       this.orderId.push(head.orderId);
       this.time.push(head.time);
@@ -68,6 +76,11 @@ export class StatusEventRows {
       this.events += run.length;
       first = end;
     }
+  }
+
+  /** An event that exceeds maxEventBytes even summarised is written all the same: the relay parks it, saying why. */
+  private valueOf(data: StatusEventData): string {
+    return statusEventValue(data, this.maxEventBytes).value;
   }
 
   async insert(client: PoolClient): Promise<void> {

@@ -8,7 +8,9 @@ import type { HttpReply, Route } from '../platform/http/http-server.js';
 import { apiError } from './api-errors.js';
 import { BearerAuth, type Permission, READER } from './bearer-auth.js';
 import { decodeContinuation, encodeContinuation } from './continuation.js';
+import { orderExists, orderNumberPage } from './order-numbers.js';
 import { accountExists, accountPage, accountResource, numberPage, numberResource, type Page } from './resources.js';
+import { componentLogger } from '../platform/logging/component-logger.js';
 
 export interface ReadApiOptions extends ReadApiSettings {
   readonly pool: Pool;
@@ -139,6 +141,20 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
       },
       READER,
     ],
+    [
+      // Every per-number result of the order, paged: where a summarised status event (numbersOmitted) points.
+      /^\/v1\/orders\/([^/]+)\/numbers$/,
+      async (request, url, [orderId]) => {
+        const page = pageRequest(url, maxPageSize);
+        if ('status' in page) return page;
+        if (!(await orderExists(pool, orderId ?? ''))) return apiError(404, 'NotFound', `no order ${orderId}`);
+        const numbers = await orderNumberPage(pool, orderId ?? '', page.after, page.size);
+        if (numbers === null)
+          return apiError(400, 'InvalidContinuationToken', 'continuationToken is not one this API issued; start again without it');
+        return pagedReply(request, url, numbers, page.size, publicUrl);
+      },
+      READER,
+    ],
   ];
 
   const route: Route = async (request, url) => {
@@ -177,6 +193,6 @@ export function createReadApiRoutes(config: ReadApiConfig, deps: ReadApiDeps): R
   return readApiRoutes({
     ...config.readApi,
     pool: deps.pool,
-    ...(deps.logger ? { logger: deps.logger.child({ component: 'read-api' }) } : {}),
+    ...(deps.logger ? { logger: componentLogger(deps.logger, 'read-api') } : {}),
   });
 }

@@ -25,6 +25,19 @@ export const NUMBER_PAGE = `
 /** $1 telephone number */
 export const SELECT_NUMBER = `SELECT ${NUMBER_COLUMNS} FROM numbers WHERE telephone_number = $1 AND deleted_at IS NULL`;
 
+/** $1 order id */
+export const ORDER_EXISTS = `SELECT 1 FROM orders WHERE order_id = $1`;
+
+/**
+ * $1 order id, $2 and $3 after this telephone number and service (NULL: from the first), $4 limit:
+ * a page of the order's work rows, its per-number results (the primary key's order).
+ */
+export const ORDER_NUMBER_PAGE = `
+  SELECT item_id, telephone_number, service, operation, outcome, error_code, message, held_reason, superseded_by, updated_at
+    FROM order_item_numbers
+   WHERE order_id = $1 AND ($2::text IS NULL OR (telephone_number, service) > ($2::text, $3::text))
+   ORDER BY telephone_number, service LIMIT $4`;
+
 /** $1 account names: open orders, and the item errors of each account's latest finished order. */
 export const ACCOUNT_STATUS = `
   SELECT a.name,

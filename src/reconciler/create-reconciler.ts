@@ -6,11 +6,13 @@ import { OPERATOR_CONNECT_VARIABLES } from '../platform/config/operator-connect-
 import type { Logger } from '../platform/logging/logger.js';
 import type { ExecutorHooks } from './executor.js';
 import { reconcilerService, type Reconciler, type ReconcilerClient } from './reconciler-service.js';
+import { componentLogger } from '../platform/logging/component-logger.js';
 
-/** The settings the reconciler reads: RECONCILER_*, OPERATOR_CONNECT_*, the status topic and ce_source. */
+/** The settings the reconciler reads: RECONCILER_*, OPERATOR_CONNECT_*, the status topic, ce_source and the status event size. */
 export type ReconcilerSettings = Pick<Config, 'reconciler' | 'operatorConnect'> & {
   readonly topics: Pick<Config['topics'], 'status'>;
   readonly intake: Pick<Config['intake'], 'statusSource'>;
+  readonly outbox: Pick<Config['outbox'], 'statusEventMaxBytes'>;
 };
 
 export interface ReconcilerFactoryDeps {
@@ -48,7 +50,7 @@ const DEFAULT_MAX_NUMBERS_PER_ORDER = Number(
  */
 export function createReconciler(config: ReconcilerSettings, deps: ReconcilerFactoryDeps, hooks: ReconcilerHooks = {}): Reconciler {
   const oc = config.operatorConnect;
-  const log = deps.logger.child({ component: 'reconciler' });
+  const log = componentLogger(deps.logger, 'reconciler');
   let client = deps.client;
   let budget: FleetBudget | undefined;
   if (client === undefined) {
@@ -79,7 +81,11 @@ export function createReconciler(config: ReconcilerSettings, deps: ReconcilerFac
     client,
     config: config.reconciler,
     maxNumbersPerOrder: oc?.maxNumbersPerOrder ?? DEFAULT_MAX_NUMBERS_PER_ORDER,
-    status: { topic: config.topics.status, source: config.intake.statusSource },
+    status: {
+      topic: config.topics.status,
+      source: config.intake.statusSource,
+      maxEventBytes: config.outbox.statusEventMaxBytes,
+    },
     hooks: { afterSubmit, onSettled },
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.countryOf ? { countryOf: deps.countryOf } : {}),

@@ -14,6 +14,7 @@ import { Executor, type ExecutorHooks, type OrderClient } from './executor.js';
 import { Planner, type PlanPassResult } from './planner.js';
 import type { StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
+import { componentLogger } from '../platform/logging/component-logger.js';
 
 /** An OperatorConnectClient (or anything with its order and consent calls; authenticate and tokenProblem are optional). */
 export type ReconcilerClient = OrderClient &
@@ -106,7 +107,7 @@ class ReconcilerService implements Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {
     const { config, logger } = deps;
     this.instanceId = config.instanceId || `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    const log = logger.child({ component: 'reconciler', instance: this.instanceId });
+    const log = componentLogger(logger, 'reconciler', { instance: this.instanceId });
     const consents = new ConsentCache(deps.client, config.consent.cacheMs, log);
     this.planner = new Planner({
       pool: deps.pool,

@@ -11,6 +11,8 @@ export interface StatusSettings {
   readonly topic: string;
   /** STATUS_EVENT_SOURCE; the relay stamps ce_source itself, so this is informational. */
   readonly source?: string;
+  /** STATUS_EVENT_MAX_BYTES: a larger event summarises its per-number results. Absent: no limit. */
+  readonly maxEventBytes?: number;
 }
 
 interface OrderRow {
@@ -93,7 +95,7 @@ export async function rollUpOrders(
   const occurredAt = new Date().toISOString();
   const itemUpdates = { order: [] as string[], item: [] as string[], state: [] as string[], reason: [] as (string | null)[] };
   const orderUpdates = { order: [] as string[], state: [] as string[], seq: [] as number[], attempts: [] as number[] };
-  const outbox = new StatusEventRows(status.topic);
+  const outbox = new StatusEventRows(status.topic, status.maxEventBytes);
   const changed: Array<{ orderId: string; state: OrderState }> = [];
   for (const order of orders) {
     const attempts = order.attempts + (attemptsAdded.get(order.order_id) ?? 0);

@@ -20,7 +20,8 @@ export class FakeEntra {
   constructor(
     private readonly authority: TokenAuthority,
     private readonly tenantId: string,
-    private readonly audience: string,
+    /** The resources tokens are issued for: the API's first. */
+    private readonly audiences: readonly string[],
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -128,7 +129,7 @@ export class FakeEntra {
         `The provided value for scope ${form.get('scope') ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
       );
     }
-    if (resource !== this.audience) {
+    if (!this.audiences.includes(resource)) {
       return this.fail(
         400,
         'invalid_resource',
@@ -136,7 +137,7 @@ export class FakeEntra {
         `The resource principal named ${resource} was not found in the tenant ${this.tenantId}.`,
       );
     }
-    const token = this.authority.issue(client);
+    const token = this.authority.issue(client, resource === this.audiences[0] ? {} : { audience: resource });
     return {
       status: 200,
       body: { token_type: 'Bearer', expires_in: token.expiresIn, ext_expires_in: token.expiresIn, access_token: token.accessToken },

@@ -209,6 +209,7 @@ export const optionsSchema = {
     entraTenantId: guid,
     operatorId: guid,
     audience: { type: 'string', minLength: 1 },
+    otherAudiences: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
     clients: {
       type: 'array',
       minItems: 1,

@@ -61,6 +61,11 @@ export interface SimulatorOptions {
   readonly operatorId?: string;
   /** Audience of API tokens; the accepted scope is `{audience}/.default`. */
   readonly audience?: string;
+  /**
+   * Other resources the fake Entra ID issues tokens for (`{resource}/.default`), such as an
+   * Event Hubs namespace a Kafka broker checks; the API itself accepts only `audience`.
+   */
+  readonly otherAudiences?: readonly string[];
   readonly clients?: readonly ClientApp[];
   readonly tokenLifetimeSeconds?: number;
   /** How long a Repeatability-Request-ID is remembered, and the oldest Repeatability-First-Sent accepted. */
@@ -94,6 +99,7 @@ export interface ResolvedOptions {
   readonly entraTenantId: string;
   readonly operatorId: string;
   readonly audience: string;
+  readonly otherAudiences: readonly string[];
   readonly clients: readonly Required<ClientApp>[];
   readonly tokenLifetimeSeconds: number;
   readonly repeatabilityWindowSeconds: number;
@@ -183,6 +189,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     entraTenantId: (options.entraTenantId ?? SIMULATOR_DEFAULTS.entraTenantId).toLowerCase(),
     operatorId: options.operatorId ?? SIMULATOR_DEFAULTS.operatorId,
     audience: options.audience ?? DEFAULTS.audience,
+    otherAudiences: options.otherAudiences ?? [],
     clients,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? DEFAULTS.tokenLifetimeSeconds,
     repeatabilityWindowSeconds: options.repeatabilityWindowSeconds ?? DEFAULTS.repeatabilityWindowSeconds,

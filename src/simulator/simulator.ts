@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -107,7 +108,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     apiVersions: options.apiVersions,
     basePath: options.basePath,
   });
-  const entra = new FakeEntra(authority, options.entraTenantId, options.audience, clock, logger);
+  const entra = new FakeEntra(authority, options.entraTenantId, [options.audience, ...options.otherAudiences], clock, logger);
   const pipeline = new CallPipeline({
     counters,
     faults,
@@ -171,7 +172,8 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
           numbers: [...options.numbers, ...(fileSeed.numbers ?? [])],
         });
         certificate = createSelfSignedCertificate({
-          commonName: 'flowthrough simulator',
+          // Unique per instance: a client trusting two simulators' certificates (NODE_EXTRA_CA_CERTS) finds each by its name.
+          commonName: `flowthrough simulator ${randomBytes(6).toString('hex')}`,
           hosts: ['localhost', '127.0.0.1', '::1', options.host],
         });
       } else {

@@ -118,17 +118,20 @@ export function intakeConfig(topics: IntakeTopics, groupId: string, overrides: R
   });
 }
 
-/** Starts an intake and a relay in this process, built by their factories; both stop when the test file ends. */
+/** Starts an intake and a relay in this process, built by their factories (settings: intakeConfig, then `overrides`); both stop when the test file ends. */
 export async function startIntake(
   pool: pg.Pool,
   topics: IntakeTopics,
-  options: { groupId?: string; kafka?: Kafka; chunkSize?: number } = {},
+  options: { groupId?: string; kafka?: Kafka; chunkSize?: number; overrides?: Record<string, string> } = {},
 ) {
   const kafka = options.kafka ?? testKafka();
   const groupId = options.groupId ?? randomName('intake');
   // TEST_LOG_LEVEL=debug shows the worker's own logs while a test is being debugged.
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const config = intakeConfig(topics, groupId, options.chunkSize === undefined ? {} : { INTAKE_CHUNK_SIZE: String(options.chunkSize) });
+  const config = intakeConfig(topics, groupId, {
+    ...(options.chunkSize === undefined ? {} : { INTAKE_CHUNK_SIZE: String(options.chunkSize) }),
+    ...options.overrides,
+  });
   const relay = createOutboxRelay(config, { kafka, pool, logger });
   const intake = createIntake(config, { kafka, pool, logger });
   await relay.start();

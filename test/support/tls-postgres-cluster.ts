@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../tools/shared/free-port.js';
 
 /** A throw-away PostgreSQL cluster with ssl = on, its server certificate signed by a CA made here (openssl). */
 export interface TlsPostgresCluster {
@@ -25,17 +25,6 @@ function binDir(): string {
     .sort((a, b) => Number(b) - Number(a))[0];
   if (version === undefined) throw new Error('initdb not found (set PG_BINDIR)');
   return join(root, version, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function openssl(dir: string, args: string[]): void {

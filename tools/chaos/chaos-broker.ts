@@ -8,7 +8,7 @@ import { brokerUp } from '../stack/kafka-broker.js';
 import { PermanentError } from '../../src/core/errors.js';
 import { distributionDir, ensureKafkaDistribution } from '../stack/kafka-distribution.js';
 import { processAlive } from '../stack/port-probe.js';
-import { freePorts } from './free-port.js';
+import { freePorts } from '../shared/free-port.js';
 
 /**
  * The chaos run's own single-node KRaft broker, on free ports, its run and

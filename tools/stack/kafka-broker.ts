@@ -10,6 +10,15 @@ import { PermanentError } from '../../src/core/errors.js';
 import { ensureKafkaDistribution } from './kafka-distribution.js';
 import { portAnswers, processAlive } from './port-probe.js';
 import { runCommand } from './run-command.js';
+import { ensureCertificates } from './certificates.js';
+import {
+  ensureStackUser,
+  oauthSystemProperties,
+  scramFormatArguments,
+  secureEndpoints,
+  secureListenerProperties,
+  type SecureEndpoints,
+} from './secure-listeners.js';
 
 export interface BrokerState {
   readonly pid: number;
@@ -18,6 +27,8 @@ export interface BrokerState {
   readonly dataDir: string;
   readonly version: string;
   readonly startedAt: string;
+  /** The secure listeners, when started with them. */
+  readonly secure?: SecureEndpoints;
 }
 
 export function brokerRunDir(config: StackConfig): string {
@@ -28,16 +39,17 @@ function stateFile(config: StackConfig): string {
   return join(brokerRunDir(config), 'broker.json');
 }
 
-function serverProperties(config: StackConfig, dataDir: string): string {
+function serverProperties(config: StackConfig, dataDir: string, secure: { listeners: string[]; lines: string[] } | null): string {
   const { kafkaHost: host, kafkaPort: port, controllerPort } = config;
+  const extra = secure?.listeners ?? [];
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    `listeners=${[`PLAINTEXT://${host}:${port}`, `CONTROLLER://${host}:${controllerPort}`, ...extra].join(',')}`,
+    `advertised.listeners=${[`PLAINTEXT://${host}:${port}`, ...extra].join(',')}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL,SSL:SSL' : ''}`,
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${dataDir}`,
     'num.partitions=3',
@@ -57,6 +69,7 @@ function serverProperties(config: StackConfig, dataDir: string): string {
     // An order may carry 10,000 numbers (~2.5 MB of JSON): the 1 MiB default is too small.
     'message.max.bytes=8388608',
     'replica.fetch.max.bytes=8388608',
+    ...(secure?.lines ?? []),
     '',
   ].join('\n');
 }
@@ -148,6 +161,12 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
   const bootstrap = `${config.kafkaHost}:${config.kafkaPort}`;
   const existing = await readBrokerState(config);
   if (existing && processAlive(existing.pid) && (await brokerAnswers(existing.bootstrap))) {
+    if (config.secure && !existing.secure) {
+      throw new PermanentError(
+        'stack_not_secure',
+        `the broker at ${existing.bootstrap} runs without the secure listeners: "npm run stack -- down", then "up --secure"`,
+      );
+    }
     return { state: existing, alreadyRunning: true, startMs: 0, clusterId: await formattedClusterId(existing.dataDir), reusedData: true };
   }
   for (const p of [config.kafkaPort, config.controllerPort]) {
@@ -165,12 +184,13 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
   await mkdir(dataDir, { recursive: true });
   const propsPath = join(runDir, 'server.properties');
   const log4jPath = join(runDir, 'log4j2.properties');
-  await writeFile(propsPath, serverProperties(config, dataDir));
+  const reused = await formattedClusterId(dataDir);
+  const security = config.secure ? await prepareSecurity(config, runDir, reused !== null) : null;
+  await writeFile(propsPath, serverProperties(config, dataDir, security?.properties ?? null));
   await writeFile(log4jPath, LOG4J2_PROPERTIES);
 
   const classpath = `${libs}/*`;
   const started = Date.now();
-  const reused = await formattedClusterId(dataDir);
   const cluster = reused ?? newClusterId();
   if (reused === null) {
     // An empty data directory (first start, or after brokerReset); a half-formatted one is refused by the tool.
@@ -183,6 +203,7 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
       `--cluster-id=${cluster}`,
       '-c',
       propsPath,
+      ...(security?.formatArguments ?? []),
     ]);
     if (format.code !== 0) {
       throw new PermanentError(
@@ -201,6 +222,7 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
       '-Djava.awt.headless=true',
       `-Dlog4j2.configurationFile=${log4jPath}`,
       `-Dkafka.logs.dir=${runDir}`,
+      ...(config.secure ? oauthSystemProperties(config.secure) : []),
       '-cp',
       classpath,
       'kafka.Kafka',
@@ -214,7 +236,15 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new PermanentError('kafka_start_failed', 'java did not start');
-  const state: BrokerState = { pid, bootstrap, logPath, dataDir, version: config.kafkaVersion, startedAt: new Date().toISOString() };
+  const state: BrokerState = {
+    pid,
+    bootstrap,
+    logPath,
+    dataDir,
+    version: config.kafkaVersion,
+    startedAt: new Date().toISOString(),
+    ...(security ? { secure: security.endpoints } : {}),
+  };
   await writeFile(stateFile(config), JSON.stringify(state, null, 2));
 
   const deadline = started + config.startTimeoutMs;
@@ -232,7 +262,30 @@ export async function brokerUp(config: StackConfig, log: (line: string) => void)
   );
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
+/**
+ * Certificates and the SCRAM user of the secure listeners, kept in the run
+ * directory with the data: SCRAM credentials are seeded when the storage is
+ * formatted, so data formatted without them cannot gain them here.
+ */
+async function prepareSecurity(config: StackConfig, runDir: string, formatted: boolean) {
+  const secure = config.secure;
+  if (!secure) throw new Error('prepareSecurity without secure settings');
+  const dir = join(runDir, 'secure');
+  if (formatted && !existsSync(dir)) {
+    throw new PermanentError(
+      'stack_not_secure',
+      `the broker's data in ${runDir} was formatted without the secure listeners (no SCRAM users): "npm run stack -- reset", then "up --secure"`,
+    );
+  }
+  const certificates = await ensureCertificates(dir);
+  const { user } = await ensureStackUser(dir);
+  return {
+    properties: secureListenerProperties(config.kafkaHost, secure, certificates, user),
+    formatArguments: formatted ? [] : scramFormatArguments(user),
+    endpoints: secureEndpoints(config.kafkaHost, secure, certificates, user),
+  };
+}
+
 /**
  * A KRaft cluster id: a random UUID in URL-safe base64, redrawn while it starts
  * with "-" (as Kafka's own Uuid.randomUuid does): the format tool would read such

@@ -5,6 +5,7 @@ import type { StackConfig } from './stack-config.js';
 import { PermanentError } from '../../src/core/errors.js';
 import { brokerAnswers, brokerDown, brokerReset, brokerRunDir, brokerUp, readBrokerState } from './kafka-broker.js';
 import { processAlive } from './port-probe.js';
+import type { SecureEndpoints } from './secure-listeners.js';
 import { localClusters, probePostgres, startCluster, stopCluster, type LocalCluster } from './postgres.js';
 
 export interface StackEndpoints {
@@ -66,7 +67,25 @@ export async function stackUp(config: StackConfig, log: (line: string) => void):
       `kafka      started ${up.state.bootstrap} (pid ${up.state.pid}, Kafka ${up.state.version}, KRaft) in ${up.startMs} ms: ${data}; log: ${up.state.logPath}`,
     );
   }
+  if (up.state.secure) for (const line of secureConnectionLines(up.state.secure)) log(line);
   return { kafkaBrokers: up.state.bootstrap, databaseUrl: config.databaseUrl, startedKafka: !up.alreadyRunning, startedPostgres };
+}
+
+/** How to point flowthrough at each secure listener: the variables, ready to copy. */
+export function secureConnectionLines(secure: SecureEndpoints): string[] {
+  const tls = `KAFKA_SSL=true KAFKA_SSL_CA_FILE=${secure.caFile}`;
+  return [
+    `kafka      SASL_SSL ${secure.saslBootstrap} (${secure.mechanisms.join(', ')}; re-authentication every ${secure.reauthMs} ms at most), mutual TLS ${secure.mtlsBootstrap}`,
+    `           SCRAM:  KAFKA_BROKERS=${secure.saslBootstrap} ${tls} KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=${secure.username} KAFKA_SASL_PASSWORD=${secure.password}`,
+    `           mTLS:   KAFKA_BROKERS=${secure.mtlsBootstrap} ${tls} KAFKA_SSL_CERT_FILE=${secure.clientCertFile} KAFKA_SSL_KEY_FILE=${secure.clientKeyFile}`,
+    ...(secure.mechanisms.includes('OAUTHBEARER')
+      ? [
+          `           OAUTHBEARER: KAFKA_BROKERS=${secure.saslBootstrap} ${tls} KAFKA_SASL_MECHANISM=oauthbearer KAFKA_OAUTH_* (the fake Entra ID's client; docs/DEPLOYMENT.md)`,
+        ]
+      : [
+          "           OAUTHBEARER: off (set FLOWTHROUGH_KAFKA_OAUTH_JWKS_URL, _ISSUER, _AUDIENCE and _JWKS_CA_FILE to the fake Entra ID's)",
+        ]),
+  ];
 }
 
 export async function stackDown(
@@ -123,6 +142,7 @@ export async function stackStatus(config: StackConfig, log: (line: string) => vo
     log(
       `kafka      ${kafkaOk ? 'answers' : 'does NOT answer'} at ${bootstrap} (pid ${state.pid}, Kafka ${state.version}, started ${state.startedAt}); log: ${state.logPath}`,
     );
+    if (state.secure) for (const line of secureConnectionLines(state.secure)) log(line);
   } else {
     log(`kafka      ${kafkaOk ? `answers at ${bootstrap} (not started by the stack)` : `not running (nothing answers at ${bootstrap})`}`);
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning --max-semi-space-size=8
 import { processEnvironment } from '../../platform/config/environment.js';
 import type { FailureContext } from '../../platform/errors/explain.js';
+import { nodeVersionProblem } from './node-version.js';
 import { outboxCommand } from './commands/outbox-command.js';
 import { OUTBOX_USAGE } from './commands/outbox-command.js';
 import { printError, printLine } from './output.js';
@@ -74,6 +75,11 @@ async function helpOf(command: string | undefined): Promise<string> {
 type Environment = Readonly<Record<string, string | undefined>>;
 
 async function main(argv: readonly string[], env: Environment, context: { failure: FailureContext }): Promise<number> {
+  const tooOld = nodeVersionProblem(process.version);
+  if (tooOld !== undefined) {
+    printError(tooOld);
+    return 2;
+  }
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     // "flowthrough help migrate" is "flowthrough migrate --help".

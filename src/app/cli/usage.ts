@@ -78,7 +78,9 @@ export const RECONCILE_USAGE = `usage: flowthrough reconcile --audit [--account 
 Drift audit: compares the observed state in PostgreSQL (what the reconciler
 believes Operator Connect / Teams Phone Mobile holds) with what the backend
 lists for each tenant, and prints every difference. Exit status 0 when there
-is none, 3 when there are differences.
+is none, 3 when there are differences. With OPERATOR_CONNECT_RATE_LIMIT_SCOPE=fleet
+(the default) its calls share the workers' rate budget: while it runs it is one
+more member of it, and the workers slow down to make room.
 
   --account NAME   only this account's numbers
   --repair         correct the observed state to the backend's and plan the

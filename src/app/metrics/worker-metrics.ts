@@ -10,6 +10,7 @@ import { CachedValue } from './cached-value.js';
 import { circuitStateValue } from './circuit-state.js';
 import { fetchIntakeLag, type PartitionLag } from './intake-lag.js';
 import { METRICS_SNAPSHOT, type MetricsSnapshot } from './metrics-sql.js';
+import { componentLogger } from '../../platform/logging/component-logger.js';
 
 export interface WorkerMetricsOptions {
   readonly pool: Pool;
@@ -59,7 +60,7 @@ export class WorkerMetrics {
   private circuitKnown = false;
 
   constructor(options: WorkerMetricsOptions) {
-    this.logger = options.logger.child({ component: 'metrics' });
+    this.logger = componentLogger(options.logger, 'metrics');
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
 

@@ -87,7 +87,8 @@ function itemReason(state: ItemState, numbers: readonly NumberRow[]): StatusReas
   return null;
 }
 
-function numberResult(n: NumberRow): NumberResult {
+/** A work row as a status event's per-number result (also what the read API pages through, /v1/orders/{orderId}/numbers). */
+export function numberRowResult(n: NumberRow): NumberResult {
   const code = n.outcome === 'held' ? n.heldReason?.code : (n.errorCode ?? undefined);
   const message = n.outcome === 'held' ? n.heldReason?.message : (n.message ?? undefined);
   return {
@@ -136,7 +137,7 @@ export function rollUpOrder(order: OrderView, occurredAt: string): OrderRollUp {
       resource: item.resource,
       state: s.state,
       ...(s.reason ? { reason: s.reason } : {}),
-      ...(item.numbers.length > 0 ? { numbers: item.numbers.map(numberResult) } : {}),
+      ...(item.numbers.length > 0 ? { numbers: item.numbers.map(numberRowResult) } : {}),
     };
   });
   const event: StatusEventData = {

@@ -3,7 +3,9 @@ export {
   RESEND_REJECTED_EVENT_TYPE,
   STATUS_SCHEMA_ID,
   type ItemStatus,
+  type NumberCounts,
   type NumberResult,
+  type NumbersOmitted,
   type StatusEventData,
   type StatusItemAction,
   type StatusItemResource,
@@ -22,4 +24,12 @@ export {
   type StatusEventOptions,
   type StatusEventRecord,
 } from './status-event.js';
+export {
+  countStates,
+  orderNumbersPath,
+  orderShowCommand,
+  statusEventValue,
+  utf8Length,
+  type StatusEventValue,
+} from './status-size.js';
 export { formatStatusLine } from './status-line.js';

@@ -56,6 +56,28 @@ export interface ItemStatus {
   readonly state: ItemState;
   readonly reason?: StatusReason;
   readonly numbers?: readonly NumberResult[];
+  /**
+   * How many of the item's numbers are in each state, in place of `numbers`
+   * when the event summarises its per-number results (see numbersOmitted).
+   */
+  readonly numberCounts?: NumberCounts;
+}
+
+/** Per-number states of a numbers item, counted: every state, zeros included. */
+export type NumberCounts = { readonly [state in NumberOutcome]: number };
+
+/**
+ * Set when the event left out some items' per-number results to stay under
+ * the status event size limit (STATUS_EVENT_MAX_BYTES): those items carry
+ * numberCounts instead, and the whole results are read where this says.
+ */
+export interface NumbersOmitted {
+  /** The size limit, in bytes of the event's JSON value, that the event respects. */
+  readonly maxBytes: number;
+  /** The read API resource listing every per-number result of the order (paged), e.g. /v1/orders/ORD-1/numbers. */
+  readonly readApiPath: string;
+  /** The CLI command that prints them all, e.g. `flowthrough orders show ORD-1 --json`. */
+  readonly command: string;
 }
 
 export interface StatusEventData {
@@ -72,4 +94,5 @@ export interface StatusEventData {
   readonly items: readonly ItemStatus[];
   readonly violations?: readonly StatusProblem[];
   readonly warnings?: readonly StatusProblem[];
+  readonly numbersOmitted?: NumbersOmitted;
 }

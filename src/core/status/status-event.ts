@@ -5,6 +5,7 @@ import {
   STATUS_EVENT_TYPE,
   STATUS_SCHEMA_ID,
   type ItemStatus,
+  type NumberCounts,
   type NumberResult,
   type StatusEventData,
 } from './status-data.js';
@@ -70,6 +71,10 @@ function numberResult(n: NumberResult): NumberResult {
   };
 }
 
+function numberCounts(c: NumberCounts): NumberCounts {
+  return { pending: c.pending, succeeded: c.succeeded, failed: c.failed, held: c.held, superseded: c.superseded };
+}
+
 function itemStatus(item: ItemStatus): ItemStatus {
   return {
     id: item.id,
@@ -78,6 +83,7 @@ function itemStatus(item: ItemStatus): ItemStatus {
     state: item.state,
     ...(item.reason === undefined ? {} : { reason: { code: item.reason.code, message: item.reason.message } }),
     ...(item.numbers === undefined ? {} : { numbers: item.numbers.map(numberResult) }),
+    ...(item.numberCounts === undefined ? {} : { numberCounts: numberCounts(item.numberCounts) }),
   };
 }
 
@@ -94,6 +100,15 @@ export function statusData(data: StatusEventData): StatusEventData {
     items: data.items.map(itemStatus),
     ...(data.violations === undefined ? {} : { violations: data.violations.map(problem) }),
     ...(data.warnings === undefined ? {} : { warnings: data.warnings.map(problem) }),
+    ...(data.numbersOmitted === undefined
+      ? {}
+      : {
+          numbersOmitted: {
+            maxBytes: data.numbersOmitted.maxBytes,
+            readApiPath: data.numbersOmitted.readApiPath,
+            command: data.numbersOmitted.command,
+          },
+        }),
   };
 }
 

@@ -26,16 +26,22 @@ function itemSummary(data: StatusEventData): string {
 }
 
 /**
- * Failed numbers as "+E164 code", then the reasons of items that are held,
- * failed or partial without per-number failures to show for it.
+ * Failed numbers as "+E164 code" (for a summarised item, its count of failed
+ * numbers and its reason), then the reasons of items that are held, failed or
+ * partial without per-number failures to show for it.
  */
 function errorSummary(data: StatusEventData): string[] {
   const entries: string[] = [];
   for (const item of data.items) {
+    const reason = item.reason === undefined ? '' : ` ${oneLine(item.reason.code)}`;
+    if (item.numberCounts !== undefined && item.numberCounts.failed > 0) {
+      entries.push(`item ${oneLine(item.id)} ${item.numberCounts.failed} failed${reason}`);
+      continue;
+    }
     const failed = (item.numbers ?? []).filter((n) => n.state === 'failed');
     for (const n of failed) entries.push(`${n.telephoneNumber} ${oneLine(n.errorCode ?? 'failed')}`);
     if (failed.length === 0 && item.reason !== undefined && ['held', 'failed', 'partial'].includes(item.state)) {
-      entries.push(`item ${oneLine(item.id)} ${oneLine(item.reason.code)}`);
+      entries.push(`item ${oneLine(item.id)}${reason}`);
     }
   }
   return entries;
@@ -60,10 +66,15 @@ export function formatStatusLine(data: StatusEventData): string {
   } else {
     parts.push(itemSummary(data));
     // A later order's change replaced these before they reached the backend: not a success of this order.
-    const superseded = data.items.reduce((n, i) => n + (i.numbers ?? []).filter((r) => r.state === 'superseded').length, 0);
+    const superseded = data.items.reduce(
+      (n, i) => n + (i.numberCounts?.superseded ?? (i.numbers ?? []).filter((r) => r.state === 'superseded').length),
+      0,
+    );
     if (superseded > 0) parts.push(`superseded: ${superseded} number(s)`);
     const errors = errorSummary(data);
     if (errors.length > 0) parts.push(`errors: ${firstOf(errors)}`);
+    // Summarised to fit the size limit: the per-number results are where the event says.
+    if (data.numbersOmitted !== undefined) parts.push(`numbers: ${oneLine(data.numbersOmitted.command)}`);
   }
   if (data.warnings !== undefined && data.warnings.length > 0) parts.push(`warnings: ${firstOf(problemSummary(data.warnings))}`);
   return parts.join('  ');

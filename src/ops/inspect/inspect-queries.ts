@@ -58,7 +58,8 @@ export interface OrderDetail {
   readonly deadLetters: Array<{ id: string; error_code: string; created_at: Date }>;
 }
 
-export async function orderDetail(pool: Pool, orderId: string, numberLimit = 10_000): Promise<OrderDetail | null> {
+/** The order with its work rows (those that did not succeed first), at most `numberLimit` of them; null: every one. */
+export async function orderDetail(pool: Pool, orderId: string, numberLimit: number | null = 10_000): Promise<OrderDetail | null> {
   const order = (await pool.query<OrderRow>(sql.SELECT_ORDER, [orderId])).rows[0];
   const deadLetters = (await pool.query<{ id: string; error_code: string; created_at: Date }>(sql.ORDER_DEAD_LETTERS, [orderId])).rows;
   if (order === undefined) {

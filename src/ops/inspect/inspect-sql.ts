@@ -18,7 +18,7 @@ export const ORDER_DEAD_LETTERS = `SELECT id::text AS id, error_code, created_at
 export const ORDER_ITEMS = `
   SELECT item_id, position, action, resource, state, reason, number_count FROM order_items WHERE order_id = $1 ORDER BY position`;
 
-/** $1 order id, $2 limit: its work rows, the ones that did not succeed first. */
+/** $1 order id, $2 limit (NULL: all): its work rows, the ones that did not succeed first. */
 export const ORDER_WORK = `
   SELECT item_id, telephone_number, service, operation, outcome, error_code, message, updated_at FROM order_item_numbers
    WHERE order_id = $1 ORDER BY (outcome = 'succeeded'), telephone_number, service LIMIT $2`;

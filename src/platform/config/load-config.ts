@@ -5,6 +5,8 @@ import { loadReconcilerConfig, type ReconcilerConfig } from './reconciler-variab
 import { parseVariable } from './parse-variable.js';
 import { Secret } from './secret.js';
 import { VARIABLES, type VariableSpec } from './variables.js';
+import { entraProblems, entraSettings } from './entra-variables.js';
+import { derivedDefaults, kafkaConnection, kafkaProblems, type KafkaConnectionConfig } from './kafka-variables.js';
 import type { DatabaseEntraConfig, DatabaseSslConfig } from '../db/connection-options.js';
 
 export { ConfigError };
@@ -16,11 +18,7 @@ export interface GroupTimeouts {
   readonly rebalanceTimeoutMs: number;
 }
 
-export interface KafkaSasl {
-  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-  readonly username: string;
-  readonly password: Secret;
-}
+export type { KafkaSasl, KafkaTls } from './kafka-variables.js';
 
 export interface Config {
   readonly logLevel: string;
@@ -32,11 +30,7 @@ export interface Config {
     /** DATABASE_AUTH=entra; null or absent: DATABASE_URL's password. */
     readonly entra?: DatabaseEntraConfig | null;
   };
-  readonly kafka: {
-    readonly brokers: readonly string[];
-    readonly clientId: string;
-    readonly ssl: boolean;
-    readonly sasl: KafkaSasl | null;
+  readonly kafka: KafkaConnectionConfig & {
     readonly groupId: string;
     readonly group: GroupTimeouts;
   };
@@ -65,6 +59,8 @@ export interface Config {
     readonly maxAttempts: number;
     readonly retryBaseMs: number;
     readonly retryCapMs: number;
+    /** STATUS_EVENT_MAX_BYTES: a larger status event summarises its per-number results. */
+    readonly statusEventMaxBytes: number;
   };
   readonly http: { readonly host: string; readonly port: number };
   readonly startupTimeoutMs: number;
@@ -96,29 +92,23 @@ function urlPassword(url: string): string[] {
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const problems: string[] = [];
   const raw: Raw = {};
+  const derived = derivedDefaults(env);
   for (const spec of VARIABLES as readonly VariableSpec[]) {
     const given = env[spec.name];
-    const text = given ?? spec.default;
+    const text = given ?? derived[spec.name] ?? spec.default;
     if (text === undefined) {
       problems.push(`${spec.name}: required (${spec.description})`);
       continue;
     }
     raw[spec.name] = parseVariable(spec, text, problems);
   }
-  const mechanism = String(raw.KAFKA_SASL_MECHANISM ?? '');
-  if (mechanism && (!raw.KAFKA_SASL_USERNAME || !raw.KAFKA_SASL_PASSWORD)) {
-    problems.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
-  }
+  problems.push(...kafkaProblems(raw));
   if (Number(raw.KAFKA_HEARTBEAT_INTERVAL_MS) * 3 > Number(raw.KAFKA_SESSION_TIMEOUT_MS)) {
     problems.push(
       `KAFKA_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_SESSION_TIMEOUT_MS=${String(raw.KAFKA_SESSION_TIMEOUT_MS)} (got ${String(raw.KAFKA_HEARTBEAT_INTERVAL_MS)})`,
     );
   }
-  if (raw.DATABASE_AUTH === 'entra' && raw.DATABASE_ENTRA_CREDENTIAL === 'client-secret') {
-    for (const name of ['DATABASE_ENTRA_TENANT_ID', 'DATABASE_ENTRA_CLIENT_ID', 'DATABASE_ENTRA_CLIENT_SECRET']) {
-      if (!raw[name]) problems.push(`${name}: required when DATABASE_AUTH is entra and DATABASE_ENTRA_CREDENTIAL is client-secret`);
-    }
-  }
+  if (raw.DATABASE_AUTH === 'entra') problems.push(...entraProblems('DATABASE_ENTRA', 'DATABASE_AUTH is entra', raw));
   if (Boolean(raw.DATABASE_SSL_CERT_FILE) !== Boolean(raw.DATABASE_SSL_KEY_FILE)) {
     problems.push('DATABASE_SSL_CERT_FILE and DATABASE_SSL_KEY_FILE: set both or neither');
   }
@@ -149,31 +139,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         certFile: str('DATABASE_SSL_CERT_FILE'),
         keyFile: str('DATABASE_SSL_KEY_FILE'),
       },
-      entra:
-        str('DATABASE_AUTH') === 'entra'
-          ? {
-              credential: str('DATABASE_ENTRA_CREDENTIAL') as DatabaseEntraConfig['credential'],
-              tenantId: str('DATABASE_ENTRA_TENANT_ID'),
-              clientId: str('DATABASE_ENTRA_CLIENT_ID'),
-              clientSecret: new Secret(str('DATABASE_ENTRA_CLIENT_SECRET')),
-              authorityHost: str('DATABASE_ENTRA_AUTHORITY_HOST'),
-              disableInstanceDiscovery: raw.DATABASE_ENTRA_DISABLE_INSTANCE_DISCOVERY as boolean,
-              managedIdentityClientId: str('DATABASE_ENTRA_MANAGED_IDENTITY_CLIENT_ID'),
-              scope: str('DATABASE_ENTRA_SCOPE'),
-            }
-          : null,
+      entra: str('DATABASE_AUTH') === 'entra' ? entraSettings('DATABASE_ENTRA', raw) : null,
     },
     kafka: {
-      brokers: raw.KAFKA_BROKERS as string[],
-      clientId: str('KAFKA_CLIENT_ID'),
-      ssl: raw.KAFKA_SSL as boolean,
-      sasl: mechanism
-        ? {
-            mechanism: mechanism as KafkaSasl['mechanism'],
-            username: str('KAFKA_SASL_USERNAME'),
-            password: new Secret(str('KAFKA_SASL_PASSWORD')),
-          }
-        : null,
+      ...kafkaConnection(raw),
       groupId: str('KAFKA_GROUP_ID'),
       group: {
         sessionTimeoutMs: num('KAFKA_SESSION_TIMEOUT_MS'),
@@ -206,6 +175,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxAttempts: num('OUTBOX_MAX_ATTEMPTS'),
       retryBaseMs: num('OUTBOX_RETRY_BASE_MS'),
       retryCapMs: num('OUTBOX_RETRY_CAP_MS'),
+      statusEventMaxBytes: num('STATUS_EVENT_MAX_BYTES'),
     },
     http: { host: str('HTTP_HOST'), port: num('HTTP_PORT') },
     startupTimeoutMs: num('STARTUP_TIMEOUT_MS'),

@@ -5,20 +5,11 @@
  * configuration tables are written from them by `npm run docs:config`
  * (tools/docs/config-tables.ts) and a test fails when they differ.
  */
-export type VariableType = 'string' | 'integer' | 'boolean' | 'list' | 'url';
+import { entraVariables } from './entra-variables.js';
+import { KAFKA_CONNECTION_VARIABLES } from './kafka-variables.js';
 
-export interface VariableSpec {
-  readonly name: string;
-  readonly type: VariableType;
-  readonly default?: string;
-  readonly description: string;
-  /** Secret values are redacted from every log line. */
-  readonly secret?: boolean;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly pattern?: string;
-  readonly enum?: readonly string[];
-}
+export type { VariableSpec, VariableType } from './variable-spec.js';
+import type { VariableSpec } from './variable-spec.js';
 
 export const VARIABLES = [
   {
@@ -72,58 +63,11 @@ export const VARIABLES = [
     description:
       "PostgreSQL authentication: password (DATABASE_URL's) or entra (an Entra ID access token per new connection, DATABASE_ENTRA_*)",
   },
-  {
-    name: 'DATABASE_ENTRA_CREDENTIAL',
-    type: 'string',
-    default: 'default',
-    enum: ['client-secret', 'managed-identity', 'default'],
-    description: 'with DATABASE_AUTH=entra: the @azure/identity credential (client-secret needs tenant, client id and secret)',
-  },
-  { name: 'DATABASE_ENTRA_TENANT_ID', type: 'string', default: '', description: 'Entra ID tenant (client-secret; optional for default)' },
-  { name: 'DATABASE_ENTRA_CLIENT_ID', type: 'string', default: '', description: 'application (client) id (client-secret)' },
-  { name: 'DATABASE_ENTRA_CLIENT_SECRET', type: 'string', default: '', secret: true, description: 'client secret (client-secret)' },
-  {
-    name: 'DATABASE_ENTRA_AUTHORITY_HOST',
-    type: 'url',
-    default: 'https://login.microsoftonline.com',
-    description: 'Entra ID authority host',
-  },
-  {
-    name: 'DATABASE_ENTRA_DISABLE_INSTANCE_DISCOVERY',
-    type: 'boolean',
-    default: 'false',
-    description: 'skip MSAL instance discovery (an authority host it does not know, such as the simulator)',
-  },
-  {
-    name: 'DATABASE_ENTRA_MANAGED_IDENTITY_CLIENT_ID',
-    type: 'string',
-    default: '',
-    description: 'user-assigned managed identity client id (managed-identity, default); empty: system-assigned',
-  },
-  {
-    name: 'DATABASE_ENTRA_SCOPE',
-    type: 'string',
+  ...entraVariables('DATABASE_ENTRA', 'DATABASE_AUTH=entra', {
     default: 'https://ossrdbms-aad.database.windows.net/.default',
     description: 'token scope for Azure Database for PostgreSQL',
-  },
-  { name: 'KAFKA_BROKERS', type: 'list', default: '127.0.0.1:9092', description: 'comma-separated Kafka bootstrap brokers (host:port)' },
-  { name: 'KAFKA_CLIENT_ID', type: 'string', default: 'flowthrough', description: 'Kafka client id' },
-  { name: 'KAFKA_SSL', type: 'boolean', default: 'false', description: 'connect to Kafka over TLS' },
-  {
-    name: 'KAFKA_SASL_MECHANISM',
-    type: 'string',
-    default: '',
-    enum: ['', 'plain', 'scram-sha-256', 'scram-sha-512'],
-    description: 'SASL mechanism; empty disables SASL',
-  },
-  { name: 'KAFKA_SASL_USERNAME', type: 'string', default: '', description: 'SASL user name (required when KAFKA_SASL_MECHANISM is set)' },
-  {
-    name: 'KAFKA_SASL_PASSWORD',
-    type: 'string',
-    default: '',
-    secret: true,
-    description: 'SASL password (required when KAFKA_SASL_MECHANISM is set)',
-  },
+  }),
+  ...KAFKA_CONNECTION_VARIABLES,
   { name: 'KAFKA_GROUP_ID', type: 'string', default: 'flowthrough-intake', description: 'consumer group of the order intake' },
   {
     name: 'KAFKA_SESSION_TIMEOUT_MS',
@@ -268,6 +212,15 @@ export const VARIABLES = [
       "outbox rows the relay claims per cycle (one PostgreSQL transaction); each partition's rows go in produce requests of at most OUTBOX_MAX_BATCH_BYTES",
   },
   {
+    name: 'STATUS_EVENT_MAX_BYTES',
+    type: 'integer',
+    default: '900000',
+    minimum: 65536,
+    maximum: 67108864,
+    description:
+      "largest status event value; an event whose per-number results would exceed it carries counts per state instead, and a link to the whole results (orders show, read API). Keep it below the status topic's max.message.bytes (Event Hubs: 1 MB)",
+  },
+  {
     name: 'OUTBOX_POLL_INTERVAL_MS',
     type: 'integer',
     default: '1000',
@@ -341,5 +294,12 @@ export const CLI_VARIABLES = [
     default: '',
     description:
       '1 or true: a command that fails prints its stack trace after the one-line error (as LOG_LEVEL debug or trace does); any other value is ignored',
+  },
+  {
+    name: 'FLOWTHROUGH_KAFKA_PORT',
+    type: 'string',
+    default: '',
+    description:
+      "the local stack's broker port (npm run stack, which reads it too); with KAFKA_BROKERS unset, every command connects to 127.0.0.1:<port>",
   },
 ] as const satisfies readonly VariableSpec[];

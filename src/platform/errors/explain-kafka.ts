@@ -18,6 +18,11 @@ export interface KafkaSecurity {
   /** Empty or absent: no SASL. */
   readonly saslMechanism?: string;
   readonly saslUsername?: string;
+  /** oauthbearer: whose token, for which scope. */
+  readonly oauthClientId?: string;
+  readonly oauthScope?: string;
+  /** KAFKA_SSL_CA_FILE; empty: Node's roots. */
+  readonly caFile?: string;
 }
 
 const SASL_TYPES = new Set(['SASL_AUTHENTICATION_FAILED', 'ILLEGAL_SASL_STATE', 'UNSUPPORTED_SASL_MECHANISM']);
@@ -67,13 +72,18 @@ export function explainKafkaError(error: unknown, brokers: readonly string[], se
   const saslFailed =
     chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError') || (protocolType !== undefined && SASL_TYPES.has(protocolType));
   if (saslFailed) {
-    const login = mechanism
-      ? `KAFKA_SASL_MECHANISM=${mechanism}, KAFKA_SASL_USERNAME=${security.saslUsername ?? ''}`
-      : 'KAFKA_SASL_MECHANISM is empty (no SASL)';
-    const hint =
-      protocolType === 'SASL_AUTHENTICATION_FAILED' || chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError')
-        ? 'check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD'
-        : "check KAFKA_SASL_MECHANISM against the listener's (and whether this listener uses SASL at all)";
+    const oauth = mechanism === 'oauthbearer';
+    const login = !mechanism
+      ? 'KAFKA_SASL_MECHANISM is empty (no SASL)'
+      : oauth
+        ? `KAFKA_SASL_MECHANISM=oauthbearer, KAFKA_OAUTH_CLIENT_ID=${security.oauthClientId || '(empty)'}, KAFKA_OAUTH_SCOPE=${security.oauthScope ?? ''}`
+        : `KAFKA_SASL_MECHANISM=${mechanism}, KAFKA_SASL_USERNAME=${security.saslUsername ?? ''}`;
+    const refused = protocolType === 'SASL_AUTHENTICATION_FAILED' || chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError');
+    const hint = !refused
+      ? "check KAFKA_SASL_MECHANISM against the listener's (and whether this listener uses SASL at all)"
+      : oauth
+        ? "the broker refused the token: check KAFKA_OAUTH_SCOPE (the token's audience) and that the broker trusts this Entra ID tenant (issuer, keys)"
+        : 'check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD';
     return {
       code: 'kafka_auth_failed',
       line: `Kafka at ${where} refused the SASL login (${login}; ${setting}): ${message}; ${hint}`,
@@ -91,8 +101,9 @@ export function explainKafkaError(error: unknown, brokers: readonly string[], se
   }
 
   if (isTlsProblem(chain)) {
+    const trust = security.caFile ? `KAFKA_SSL_CA_FILE=${security.caFile}` : "KAFKA_SSL_CA_FILE is empty: Node's roots";
     const hint = ssl
-      ? 'check that the listener speaks TLS and that its certificate is trusted (NODE_EXTRA_CA_CERTS for a private CA)'
+      ? `check that the listener speaks TLS and that its certificate is signed by a CA you trust (${trust}; for a private CA set KAFKA_SSL_CA_FILE), and for mutual TLS KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE`
       : 'the listener expects TLS: set KAFKA_SSL=true, or use its plaintext port';
     return {
       code: 'kafka_tls_failed',

@@ -34,7 +34,27 @@ export function isMicrosoftAuthorityHost(authorityHost: string): boolean {
   }
 }
 
-const PREFIX = 'cannot get an Operator Connect access token';
+/** Whose token it is: the settings' prefix and how a failure is named. */
+export interface TokenSettingNames {
+  readonly prefix: string;
+  readonly what: string;
+  readonly code: string;
+  readonly scopeHint: string;
+}
+
+export const OPERATOR_CONNECT_TOKEN_NAMES: TokenSettingNames = {
+  prefix: 'OPERATOR_CONNECT',
+  what: 'an Operator Connect access token',
+  code: 'backend_token_failed',
+  scopeHint: 'the scope is the Project Synergy app id plus /.default',
+};
+
+export const KAFKA_OAUTH_TOKEN_NAMES: TokenSettingNames = {
+  prefix: 'KAFKA_OAUTH',
+  what: 'a Kafka OAUTHBEARER token',
+  code: 'kafka_token_failed',
+  scopeHint: 'Event Hubs takes https://<namespace>.servicebus.windows.net/.default',
+};
 
 const isRetryable = (error: unknown): boolean => (error as { retryable?: unknown }).retryable === true;
 
@@ -57,20 +77,25 @@ function errorWord(messages: string): string | undefined {
  * setting is at fault and its value (never the secret's), and for an
  * authority host Microsoft does not know, the discovery switch.
  */
-export function explainTokenError(error: unknown, settings: TokenSettings): Explanation {
+export function explainTokenError(
+  error: unknown,
+  settings: TokenSettings,
+  names: TokenSettingNames = OPERATOR_CONNECT_TOKEN_NAMES,
+): Explanation {
+  const PREFIX = `cannot get ${names.what}`;
+  const p = names.prefix;
   // The client's token errors carry this explanation already (tokenFailure): told once, not re-read.
   const told = messageOf(error);
-  if (told.startsWith(`${PREFIX}: `) && told.includes('OPERATOR_CONNECT_'))
-    return { code: 'backend_token_failed', line: told, retryable: isRetryable(error) };
+  if (told.startsWith(`${PREFIX}: `) && told.includes(`${p}_`)) return { code: names.code, line: told, retryable: isRetryable(error) };
   const chain = errorChain(error);
   const messages = allMessages(chain);
   const word = errorWord(messages);
   const entra = entraDescription(messages);
-  const authority = `OPERATOR_CONNECT_AUTHORITY_HOST=${settings.authorityHost}`;
-  const tenant = `OPERATOR_CONNECT_TENANT_ID=${settings.tenantId || '(empty)'}`;
-  const client = `OPERATOR_CONNECT_CLIENT_ID=${settings.clientId || '(empty)'}`;
+  const authority = `${p}_AUTHORITY_HOST=${settings.authorityHost}`;
+  const tenant = `${p}_TENANT_ID=${settings.tenantId || '(empty)'}`;
+  const client = `${p}_CLIENT_ID=${settings.clientId || '(empty)'}`;
   const failed = (line: string, retryable = false): Explanation => ({
-    code: 'backend_token_failed',
+    code: names.code,
     line: `${PREFIX}: ${line}`,
     retryable,
   });
@@ -81,10 +106,10 @@ export function explainTokenError(error: unknown, settings: TokenSettings): Expl
 
   if (settings.credential === 'managed-identity') {
     const which = settings.managedIdentityClientId
-      ? `the user-assigned identity OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID=${settings.managedIdentityClientId}`
-      : 'the system-assigned identity (OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID is empty)';
+      ? `the user-assigned identity ${p}_MANAGED_IDENTITY_CLIENT_ID=${settings.managedIdentityClientId}`
+      : `the system-assigned identity (${p}_MANAGED_IDENTITY_CLIENT_ID is empty)`;
     return failed(
-      `OPERATOR_CONNECT_CREDENTIAL=managed-identity gave no token for ${which} (${cause}): run where that identity is assigned, or set OPERATOR_CONNECT_CREDENTIAL=client-secret`,
+      `${p}_CREDENTIAL=managed-identity gave no token for ${which} (${cause}): run where that identity is assigned, or set ${p}_CREDENTIAL=client-secret`,
     );
   }
   if (
@@ -94,14 +119,14 @@ export function explainTokenError(error: unknown, settings: TokenSettings): Expl
     word !== 'endpoints_resolution_error'
   ) {
     return failed(
-      `OPERATOR_CONNECT_CREDENTIAL=default: no source of DefaultAzureCredential gave a token (${cause}): set OPERATOR_CONNECT_CREDENTIAL=client-secret with OPERATOR_CONNECT_TENANT_ID, OPERATOR_CONNECT_CLIENT_ID and OPERATOR_CONNECT_CLIENT_SECRET, or managed-identity`,
+      `${p}_CREDENTIAL=default: no source of DefaultAzureCredential gave a token (${cause}): set ${p}_CREDENTIAL=client-secret with ${p}_TENANT_ID, ${p}_CLIENT_ID and ${p}_CLIENT_SECRET, or managed-identity`,
     );
   }
 
   if (word === 'endpoints_resolution_error' || /instance discovery|authority_mismatch|untrusted_authority/i.test(messages)) {
     if (!settings.disableInstanceDiscovery && !isMicrosoftAuthorityHost(settings.authorityHost)) {
       return failed(
-        `Microsoft's instance discovery does not know ${authority} (endpoints_resolution_error): set OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY=true for an authority host of your own, such as the simulator`,
+        `Microsoft's instance discovery does not know ${authority} (endpoints_resolution_error): set ${p}_DISABLE_INSTANCE_DISCOVERY=true for an authority host of your own, such as the simulator`,
       );
     }
     return failed(
@@ -114,9 +139,7 @@ export function explainTokenError(error: unknown, settings: TokenSettings): Expl
     case 'AADSTS7000215':
     case 'AADSTS7000222':
     case 'AADSTS7000216':
-      return failed(
-        `Entra ID refused the client secret of ${client} in ${tenant} (${cause}): check OPERATOR_CONNECT_CLIENT_SECRET (wrong or expired)`,
-      );
+      return failed(`Entra ID refused the client secret of ${client} in ${tenant} (${cause}): check ${p}_CLIENT_SECRET (wrong or expired)`);
     case 'AADSTS700016':
       return failed(`Entra ID does not know the application ${client} in ${tenant} (${cause}): check both`);
     case 'AADSTS90002':
@@ -126,19 +149,17 @@ export function explainTokenError(error: unknown, settings: TokenSettings): Expl
     case 'AADSTS500011':
     case 'AADSTS70011':
     case 'AADSTS1002012':
-      return failed(
-        `Entra ID does not accept OPERATOR_CONNECT_SCOPE=${settings.scope} in ${tenant} (${cause}): the scope is the Project Synergy app id plus /.default`,
-      );
+      return failed(`Entra ID does not accept ${p}_SCOPE=${settings.scope} in ${tenant} (${cause}): ${names.scopeHint}`);
     default:
       break;
   }
   if (word === 'invalid_client')
     return failed(
-      `Entra ID refused the client credentials of ${client} in ${tenant} (${cause}): check OPERATOR_CONNECT_CLIENT_ID and OPERATOR_CONNECT_CLIENT_SECRET`,
+      `Entra ID refused the client credentials of ${client} in ${tenant} (${cause}): check ${p}_CLIENT_ID and ${p}_CLIENT_SECRET`,
     );
   if (word === 'unauthorized_client') return failed(`Entra ID does not know the application ${client} in ${tenant} (${cause}): check both`);
   if (word === 'invalid_resource' || word === 'invalid_scope')
-    return failed(`Entra ID does not accept OPERATOR_CONNECT_SCOPE=${settings.scope} (${cause})`);
+    return failed(`Entra ID does not accept ${p}_SCOPE=${settings.scope} (${cause})`);
 
   if (isTlsProblem(chain)) {
     return failed(
@@ -155,5 +176,5 @@ export function explainTokenError(error: unknown, settings: TokenSettings): Expl
   if (status !== undefined && (status >= 500 || status === 429 || status === 408)) {
     return failed(`Entra ID at ${authority} answered ${status} (${cause}): it is unavailable or throttling; retrying`, true);
   }
-  return failed(`${cause} (OPERATOR_CONNECT_CREDENTIAL=${settings.credential}, ${authority}, ${tenant}, ${client})`);
+  return failed(`${cause} (${p}_CREDENTIAL=${settings.credential}, ${authority}, ${tenant}, ${client})`);
 }

@@ -8,7 +8,7 @@
  */
 import type { Config } from '../config/load-config.js';
 import { classify, FlowthroughError, PermanentError, TransientError } from '../../core/errors.js';
-import { errorChain, messageOf, oneLine, text } from './error-chain.js';
+import { errorChain, messageOf, oneLine, text, type ErrorLike } from './error-chain.js';
 import { explainDatabaseError, looksLikeDatabaseError } from './explain-database.js';
 import { explainHttpListenError, isListenError, type ListenSettingNames } from './explain-http.js';
 import { explainKafkaError, isKafkaError, type KafkaSecurity } from './explain-kafka.js';
@@ -36,12 +36,23 @@ export function failureContext(config: Config): FailureContext {
     kafka: {
       brokers: config.kafka.brokers,
       ssl: config.kafka.ssl,
-      ...(config.kafka.sasl ? { saslMechanism: config.kafka.sasl.mechanism, saslUsername: config.kafka.sasl.username } : {}),
+      caFile: config.kafka.tls?.caFile ?? '',
+      ...kafkaSaslContext(config.kafka.sasl),
     },
     http: { host: config.http.host, port: config.http.port },
     ...(config.operatorConnect ? { operatorConnect: config.operatorConnect.auth } : {}),
   };
 }
+
+function kafkaSaslContext(sasl: Config['kafka']['sasl']): Partial<KafkaSecurity> {
+  if (sasl === null) return {};
+  if (sasl.mechanism === 'oauthbearer')
+    return { saslMechanism: sasl.mechanism, oauthClientId: sasl.oauth.clientId, oauthScope: sasl.oauth.scope };
+  return { saslMechanism: sasl.mechanism, saslUsername: sasl.username };
+}
+
+/** Codes of our own errors that reach the explainer wrapped in a library's: kafkajs wraps what its SASL provider throws. */
+const OWN_INSIDE = new Set(['kafka_token_failed', 'kafka_token_unavailable', 'kafka_tls_file']);
 
 /** Codes tokenFailure() gives a failure to get an Entra ID token. */
 const TOKEN_CODES = new Set(['authentication_failed', 'credential_unavailable', 'token_unavailable']);
@@ -63,6 +74,9 @@ export function explainFailure(error: unknown, context: FailureContext): Explana
     if (context.databaseUrl && /^(database_|migration_)/.test(error.code)) return explainDatabaseError(error, context.databaseUrl);
     return { code: error.code, line: oneLine(error.message, 2_000), retryable: error.retryable };
   }
+  // One of ours inside a library's error (a Kafka token failure inside kafkajs' retry error) already says what to do.
+  const ours = errorChain(error).find((e): e is ErrorLike & FlowthroughError => e instanceof FlowthroughError && OWN_INSIDE.has(e.code));
+  if (ours) return { code: ours.code, line: oneLine(ours.message, 2_000), retryable: ours.retryable };
   if (context.http && isListenError(error)) return explainHttpListenError(error, context.http.host, context.http.port, context.http.names);
   if (context.kafka && isKafkaError(error)) return explainKafkaError(error, context.kafka.brokers, context.kafka);
   if (context.databaseUrl && looksLikeDatabaseError(error, context.databaseUrl)) return explainDatabaseError(error, context.databaseUrl);

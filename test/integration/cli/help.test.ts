@@ -70,7 +70,7 @@ describe('--help on every command prints its help and does nothing else', () => 
     for (const args of [['--help'], ['-h'], ...['up', 'down', 'reset', 'status'].map((sub) => [sub, '--help'])]) {
       const result = await runCli(args, env, 30_000, STACK);
       assert.equal(result.code, 0, `npm run stack -- ${args.join(' ')}: ${result.stderr}`);
-      assert.match(result.stdout, /^usage: npm run stack -- up\|down\|reset\|status\n/);
+      assert.match(result.stdout, /^usage: npm run stack -- up \[--secure\]\|down\|reset\|status\n/);
     }
     assert.deepEqual(await readdir(cacheDir), [], 'nothing fetched or started');
   });

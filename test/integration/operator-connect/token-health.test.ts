@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AuthenticationError, type AccessToken, type TokenCredential } from '@azure/identity';
 import { OperatorConnectClient } from '../../../src/operator-connect/index.js';
-import { TokenCache } from '../../../src/operator-connect/token-cache.js';
+import { TokenCache } from '../../../src/platform/identity/token-cache.js';
 import { TokenHealth } from '../../../src/operator-connect/token-health.js';
 import type { TokenSettings } from '../../../src/platform/errors/explain.js';
 import { ManualClock } from '../../../src/simulator/index.js';

@@ -267,4 +267,44 @@ describe('read API resources', () => {
     );
     assert.equal((await get('/v1/orders/unknown')).status, 404);
   });
+
+  it('pages an order’s per-number results (where a summarised status event links), each with its state, code and message', async () => {
+    const listed: Array<Record<string, unknown>> = [];
+    let next: string | undefined = '/v1/orders/seed-alpha/numbers?maxpagesize=2';
+    while (next !== undefined) {
+      const page = await get(next.replace(base, ''));
+      assert.equal(page.status, 200, next);
+      assert.ok((page.body.value as unknown[]).length <= 2);
+      listed.push(...(page.body.value as Array<Record<string, unknown>>));
+      next = page.body.nextLink as string | undefined;
+    }
+    const { rows } = await pool.query<{ telephone_number: string; service: string }>(
+      `SELECT telephone_number, service FROM order_item_numbers WHERE order_id = 'seed-alpha' ORDER BY telephone_number, service`,
+    );
+    assert.ok(rows.length >= alphaNumbers.length);
+    assert.deepEqual(
+      listed.map((n) => [n.telephoneNumber, n.service]),
+      rows.map((r) => [r.telephone_number, r.service]),
+    );
+    const [failed, succeeded] = [alphaNumbers[0], alphaNumbers[1]].map((t) => listed.find((n) => n.telephoneNumber === t));
+    assert.deepEqual(
+      { ...failed, updatedAt: undefined },
+      {
+        itemId: 'numbers',
+        telephoneNumber: alphaNumbers[0],
+        service: failed?.service,
+        operation: failed?.operation,
+        state: 'failed',
+        errorCode: 'NumberNotAvailable',
+        message: 'the number is held by another operator',
+        updatedAt: undefined,
+      },
+    );
+    assert.equal(succeeded?.state, 'succeeded');
+    assert.equal((await get('/v1/orders/unknown/numbers')).status, 404);
+    const forged = Buffer.from(JSON.stringify({ v: 1, a: 'not-a-key', n: 2 })).toString('base64url');
+    const bad = await get(`/v1/orders/seed-alpha/numbers?continuationToken=${forged}`);
+    assert.equal(bad.status, 400);
+    assert.equal((bad.body.error as { code: string }).code, 'InvalidContinuationToken');
+  });
 });

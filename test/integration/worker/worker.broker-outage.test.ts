@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadStackConfig } from '../../../tools/stack/stack-config.js';
@@ -7,6 +6,7 @@ import { brokerDown, brokerReset, brokerUp } from '../../../tools/stack/kafka-br
 import { accountItem, collect, orderRecord, statusEvents } from '../../support/intake-harness.js';
 import { createTestDatabase, onCleanup, randomName } from '../../support/test-context.js';
 import { eventually, startWorker, within } from '../../support/intake-kit.js';
+import { freePort } from '../../../tools/shared/free-port.js';
 
 /**
  * The broker goes away for longer than kafkajs' retry budget, then comes back
@@ -17,14 +17,6 @@ import { eventually, startWorker, within } from '../../support/intake-kit.js';
  * after the broker returns completes. A broker of this test's own (other
  * ports), so the suite's broker is not disturbed.
  */
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const stack = loadStackConfig({
   ...process.env,

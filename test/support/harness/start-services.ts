@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import { KAFKA_VERSION, loadStackConfig } from '../../../tools/stack/stack-config.js';
 import { stackDown, stackUp } from '../../../tools/stack/stack.js';
 import { selectServices, type ServiceSelection } from './select-services.js';
+import { freePort } from '../../../tools/shared/free-port.js';
 
 export interface RunningServices {
   readonly kafkaBrokers: string;
@@ -19,16 +19,6 @@ async function containerRuntimeAnswers(): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** The official apache/kafka image, single-node KRaft, advertised on a fixed host port. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AuthenticationError, AuthenticationRequiredError, type AccessToken, type TokenCredential } from '@azure/identity';
 import { PermanentError, TransientError } from '../../../src/core/errors.js';
-import { TokenCache } from '../../../src/operator-connect/token-cache.js';
+import { TokenCache } from '../../../src/platform/identity/token-cache.js';
 import { ManualClock } from '../../../src/simulator/index.js';
 import { silentLogger } from '../../support/operator-connect.js';
 

@@ -72,4 +72,27 @@ describe('status rows holding several events', () => {
     ]);
     assert.deepEqual((await rowsOf(rows)).ids, [textArrayLiteral(['ORD-1:1']), textArrayLiteral(['ORD-1:2'])]);
   });
+
+  it('writes each event summarised to the status event size limit, the ones that fit whole', async () => {
+    const numbers = Array.from({ length: 200 }, (_, i) => ({
+      telephoneNumber: `+1425555${String(i).padStart(4, '0')}`,
+      state: 'succeeded',
+    }));
+    const large = {
+      ...event('ORD-1', 'completed'),
+      items: [{ id: 'n1', action: 'upsert', resource: 'numbers', state: 'completed', numbers }],
+    } as unknown as StatusEventData;
+    const rows = new StatusEventRows('status', 2_000);
+    rows.addSequence([
+      { id: 'ORD-1:1', data: event('ORD-1', 'acknowledged') },
+      { id: 'ORD-1:2', data: large },
+    ]);
+    const [value] = (await rowsOf(rows)).values;
+    const [small, summary] = unpackStatusRow(['ORD-1:1', 'ORD-1:2'], Buffer.from(value as string)).map((e) => e.value);
+    assert.deepEqual(JSON.parse((small as Buffer).toString('utf8')), event('ORD-1', 'acknowledged'));
+    assert.ok((summary as Buffer).length <= 2_000);
+    const data = JSON.parse((summary as Buffer).toString('utf8')) as StatusEventData;
+    assert.deepEqual(data.items[0]?.numberCounts, { pending: 0, succeeded: 200, failed: 0, held: 0, superseded: 0 });
+    assert.equal(data.numbersOmitted?.readApiPath, '/v1/orders/ORD-1/numbers');
+  });
 });

@@ -26,6 +26,7 @@ function workerIntakeUnderTest(withRelay: boolean, exportName: string): IntakeUn
           kafka: { ...config.kafka, groupId },
           topics: { ...config.topics, orders: topic },
           intake: { ...config.intake, partitionsConcurrently: partitionsConsumedConcurrently },
+          outbox: config.outbox,
         },
         { kafka, pool, logger },
       );

@@ -65,7 +65,8 @@ export async function ordersCommand(args: readonly string[], config: Config, io:
     if (sub === 'show') {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } }, true);
       const orderId = oneArgument(positionals, 'orderId');
-      const detail = await withPool(config, (pool) => orderDetail(pool, orderId));
+      // Every work row: `--json` is where a summarised status event (numbersOmitted.command) sends its reader.
+      const detail = await withPool(config, (pool) => orderDetail(pool, orderId, null));
       if (detail === null) {
         errorLine(io, `flowthrough orders: no order ${orderId} (nor a dead letter for it)`);
         return 1;

@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../../platform/config/load-config.js';
 import { loadOperatorConnectConfig } from '../../../platform/config/operator-connect-variables.js';
 import type { Difference } from '../../../core/reconcile/drift.js';
 import { createPool } from '../../../platform/db/pool.js';
 import type { Logger } from '../../../platform/logging/logger.js';
-import { OperatorConnectClient } from '../../../operator-connect/index.js';
+import { FleetBudget, OperatorConnectClient } from '../../../operator-connect/index.js';
 import { accountDetail } from '../../../ops/index.js';
 import {
   createReconciler,
@@ -92,10 +94,31 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
     );
     return 1;
   }
-  const client = deps.client ?? new OperatorConnectClient({ config: loadOperatorConnectConfig(deps.env), logger: deps.logger });
   const pool = createPool({ url: deps.config.database.url, connection: deps.config.database, max: 2, applicationName: 'flowthrough-cli' });
+  let client = deps.client;
+  let budget: FleetBudget | undefined;
   let report: DriftAuditReport;
   try {
+    if (client === undefined) {
+      const oc = loadOperatorConnectConfig(deps.env);
+      const built = new OperatorConnectClient({ config: oc, logger: deps.logger });
+      client = built;
+      // OPERATOR_CONNECT_RATE_LIMIT_SCOPE=fleet: the audit's calls count against the workers' budget.
+      // It joins as one more member while it runs (the workers lower their shares before its first
+      // call) and leaves when done; killed, its row ages out as a killed worker's does.
+      if (oc.rateLimitScope === 'fleet' && oc.rateLimitPerSecond > 0) {
+        // Its membership lines (info) would land among the report on stdout: warnings only, unless debugging.
+        const quiet = deps.logger.isLevelEnabled('info') && !deps.logger.isLevelEnabled('debug');
+        budget = new FleetBudget({
+          pool,
+          logger: quiet ? deps.logger.child({}, { level: 'warn' }) : deps.logger,
+          ratePerSecond: oc.rateLimitPerSecond,
+          apply: (share) => built.setRateLimit(share),
+          memberId: `${hostname()}:${process.pid}:reconcile-audit:${randomBytes(3).toString('hex')}`,
+        });
+      }
+    }
+    await budget?.start();
     // Its planner plans the repairs; the reconciler itself is not started here.
     const reconciler = values.repair ? createReconciler(deps.config, { pool, logger: deps.logger, client }) : undefined;
     report = await runDriftAudit({
@@ -107,6 +130,7 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
       ...(reconciler ? { planner: reconciler.planner } : {}),
     });
   } finally {
+    await budget?.stop();
     await pool.end();
   }
   if (values.json) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatStatusLine, type StatusEventData } from '../../../../src/core/status/index.js';
+import { formatStatusLine, type ItemStatus, type StatusEventData } from '../../../../src/core/status/index.js';
 import { ACKNOWLEDGED, IN_PROGRESS, PARTIAL, REJECTED } from './status-examples.js';
 
 describe('formatStatusLine', () => {
@@ -30,6 +30,25 @@ describe('formatStatusLine', () => {
       formatStatusLine(PARTIAL),
       'order-0002  fabrikam  inProgress → partial  items: 1/3 completed, 1 partial, 1 failed' +
         '  errors: +442071838751 NumberAlreadyAssigned, +442071838753 InvalidCivicAddress, item item-3 release_refused',
+    );
+  });
+
+  it('shows a summarised item by its counts, and where its per-number results are', () => {
+    const [consent, numbers, release] = PARTIAL.items as [ItemStatus, ItemStatus, ItemStatus];
+    const { numbers: _left, ...summarised } = numbers;
+    const data: StatusEventData = {
+      ...PARTIAL,
+      items: [consent, { ...summarised, numberCounts: { pending: 0, succeeded: 3, failed: 2, held: 0, superseded: 1 } }, release],
+      numbersOmitted: {
+        maxBytes: 900_000,
+        readApiPath: '/v1/orders/order-0002/numbers',
+        command: 'flowthrough orders show order-0002 --json',
+      },
+    };
+    assert.equal(
+      formatStatusLine(data),
+      'order-0002  fabrikam  inProgress → partial  items: 1/3 completed, 1 partial, 1 failed  superseded: 1 number(s)' +
+        '  errors: item item-2 2 failed some_numbers_failed, item item-3 release_refused  numbers: flowthrough orders show order-0002 --json',
     );
   });
 

@@ -92,7 +92,9 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(config.secrets.map((s) => s.reveal()).sort(), ['db@pass', 's3cret-sasl']);
     assert.equal(JSON.stringify(config.kafka.sasl), '{"mechanism":"plain","username":"svc","password":"[Redacted]"}');
-    assert.equal(config.kafka.sasl?.password.reveal(), 's3cret-sasl');
+    const sasl = config.kafka.sasl;
+    assert.ok(sasl && 'password' in sasl);
+    assert.equal(sasl.password.reveal(), 's3cret-sasl');
   });
 
   it('returns a deeply frozen object', () => {

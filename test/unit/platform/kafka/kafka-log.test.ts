@@ -14,3 +14,20 @@ it("tells kafkajs' warnings about our deliberate choices at debug, every other w
   assert.equal(lines.length, 1);
   assert.match(lines[0] ?? '', /"level":40.*ECONNREFUSED/);
 });
+
+it('tells an error answer kafkajs retries by itself as a warning, any other kafkajs error as an error', async () => {
+  const { logger, lines } = capturingLogger({ level: 'info' });
+  const log = kafkaLogCreator(logger)();
+  const entry = (message: string, error: string) => ({
+    namespace: 'Connection',
+    level: logLevel.ERROR,
+    label: 'ERROR',
+    log: { message, timestamp: '', error },
+  });
+  log(entry('Response InitProducerId(key: 22, version: 1)', "The coordinator is loading and hence can't process requests for this group"));
+  log(entry('Crash: KafkaJSNumberOfRetriesExceeded', 'The group coordinator is not available'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(lines.length, 2);
+  assert.match(lines[0] ?? '', /"level":40.*Response InitProducerId/);
+  assert.match(lines[1] ?? '', /"level":50.*Crash/);
+});

@@ -12,14 +12,20 @@ describe('logger redaction', () => {
     DATABASE_URL: 'postgres://app:db-Pa55word@db.internal:5432/flowthrough',
   });
 
+  const saslPassword = (): string => {
+    const sasl = config.kafka.sasl;
+    assert.ok(sasl && 'password' in sasl);
+    return sasl.password.reveal();
+  };
+
   it('never writes a configured secret, whatever carries it', async () => {
     const { logger, lines } = capturingLogger({ secrets: config.secrets });
     logger.info({ config }, 'starting with configuration');
     logger.info({ kafka: config.kafka }, 'kafka settings');
     logger.info({ sasl: config.kafka.sasl }, 'sasl block');
     logger.warn(`connection string was ${config.database.url}`);
-    logger.error({ err: new Error(`auth failed for password ${config.kafka.sasl?.password.reveal()}`) }, 'failure');
-    logger.info({ nested: { deeper: { value: config.kafka.sasl?.password.reveal() } } }, 'deeply nested');
+    logger.error({ err: new Error(`auth failed for password ${saslPassword()}`) }, 'failure');
+    logger.info({ nested: { deeper: { value: saslPassword() } } }, 'deeply nested');
     logger.info({ headers: { authorization: 'Bearer eyJhbGciOi.fake.token' } }, 'outbound call');
     await tick();
     assert.equal(lines.length, 7);
@@ -36,7 +42,7 @@ describe('logger redaction', () => {
 
   it('keeps lines valid JSON after scrubbing', async () => {
     const { logger, lines } = capturingLogger({ secrets: config.secrets });
-    logger.info({ text: `a "${config.kafka.sasl?.password.reveal()}" b` }, 'quoted secret');
+    logger.info({ text: `a "${saslPassword()}" b` }, 'quoted secret');
     await tick();
     const parsed = JSON.parse(lines[0] ?? '{}') as { text: string };
     assert.equal(parsed.text, 'a "[Redacted]" b');

@@ -1,9 +1,15 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { TransientError } from '../core/errors.js';
-import type { Logger } from '../platform/logging/logger.js';
-import { tokenFailure } from './api-errors.js';
-import type { Clock } from '../platform/time/clock.js';
-import type { TokenHealth } from './token-health.js';
+import { TransientError } from '../../core/errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { Clock } from '../time/clock.js';
+
+/** Told of every token request's outcome (the Operator Connect client's TokenHealth logs and explains them). */
+export interface TokenRequestObserver {
+  succeeded(): void;
+  /** `covered`: a still-valid token serves meanwhile. */
+  failed(error: unknown, covered: boolean): void;
+  explain(error: unknown): { readonly line: string };
+}
 
 export interface TokenCacheOptions {
   readonly clock: Clock;
@@ -11,9 +17,11 @@ export interface TokenCacheOptions {
   /** Refresh this long before expiry (at most half the token's lifetime, for short-lived tokens). */
   readonly refreshMarginMs?: number;
   /** Told of every token request's outcome: logs failures once per streak, explained, and keeps the problem for readiness. */
-  readonly health?: TokenHealth;
+  readonly health?: TokenRequestObserver;
   /** Gives up on a token request after this long (real time); absent: waits as long as the credential does. */
   readonly timeoutMs?: number;
+  /** What the tokens are for and which setting bounds the wait, for the timeout's message. */
+  readonly purpose?: { readonly what: string; readonly timeoutSetting: string };
 }
 
 interface Entry {
@@ -52,14 +60,14 @@ export class TokenCache {
         return (await this.refresh(scope, true)).token;
       } catch (error) {
         if (!this.options.health)
-          this.options.logger.warn({ scope, err: tokenFailure(error) }, 'token refresh ahead of expiry failed; using the current token');
+          this.options.logger.warn({ scope, err: error }, 'token refresh ahead of expiry failed; using the current token');
         return entry.token.token;
       }
     }
     return (await this.refresh(scope, false)).token;
   }
 
-  /** The one-line explanation of a token failure (which OPERATOR_CONNECT_* setting), when the cache knows the settings. */
+  /** The one-line explanation of a token failure (which setting is at fault), when the cache knows the settings. */
   describe(error: unknown): string | undefined {
     return this.options.health?.explain(error).line;
   }
@@ -81,9 +89,10 @@ export class TokenCache {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        const purpose = this.options.purpose ?? { what: 'an access token', timeoutSetting: 'the token timeout' };
         const error = new TransientError(
           'token_timeout',
-          `cannot get an Operator Connect access token: Entra ID did not answer within OPERATOR_CONNECT_TOKEN_TIMEOUT_MS=${timeoutMs}`,
+          `cannot get ${purpose.what}: Entra ID did not answer within ${purpose.timeoutSetting}=${timeoutMs}`,
         );
         controller.abort(error);
         reject(error);
@@ -105,7 +114,7 @@ export class TokenCache {
         let token: AccessToken | null;
         try {
           token = await this.requestToken(scope);
-          if (!token) throw tokenFailure(new Error('the credential returned no token'));
+          if (!token) throw new Error('the credential returned no token');
         } catch (error) {
           this.options.health?.failed(error, covered);
           throw error;
