@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulator, type Simulator, type SimulatorEndpoints } from '../../src/simulator/index.js';
@@ -80,7 +80,7 @@ export async function startSecureKafka(options: SecureKafkaOptions = {}): Promis
   if (!secure) throw new Error('the launcher started the broker without its secure listeners');
 
   const tls = { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: secure.caFile };
-  const login = { KAFKA_SASL_USERNAME: secure.username, KAFKA_SASL_PASSWORD: secure.password };
+  const login = { KAFKA_SASL_USERNAME: secure.username, KAFKA_SASL_PASSWORD: (await readFile(secure.passwordFile, 'utf8')).trim() };
   return {
     secure,
     plaintext: up.state.bootstrap,

@@ -38,7 +38,8 @@ export interface SecureEndpoints {
   readonly clientCertFile: string;
   readonly clientKeyFile: string;
   readonly username: string;
-  readonly password: string;
+  /** The SCRAM/PLAIN password sits in this file (mode 600), never in the broker's state or output. */
+  readonly passwordFile: string;
   readonly reauthMs: number;
 }
 
@@ -52,11 +53,16 @@ function userFile(dir: string): string {
   return join(dir, 'user.json');
 }
 
+export function passwordFile(dir: string): string {
+  return join(dir, 'sasl-password');
+}
+
 /** The stack's user of this cluster; made when absent. `created` tells a fresh user (which format must seed) from a kept one. */
 export async function ensureStackUser(dir: string): Promise<{ user: StackUser; created: boolean }> {
   if (existsSync(userFile(dir))) return { user: JSON.parse(await readFile(userFile(dir), 'utf8')) as StackUser, created: false };
   const user = { username: 'flowthrough', password: randomBytes(18).toString('base64url') };
   await writeFile(userFile(dir), JSON.stringify(user), { mode: 0o600 });
+  await writeFile(passwordFile(dir), user.password, { mode: 0o600 });
   return { user, created: true };
 }
 
@@ -126,7 +132,8 @@ export function secureEndpoints(
     caFile: certificates.caFile,
     clientCertFile: certificates.clientCertFile,
     clientKeyFile: certificates.clientKeyFile,
-    ...user,
+    username: user.username,
+    passwordFile: passwordFile(certificates.dir),
     reauthMs: secure.reauthMs,
   };
 }

@@ -76,7 +76,7 @@ export function secureConnectionLines(secure: SecureEndpoints): string[] {
   const tls = `KAFKA_SSL=true KAFKA_SSL_CA_FILE=${secure.caFile}`;
   return [
     `kafka      SASL_SSL ${secure.saslBootstrap} (${secure.mechanisms.join(', ')}; re-authentication every ${secure.reauthMs} ms at most), mutual TLS ${secure.mtlsBootstrap}`,
-    `           SCRAM:  KAFKA_BROKERS=${secure.saslBootstrap} ${tls} KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=${secure.username} KAFKA_SASL_PASSWORD=${secure.password}`,
+    `           SCRAM:  KAFKA_BROKERS=${secure.saslBootstrap} ${tls} KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=${secure.username} KAFKA_SASL_PASSWORD="$(cat ${secure.passwordFile})"`,
     `           mTLS:   KAFKA_BROKERS=${secure.mtlsBootstrap} ${tls} KAFKA_SSL_CERT_FILE=${secure.clientCertFile} KAFKA_SSL_KEY_FILE=${secure.clientKeyFile}`,
     ...(secure.mechanisms.includes('OAUTHBEARER')
       ? [

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, type PeerCertificate, checkServerIdentity as tlsCheckServerIdentity } from 'node:tls';
 import type { TokenCredential } from '@azure/identity';
+import { pino } from 'pino';
+import type { Logger } from '../logging/logger.js';
 import { createEntraCredential } from '../identity/entra-credential.js';
+import { DEFAULT_REFRESH_MARGIN_MS, TokenCache } from '../identity/token-cache.js';
 import type { Secret } from '../config/secret.js';
 
 export type DatabaseSslMode = '' | 'disable' | 'require' | 'verify-ca' | 'verify-full';
@@ -85,34 +88,30 @@ export function withoutSslParameters(url: string): string {
 
 export { createEntraCredential };
 
-/** How long before its expiry a cached token is replaced. */
-export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
+/** How long before its expiry a cached token is replaced (TokenCache's margin). */
+export const TOKEN_REFRESH_MARGIN_MS = DEFAULT_REFRESH_MARGIN_MS;
 
 /**
- * pg's `password` as an async function: an Entra ID access token for the scope, asked of the
- * credential only when the cached one is missing or within TOKEN_REFRESH_MARGIN_MS of expiry.
- * Concurrent connections share one request.
+ * pg's `password` as an async function: an Entra ID access token for the scope, from the same
+ * cache as every other Entra ID token of ours (renewed within TOKEN_REFRESH_MARGIN_MS of expiry,
+ * one request for concurrent connections). A failure is one line naming DATABASE_AUTH=entra.
  */
-export function entraPassword(credential: TokenCredential, scope: string, now: () => number = Date.now): () => Promise<string> {
-  let cached: { token: string; expiresOnTimestamp: number } | undefined;
-  let pending: Promise<string> | undefined;
+export function entraPassword(
+  credential: TokenCredential,
+  scope: string,
+  options: { readonly now?: () => number; readonly logger?: Logger } = {},
+): () => Promise<string> {
+  // Without a logger (a caller that has none) a failed renewal ahead of expiry is still told, on stderr.
+  const logger = options.logger ?? pino({ name: 'flowthrough', level: 'warn' }, pino.destination(2));
+  const tokens = new TokenCache(credential, { clock: { now: options.now ?? Date.now }, logger });
   return async () => {
-    if (cached && cached.expiresOnTimestamp - TOKEN_REFRESH_MARGIN_MS > now()) return cached.token;
-    pending ??= (async () => {
-      try {
-        const token = await credential.getToken(scope);
-        if (!token) throw new Error(`DATABASE_AUTH=entra: the credential returned no token for ${scope}`);
-        cached = { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
-        return token.token;
-      } catch (error) {
-        throw new Error(
-          `DATABASE_AUTH=entra: no Entra ID token for DATABASE_ENTRA_SCOPE=${scope}: ${(error as Error).message.split('\n')[0]}`,
-          { cause: error },
-        );
-      } finally {
-        pending = undefined;
-      }
-    })();
-    return pending;
+    try {
+      return await tokens.get(scope);
+    } catch (error) {
+      throw new Error(
+        `DATABASE_AUTH=entra: no Entra ID token for DATABASE_ENTRA_SCOPE=${scope}: ${(error as Error).message.split('\n')[0]}`,
+        { cause: error },
+      );
+    }
   };
 }

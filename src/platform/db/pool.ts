@@ -24,7 +24,15 @@ export function createPool(options: {
   const pool = new pg.Pool({
     connectionString: ssl === undefined ? options.url : withoutSslParameters(options.url),
     ...(ssl === undefined ? {} : { ssl }),
-    ...(entra ? { Client: entraClient(entraPassword(options.connection?.credential ?? createEntraCredential(entra), entra.scope)) } : {}),
+    ...(entra
+      ? {
+          Client: entraClient(
+            entraPassword(options.connection?.credential ?? createEntraCredential(entra), entra.scope, {
+              ...(options.logger ? { logger: options.logger } : {}),
+            }),
+          ),
+        }
+      : {}),
     max: options.max,
     application_name: options.applicationName ?? 'flowthrough',
     connectionTimeoutMillis: 10_000,

@@ -111,7 +111,10 @@ function closedOnFailedConnect<T extends Connectable>(client: T): T {
  * =false turns idempotence off whatever a producer asks; every client closes
  * what a failed connect() opened. One place, so no caller can forget.
  */
-function withClientPolicies(kafka: Kafka, settings: Pick<Config['kafka'], 'metadataMaxAgeMs' | 'compression' | 'idempotentProducer'>): Kafka {
+function withClientPolicies(
+  kafka: Kafka,
+  settings: Pick<Config['kafka'], 'metadataMaxAgeMs' | 'compression' | 'idempotentProducer'>,
+): Kafka {
   const { metadataMaxAgeMs, compression, idempotentProducer } = settings;
   // Our producers send one request at a time (maxInFlightRequests 1), so order holds without idempotence.
   const idempotence = idempotentProducer === false ? { idempotent: false } : {};

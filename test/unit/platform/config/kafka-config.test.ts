@@ -38,10 +38,18 @@ describe('Kafka settings', () => {
   });
 
   it('refuses TLS files without KAFKA_SSL, half a client certificate, and SASL without its parts', () => {
-    const problems = problemsOf({ KAFKA_SSL_CA_FILE: '/etc/ca.pem', KAFKA_SSL_CERT_FILE: '/etc/client.pem', KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+    const problems = problemsOf({
+      KAFKA_SSL_CA_FILE: '/etc/ca.pem',
+      KAFKA_SSL_CERT_FILE: '/etc/client.pem',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    });
     assert.ok(problems.some((p) => p.startsWith('KAFKA_SSL_CA_FILE: set, but KAFKA_SSL is false')));
     assert.ok(problems.includes('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE: set both or neither'));
-    assert.ok(problems.some((p) => p.startsWith('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is scram-sha-512')));
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is scram-sha-512'),
+      ),
+    );
   });
 
   it('reads OAUTHBEARER settings, requires a scope and a client secret credential complete, and never shows the secret', () => {
@@ -56,14 +64,20 @@ describe('Kafka settings', () => {
     });
     const sasl = config.kafka.sasl;
     assert.ok(sasl?.mechanism === 'oauthbearer');
-    assert.deepEqual([sasl.oauth.tenantId, sasl.oauth.clientId, sasl.oauth.scope], ['t1', 'c1', 'https://ns.servicebus.windows.net/.default']);
+    assert.deepEqual(
+      [sasl.oauth.tenantId, sasl.oauth.clientId, sasl.oauth.scope],
+      ['t1', 'c1', 'https://ns.servicebus.windows.net/.default'],
+    );
     assert.ok(config.secrets.some((s) => s.reveal() === 'oauth-s3cret'));
     assert.doesNotMatch(JSON.stringify(config), /oauth-s3cret/);
 
     const problems = problemsOf({ KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_OAUTH_CREDENTIAL: 'client-secret' });
     assert.ok(problems.some((p) => p.startsWith('KAFKA_OAUTH_SCOPE: required when KAFKA_SASL_MECHANISM is oauthbearer')));
     for (const name of ['KAFKA_OAUTH_TENANT_ID', 'KAFKA_OAUTH_CLIENT_ID', 'KAFKA_OAUTH_CLIENT_SECRET'])
-      assert.ok(problems.some((p) => p.startsWith(`${name}: required`)), name);
+      assert.ok(
+        problems.some((p) => p.startsWith(`${name}: required`)),
+        name,
+      );
   });
 
   it('event-hubs profile: TLS, gzip, metadata under the idle limit, 1 MB records, no idempotence, the scope from the namespace', () => {
@@ -99,6 +113,9 @@ describe('Kafka settings', () => {
 
   it('default profile keeps the defaults: no compression, idempotent producers, kafkajs metadata age', () => {
     const { kafka } = loadConfig({});
-    assert.deepEqual([kafka.profile, kafka.compression, kafka.idempotentProducer, kafka.metadataMaxAgeMs], ['default', 'none', true, 300_000]);
+    assert.deepEqual(
+      [kafka.profile, kafka.compression, kafka.idempotentProducer, kafka.metadataMaxAgeMs],
+      ['default', 'none', true, 300_000],
+    );
   });
 });

@@ -44,7 +44,7 @@ describe('entraPassword', () => {
         return { token: `t${calls}`, expiresOnTimestamp: now + 60 * 60_000 };
       },
     };
-    const password = entraPassword(credential, 'scope', () => now);
+    const password = entraPassword(credential, 'scope', { now: () => now });
     assert.deepEqual(await Promise.all([password(), password()]), ['t1', 't1']);
     now += 60 * 60_000 - TOKEN_REFRESH_MARGIN_MS - 1;
     assert.equal(await password(), 't1');
