@@ -27,6 +27,13 @@ const DELIBERATE = [/^Limiting retries for the idempotent producer/, /^KafkaJS v
  */
 const RETRIED_RESPONSE = /^Response \w+\(key: \d+, version: \d+\)$/;
 
+/**
+ * A consumer's crash as kafkajs tells it: our consumer's CRASH listener
+ * (transactional-batch-consumer.ts) reports the same crash at the level it
+ * deserves, with what to do, and restarts what kafkajs does not.
+ */
+const TOLD_BY_OUR_LISTENER = [/^Crash: /, /^Restarting the consumer in \d+ms$/];
+
 /** Routes kafkajs' own logging into pino, below our own level so its chatter stays quiet. */
 export function kafkaLogCreator(logger: Logger) {
   const child = componentLogger(logger, 'kafkajs');
@@ -34,7 +41,8 @@ export function kafkaLogCreator(logger: Logger) {
     ({ level, log }: LogEntry) => {
       const { message, timestamp: _t, logger: _l, ...rest } = log;
       const deliberate = DELIBERATE.some((pattern) => pattern.test(message));
-      const retried = level === logLevel.ERROR && RETRIED_RESPONSE.test(message);
+      const retried =
+        level === logLevel.ERROR && (RETRIED_RESPONSE.test(message) || TOLD_BY_OUR_LISTENER.some((pattern) => pattern.test(message)));
       child[deliberate ? 'debug' : retried ? 'warn' : (LEVELS[level] ?? 'info')](rest, message);
     };
 }

@@ -15,7 +15,7 @@ it("tells kafkajs' warnings about our deliberate choices at debug, every other w
   assert.match(lines[0] ?? '', /"level":40.*ECONNREFUSED/);
 });
 
-it('tells an error answer kafkajs retries by itself as a warning, any other kafkajs error as an error', async () => {
+it('tells an error answer kafkajs retries, and a crash our listener reports, as warnings; any other kafkajs error as an error', async () => {
   const { logger, lines } = capturingLogger({ level: 'info' });
   const log = kafkaLogCreator(logger)();
   const entry = (message: string, error: string) => ({
@@ -25,9 +25,14 @@ it('tells an error answer kafkajs retries by itself as a warning, any other kafk
     log: { message, timestamp: '', error },
   });
   log(entry('Response InitProducerId(key: 22, version: 1)', "The coordinator is loading and hence can't process requests for this group"));
-  log(entry('Crash: KafkaJSNumberOfRetriesExceeded', 'The group coordinator is not available'));
+  log(entry('Crash: KafkaJSProtocolError: The coordinator is loading', 'The coordinator is loading'));
+  log(entry('Restarting the consumer in 300ms', ''));
+  log(entry('Failed to connect to seed broker, trying another broker from the list: x', 'x'));
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(lines.length, 2);
+  assert.equal(lines.length, 4);
   assert.match(lines[0] ?? '', /"level":40.*Response InitProducerId/);
-  assert.match(lines[1] ?? '', /"level":50.*Crash/);
+  // Our consumer's crash listener tells the crash at its own level; kafkajs' lines about it are warnings.
+  assert.match(lines[1] ?? '', /"level":40.*Crash/);
+  assert.match(lines[2] ?? '', /"level":40.*Restarting the consumer/);
+  assert.match(lines[3] ?? '', /"level":50.*Failed to connect to seed broker/);
 });
