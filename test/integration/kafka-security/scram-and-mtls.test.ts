@@ -91,6 +91,16 @@ describe('Kafka security: SCRAM and mutual TLS', () => {
     assert.ok(segment.readInt32BE(8) < 1_000, `a compressed batch of ${segment.readInt32BE(8)} bytes for 10,000 bytes of value`);
   });
 
+  it('checks the broker certificate against KAFKA_SSL_SERVERNAME when it is set', async () => {
+    const named = await publish({ ...kafka.env('scram-sha-512'), KAFKA_SSL_SERVERNAME: 'localhost' });
+    assert.match(problems(named.stderr).join('\n'), /does not exist/, named.stderr);
+    const misnamed = await publish({ ...kafka.env('scram-sha-512'), KAFKA_SSL_SERVERNAME: 'kafka.elsewhere.example' });
+    assert.equal(misnamed.code, 1);
+    const lines = problems(misnamed.stderr);
+    assert.equal(lines.length, 1, misnamed.stderr);
+    assert.match(lines[0] ?? '', /TLS to Kafka at 127\.0\.0\.1:\d+ failed .*kafka\.elsewhere\.example/);
+  });
+
   it('refuses a wrong SCRAM password in one line naming the settings, never the password', async () => {
     const env = { ...kafka.env('scram-sha-512'), KAFKA_SASL_PASSWORD: 'not-the-password' };
     const result = await publish(env);
