@@ -11,9 +11,15 @@ import { ENTRA_OPERATIONS, type Operation } from './operations.js';
 import { ApiError, type Reply } from './reply.js';
 import type { SeededRandom } from './rng.js';
 
-export interface PipelineDeps {
-  readonly counters: Counters;
-  readonly faults: FaultPlan;
+/** What the pipeline counts: the Operator Connect simulator's Counters, or another simulator's. */
+export type PipelineCounters<Op extends string> = Pick<Counters, 'faultInjected'> & {
+  answered(operation: Op | 'unknown', status: number | 'reset'): void;
+};
+
+/** Operation names are the simulator's own: the Operator Connect simulator's Operation by default. */
+export interface PipelineDeps<Op extends string = Operation> {
+  readonly counters: PipelineCounters<Op>;
+  readonly faults: Pick<FaultPlan<Op>, 'next'>;
   readonly random: SeededRandom;
   readonly logger: Logger;
   readonly latencyMs: number;
@@ -22,7 +28,7 @@ export interface PipelineDeps {
   readonly clock?: Clock;
 }
 
-const ENTRA: ReadonlySet<Operation> = new Set(ENTRA_OPERATIONS);
+const ENTRA: ReadonlySet<string> = new Set(ENTRA_OPERATIONS);
 
 /** Retry-After in whole seconds (the header's only form) plus the finer `retry-after-ms` Azure also sends. */
 export function retryAfterHeaders(ms: number): Record<string, string> {
@@ -35,13 +41,13 @@ export function retryAfterHeaders(ms: number): Record<string, string> {
  * left hanging, the common headers and the counters. Waits are tracked so
  * stop() ends them.
  */
-export class CallPipeline {
+export class CallPipeline<Op extends string = Operation> {
   private readonly waits = new Set<{ timer: NodeJS.Timeout | undefined; done: () => void }>();
   private stopped = false;
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps<Op>) {}
 
-  async run(request: IncomingMessage, response: ServerResponse, operation: Operation, handle: () => Promise<Reply>): Promise<void> {
+  async run(request: IncomingMessage, response: ServerResponse, operation: Op | 'unknown', handle: () => Promise<Reply>): Promise<void> {
     const { counters, faults, random } = this.deps;
     const jitter = this.deps.latencyJitterMs > 0 ? Math.floor(random.next() * (this.deps.latencyJitterMs + 1)) : 0;
     await this.wait(this.deps.latencyMs + jitter);
@@ -90,7 +96,7 @@ export class CallPipeline {
   private async playFault(
     request: IncomingMessage,
     response: ServerResponse,
-    operation: Operation,
+    operation: Op | 'unknown',
     fault: ResolvedFault,
     headers: Record<string, string>,
   ): Promise<void> {
@@ -145,7 +151,7 @@ export class CallPipeline {
 
   private send(
     response: ServerResponse,
-    operation: Operation,
+    operation: Op | 'unknown',
     headers: Record<string, string>,
     status: 429 | 500 | 503,
     code: 'TooManyRequests' | 'ServiceUnavailable' | 'InternalServerError',

@@ -30,7 +30,7 @@ export type FaultKind = FaultSpec['kind'];
 export type ProbabilisticFaultKind = Exclude<FaultKind, 'pass'>;
 
 /** A scripted fault, limited to some operations if `operations` is given. */
-export type ScriptedFault = FaultSpec & { readonly operations?: readonly Operation[] };
+export type ScriptedFault<Op extends string = Operation> = FaultSpec & { readonly operations?: readonly Op[] };
 
 /** Retry-After, in seconds, per kind of probabilistic fault that carries one. */
 export interface RetryAfterPerFault {
@@ -51,13 +51,13 @@ export interface TokenFaultOptions {
   readonly slowMs?: number;
 }
 
-export interface FaultOptions {
+export interface FaultOptions<Op extends string = Operation> {
   /** Consumed in order: each call takes the first remaining entry whose operations match it. */
-  readonly script?: readonly ScriptedFault[];
+  readonly script?: readonly ScriptedFault<Op>[];
   /** Independent chances per call (0–1), drawn from the seeded RNG when no scripted entry applies. */
   readonly probabilities?: Partial<Record<ProbabilisticFaultKind, number>>;
   /** Operations the probabilities apply to; all API operations when absent (never the token endpoint unless listed). */
-  readonly operations?: readonly Operation[];
+  readonly operations?: readonly Op[];
   /** Retry-After of probabilistic 429s and 503s, in seconds. */
   readonly retryAfterSeconds?: number;
   /** Retry-After per kind of probabilistic fault; wins over retryAfterSeconds. */
@@ -124,23 +124,23 @@ function merged(
 }
 
 /** Decides, call by call, which fault (if any) the simulator plays. */
-export class FaultPlan {
-  private script: ScriptedFault[] = [];
+export class FaultPlan<Op extends string = Operation> {
+  private script: ScriptedFault<Op>[] = [];
   private api: Draws = emptyDraws();
   /** The token endpoint's own rates, once given. */
   private token: Draws | undefined;
-  private probabilisticOperations: ReadonlySet<Operation> | undefined;
+  private probabilisticOperations: ReadonlySet<Op> | undefined;
 
   constructor(
     private readonly random: SeededRandom,
-    private readonly apiOperations: readonly Operation[],
-    options: FaultOptions = {},
+    private readonly apiOperations: readonly Op[],
+    options: FaultOptions<Op> = {},
   ) {
     this.add(options);
   }
 
   /** Appends the script; replaces probabilities and their settings when given (token faults likewise). */
-  add(options: FaultOptions): void {
+  add(options: FaultOptions<Op>): void {
     this.script.push(...(options.script ?? []));
     this.api = merged(this.api, options);
     if (options.operations) this.probabilisticOperations = new Set(options.operations);
@@ -154,11 +154,11 @@ export class FaultPlan {
     this.probabilisticOperations = undefined;
   }
 
-  pendingScript(): readonly ScriptedFault[] {
+  pendingScript(): readonly ScriptedFault<Op>[] {
     return [...this.script];
   }
 
-  next(operation: Operation): ResolvedFault | undefined {
+  next(operation: Op): ResolvedFault | undefined {
     const index = this.script.findIndex((f) => !f.operations || f.operations.includes(operation));
     if (index >= 0) {
       const [entry] = this.script.splice(index, 1);
@@ -196,7 +196,7 @@ function make(kind: ProbabilisticFaultKind, draws: Draws): ResolvedFault {
   }
 }
 
-function stripOperations(entry: Exclude<ScriptedFault, { kind: 'pass' }>): ResolvedFault {
+function stripOperations<Op extends string>(entry: Exclude<ScriptedFault<Op>, { kind: 'pass' }>): ResolvedFault {
   const { operations: _ignored, ...fault } = entry;
   return fault;
 }

@@ -1,7 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { adminRoutes } from './admin-routes.js';
 import { ApiRouter } from './api-routes.js';
 import { ApiService } from './api-service.js';
@@ -20,28 +17,12 @@ import { RateLimiter } from '../platform/time/rate-limiter.js';
 import { RepeatabilityStore } from './repeatability.js';
 import { SeededRandom } from './rng.js';
 import { loadSeedFile } from './seeds.js';
-import { createSelfSignedCertificate } from './self-signed-certificate.js';
+import { SimulatorServers, simulatorEndpoints, type SimulatorEndpoints } from './simulator-servers.js';
 import { SimulatorAdmin } from './simulator-admin.js';
 import { SimulatorState } from './state.js';
 import { TokenAuthority } from './token-authority.js';
 
-export interface SimulatorEndpoints {
-  /** API base URL (plain HTTP), e.g. http://127.0.0.1:41234/api. */
-  readonly url: string;
-  /** Root of the admin endpoints, e.g. http://127.0.0.1:41234/admin. */
-  readonly adminUrl: string;
-  /** The token endpoint (HTTPS), e.g. https://127.0.0.1:41235/{tenant}/oauth2/v2.0/token. */
-  readonly tokenUrl: string;
-  /** For @azure/identity's `authorityHost` (with `disableInstanceDiscovery: true`). */
-  readonly authorityHost: string;
-  /** The fake Entra ID's self-signed certificate: add it to the client's trusted CAs. */
-  readonly caCertificatePem: string;
-  readonly tenantId: string;
-  readonly scope: string;
-  readonly apiVersion: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-}
+export type { SimulatorEndpoints } from './simulator-servers.js';
 
 export interface Simulator {
   start(): Promise<SimulatorEndpoints>;
@@ -52,26 +33,6 @@ export interface Simulator {
   readonly counters: { snapshot(): CounterSnapshot };
   readonly admin: SimulatorAdmin;
 }
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-async function close(server: Server): Promise<void> {
-  if (!server.listening) return;
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
-  await closed;
-}
-
-const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 /** Builds the simulator; nothing listens until start(). Options are validated here. */
 export function createSimulator(input: SimulatorOptions = {}): Simulator {
@@ -119,12 +80,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   });
   const handleAdmin = adminRoutes(admin, ledger, counters);
 
-  let apiServer: Server | undefined;
-  let tokenServer: Server | undefined;
   let endpoints: SimulatorEndpoints | undefined;
-  let certificate: ReturnType<typeof createSelfSignedCertificate> | undefined;
-  /** Ports of the first start, kept so that stop() then start() looks like an outage, not a move. */
-  let ports: { api: number; token: number } = { api: options.port, token: options.tokenPort };
 
   const onApiRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
@@ -155,6 +111,12 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       });
   };
 
+  const servers = new SimulatorServers(
+    { host: options.host, port: options.port, tokenPort: options.tokenPort, name: 'flowthrough simulator' },
+    onApiRequest,
+    onTokenRequest,
+  );
+
   return {
     get endpoints() {
       return endpoints;
@@ -165,52 +127,33 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
 
     async start() {
       if (endpoints) return endpoints;
-      if (!certificate) {
+      if (!servers.startedBefore) {
         const fileSeed = options.seedFile ? await loadSeedFile(options.seedFile) : { consents: [], numbers: [] };
         admin.loadSeeds({
           consents: [...options.consents, ...fileSeed.consents],
           numbers: [...options.numbers, ...(fileSeed.numbers ?? [])],
         });
-        certificate = createSelfSignedCertificate({
-          // Unique per instance: a client trusting two simulators' certificates (NODE_EXTRA_CA_CERTS) finds each by its name.
-          commonName: `flowthrough simulator ${randomBytes(6).toString('hex')}`,
-          hosts: ['localhost', '127.0.0.1', '::1', options.host],
-        });
       } else {
         orders.resume();
         pipeline.resume();
       }
-      apiServer = createHttpServer(onApiRequest);
-      tokenServer = createHttpsServer({ cert: certificate.certificatePem, key: certificate.privateKeyPem }, onTokenRequest);
-      const apiPort = await listen(apiServer, ports.api, options.host);
-      const tokenPort = await listen(tokenServer, ports.token, options.host);
-      ports = { api: apiPort, token: tokenPort };
-      const host = hostForUrl(options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
-      const authorityHost = `https://${host}:${tokenPort}`;
-      authority.setAuthorityHost(authorityHost);
-      const client = options.clients[0];
-      endpoints = Object.freeze({
-        url: `http://${host}:${apiPort}${options.basePath}`,
-        adminUrl: `http://${host}:${apiPort}/admin`,
-        tokenUrl: `${authorityHost}/${options.entraTenantId}/oauth2/v2.0/token`,
-        authorityHost,
-        caCertificatePem: certificate.certificatePem,
+      const listening = await servers.start();
+      authority.setAuthorityHost(listening.authorityHost);
+      endpoints = simulatorEndpoints(listening, {
+        basePath: options.basePath,
         tenantId: options.entraTenantId,
         scope: authority.scope,
         apiVersion: options.apiVersions[0] ?? '',
-        clientId: client?.clientId ?? '',
-        clientSecret: client?.clientSecret ?? '',
+        client: options.clients[0],
       });
-      logger.info({ url: endpoints.url, authorityHost }, 'Operator Connect simulator listening');
+      logger.info({ url: endpoints.url, authorityHost: endpoints.authorityHost }, 'Operator Connect simulator listening');
       return endpoints;
     },
 
     async stop() {
       orders.stop();
       pipeline.stop();
-      await Promise.all([apiServer ? close(apiServer) : undefined, tokenServer ? close(tokenServer) : undefined]);
-      apiServer = undefined;
-      tokenServer = undefined;
+      await servers.stop();
       endpoints = undefined;
     },
   };

@@ -1,15 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from '../contracts/operator-connect-api.js';
 import type { Clock } from './clock.js';
 import { createSigningKey, signJwt, verifyJwt, type SigningKey } from './jwt.js';
-import type { ClientApp } from './options.js';
 import { ApiError } from './reply.js';
+
+/**
+ * An application the authority issues tokens to, with the app roles of its
+ * token (strings: the Operator Connect simulator's roles, or another API's
+ * such as the ACG Provisioning API's ProvisioningAPI.*).
+ */
+export interface RegisteredApp {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly registered: boolean;
+  readonly roles: readonly string[];
+}
 
 /** Who called the API, from a verified token. */
 export interface Principal {
   readonly clientId: string;
   readonly tenantId: string;
-  readonly roles: readonly Role[];
+  readonly roles: readonly string[];
 }
 
 export interface IssuedToken {
@@ -41,7 +51,7 @@ export class TokenAuthority {
   constructor(
     private readonly tenantId: string,
     private readonly audience: string,
-    private readonly clients: readonly Required<ClientApp>[],
+    private readonly clients: readonly RegisteredApp[],
     private readonly lifetimeSeconds: number,
     private readonly clock: Clock,
   ) {}
@@ -75,11 +85,11 @@ export class TokenAuthority {
     return `${this.audience}/.default`;
   }
 
-  client(clientId: string): Required<ClientApp> | undefined {
+  client(clientId: string): RegisteredApp | undefined {
     return this.clients.find((c) => c.clientId === clientId.toLowerCase());
   }
 
-  issue(client: Required<ClientApp>, overrides: TokenOverrides = {}): IssuedToken {
+  issue(client: RegisteredApp, overrides: TokenOverrides = {}): IssuedToken {
     const now = Math.floor((overrides.issuedAt ?? this.clock.now()) / 1000);
     const lifetimeSeconds = overrides.lifetimeSeconds ?? this.lifetimeSeconds;
     // A stable object id per app, as a service principal has.
@@ -132,7 +142,7 @@ export class TokenAuthority {
         `The application ${clientId} is not registered in the Operator Connect portal. Add its Application ID on the portal's configuration page.`,
       );
     }
-    const roles = Array.isArray(claims.roles) ? (claims.roles.filter((r) => typeof r === 'string') as Role[]) : [];
+    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
     return { clientId, tenantId: String(claims.tid ?? ''), roles };
   }
 
@@ -145,7 +155,7 @@ export class TokenAuthority {
 }
 
 /** Requires one of the roles; 403 otherwise. */
-export function requireRole(principal: Principal, anyOf: readonly Role[]): void {
+export function requireRole(principal: Principal, anyOf: readonly string[]): void {
   if (!anyOf.some((r) => principal.roles.includes(r))) {
     throw new ApiError(403, 'InsufficientPermissions', `The application needs one of the roles ${anyOf.join(', ')} for this operation.`);
   }

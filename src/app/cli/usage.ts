@@ -38,14 +38,18 @@ export const SIMULATOR_USAGE = `usage: flowthrough simulator [options]
 
 Runs the Operator Connect simulator (the modelled API of docs/operator-connect-api.md
 and a fake Entra ID token endpoint) until SIGTERM or SIGINT, and prints the settings
-a worker needs to use it.
+a worker needs to use it. With --api acg it runs the Azure Communications Gateway
+Provisioning API simulator instead (Microsoft's swagger, simulator/acg/).
 
 options (environment variable in brackets):
+  --api operator-connect|acg     which API to simulate [SIMULATOR_API] (operator-connect)
   --host <address>               bind address [SIMULATOR_HOST] (127.0.0.1)
   --port <n>                     API port, 0 = any free one [SIMULATOR_PORT] (0)
   --token-port <n>               HTTPS token endpoint port [SIMULATOR_TOKEN_PORT] (0)
   --latency-ms <n>               added to every call [SIMULATOR_LATENCY_MS] (0)
   --processing-delay-ms <n>      order acceptance → completion [SIMULATOR_PROCESSING_DELAY_MS] (2000)
+  --provisioning-delay-ms <n>    acg: write → synced/provisioned [SIMULATOR_PROVISIONING_DELAY_MS] (1000)
+  --rate-limit-per-minute <n>    acg: API calls per minute, 0 = off [SIMULATOR_RATE_LIMIT_PER_MINUTE] (100)
   --rate-limit <n>               API calls per second, 0 = off [SIMULATOR_RATE_LIMIT_PER_SECOND] (10)
   --rate-burst <n>               calls allowed in a burst [SIMULATOR_RATE_BURST] (= rate)
   --max-numbers-per-order <n>    [SIMULATOR_MAX_NUMBERS_PER_ORDER] (1000)

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../../platform/logging/logger.js';
 import { explainHttpListenError, isListenError, type Explanation } from '../../../platform/errors/explain.js';
+import { acgClientEnvironment, createAcgSimulator, type AcgSimulatorOptions } from '../../../acg-simulator/index.js';
 import { createSimulator, SIMULATOR_DEFAULTS, type SimulatorEndpoints, type SimulatorOptions } from '../../../simulator/index.js';
 import { simulatorClientEnvironment } from '../../../simulator/client-environment.js';
 import { printError, printLine } from '../output.js';
@@ -14,11 +15,14 @@ import { SIMULATOR_USAGE } from '../usage.js';
 const USAGE = SIMULATOR_USAGE;
 
 const FLAGS = {
+  api: 'SIMULATOR_API',
   host: 'SIMULATOR_HOST',
   port: 'SIMULATOR_PORT',
   'token-port': 'SIMULATOR_TOKEN_PORT',
   'latency-ms': 'SIMULATOR_LATENCY_MS',
   'processing-delay-ms': 'SIMULATOR_PROCESSING_DELAY_MS',
+  'provisioning-delay-ms': 'SIMULATOR_PROVISIONING_DELAY_MS',
+  'rate-limit-per-minute': 'SIMULATOR_RATE_LIMIT_PER_MINUTE',
   'rate-limit': 'SIMULATOR_RATE_LIMIT_PER_SECOND',
   'rate-burst': 'SIMULATOR_RATE_BURST',
   'max-numbers-per-order': 'SIMULATOR_MAX_NUMBERS_PER_ORDER',
@@ -106,6 +110,12 @@ export async function simulatorCommand(
   }
   const problems: string[] = [];
   const num = (flag: Flag): number | undefined => numberSetting(values, flag, problems);
+  const api = values.api ?? 'operator-connect';
+  if (api === 'acg') return acgSimulatorCommand(values, io);
+  if (api !== 'operator-connect') {
+    printError(`--api (SIMULATOR_API): "${api}" is neither operator-connect nor acg\n\n${USAGE}`);
+    return 2;
+  }
   const seedFile = values['seed-file'] ?? (existsSync(EXAMPLE_SEED) ? EXAMPLE_SEED : undefined);
   const clientId = values['client-id'] ?? SIMULATOR_DEFAULTS.clientId;
   const clientSecret = values['client-secret'] ?? SIMULATOR_DEFAULTS.clientSecret;
@@ -162,6 +172,68 @@ export async function simulatorCommand(
 }
 
 /**
+ * `flowthrough simulator --api acg`: the Azure Communications Gateway Provisioning API simulator
+ * (Microsoft's swagger, simulator/acg/), with the settings a client of it needs.
+ */
+async function acgSimulatorCommand(values: Partial<Record<Flag, string>>, io: SimulatorCommandIo): Promise<number> {
+  const print = io.print ?? printLine;
+  const problems: string[] = [];
+  const num = (flag: Flag): number | undefined => numberSetting(values, flag, problems);
+  const options: AcgSimulatorOptions = {
+    ...(values.host ? { host: values.host } : {}),
+    ...optional('port', num('port')),
+    ...optional('tokenPort', num('token-port')),
+    ...optional('latencyMs', num('latency-ms')),
+    ...optional('provisioningDelayMs', num('provisioning-delay-ms')),
+    ...optional('rateLimitPerMinute', num('rate-limit-per-minute')),
+    ...optional('tokenLifetimeSeconds', num('token-lifetime-seconds')),
+    ...optional('seed', num('seed')),
+    ...(values['client-id'] || values['client-secret']
+      ? { clients: [{ clientId: values['client-id'] ?? '', clientSecret: values['client-secret'] ?? '' }] }
+      : {}),
+  };
+  if (problems.length > 0) {
+    printError(problems.join('\n'));
+    return 2;
+  }
+  const logger = createLogger({ level: values['log-level'] ?? 'info', name: 'acg-simulator' });
+  let simulator: ReturnType<typeof createAcgSimulator>;
+  try {
+    simulator = createAcgSimulator({ ...options, logger });
+  } catch (error) {
+    printError(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  let endpoints: Awaited<ReturnType<typeof simulator.start>>;
+  try {
+    endpoints = await simulator.start();
+  } catch (error) {
+    await simulator.stop().catch(() => undefined);
+    if (!isListenError(error)) throw error;
+    const explanation = explainListen(error, options);
+    printError(`flowthrough simulator: ${explanation.code}: ${explanation.line}`);
+    return 1;
+  }
+  const caFile = values['ca-file'] ?? join(tmpdir(), `flowthrough-acg-simulator-ca-${new URL(endpoints.authorityHost).port}.pem`);
+  await writeFile(caFile, endpoints.caCertificatePem);
+  print(`Azure Communications Gateway Provisioning API simulator (swagger ${endpoints.apiVersion}: simulator/acg/)`);
+  print(`  API base URL     ${endpoints.url}   api-version=${endpoints.apiVersion}`);
+  print(`  admin (no auth)  ${endpoints.adminUrl}`);
+  print(`  authority host   ${endpoints.authorityHost}   token endpoint ${endpoints.tokenUrl}`);
+  print(`  scope            ${endpoints.scope}`);
+  print(`  CA certificate   ${caFile}`);
+  print('Settings for a client of this simulator:');
+  for (const [name, value] of Object.entries({ ...acgClientEnvironment(endpoints), NODE_EXTRA_CA_CERTS: caFile })) {
+    print(`  ${name}=${value}`);
+  }
+  io.onStarted?.(endpoints);
+  const reason = await waitForStop(io);
+  logger.info({ reason }, 'stopping the ACG simulator');
+  await simulator.stop();
+  return 0;
+}
+
+/**
  * What the simulator prints for its clients: the OPERATOR_CONNECT_* settings
  * (instance discovery off: Microsoft does not know this authority host) and the
  * CA file that makes its HTTPS token endpoint trusted.
@@ -171,7 +243,7 @@ export function simulatorPrintedSettings(endpoints: SimulatorEndpoints, caFile: 
 }
 
 /** A port in use or an address not of this host, naming the simulator's own settings. */
-function explainListen(error: unknown, options: SimulatorOptions): Explanation {
+function explainListen(error: unknown, options: { host?: string; port?: number; tokenPort?: number }): Explanation {
   const port = (error as { port?: unknown }).port;
   const tokenPort = typeof port === 'number' && port !== 0 && port === options.tokenPort;
   // The variables stand for their flags too (--port is SIMULATOR_PORT, see the usage).
