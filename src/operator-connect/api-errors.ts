@@ -8,6 +8,9 @@ import { isAxiosError } from 'axios';
 import { classify, FlowthroughError, PermanentError, TransientError, type ErrorContext } from '../core/errors.js';
 import type { ErrorDetail } from '../contracts/operator-connect-api.js';
 import { isTransientStatus } from './retry-policy.js';
+import { OPERATOR_CONNECT_SERVICE } from './backend-service.js';
+
+const DEFAULT_SERVICE = OPERATOR_CONNECT_SERVICE.name;
 
 /** An answer the API gave that no retry can change: 400, 403, 404, 409, 412, a second 401… */
 export class OperatorConnectPermanentError extends PermanentError {
@@ -58,8 +61,8 @@ export class OperatorConnectTransientError extends TransientError {
 export class CircuitOpenError extends TransientError {
   readonly retryInMs: number;
 
-  constructor(operation: string, retryInMs: number) {
-    super('circuit_open', `Operator Connect ${operation} not sent: the circuit is open after repeated failures`, {
+  constructor(operation: string, retryInMs: number, service = DEFAULT_SERVICE) {
+    super('circuit_open', `${service} ${operation} not sent: the circuit is open after repeated failures`, {
       context: { operation, retryInMs },
     });
     this.retryInMs = retryInMs;
@@ -84,11 +87,12 @@ function azureError(body: unknown): AzureErrorBody {
 export function errorFromResponse(
   operation: string,
   answer: { status: number; body: unknown; headers: Readonly<Record<string, string | undefined>>; retryAfterMs: number | undefined },
+  service = DEFAULT_SERVICE,
 ): OperatorConnectPermanentError | OperatorConnectTransientError {
   const error = azureError(answer.body);
   const code = typeof error.code === 'string' ? error.code : (answer.headers['x-ms-error-code'] ?? `http_${answer.status}`);
   const text = typeof error.message === 'string' ? error.message : `HTTP ${answer.status}`;
-  const message = `Operator Connect ${operation} failed: ${answer.status} ${code}: ${text}`;
+  const message = `${service} ${operation} failed: ${answer.status} ${code}: ${text}`;
   const context = { azureCode: code, msRequestId: answer.headers['x-ms-request-id'] };
   if (isTransientStatus(answer.status)) {
     return new OperatorConnectTransientError(code, message, {
@@ -112,11 +116,15 @@ const TRANSIENT_AXIOS_CODES = new Set(['ERR_NETWORK', 'ECONNABORTED', 'ETIMEDOUT
  * message only: an AxiosError carries the request config, Authorization
  * header included, and must never reach a log serializer.
  */
-export function errorFromNetwork(operation: string, error: unknown): OperatorConnectTransientError | OperatorConnectPermanentError {
+export function errorFromNetwork(
+  operation: string,
+  error: unknown,
+  service = DEFAULT_SERVICE,
+): OperatorConnectTransientError | OperatorConnectPermanentError {
   const code = (isAxiosError(error) ? error.code : undefined) ?? classify(error).code;
   const text = error instanceof Error ? error.message : String(error);
   const cause = Object.assign(new Error(text), { code });
-  const message = `Operator Connect ${operation} got no answer: ${code}: ${text}`;
+  const message = `${service} ${operation} got no answer: ${code}: ${text}`;
   if (TRANSIENT_AXIOS_CODES.has(code) || classify(cause).retryable)
     return new OperatorConnectTransientError(code, message, { operation, cause });
   return new OperatorConnectPermanentError(code, message, { operation, cause });
@@ -163,6 +171,12 @@ export function tokenFailure(error: unknown, explanation?: string): FlowthroughE
 }
 
 /** A call the client refuses to send (too many numbers, a malformed id): the server would refuse it too. */
-export function refusal(operation: string, code: string, message: string, context: ErrorContext = {}): OperatorConnectPermanentError {
-  return new OperatorConnectPermanentError(code, `Operator Connect ${operation} refused by the client: ${message}`, { operation, context });
+export function refusal(
+  operation: string,
+  code: string,
+  message: string,
+  context: ErrorContext = {},
+  service = DEFAULT_SERVICE,
+): OperatorConnectPermanentError {
+  return new OperatorConnectPermanentError(code, `${service} ${operation} refused by the client: ${message}`, { operation, context });
 }

@@ -9,18 +9,21 @@ import type { CircuitBreaker } from './circuit-breaker.js';
 import type { CallEvent, CallOutcome, ClientHooks, OperationName } from './observability.js';
 import type { RateLimiter } from '../platform/time/rate-limiter.js';
 import { repeatabilityHeaders, type Repeatability } from './request-shape.js';
+import { OPERATOR_CONNECT_SERVICE, type BackendService } from './backend-service.js';
 import { decideRetry, retryAfterMs, type RetryDecision, type RetryPolicy } from './retry-policy.js';
 import type { Clock, Sleep } from '../platform/time/clock.js';
 import type { TokenCache } from '../platform/identity/token-cache.js';
 
 export interface ApiRequest {
   readonly operation: OperationName;
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** A filled path template (relative to the base URL), or an absolute nextLink on the base URL's origin. */
   readonly target: string;
   readonly query?: Readonly<Record<string, string | number>>;
   readonly body?: unknown;
   readonly contentType?: string;
+  /** Conditional headers (If-Match) and the like; never Authorization. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Mutating calls only: the same id and first-sent time go on every attempt. */
   readonly repeatability?: Repeatability;
   readonly signal?: AbortSignal | undefined;
@@ -47,6 +50,8 @@ export interface ExecutorDeps {
   readonly random: () => number;
   readonly logger: Logger;
   readonly hooks: ClientHooks;
+  /** Absent: Operator Connect. */
+  readonly service?: BackendService;
 }
 
 /** One HTTP exchange of an attempt, for the call report. */
@@ -86,9 +91,11 @@ function lowerCaseHeaders(headers: RawAxiosResponseHeaders | AxiosResponseHeader
 export class ApiExecutor {
   private readonly http: AxiosInstance;
   private readonly origin: string;
+  private readonly service: BackendService;
 
   constructor(private readonly deps: ExecutorDeps) {
     this.origin = new URL(deps.baseUrl).origin;
+    this.service = deps.service ?? OPERATOR_CONNECT_SERVICE;
     this.http = axios.create({
       timeout: deps.requestTimeoutMs,
       // Every status comes back as an answer: classification is ours, not axios's.
@@ -97,7 +104,7 @@ export class ApiExecutor {
       maxRedirects: 0,
       // Timeouts surface as ETIMEDOUT rather than the ambiguous ECONNABORTED.
       transitional: { clarifyTimeoutError: true },
-      headers: { Accept: 'application/json', 'User-Agent': 'flowthrough-operator-connect' },
+      headers: { Accept: 'application/json', 'User-Agent': this.service.userAgent },
     });
   }
 
@@ -171,7 +178,7 @@ export class ApiExecutor {
       const openForMs = this.deps.breaker.openForMs;
       if (openForMs !== undefined) {
         record({ status: undefined, durationMs: 0, sentAt: this.deps.clock.now() });
-        throw new CircuitOpenError(operation, openForMs);
+        throw new CircuitOpenError(operation, openForMs, this.service.name);
       }
       let token: string;
       try {
@@ -184,9 +191,13 @@ export class ApiExecutor {
       const gate = this.deps.breaker.acquire();
       if (!gate.allowed) {
         record({ status: undefined, durationMs: 0, sentAt });
-        throw new CircuitOpenError(operation, gate.retryInMs);
+        throw new CircuitOpenError(operation, gate.retryInMs, this.service.name);
       }
-      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, 'x-ms-client-request-id': clientRequestId };
+      const headers: Record<string, string> = {
+        ...request.headers,
+        Authorization: `Bearer ${token}`,
+        'x-ms-client-request-id': clientRequestId,
+      };
       if (request.body !== undefined) headers['Content-Type'] = request.contentType ?? 'application/json';
       if (request.repeatability) Object.assign(headers, repeatabilityHeaders(request.repeatability.requestId, stampFirstSent()));
 
@@ -206,7 +217,7 @@ export class ApiExecutor {
           gate.permit.abandon();
           throw error;
         }
-        const failure = errorFromNetwork(operation, error);
+        const failure = errorFromNetwork(operation, error, this.service.name);
         if (failure.retryable) gate.permit.failure();
         else gate.permit.abandon();
         throw failure;
@@ -227,12 +238,16 @@ export class ApiExecutor {
         });
         return { status: response.status, body: response.data as T, headers: answerHeaders };
       }
-      const failure = errorFromResponse(operation, {
-        status: response.status,
-        body: response.data,
-        headers: answerHeaders,
-        retryAfterMs: retryAfterMs(answerHeaders, this.deps.clock.now()),
-      });
+      const failure = errorFromResponse(
+        operation,
+        {
+          status: response.status,
+          body: response.data,
+          headers: answerHeaders,
+          retryAfterMs: retryAfterMs(answerHeaders, this.deps.clock.now()),
+        },
+        this.service.name,
+      );
       // A 429 says the service is up and pacing us: Retry-After deals with it, the circuit must not open on it.
       if (failure.retryable && response.status !== 429) gate.permit.failure();
       else gate.permit.success();
@@ -241,7 +256,7 @@ export class ApiExecutor {
         this.emitCall({ operation, status: 401, outcome: 'retry', durationMs: exchange.durationMs, attempt, code: failure.code, sentAt });
         this.deps.logger.info(
           { operation, attempt, code: failure.code },
-          'Operator Connect refused the access token; resending once with a new one',
+          `${this.service.name} refused the access token; resending once with a new one`,
         );
         continue;
       }
@@ -254,7 +269,13 @@ export class ApiExecutor {
     const absolute = /^https?:\/\//i.test(request.target);
     const url = new URL(absolute ? request.target : `${this.deps.baseUrl}${request.target}`);
     if (absolute && url.origin !== this.origin) {
-      throw refusal(request.operation, 'UntrustedNextLink', `nextLink ${url.origin} is not on the API origin ${this.origin}`);
+      throw refusal(
+        request.operation,
+        'UntrustedNextLink',
+        `nextLink ${url.origin} is not on the API origin ${this.origin}`,
+        {},
+        this.service.name,
+      );
     }
     if (!url.searchParams.has('api-version')) url.searchParams.set('api-version', this.deps.apiVersion);
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, String(value));
@@ -289,12 +310,15 @@ export class ApiExecutor {
     const fields = { operation, attempt, status, code };
     if (decision.retry) {
       const retryAfter = retryAfterOf(error);
-      this.deps.logger.warn({ ...fields, delayMs: decision.delayMs, retryAfterMs: retryAfter }, 'Operator Connect call failed; retrying');
+      this.deps.logger.warn(
+        { ...fields, delayMs: decision.delayMs, retryAfterMs: retryAfter },
+        `${this.service.name} call failed; retrying`,
+      );
       this.safely(() =>
         this.deps.hooks.onRetry?.({ operation, attempt, delayMs: decision.delayMs, status, code, retryAfterMs: retryAfter }),
       );
     } else {
-      this.deps.logger.debug({ ...fields, outcome }, 'Operator Connect call failed');
+      this.deps.logger.debug({ ...fields, outcome }, `${this.service.name} call failed`);
     }
   }
 
@@ -307,7 +331,7 @@ export class ApiExecutor {
     try {
       hook();
     } catch (error) {
-      this.deps.logger.warn({ err: error }, 'Operator Connect client hook threw; ignored');
+      this.deps.logger.warn({ err: error }, `${this.service.name} client hook threw; ignored`);
     }
   }
 }

@@ -6,7 +6,7 @@ import type { CircuitState } from './circuit-breaker.js';
  * ignored); they never receive headers, tokens or bodies.
  */
 
-/** The client's operations, as metric labels. */
+/** The backend clients' operations, as metric labels. */
 export const OPERATIONS = [
   'listConsents',
   'getConsent',
@@ -17,6 +17,16 @@ export const OPERATIONS = [
   'getOrder',
   'getNumberStatus',
   'listTenantNumbers',
+  // Azure Communications Gateway's Provisioning API (src/acg)
+  'putAccount',
+  'getAccount',
+  'deleteAccount',
+  'createOrUpdateNumbers',
+  'deleteNumbers',
+  'listAccountNumbers',
+  'getAccountNumber',
+  'listRequestsForInformation',
+  'patchRequestForInformation',
 ] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 

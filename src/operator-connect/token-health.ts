@@ -1,4 +1,5 @@
 import { explainTokenError, type Explanation, type TokenSettings } from '../platform/errors/explain.js';
+import type { TokenSettingNames } from '../platform/errors/explain-token.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { Clock } from '../platform/time/clock.js';
 
@@ -16,6 +17,8 @@ export interface TokenProblem {
 
 export interface TokenHealthOptions {
   readonly settings: TokenSettings;
+  /** Whose settings they are (absent: OPERATOR_CONNECT_*). */
+  readonly names?: TokenSettingNames;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Least time between two reminders of a streak that goes on with the same cause. */
@@ -49,7 +52,7 @@ export class TokenHealth {
   }
 
   explain(error: unknown): Explanation {
-    return explainTokenError(error, this.options.settings);
+    return explainTokenError(error, this.options.settings, this.options.names);
   }
 
   /** Records a failed token request; `covered`: a still-valid token serves meanwhile (a refresh ahead of expiry). */

@@ -49,6 +49,13 @@ export const OPERATOR_CONNECT_TOKEN_NAMES: TokenSettingNames = {
   scopeHint: 'the scope is the Project Synergy app id plus /.default',
 };
 
+export const ACG_PROVISIONING_TOKEN_NAMES: TokenSettingNames = {
+  prefix: 'ACG_PROVISIONING',
+  what: 'an ACG Provisioning API access token',
+  code: 'backend_token_failed',
+  scopeHint: "the scope is the Provisioning API's application id URI plus /.default",
+};
+
 export const KAFKA_OAUTH_TOKEN_NAMES: TokenSettingNames = {
   prefix: 'KAFKA_OAUTH',
   what: 'a Kafka OAUTHBEARER token',
