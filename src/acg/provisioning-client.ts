@@ -5,7 +5,7 @@ import {
   checkRequestId,
   CircuitBreaker,
   fillPath,
-  OperatorConnectPermanentError,
+  BackendPermanentError,
   refusal,
   TokenHealth,
   type ApiAnswer,
@@ -290,6 +290,6 @@ function tagged<T>(answer: ApiAnswer<T>): Tagged<T> {
   return { resource: answer.body, etag: answer.headers.etag };
 }
 
-function invalid(operation: string, what: string): OperatorConnectPermanentError {
-  return new OperatorConnectPermanentError('InvalidResponse', `${ACG_PROVISIONING_SERVICE.name} ${operation} ${what}`, { operation });
+function invalid(operation: string, what: string): BackendPermanentError {
+  return new BackendPermanentError('InvalidResponse', `${ACG_PROVISIONING_SERVICE.name} ${operation} ${what}`, { operation });
 }

@@ -12,8 +12,8 @@ import { OPERATOR_CONNECT_SERVICE } from './backend-service.js';
 
 const DEFAULT_SERVICE = OPERATOR_CONNECT_SERVICE.name;
 
-/** An answer the API gave that no retry can change: 400, 403, 404, 409, 412, a second 401… */
-export class OperatorConnectPermanentError extends PermanentError {
+/** An answer a backend API (Operator Connect, ACG) gave that no retry can change: 400, 403, 404, 409, 412, a second 401… */
+export class BackendPermanentError extends PermanentError {
   readonly operation: string;
   /** HTTP status; undefined when the client refused the call itself. */
   readonly status: number | undefined;
@@ -36,7 +36,7 @@ export class OperatorConnectPermanentError extends PermanentError {
 }
 
 /** A failure that may pass (5xx, 408, 429, a reset, a timeout), thrown once the call's attempts are spent. */
-export class OperatorConnectTransientError extends TransientError {
+export class BackendTransientError extends TransientError {
   readonly operation: string;
   readonly status: number | undefined;
   /** What the service asked us to wait, when it said. */
@@ -88,14 +88,14 @@ export function errorFromResponse(
   operation: string,
   answer: { status: number; body: unknown; headers: Readonly<Record<string, string | undefined>>; retryAfterMs: number | undefined },
   service = DEFAULT_SERVICE,
-): OperatorConnectPermanentError | OperatorConnectTransientError {
+): BackendPermanentError | BackendTransientError {
   const error = azureError(answer.body);
   const code = typeof error.code === 'string' ? error.code : (answer.headers['x-ms-error-code'] ?? `http_${answer.status}`);
   const text = typeof error.message === 'string' ? error.message : `HTTP ${answer.status}`;
   const message = `${service} ${operation} failed: ${answer.status} ${code}: ${text}`;
   const context = { azureCode: code, msRequestId: answer.headers['x-ms-request-id'] };
   if (isTransientStatus(answer.status)) {
-    return new OperatorConnectTransientError(code, message, {
+    return new BackendTransientError(code, message, {
       operation,
       status: answer.status,
       retryAfterMs: answer.retryAfterMs,
@@ -103,7 +103,7 @@ export function errorFromResponse(
     });
   }
   const details = Array.isArray(error.details) ? (error.details as ErrorDetail[]) : [];
-  return new OperatorConnectPermanentError(code, message, { operation, status: answer.status, details, context });
+  return new BackendPermanentError(code, message, { operation, status: answer.status, details, context });
 }
 
 /** Axios codes for a request that never got an answer, beyond the Node codes errors.ts knows. */
@@ -120,14 +120,13 @@ export function errorFromNetwork(
   operation: string,
   error: unknown,
   service = DEFAULT_SERVICE,
-): OperatorConnectTransientError | OperatorConnectPermanentError {
+): BackendTransientError | BackendPermanentError {
   const code = (isAxiosError(error) ? error.code : undefined) ?? classify(error).code;
   const text = error instanceof Error ? error.message : String(error);
   const cause = Object.assign(new Error(text), { code });
   const message = `${service} ${operation} got no answer: ${code}: ${text}`;
-  if (TRANSIENT_AXIOS_CODES.has(code) || classify(cause).retryable)
-    return new OperatorConnectTransientError(code, message, { operation, cause });
-  return new OperatorConnectPermanentError(code, message, { operation, cause });
+  if (TRANSIENT_AXIOS_CODES.has(code) || classify(cause).retryable) return new BackendTransientError(code, message, { operation, cause });
+  return new BackendPermanentError(code, message, { operation, cause });
 }
 
 /** OAuth 2.0 error words (RFC 6749 §5.2) of a token request Entra ID refused: no retry changes them. */
@@ -177,6 +176,6 @@ export function refusal(
   message: string,
   context: ErrorContext = {},
   service = DEFAULT_SERVICE,
-): OperatorConnectPermanentError {
-  return new OperatorConnectPermanentError(code, `${service} ${operation} refused by the client: ${message}`, { operation, context });
+): BackendPermanentError {
+  return new BackendPermanentError(code, `${service} ${operation} refused by the client: ${message}`, { operation, context });
 }

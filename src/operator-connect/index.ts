@@ -6,7 +6,7 @@ export {
   type CustomerRelationshipChange,
   type SubmittedOrder,
 } from './operator-connect-client.js';
-export { OperatorConnectPermanentError, OperatorConnectTransientError, CircuitOpenError } from './api-errors.js';
+export { BackendPermanentError, BackendTransientError, CircuitOpenError } from './api-errors.js';
 export type { CircuitState } from './circuit-breaker.js';
 export type { TokenProblem } from './token-health.js';
 export { createCredential } from './credential.js';

@@ -14,7 +14,7 @@ import {
   type UploadOrderRequest,
 } from '../contracts/operator-connect-api.js';
 import { ApiExecutor } from './api-executor.js';
-import { OperatorConnectPermanentError, refusal } from './api-errors.js';
+import { BackendPermanentError, refusal } from './api-errors.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { createCredential } from './credential.js';
 import type { CallEvent, OperationName, RetryEvent } from './observability.js';
@@ -85,8 +85,8 @@ const MAX_PAGES = 10_000;
  * The Operator Connect / Teams Phone Mobile number-management API
  * (docs/operator-connect-api.md), typed. Every call is paced, guarded by a
  * circuit breaker, authenticated and retried (see ApiExecutor). Failures are
- * OperatorConnectPermanentError (the request will never succeed as it is),
- * OperatorConnectTransientError (attempts spent, try later) or
+ * BackendPermanentError (the request will never succeed as it is),
+ * BackendTransientError (attempts spent, try later) or
  * CircuitOpenError (not sent; the service has been failing).
  *
  * Mutating calls take a Repeatability-Request-ID from the caller: derive it
@@ -195,7 +195,7 @@ export class OperatorConnectClient {
     return this.listAll<Consent>('listConsents', this.config.paths.consents, options);
   }
 
-  /** A tenant's consent; OperatorConnectPermanentError `ConsentNotFound` (404) when it has none. */
+  /** A tenant's consent; BackendPermanentError `ConsentNotFound` (404) when it has none. */
   async getConsent(tenantId: string, options: CallOptions = {}): Promise<Consent> {
     const answer = await this.executor.send<Consent>({
       operation: 'getConsent',
@@ -315,11 +315,10 @@ export class OperatorConnectClient {
     });
     const order = answer.body;
     if (!order || typeof order.id !== 'string') {
-      throw new OperatorConnectPermanentError(
-        'InvalidResponse',
-        `Operator Connect ${operation} accepted the order but answered no order id`,
-        { operation, status: answer.status },
-      );
+      throw new BackendPermanentError('InvalidResponse', `Operator Connect ${operation} accepted the order but answered no order id`, {
+        operation,
+        status: answer.status,
+      });
     }
     return { orderId: order.id, status: order.status, order, operationLocation: answer.headers['operation-location'] };
   }
@@ -348,7 +347,7 @@ export class OperatorConnectClient {
     let target: string | undefined = path;
     for (let page = 0; target !== undefined; page += 1) {
       if (page >= MAX_PAGES)
-        throw new OperatorConnectPermanentError('TooManyPages', `Operator Connect ${operation} returned more than ${MAX_PAGES} pages`, {
+        throw new BackendPermanentError('TooManyPages', `Operator Connect ${operation} returned more than ${MAX_PAGES} pages`, {
           operation,
         });
       // The first page sets the size; a nextLink carries its own query.
@@ -360,7 +359,7 @@ export class OperatorConnectClient {
         signal: options.signal,
       });
       if (!Array.isArray(answer.body?.value)) {
-        throw new OperatorConnectPermanentError('InvalidResponse', `Operator Connect ${operation} answered a page without a value array`, {
+        throw new BackendPermanentError('InvalidResponse', `Operator Connect ${operation} answered a page without a value array`, {
           operation,
         });
       }

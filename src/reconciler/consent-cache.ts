@@ -1,6 +1,6 @@
 import type { ConsentFacts } from '../core/reconcile/plan-work.js';
 import type { Logger } from '../platform/logging/logger.js';
-import { OperatorConnectPermanentError } from '../operator-connect/index.js';
+import { BackendPermanentError } from '../operator-connect/index.js';
 import type { Consent } from '../contracts/operator-connect-api.js';
 
 export interface ConsentReader {
@@ -77,7 +77,7 @@ export class ConsentCache {
           });
           any = true;
         } catch (error) {
-          if (error instanceof OperatorConnectPermanentError && (error.code === 'ConsentNotFound' || error.status === 404)) {
+          if (error instanceof BackendPermanentError && (error.code === 'ConsentNotFound' || error.status === 404)) {
             this.entries.set(tenantId, { facts: null, atMs: this.now(), generation });
             any = true;
           } else {

@@ -4,7 +4,7 @@ import type { BackendOperationKind } from '../core/reconcile/plan-work.js';
 import { withTransaction } from '../platform/db/pool.js';
 import { classify, FlowthroughError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
-import { isTerminal, OperatorConnectPermanentError, type MutationOptions, type SubmittedOrder } from '../operator-connect/index.js';
+import { isTerminal, BackendPermanentError, type MutationOptions, type SubmittedOrder } from '../operator-connect/index.js';
 import type { Order, ReleaseOrderRequest, UpdateOrderRequest, UploadOrderRequest } from '../contracts/operator-connect-api.js';
 import { applyOperationOutcome, type OperationOutcome } from './apply-results.js';
 import type { StatusSettings } from './roll-up-orders.js';
@@ -177,7 +177,7 @@ export class Executor {
     const { pool, instanceId, retry, random } = this.options;
     const classified =
       error instanceof FlowthroughError ? { retryable: error.retryable, code: error.code, message: error.message } : classify(error);
-    if (error instanceof OperatorConnectPermanentError) {
+    if (error instanceof BackendPermanentError) {
       const last = { code: error.code, message: error.message };
       log.warn({ code: error.code, status: error.status }, 'backend refused the operation: its numbers fail');
       const results = await this.allFailed(op, error.code, error.message);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
 import { AcgProvisioningClient, type AcgClientSettings, type NumberResource } from '../../../src/acg/index.js';
 import type { AcgSimulatorOptions } from '../../../src/acg-simulator/index.js';
-import { OperatorConnectPermanentError, type CallEvent } from '../../../src/operator-connect/index.js';
+import { BackendPermanentError, type CallEvent } from '../../../src/operator-connect/index.js';
 import { Secret } from '../../../src/platform/config/secret.js';
 import { ocAccount, ocNumber, startAcgSimulator, TEAMS_TENANT } from '../../support/acg-simulator.js';
 import { trustSimulatorCertificate } from '../../support/operator-connect.js';
@@ -60,7 +60,7 @@ describe('ACG Provisioning API client', () => {
     await assert.rejects(
       client.putAccount('contoso', ocAccount('contoso'), { ...id(), ifMatch: '"stale"' }),
       (e: unknown) =>
-        e instanceof OperatorConnectPermanentError &&
+        e instanceof BackendPermanentError &&
         e.code === 'PreconditionFailed' &&
         /^ACG Provisioning API putAccount failed: 412/.test(e.message),
     );

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { ClientSecretCredential, type AccessToken, type TokenCredential } from '@azure/identity';
 import { PermanentError, TransientError } from '../../../src/core/errors.js';
-import { createCredential, OperatorConnectClient, OperatorConnectPermanentError } from '../../../src/operator-connect/index.js';
+import { createCredential, OperatorConnectClient, BackendPermanentError } from '../../../src/operator-connect/index.js';
 import { ManualClock } from '../../../src/simulator/index.js';
 import {
   capturingLogger,
@@ -82,7 +82,7 @@ test('a second 401 in a row is permanent', async (t) => {
   const credential = new SimulatorCredential(setup.simulator, setup.clock, () => 'not-a-jwt');
   const { client } = testClient(setup, {}, { credential });
   await assert.rejects(client.listConsents(), (e: unknown) => {
-    assert.ok(e instanceof OperatorConnectPermanentError);
+    assert.ok(e instanceof BackendPermanentError);
     assert.equal(e.code, 'InvalidAuthenticationToken');
     assert.equal(e.status, 401);
     return true;

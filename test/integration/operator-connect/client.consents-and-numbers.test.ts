@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OperatorConnectPermanentError } from '../../../src/operator-connect/index.js';
+import { BackendPermanentError } from '../../../src/operator-connect/index.js';
 import { startSimulator, TENANT_EU, TENANT_SUSPENDED, TENANT_US, testClient } from '../../support/operator-connect.js';
 
 test('listConsents follows nextLink through every page', async (t) => {
@@ -28,7 +28,7 @@ test('getConsent returns one consent; an unknown tenant is a permanent ConsentNo
   assert.deepEqual((await client.getConsent(TENANT_EU)).consentedCountries, ['DE', 'GB']);
   const unknown = '44444444-4444-4444-8444-444444444444';
   await assert.rejects(client.getConsent(unknown), (e: unknown) => {
-    assert.ok(e instanceof OperatorConnectPermanentError);
+    assert.ok(e instanceof BackendPermanentError);
     assert.equal(e.code, 'ConsentNotFound');
     assert.equal(e.status, 404);
     assert.equal(e.context.operation, 'getConsent');

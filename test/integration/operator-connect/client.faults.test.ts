@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PermanentError } from '../../../src/core/errors.js';
-import { OperatorConnectPermanentError, OperatorConnectTransientError } from '../../../src/operator-connect/index.js';
+import { BackendPermanentError, BackendTransientError } from '../../../src/operator-connect/index.js';
 import { SIMULATOR_DEFAULTS } from '../../../src/simulator/index.js';
 import { ocNumber, SimulatorCredential, startSimulator, TENANT_US, testClient } from '../../support/operator-connect.js';
 
@@ -29,13 +29,13 @@ test('a 500, a 503 and a connection reset are retried, then the call succeeds', 
   );
 });
 
-test('transient failures past the last attempt surface as a retryable OperatorConnectTransientError', async (t) => {
+test('transient failures past the last attempt surface as a retryable BackendTransientError', async (t) => {
   const setup = await startSimulator(t, {
     faults: { script: [{ kind: 'serverError' }, { kind: 'serverError' }, { kind: 'serverError' }] },
   });
   const { client, calls } = testClient(setup, { OPERATOR_CONNECT_RETRY_ATTEMPTS: '3' });
   await assert.rejects(client.listConsents(), (e: unknown) => {
-    assert.ok(e instanceof OperatorConnectTransientError);
+    assert.ok(e instanceof BackendTransientError);
     assert.equal(e.retryable, true);
     assert.equal(e.code, 'InternalServerError');
     assert.equal(e.status, 500);
@@ -54,7 +54,7 @@ test('a permanent 400 is not retried: one call, the Azure code and message in th
   const { client, calls, retries } = testClient(setup);
   await assert.rejects(client.uploadNumbers('not-a-guid', { numbers: [ocNumber('+14255550900')] }, 'bad-tenant'), (e: unknown) => {
     assert.ok(e instanceof PermanentError, 'a PermanentError');
-    assert.ok(e instanceof OperatorConnectPermanentError);
+    assert.ok(e instanceof BackendPermanentError);
     assert.equal(e.retryable, false);
     assert.equal(e.code, 'InvalidTenantId');
     assert.equal(e.status, 400);
@@ -66,7 +66,7 @@ test('a permanent 400 is not retried: one call, the Azure code and message in th
   await assert.rejects(
     client.uploadNumbers(TENANT_US, { numbers: [{ ...ocNumber('+14255550901'), usage: 'Bogus' as 'CallingUserAssignment' }] }, 'bad-body'),
     (e: unknown) => {
-      assert.ok(e instanceof OperatorConnectPermanentError);
+      assert.ok(e instanceof BackendPermanentError);
       assert.equal(e.code, 'InvalidRequestBody');
       assert.equal(e.details[0]?.target, 'numbers[0].usage', 'Azure error details are kept');
       return true;
@@ -85,7 +85,7 @@ test('a 409 RepeatabilityConflict (same id, different request) is permanent and 
   const { client } = testClient(setup);
   await client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550910')] }, 'reused-id');
   await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550911')] }, 'reused-id'), (e: unknown) => {
-    assert.ok(e instanceof OperatorConnectPermanentError);
+    assert.ok(e instanceof BackendPermanentError);
     assert.equal(e.code, 'RepeatabilityConflict');
     assert.equal(e.status, 409);
     return true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OperatorConnectClient, OperatorConnectPermanentError } from '../../../src/operator-connect/index.js';
+import { OperatorConnectClient, BackendPermanentError } from '../../../src/operator-connect/index.js';
 import { ManualClock } from '../../../src/simulator/index.js';
 import {
   clientConfig,
@@ -131,7 +131,7 @@ test('the client refuses, without a call, an order over maxNumbersPerOrder, an e
   const four = ['+14255550501', '+14255550502', '+14255550503', '+14255550504'].map(ocNumber);
 
   await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: four }, 'too-many'), (e: unknown) => {
-    assert.ok(e instanceof OperatorConnectPermanentError);
+    assert.ok(e instanceof BackendPermanentError);
     assert.equal(e.code, 'TooManyNumbers');
     assert.equal(e.status, undefined, 'never sent');
     assert.equal(e.context.operation, 'uploadNumbers');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OperatorConnectPermanentError, OperatorConnectTransientError } from '../../../src/operator-connect/index.js';
+import { BackendPermanentError, BackendTransientError } from '../../../src/operator-connect/index.js';
 import { ocNumber, startSimulator, TENANT_US, testClient } from '../../support/operator-connect.js';
 
 test('a 429 storm: every retry goes out no earlier than the Retry-After before it allowed', async (t) => {
@@ -73,7 +73,7 @@ test('a Retry-After longer than the retry cap ends the call at once as transient
   const setup = await startSimulator(t, { faults: { script: [{ kind: 'throttle', retryAfterSeconds: 120 }] } });
   const { client, calls, sleeps } = testClient(setup, { OPERATOR_CONNECT_RETRY_CAP_MS: '30000' });
   await assert.rejects(client.listConsents(), (e: unknown) => {
-    assert.ok(e instanceof OperatorConnectTransientError);
+    assert.ok(e instanceof BackendTransientError);
     assert.equal(e.retryable, true);
     assert.equal(e.code, 'TooManyRequests');
     assert.equal(e.status, 429);
@@ -101,7 +101,7 @@ test('every retry reuses the first Repeatability-First-Sent: once older than the
   });
   const { client, calls } = testClient(setup);
   await assert.rejects(client.uploadNumbers(TENANT_US, { numbers: [ocNumber('+14255550800')] }, 'first-sent-1'), (e: unknown) => {
-    assert.ok(e instanceof OperatorConnectPermanentError);
+    assert.ok(e instanceof BackendPermanentError);
     assert.equal(e.code, 'RepeatabilityWindowExceeded');
     assert.equal(e.status, 412);
     return true;
