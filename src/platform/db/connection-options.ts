@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Logger } from '../logging/logger.js';
 import { createEntraCredential } from '../identity/entra-credential.js';
 import { DEFAULT_REFRESH_MARGIN_MS, TokenCache } from '../identity/token-cache.js';
-import type { Secret } from '../config/secret.js';
+import type { EntraTokenSettings } from '../config/entra-variables.js';
 
 export type DatabaseSslMode = '' | 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
@@ -17,17 +17,8 @@ export interface DatabaseSslConfig {
   readonly keyFile: string;
 }
 
-/** DATABASE_AUTH=entra and its DATABASE_ENTRA_* settings. */
-export interface DatabaseEntraConfig {
-  readonly credential: 'client-secret' | 'managed-identity' | 'default';
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: Secret;
-  readonly authorityHost: string;
-  readonly disableInstanceDiscovery: boolean;
-  readonly managedIdentityClientId: string;
-  readonly scope: string;
-}
+/** DATABASE_AUTH=entra and its DATABASE_ENTRA_* settings: an Entra ID credential and the token scope. */
+export type DatabaseEntraConfig = EntraTokenSettings;
 
 export interface DatabaseConnectionConfig {
   readonly ssl?: DatabaseSslConfig;

@@ -26,6 +26,15 @@ const messageOf = (line: string): string => {
   }
 };
 
+/** `flowthrough publish` over OAUTHBEARER with some settings changed, and its stderr without the start-up line. */
+async function publishRefused(overrides: Record<string, string>) {
+  const { url } = await createTestDatabase();
+  const env = { ...kafka.env('oauthbearer'), ...overrides, DATABASE_URL: url, ORDERS_TOPIC: randomName('orders'), LOG_LEVEL: 'info' };
+  const result = await runCli(['publish', example('01-contoso-account.json')], env, 60_000);
+  const lines = result.stderr.split('\n').filter((l) => l.length > 0 && !/^flowthrough [a-z]+: Kafka /.test(l));
+  return { result, lines };
+}
+
 describe('Kafka security: OAUTHBEARER (Entra ID tokens)', () => {
   it('runs intake, relay and replay over OAUTHBEARER while tokens expire, re-authenticating its connections', async (t) => {
     const extra = { LOG_LEVEL: 'debug', KAFKAJS_LOG_LEVEL: 'debug', KAFKA_REAUTHENTICATION_THRESHOLD_MS: '4000' };
@@ -61,17 +70,8 @@ describe('Kafka security: OAUTHBEARER (Entra ID tokens)', () => {
   });
 
   it('fails with one line naming KAFKA_OAUTH_SCOPE when the broker refuses the token (another audience)', async () => {
-    const { url } = await createTestDatabase();
-    const env = {
-      ...kafka.env('oauthbearer'),
-      KAFKA_OAUTH_SCOPE: kafka.endpoints.scope,
-      DATABASE_URL: url,
-      ORDERS_TOPIC: randomName('orders'),
-      LOG_LEVEL: 'info',
-    };
-    const result = await runCli(['publish', example('01-contoso-account.json')], env, 60_000);
+    const { result, lines } = await publishRefused({ KAFKA_OAUTH_SCOPE: kafka.endpoints.scope });
     assert.equal(result.code, 1);
-    const lines = result.stderr.split('\n').filter((l) => l.length > 0 && !/^flowthrough [a-z]+: Kafka /.test(l));
     assert.equal(lines.length, 1, result.stderr);
     assert.match(
       lines[0] ?? '',
@@ -81,17 +81,8 @@ describe('Kafka security: OAUTHBEARER (Entra ID tokens)', () => {
   });
 
   it('fails with one line naming KAFKA_OAUTH_CLIENT_SECRET when Entra ID refuses the secret, never showing it', async () => {
-    const { url } = await createTestDatabase();
-    const env = {
-      ...kafka.env('oauthbearer'),
-      KAFKA_OAUTH_CLIENT_SECRET: 'wrong-secret-value',
-      DATABASE_URL: url,
-      ORDERS_TOPIC: randomName('orders'),
-      LOG_LEVEL: 'info',
-    };
-    const result = await runCli(['publish', example('01-contoso-account.json')], env, 60_000);
+    const { result, lines } = await publishRefused({ KAFKA_OAUTH_CLIENT_SECRET: 'wrong-secret-value' });
     assert.equal(result.code, 1);
-    const lines = result.stderr.split('\n').filter((l) => l.length > 0 && !/^flowthrough [a-z]+: Kafka /.test(l));
     assert.equal(lines.length, 1, result.stderr);
     assert.match(lines[0] ?? '', /cannot get a Kafka OAUTHBEARER token: .*check KAFKA_OAUTH_CLIENT_SECRET/);
     assert.doesNotMatch(result.stderr, /wrong-secret-value/);

@@ -139,18 +139,9 @@ export async function simulatorCommand(
   }
   const logger = createLogger({ level: values['log-level'] ?? 'info', name: 'simulator' });
   const simulator = createSimulator({ ...options, logger });
-  let endpoints: SimulatorEndpoints;
-  try {
-    endpoints = await simulator.start();
-  } catch (error) {
-    await simulator.stop().catch(() => undefined);
-    if (!isListenError(error)) throw error;
-    const explanation = explainListen(error, options);
-    printError(`flowthrough simulator: ${explanation.code}: ${explanation.line}`);
-    return 1;
-  }
-  const caFile = values['ca-file'] ?? join(tmpdir(), `flowthrough-simulator-ca-${new URL(endpoints.authorityHost).port}.pem`);
-  await writeFile(caFile, endpoints.caCertificatePem);
+  const started = await startListening(simulator, options, values['ca-file'], 'flowthrough-simulator-ca');
+  if (typeof started === 'number') return started;
+  const { endpoints, caFile } = started;
 
   print('Operator Connect simulator (modelled contract: docs/operator-connect-api.md)');
   print(`  API base URL     ${endpoints.url}   api-version=${endpoints.apiVersion}`);
@@ -204,18 +195,9 @@ async function acgSimulatorCommand(values: Partial<Record<Flag, string>>, io: Si
     printError(error instanceof Error ? error.message : String(error));
     return 2;
   }
-  let endpoints: Awaited<ReturnType<typeof simulator.start>>;
-  try {
-    endpoints = await simulator.start();
-  } catch (error) {
-    await simulator.stop().catch(() => undefined);
-    if (!isListenError(error)) throw error;
-    const explanation = explainListen(error, options);
-    printError(`flowthrough simulator: ${explanation.code}: ${explanation.line}`);
-    return 1;
-  }
-  const caFile = values['ca-file'] ?? join(tmpdir(), `flowthrough-acg-simulator-ca-${new URL(endpoints.authorityHost).port}.pem`);
-  await writeFile(caFile, endpoints.caCertificatePem);
+  const started = await startListening(simulator, options, values['ca-file'], 'flowthrough-acg-simulator-ca');
+  if (typeof started === 'number') return started;
+  const { endpoints, caFile } = started;
   print(`Azure Communications Gateway Provisioning API simulator (swagger ${endpoints.apiVersion}: simulator/acg/)`);
   print(`  API base URL     ${endpoints.url}   api-version=${endpoints.apiVersion}`);
   print(`  admin (no auth)  ${endpoints.adminUrl}`);
@@ -240,6 +222,32 @@ async function acgSimulatorCommand(values: Partial<Record<Flag, string>>, io: Si
  */
 export function simulatorPrintedSettings(endpoints: SimulatorEndpoints, caFile: string): Record<string, string> {
   return { ...simulatorClientEnvironment(endpoints), NODE_EXTRA_CA_CERTS: caFile };
+}
+
+/**
+ * Starts a simulator and writes its fake Entra ID's certificate where clients read it
+ * (`--ca-file`, or a file named after the token port); a port taken or an address not
+ * of this host is one line and exit status 1.
+ */
+async function startListening(
+  simulator: { start(): Promise<SimulatorEndpoints>; stop(): Promise<void> },
+  options: { host?: string; port?: number; tokenPort?: number },
+  caFileFlag: string | undefined,
+  caFilePrefix: string,
+): Promise<{ endpoints: SimulatorEndpoints; caFile: string } | number> {
+  let endpoints: SimulatorEndpoints;
+  try {
+    endpoints = await simulator.start();
+  } catch (error) {
+    await simulator.stop().catch(() => undefined);
+    if (!isListenError(error)) throw error;
+    const explanation = explainListen(error, options);
+    printError(`flowthrough simulator: ${explanation.code}: ${explanation.line}`);
+    return 1;
+  }
+  const caFile = caFileFlag ?? join(tmpdir(), `${caFilePrefix}-${new URL(endpoints.authorityHost).port}.pem`);
+  await writeFile(caFile, endpoints.caCertificatePem);
+  return { endpoints, caFile };
 }
 
 /** A port in use or an address not of this host, naming the simulator's own settings. */
