@@ -1,8 +1,10 @@
 import type { AcgSimulatorEndpoints } from './acg-simulator.js';
 
 /**
- * What a client of the ACG simulator needs, named ACG_PROVISIONING_* (no
- * worker client reads them yet: the names are the simulator's proposal).
+ * What a client of the ACG simulator needs, named ACG_PROVISIONING_* as the
+ * worker reads them (loadAcgConfig, src/platform/config/acg-variables.ts;
+ * every other ACG_PROVISIONING_* setting keeps its default, and BACKEND=acg is
+ * the deployment's choice, not the simulator's).
  * Instance discovery must be off (Microsoft does not know the fake Entra ID)
  * and the token endpoint's self-signed certificate trusted
  * (NODE_EXTRA_CA_CERTS, which the simulator command adds).

@@ -2,13 +2,21 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createOrderValidator } from '../contracts/order-validator.js';
 import type { OrderValidator } from '../core/order/index.js';
+import type { BackendKind } from '../core/reconcile/backend-kind.js';
 import type { Config } from '../platform/config/load-config.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { IntakeService, type IntakeServiceOptions } from './intake-service.js';
 
-/** The settings the intake reads: its consumer group, the topics, INTAKE_*, the dead-letter size and the status event size. */
+/**
+ * The settings the intake reads: its consumer group, the topics, INTAKE_*,
+ * the dead-letter size, the status event size and BACKEND (which changes of
+ * an order become backend work): `backend`, else `reconciler.backend`, else
+ * 'operator-connect'.
+ */
 export type IntakeConfig = Pick<Config, 'kafka' | 'topics' | 'intake'> & {
   readonly outbox: Pick<Config['outbox'], 'statusEventMaxBytes'>;
+  readonly backend?: BackendKind;
+  readonly reconciler?: Pick<Config['reconciler'], 'backend'>;
 };
 
 export interface IntakeDeps {
@@ -34,6 +42,7 @@ export type IntakeTuning = Pick<IntakeServiceOptions, 'resetPollMs'>;
  */
 export function createIntake(config: IntakeConfig, deps: IntakeDeps, hooks: IntakeHooks = {}, tuning: IntakeTuning = {}): IntakeService {
   const { kafka, topics, intake, outbox } = config;
+  const backend = config.backend ?? config.reconciler?.backend;
   return new IntakeService({
     kafka: deps.kafka,
     pool: deps.pool,
@@ -53,6 +62,7 @@ export function createIntake(config: IntakeConfig, deps: IntakeDeps, hooks: Inta
       statusSource: intake.statusSource,
       deadLetterMaxRecordBytes: intake.deadLetterMaxRecordBytes,
     },
+    ...(backend ? { backend } : {}),
     limits: { maxRecordBytes: intake.maxRecordBytes, maxJsonDepth: intake.maxJsonDepth, maxFutureSkewMs: intake.maxFutureSkewMs },
     ...hooks,
     ...tuning,

@@ -13,6 +13,7 @@ import {
   type ParseResult,
 } from '../core/order/index.js';
 import { classify } from '../core/errors.js';
+import type { BackendKind } from '../core/reconcile/backend-kind.js';
 import type { ConsumedRecord } from '../platform/kafka/transactional-batch-consumer.js';
 import { headersAsText, rawHeaders, storeHeaders } from '../platform/kafka/record-headers.js';
 import type { Logger } from '../platform/logging/logger.js';
@@ -31,6 +32,8 @@ export interface IntakeProcessorOptions {
   readonly limits?: Omit<ParseLimits, 'now'>;
   readonly now?: () => Date;
   readonly onInternalError?: (stage: InternalErrorStage) => void;
+  /** BACKEND: which changes become backend work (planRecord); 'operator-connect' when absent. */
+  readonly backend?: BackendKind;
 }
 
 interface ParsedRecord {
@@ -154,6 +157,7 @@ export class IntakeProcessor {
               state,
               { parsed: p.parsed, fingerprint: p.fingerprint, key: p.key, occurredAt, forceStaleAuthorised: p.forceStaleAuthorised },
               dirty,
+              { backend: this.options.backend ?? 'operator-connect' },
             );
       this.logDecision(decision, p.source);
       return this.decided(p, decision);

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { OrderValidator, ParseLimits } from '../core/order/index.js';
+import type { BackendKind } from '../core/reconcile/backend-kind.js';
 import type { GroupTimeouts } from '../platform/config/load-config.js';
 import { TransactionalBatchConsumer, type ConsumedRecord, type StopReason } from '../platform/kafka/transactional-batch-consumer.js';
 import type { Logger } from '../platform/logging/logger.js';
@@ -17,6 +18,8 @@ export interface IntakeServiceOptions {
   readonly ordersTopic: string;
   readonly groupId: string;
   readonly settings: IntakeWriteSettings;
+  /** BACKEND: which changes of an order become backend work; 'operator-connect' when absent. */
+  readonly backend?: BackendKind;
   readonly chunkSize: number;
   /** Record bytes per transaction, at most (INTAKE_CHUNK_BYTES). */
   readonly chunkBytes?: number;
@@ -58,6 +61,7 @@ export class IntakeService implements WorkerService {
       logger: componentLogger(options.logger, 'intake'),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+      ...(options.backend ? { backend: options.backend } : {}),
     });
     this.consumer = new TransactionalBatchConsumer({
       kafka: options.kafka,

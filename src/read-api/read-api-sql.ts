@@ -4,7 +4,9 @@
  * Deleted accounts and numbers are not served.
  */
 
-const ACCOUNT_COLUMNS = 'name, correlation_id, teams_tenant_id, service_details';
+/** subdomain_status: what a backend that provisions DNS (ACG) last reported (migration 000011); NULL: nothing reported. */
+const ACCOUNT_COLUMNS =
+  "name, correlation_id, teams_tenant_id, service_details, backend_observed ->> 'subdomainStatus' AS subdomain_status";
 const NUMBER_COLUMNS = 'telephone_number, account_name, service_details, custom_sip_header';
 
 /** $1 after this name (NULL: from the first), $2 limit: a page of live accounts by name. */

@@ -26,6 +26,20 @@ interface AccountRow {
   correlation_id: string | null;
   teams_tenant_id: string | null;
   service_details: AccountServiceDetailsSpec;
+  /** teamsDirectRouting.subdomainStatus as the backend last reported it (accounts.backend_observed); null: never reported. */
+  subdomain_status: string | null;
+}
+
+/** TeamsDirectRoutingSubdomainProvisioningStatus of the swagger. */
+const SUBDOMAIN_STATUSES = ['provisioned', 'notProvisioned', 'inconsistent'];
+
+/**
+ * The subdomain's DNS provisioning as the backend reports it (BACKEND=acg:
+ * ACG creates the records); notProvisioned when it reported nothing, as under
+ * BACKEND=operator-connect, which provisions no DNS.
+ */
+function subdomainStatusOf(reported: string | null | undefined): string {
+  return reported && SUBDOMAIN_STATUSES.includes(reported) ? reported : 'notProvisioned';
 }
 
 interface NumberRow {
@@ -60,8 +74,7 @@ function accountBody(
             syncEnabled: dr.syncEnabled,
             numberCount: count('teamsDirectRouting'),
             ...(dr.configuration ? { configuration: dr.configuration } : {}),
-            // DNS provisioning of the subdomain is not tracked by flowthrough.
-            subdomainStatus: 'notProvisioned',
+            subdomainStatus: subdomainStatusOf(row.subdomain_status),
           },
         }),
     ...(sd.azureOperatorCallProtection

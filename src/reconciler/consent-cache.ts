@@ -1,11 +1,17 @@
 import type { ConsentFacts } from '../core/reconcile/plan-work.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { BackendPermanentError } from '../operator-connect/index.js';
-import type { Consent } from '../contracts/operator-connect-api.js';
+
+/** A tenant's consent as planning reads it, from either backend (Operator Connect consent, ACG request for information). */
+export interface ConsentView {
+  readonly tenantId: string;
+  readonly status: string;
+  readonly consentedCountries: readonly string[];
+}
 
 export interface ConsentReader {
-  getConsent(tenantId: string, options?: { signal?: AbortSignal }): Promise<Consent>;
-  listConsents(options?: { signal?: AbortSignal }): Promise<Consent[]>;
+  getConsent(tenantId: string, options?: { signal?: AbortSignal }): Promise<ConsentView>;
+  listConsents(options?: { signal?: AbortSignal }): Promise<readonly ConsentView[]>;
 }
 
 /** From this many tenants on, one paged list of every consent is cheaper than a read per tenant. */

@@ -9,7 +9,6 @@ import { withTransaction } from '../platform/db/pool.js';
 import { classify } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { CustomerRelationshipChange, MutationOptions } from '../operator-connect/index.js';
-import type { Consent } from '../contracts/operator-connect-api.js';
 import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 
@@ -19,7 +18,7 @@ export interface RelationshipWriter {
     change: CustomerRelationshipChange,
     requestId: string,
     options?: MutationOptions,
-  ): Promise<Consent>;
+  ): Promise<unknown>;
 }
 
 interface Claimed {

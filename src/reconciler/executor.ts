@@ -1,22 +1,15 @@
 import type { Pool } from 'pg';
 import { pollDelayMs, retryDelayMs } from '../core/reconcile/backoff.js';
+import type { WorkService } from '../core/reconcile/backend-kind.js';
 import type { BackendOperationKind } from '../core/reconcile/plan-work.js';
 import { withTransaction } from '../platform/db/pool.js';
 import { classify, FlowthroughError } from '../core/errors.js';
 import type { Logger } from '../platform/logging/logger.js';
-import { isTerminal, BackendPermanentError, type MutationOptions, type SubmittedOrder } from '../operator-connect/index.js';
-import type { Order, ReleaseOrderRequest, UpdateOrderRequest, UploadOrderRequest } from '../contracts/operator-connect-api.js';
+import { BackendPermanentError } from '../operator-connect/index.js';
 import { applyOperationOutcome, type OperationOutcome } from './apply-results.js';
+import type { Backend, BackendAnswer } from './backend/backend.js';
 import type { StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
-
-/** The part of OperatorConnectClient the executor calls. */
-export interface OrderClient {
-  uploadNumbers(tenantId: string, request: UploadOrderRequest, requestId: string, options?: MutationOptions): Promise<SubmittedOrder>;
-  releaseNumbers(tenantId: string, request: ReleaseOrderRequest, requestId: string, options?: MutationOptions): Promise<SubmittedOrder>;
-  updateNumbers(tenantId: string, request: UpdateOrderRequest, requestId: string, options?: MutationOptions): Promise<SubmittedOrder>;
-  getOrder(orderId: string, options?: { signal?: AbortSignal }): Promise<Order>;
-}
 
 /** Test seams: fault points of the operation lifecycle. */
 export interface ExecutorHooks {
@@ -28,8 +21,9 @@ export interface ExecutorHooks {
 export interface ClaimedOperation {
   readonly id: string;
   readonly request_id: string;
-  readonly tenant_id: string;
-  readonly service: string;
+  /** The operation's scope: the Teams tenant (operator-connect) or the account (acg); column tenant_id. */
+  readonly scope: string;
+  readonly service: WorkService;
   readonly operation: BackendOperationKind;
   /** The request body; null for a submitted operation (a status read does not need it). */
   readonly body: Record<string, unknown> | null;
@@ -38,13 +32,14 @@ export interface ClaimedOperation {
   readonly attempts: number;
   readonly polls: number;
   readonly first_sent_ms: number | null;
+  readonly submitted_ms: number | null;
   readonly last_error: { code: string; message: string } | null;
 }
 
 export interface ExecutorOptions {
   readonly pool: Pool;
   readonly logger: Logger;
-  readonly client: OrderClient;
+  readonly backend: Pick<Backend, 'send' | 'read'>;
   readonly instanceId: string;
   readonly status: StatusSettings;
   readonly leaseMs: number;
@@ -57,13 +52,8 @@ export interface ExecutorOptions {
   readonly onWorkRequeued?: () => void;
 }
 
-function resultsOf(order: Order): OperationOutcome['results'] {
-  return order.results.map((r) => ({
-    telephoneNumber: r.telephoneNumber,
-    succeeded: r.status === 'succeeded',
-    errorCode: r.errorCode,
-    message: r.message,
-  }));
+function settled(answer: BackendAnswer): OperationOutcome {
+  return { state: 'settled', remoteStatus: answer.remoteStatus, remoteOrderId: answer.remoteId, results: answer.results ?? [] };
 }
 
 function numbersOf(body: Record<string, unknown>): string[] {
@@ -89,7 +79,7 @@ export class Executor {
   }
 
   async run(op: ClaimedOperation, signal?: AbortSignal): Promise<void> {
-    const log = this.options.logger.child({ operationId: op.id, tenantId: op.tenant_id, operation: op.operation });
+    const log = this.options.logger.child({ operationId: op.id, scope: op.scope, operation: op.operation });
     try {
       if (op.state === 'planned') await this.submit(op, signal);
       else await this.poll(op, signal);
@@ -103,7 +93,7 @@ export class Executor {
   }
 
   private async submit(op: ClaimedOperation, signal?: AbortSignal): Promise<void> {
-    const { client, retry } = this.options;
+    const { backend, retry } = this.options;
     if (op.attempts > retry.maxAttempts) {
       const last = op.last_error ?? { code: 'attempts_exhausted', message: 'no attempt succeeded' };
       await this.finish(op, {
@@ -115,48 +105,56 @@ export class Executor {
       });
       return;
     }
-    const options: MutationOptions = {
-      ...(signal ? { signal } : {}),
+    const answer = await backend.send({
+      operation: op.operation,
+      scope: op.scope,
+      service: op.service,
+      body: op.body as Record<string, unknown>,
+      requestId: op.request_id,
       ...(op.first_sent_ms !== null ? { firstSentAt: op.first_sent_ms } : {}),
-    };
-    let submitted: SubmittedOrder;
-    if (op.operation === 'upload')
-      submitted = await client.uploadNumbers(op.tenant_id, op.body as unknown as UploadOrderRequest, op.request_id, options);
-    else if (op.operation === 'release')
-      submitted = await client.releaseNumbers(op.tenant_id, op.body as unknown as ReleaseOrderRequest, op.request_id, options);
-    else submitted = await client.updateNumbers(op.tenant_id, op.body as unknown as UpdateOrderRequest, op.request_id, options);
-    await this.options.hooks.afterSubmit?.({ id: op.id, requestId: op.request_id, remoteOrderId: submitted.orderId });
-    if (isTerminal(submitted.order) && submitted.order.results.length > 0) {
-      await this.finish(
-        { ...op, remote_order_id: submitted.orderId },
-        { state: 'settled', remoteStatus: submitted.order.status, remoteOrderId: submitted.orderId, results: resultsOf(submitted.order) },
-      );
+      ...(signal ? { signal } : {}),
+    });
+    await this.options.hooks.afterSubmit?.({ id: op.id, requestId: op.request_id, remoteOrderId: answer.remoteId ?? '' });
+    if (answer.results !== null) {
+      await this.finish({ ...op, remote_order_id: answer.remoteId }, settled(answer));
       return;
     }
     await this.options.pool.query(sql.RECORD_SUBMITTED, [
       op.id,
       this.options.instanceId,
-      submitted.orderId,
-      submitted.status,
+      answer.remoteId,
+      answer.remoteStatus,
       this.options.expectedProcessingMs,
     ]);
   }
 
   private async poll(op: ClaimedOperation, signal?: AbortSignal): Promise<void> {
-    const remoteOrderId = op.remote_order_id as string;
-    const order = await this.options.client.getOrder(remoteOrderId, signal ? { signal } : {});
-    if (isTerminal(order)) {
-      await this.finish(op, { state: 'settled', remoteStatus: order.status, remoteOrderId, results: resultsOf(order) });
+    const answer = await this.options.backend.read({
+      operation: op.operation,
+      requestId: op.request_id,
+      scope: op.scope,
+      remoteId: op.remote_order_id,
+      submittedAtMs: op.submitted_ms,
+      numbers: () => this.numbersOf(op),
+      ...(signal ? { signal } : {}),
+    });
+    if (answer.results !== null) {
+      await this.finish(op, settled(answer));
       return;
     }
     const delay = pollDelayMs(this.options.expectedProcessingMs, op.polls + 1, this.options.pollMaxMs);
-    await this.options.pool.query(sql.RECORD_POLL, [op.id, this.options.instanceId, order.status, delay]);
+    await this.options.pool.query(sql.RECORD_POLL, [op.id, this.options.instanceId, answer.remoteStatus, delay]);
+  }
+
+  private async numbersOf(op: ClaimedOperation): Promise<string[]> {
+    if (op.body) return numbersOf(op.body);
+    return (await this.options.pool.query<{ telephone_number: string }>(sql.OPERATION_NUMBERS, [op.id])).rows.map(
+      (r) => r.telephone_number,
+    );
   }
 
   private async allFailed(op: ClaimedOperation, code: string, message: string): Promise<OperationOutcome['results']> {
-    const numbers = op.body
-      ? numbersOf(op.body)
-      : (await this.options.pool.query<{ telephone_number: string }>(sql.OPERATION_NUMBERS, [op.id])).rows.map((r) => r.telephone_number);
+    const numbers = await this.numbersOf(op);
     return numbers.map((telephoneNumber) => ({ telephoneNumber, succeeded: false, errorCode: code, message }));
   }
 

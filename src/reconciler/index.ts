@@ -1,4 +1,6 @@
-/** Flow-through to Operator Connect / Teams Phone Mobile, driven by PostgreSQL (src/reconciler). */
+/** Flow-through to the chosen backend (Operator Connect direct or ACG's Provisioning API), driven by PostgreSQL (src/reconciler). */
 export { createReconciler, type ReconcilerSettings, type ReconcilerFactoryDeps, type ReconcilerHooks } from './create-reconciler.js';
-export type { Reconciler, ReconcilerClient } from './reconciler-service.js';
+export type { Reconciler } from './reconciler-service.js';
+export type { ReconcilerClient } from './backend/operator-connect-backend.js';
+export type { AcgNumberClient } from './backend/acg-backend.js';
 export { runDriftAudit, type DriftAuditReport, type TenantNumberLister } from './drift-audit.js';

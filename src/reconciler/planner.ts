@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { AccountServiceDetailsSpec, NumberServiceDetailsSpec } from '../core/order/order.js';
-import type { FlowThroughService } from '../core/order-state/initial-item-state.js';
-import { desiredAssociation, type Association } from '../core/reconcile/association.js';
+import type { WorkService } from '../core/reconcile/backend-kind.js';
 import {
   planWork,
   type BackendOperationKind,
@@ -13,12 +12,15 @@ import {
 } from '../core/reconcile/plan-work.js';
 import { withTransaction } from '../platform/db/pool.js';
 import type { Logger } from '../platform/logging/logger.js';
+import type { BackendPlanning } from './backend/backend.js';
 import type { ConsentCache } from './consent-cache.js';
 import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 
 export interface PlannerOptions {
   readonly pool: Pool;
+  /** The backend's half of planning: desired holdings, their comparison, request bodies. */
+  readonly planning: BackendPlanning<unknown>;
   readonly logger: Logger;
   readonly consents: ConsentCache;
   readonly status: StatusSettings;
@@ -80,21 +82,24 @@ interface LockedNumber {
   now_ms: number;
   telephone_number: string;
   service_details: NumberServiceDetailsSpec;
+  custom_sip_header: string | null;
   deleted: boolean;
-  observed: Partial<Record<FlowThroughService, Association>>;
-  repair_services: FlowThroughService[];
+  observed: Partial<Record<WorkService, unknown>>;
+  repair_services: WorkService[];
   last_order_id: string;
+  account_name: string;
   account_order_id: string | null;
   teams_tenant_id: string | null;
   account_details: AccountServiceDetailsSpec | null;
   account_deleted: boolean;
+  account_written: boolean;
 }
 
 interface UnplannedRow {
   order_id: string;
   item_id: string;
   telephone_number: string;
-  service: FlowThroughService;
+  service: WorkService;
   outcome: 'pending' | 'held';
   operation: BackendOperationKind;
   due: boolean;
@@ -127,17 +132,10 @@ const add = (a: PlanPassResult, b: PlanPassResult): PlanPassResult => ({
   more: a.more || b.more,
 });
 
-const settingsHash = (batch: PlannedBatch): string =>
+const settingsHash = (batch: PlannedBatch<unknown>): string =>
   createHash('sha256')
     .update(JSON.stringify({ teamsPhoneMobile: batch.teamsPhoneMobile }))
     .digest('hex');
-
-/** The request body of a batch, exactly as it will be sent on every attempt. */
-export function batchBody(batch: PlannedBatch): Record<string, unknown> {
-  if (batch.operation === 'release') return { numbers: batch.entries.map((e) => ({ telephoneNumber: e.key.telephoneNumber })) };
-  const numbers = batch.entries.map((e) => ({ telephoneNumber: e.key.telephoneNumber, ...(e.target?.configuration ?? {}) }));
-  return batch.operation === 'upload' ? { teamsPhoneMobile: batch.teamsPhoneMobile, numbers } : { numbers };
-}
 
 /**
  * Turns unplanned work into persisted backend operations, in one transaction
@@ -239,7 +237,7 @@ export class Planner {
     const nowMs = locked[0]?.now_ms ?? Date.now();
     const lastOrderOf = new Map(locked.map((n) => [n.telephone_number, n.last_order_id]));
     const rowsOfKey = new Map<string, UnplannedRow[]>();
-    const servicesOf = new Map<string, Set<FlowThroughService>>();
+    const servicesOf = new Map<string, Set<WorkService>>();
     for (const r of rows) {
       const k = `${r.telephone_number}\u0000${r.service}`;
       let list = rowsOfKey.get(k);
@@ -268,21 +266,30 @@ export class Planner {
         rank,
         due: r.due,
       }));
-    const keys: WorkKey[] = [];
+    const keys: WorkKey<unknown>[] = [];
     let waiting = 0;
     for (const n of locked) {
-      const services = new Set<FlowThroughService>([...n.repair_services, ...(servicesOf.get(n.telephone_number) ?? [])]);
+      const services = new Set<WorkService>([...n.repair_services, ...(servicesOf.get(n.telephone_number) ?? [])]);
       for (const service of services) {
         const k = `${n.telephone_number}\u0000${service}`;
         if (open.has(k)) {
           waiting += 1;
           continue;
         }
-        const desired = desiredAssociation(
+        const desired = o.planning.desired(
           {
-            number: { serviceDetails: n.service_details, deleted: n.deleted },
+            telephoneNumber: n.telephone_number,
+            serviceDetails: n.service_details,
+            customSipHeader: n.custom_sip_header,
+            deleted: n.deleted,
             account: n.account_details
-              ? { teamsTenantId: n.teams_tenant_id, serviceDetails: n.account_details, deleted: n.account_deleted }
+              ? {
+                  name: n.account_name,
+                  teamsTenantId: n.teams_tenant_id,
+                  serviceDetails: n.account_details,
+                  deleted: n.account_deleted,
+                  written: n.account_written,
+                }
               : null,
           },
           service,
@@ -291,17 +298,19 @@ export class Planner {
           telephoneNumber: n.telephone_number,
           service,
           managed: desired.managed,
-          desired: desired.association,
+          desired: desired.holding,
           observed: n.observed[service] ?? null,
           rows: pendingRows(k, n.telephone_number),
           repair: n.repair_services.includes(service) || ignoreLinger,
-          tenantId: n.teams_tenant_id,
+          releaseScope: desired.releaseScope,
+          blocked: desired.blocked,
           lastOrderId: n.last_order_id,
           accountOrderId: n.account_order_id,
         });
       }
     }
     const plan = planWork(keys, {
+      holdings: o.planning.holdings,
       nowMs,
       maxNumbersPerOrder: o.maxNumbersPerOrder,
       lingerMs: o.lingerMs,
@@ -326,7 +335,7 @@ export class Planner {
     return result;
   }
 
-  private async write(client: PoolClient, plan: WorkPlan): Promise<Set<string>> {
+  private async write(client: PoolClient, plan: WorkPlan<unknown>): Promise<Set<string>> {
     const touched = new Set<string>();
     const ops = { tenant: [] as string[], service: [] as string[], operation: [] as string[], hash: [] as string[], body: [] as string[] };
     const per = { op: [] as number[], n: [] as string[], s: [] as string[], target: [] as (string | null)[] };
@@ -338,11 +347,11 @@ export class Planner {
       repairs.state.push(state);
     };
     plan.batches.forEach((batch, i) => {
-      ops.tenant.push(batch.tenantId);
+      ops.tenant.push(batch.scope);
       ops.service.push(batch.service);
       ops.operation.push(batch.operation);
       ops.hash.push(settingsHash(batch));
-      ops.body.push(JSON.stringify(batchBody(batch)));
+      ops.body.push(JSON.stringify(this.options.planning.body(batch)));
       for (const e of batch.entries) {
         per.op.push(i + 1);
         per.n.push(e.key.telephoneNumber);

@@ -6,28 +6,28 @@ import type { Logger } from '../platform/logging/logger.js';
 import { countryOf } from '../core/telephony/country-of-number.js';
 import type { ComponentHealth, WorkerService } from '../contracts/worker-service.js';
 import { NotificationListener } from '../platform/db/notification-listener.js';
-import type { TokenProblem } from '../operator-connect/index.js';
 import { RECONCILER_CHANNEL } from '../contracts/reconciler-channel.js';
-import { ConsentCache, type ConsentReader } from './consent-cache.js';
-import { ConsentSync, type RelationshipWriter } from './consent-sync.js';
-import { Executor, type ExecutorHooks, type OrderClient } from './executor.js';
+import type { Backend } from './backend/backend.js';
+import { ConsentCache } from './consent-cache.js';
+import { ConsentSync } from './consent-sync.js';
+import { Executor, type ExecutorHooks } from './executor.js';
 import { Planner, type PlanPassResult } from './planner.js';
 import type { StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
 import { componentLogger } from '../platform/logging/component-logger.js';
 
-/** An OperatorConnectClient (or anything with its order and consent calls; authenticate and tokenProblem are optional). */
-export type ReconcilerClient = OrderClient &
-  ConsentReader &
-  RelationshipWriter & { authenticate?(): Promise<void>; tokenProblem?(): TokenProblem | null };
+/** Work besides numbers that a backend needs kept in step (acg: its accounts), run with each planning pass. */
+export interface SideSync {
+  run(signal?: AbortSignal): Promise<number>;
+}
 
 export interface ReconcilerDeps {
   readonly pool: Pool;
   readonly logger: Logger;
-  readonly client: ReconcilerClient;
+  readonly backend: Backend;
   readonly config: ReconcilerConfig;
-  /** OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER. */
-  readonly maxNumbersPerOrder: number;
+  /** Run with each planning pass, before it (acg: accounts are written before their numbers). */
+  readonly sideSyncs?: readonly SideSync[];
   /** STATUS_TOPIC and STATUS_EVENT_SOURCE. */
   readonly status: StatusSettings;
   readonly hooks?: ExecutorHooks;
@@ -108,20 +108,23 @@ class ReconcilerService implements Reconciler {
     const { config, logger } = deps;
     this.instanceId = config.instanceId || `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const log = componentLogger(logger, 'reconciler', { instance: this.instanceId });
-    const consents = new ConsentCache(deps.client, config.consent.cacheMs, log);
+    const { backend } = deps;
+    const maxNumbers = backend.maxNumbersPerOperation;
+    const consents = new ConsentCache(backend.consents, config.consent.cacheMs, log);
     this.planner = new Planner({
       pool: deps.pool,
       logger: log,
+      planning: backend.planning,
       consents,
       status: deps.status,
-      maxNumbersPerOrder: deps.maxNumbersPerOrder,
+      maxNumbersPerOrder: maxNumbers,
       lingerMs: config.lingerMs,
       maxLingerMs: config.maxLingerMs,
       planBatch: config.planBatch,
       // Transactions of a few backend orders' worth: the first operations commit (and go out) while the pass goes on.
-      planChunk: Math.min(config.planBatch, Math.max(deps.maxNumbersPerOrder, PLAN_CHUNK_NUMBERS)),
+      planChunk: Math.min(config.planBatch, Math.max(maxNumbers, PLAN_CHUNK_NUMBERS)),
       // The first transaction of a pass: one backend order's worth, out before the rest is planned.
-      firstChunk: deps.maxNumbersPerOrder,
+      firstChunk: maxNumbers,
       onPlanned: () => this.executeWake.wake(),
       consentRecheckMs: config.consent.recheckMs,
       consentDeadlineMs: config.consent.deadlineMs,
@@ -130,7 +133,7 @@ class ReconcilerService implements Reconciler {
     this.consentSync = new ConsentSync({
       pool: deps.pool,
       logger: log,
-      client: deps.client,
+      client: backend.consents,
       leaseMs: config.leaseMs,
       retry: config.retry,
       random: deps.random ?? Math.random,
@@ -139,7 +142,7 @@ class ReconcilerService implements Reconciler {
     this.executor = new Executor({
       pool: deps.pool,
       logger: log,
-      client: deps.client,
+      backend,
       instanceId: this.instanceId,
       status: deps.status,
       leaseMs: config.leaseMs,
@@ -170,7 +173,7 @@ class ReconcilerService implements Reconciler {
     if (!this.running) return { ready: false, detail: 'not running' };
     if (!this.listener.listening)
       return { ready: false, detail: `PostgreSQL LISTEN connection down: ${this.listener.lastProblem ?? 'reconnecting'}` };
-    const token = this.deps.client.tokenProblem?.();
+    const token = this.deps.backend.tokenProblem?.();
     if (token)
       return { ready: false, detail: `${token.code}: ${token.line} (since ${token.since.toISOString()}, ${token.failures} failure(s))` };
     if (this.planProblem !== null) return { ready: false, detail: `planning failed: ${this.planProblem}` };
@@ -184,9 +187,11 @@ class ReconcilerService implements Reconciler {
     }
     // The token is taken now, not by the first operation; a failure here is only logged (each call retries it).
     // The client's token health logs failures once per streak (with the setting to fix); readiness reports them.
-    this.deps.client
+    this.deps.backend
       .authenticate?.()
-      .catch((error: unknown) => this.deps.logger.debug({ err: error }, 'cannot obtain an Operator Connect access token yet'));
+      .catch((error: unknown) =>
+        this.deps.logger.debug({ err: error, backend: this.deps.backend.kind }, 'cannot obtain a backend access token yet'),
+      );
     await this.deps.budget?.start();
     await this.listener.start();
     this.running = true;
@@ -206,6 +211,7 @@ class ReconcilerService implements Reconciler {
   }
 
   async runOnce(options: { ignoreLinger?: boolean } = {}): Promise<{ plan: PlanPassResult; operations: number }> {
+    for (const side of this.deps.sideSyncs ?? []) await side.run();
     const plan = await this.planner.pass(options.ignoreLinger ? { ignoreLinger: true } : undefined);
     await this.consentSync.run();
     const claimed = await this.executor.claim(this.deps.config.concurrency);
@@ -228,6 +234,7 @@ class ReconcilerService implements Reconciler {
       let planned = 0;
       let more = false;
       try {
+        for (const side of this.deps.sideSyncs ?? []) await side.run(this.abort.signal);
         const result = await this.planner.pass();
         lingering = result.lingering;
         planned = result.operations;

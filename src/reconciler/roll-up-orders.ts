@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { ItemState, NumberOutcome, OrderState } from '../core/order-state/states.js';
 import { rollUpOrder, type ItemView, type NumberRow } from '../core/reconcile/roll-up-order.js';
-import type { StatusItemAction, StatusItemResource, StatusReason } from '../core/status/status-data.js';
+import type { ItemBackendDetails, StatusItemAction, StatusItemResource, StatusReason } from '../core/status/status-data.js';
 import { statusEventId } from '../core/status/status-event.js';
 import { NOTIFY_OUTBOX, StatusEventRows } from '../outbox/index.js';
 import * as sql from './sql.js';
@@ -13,6 +13,8 @@ export interface StatusSettings {
   readonly source?: string;
   /** STATUS_EVENT_MAX_BYTES: a larger event summarises its per-number results. Absent: no limit. */
   readonly maxEventBytes?: number;
+  /** The backend holds accounts (acg): an account item ends when its account is written, not when its numbers are. */
+  readonly accountItemsAwaitAccountWrite?: boolean;
 }
 
 interface OrderRow {
@@ -30,6 +32,7 @@ interface ItemRow {
   resource: StatusItemResource;
   state: ItemState;
   reason: StatusReason | null;
+  backend_details: ItemBackendDetails | null;
 }
 
 interface WorkRow {
@@ -106,6 +109,8 @@ export async function rollUpOrders(
       state: i.state,
       reason: i.reason,
       numbers: workByItem.get(`${order.order_id}\u0000${i.item_id}`) ?? [],
+      awaitsOwnWrite: status.accountItemsAwaitAccountWrite === true && i.resource === 'account',
+      ...(i.backend_details ? { backendDetails: i.backend_details } : {}),
     }));
     const result = rollUpOrder(
       { orderId: order.order_id, account: order.account_name, state: order.state, attempts, items: views },

@@ -54,9 +54,10 @@ export const CANDIDATE_NUMBERS = `
  * number's and its account's last orders name what superseded a row (and which row is newest).
  */
 export const LOCK_NUMBERS = `
-  SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms, n.telephone_number, n.service_details, n.deleted_at IS NOT NULL AS deleted, n.observed, n.repair_services,
-         n.last_order_id, a.last_order_id AS account_order_id,
-         a.teams_tenant_id, a.service_details AS account_details, (a.name IS NULL OR a.deleted_at IS NOT NULL) AS account_deleted
+  SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms, n.telephone_number, n.service_details, n.custom_sip_header,
+         n.deleted_at IS NOT NULL AS deleted, n.observed, n.repair_services, n.last_order_id, n.account_name, a.last_order_id AS account_order_id,
+         a.teams_tenant_id, a.service_details AS account_details, (a.name IS NULL OR a.deleted_at IS NOT NULL) AS account_deleted,
+         (a.synced_order_id IS NOT DISTINCT FROM a.last_order_id) AS account_written
     FROM unnest($1::text[]) AS u(telephone_number) JOIN numbers n ON n.telephone_number = u.telephone_number
          LEFT JOIN accounts a ON a.name = n.account_name
    ORDER BY n.telephone_number
@@ -178,8 +179,9 @@ export const CLAIM_OPERATIONS = `
                    WHERE state IN ('planned', 'submitted') AND next_attempt_at <= now()
                      AND (locked_until IS NULL OR locked_until < now())
                    ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-  RETURNING b.id::text AS id, b.request_id, b.tenant_id, b.service, b.operation, CASE WHEN b.state = 'planned' THEN b.body END AS body, b.state, b.remote_order_id,
-            b.attempts, b.polls, (extract(epoch FROM b.first_sent_at) * 1000)::float8 AS first_sent_ms, b.last_error`;
+  RETURNING b.id::text AS id, b.request_id, b.tenant_id AS scope, b.service, b.operation, CASE WHEN b.state = 'planned' THEN b.body END AS body, b.state, b.remote_order_id,
+            b.attempts, b.polls, (extract(epoch FROM b.first_sent_at) * 1000)::float8 AS first_sent_ms,
+            (extract(epoch FROM b.submitted_at) * 1000)::float8 AS submitted_ms, b.last_error`;
 
 /** $1 id, $2 instance, $3 remote order id, $4 remote status, $5 first poll after (ms) */
 export const RECORD_SUBMITTED = `
@@ -276,7 +278,7 @@ export const LOCK_ORDERS = `
 
 /** $1 order ids: their items. */
 export const ORDER_ITEMS = `
-  SELECT order_id, item_id, action, resource, state, reason FROM order_items WHERE order_id = ANY($1::text[]) ORDER BY order_id, position`;
+  SELECT order_id, item_id, action, resource, state, reason, backend_details FROM order_items WHERE order_id = ANY($1::text[]) ORDER BY order_id, position`;
 
 /** $1 order ids: their work rows. */
 export const ORDER_ITEM_NUMBERS = `

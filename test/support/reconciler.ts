@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import { createOrderValidator } from '../../src/contracts/order-validator.js';
+import type { BackendKind } from '../../src/core/reconcile/backend-kind.js';
 import { parseStatusEvent, type StatusEventData } from '../../src/core/status/index.js';
 import { statusEventHeaders } from '../../src/core/status/status-event.js';
 import { withTransaction } from '../../src/platform/db/pool.js';
@@ -56,7 +57,7 @@ export type Setup = Awaited<ReturnType<typeof setUp>>;
  * ClientSecretCredential against the fake Entra ID, and the intake code path
  * to write orders without Kafka.
  */
-export async function setUp(t: TestContext, simulatorOptions: SimulatorOptions = {}) {
+export async function setUp(t: TestContext, simulatorOptions: SimulatorOptions = {}, intakeOptions: { backend?: BackendKind } = {}) {
   const reconcilers: Reconciler[] = [];
   // Registered first: node:test runs after() hooks in registration order, so reconcilers stop before the simulator does.
   t.after(async () => {
@@ -73,6 +74,7 @@ export async function setUp(t: TestContext, simulatorOptions: SimulatorOptions =
     validator: createOrderValidator(),
     logger: silentLogger(),
     settings: { statusTopic: STATUS.topic, deadLetterTopic: 'orders.dlt.test', consumerGroup: 'test', statusSource: STATUS.source },
+    ...(intakeOptions.backend ? { backend: intakeOptions.backend } : {}),
   });
   /** A client as production builds it: ClientSecretCredential, the simulator's clock, virtual in-call waits. */
   function client(options: Partial<OperatorConnectClientOptions> & { env?: Record<string, string> } = {}) {

@@ -3,6 +3,7 @@
  * src/platform/config. Pure: it imports the tables and nothing else, so the
  * test and `npm run docs:config` (config-tables.ts) render the same text.
  */
+import { ACG_PROVISIONING_VARIABLES } from '../../src/platform/config/acg-variables.js';
 import { OPERATOR_CONNECT_VARIABLES } from '../../src/platform/config/operator-connect-variables.js';
 import { OPS_VARIABLES } from '../../src/platform/config/ops-variables.js';
 import { RECONCILER_VARIABLES } from '../../src/platform/config/reconciler-variables.js';
@@ -18,7 +19,7 @@ export interface ConfigSection {
   readonly variables: readonly VariableSpec[];
 }
 
-/** README's order: the core settings, the sections loadConfig folds in (Operator Connect only when configured), then the command's own. */
+/** README's order: the core settings, the sections loadConfig folds in (each backend's only when configured), then the command's own. */
 export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   {
     title: 'Worker',
@@ -33,8 +34,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   },
   {
     title: 'Reconciler',
-    intro:
-      '`RECONCILER_VARIABLES` in `src/platform/config/reconciler-variables.ts`: flow-through to Operator Connect and Teams Phone Mobile.',
+    intro: '`RECONCILER_VARIABLES` in `src/platform/config/reconciler-variables.ts`: flow-through to the backend `BACKEND` chooses.',
     variables: RECONCILER_VARIABLES,
   },
   {
@@ -43,6 +43,13 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       '`OPERATOR_CONNECT_VARIABLES` in `src/platform/config/operator-connect-variables.ts`: the backend client and its Entra ID credential, ' +
       'read only when `OPERATOR_CONNECT_BASE_URL` is set (`flowthrough simulator` prints a working set).',
     variables: OPERATOR_CONNECT_VARIABLES,
+  },
+  {
+    title: 'Azure Communications Gateway',
+    intro:
+      '`ACG_PROVISIONING_VARIABLES` in `src/platform/config/acg-variables.ts`: the Provisioning API client (`BACKEND=acg`) and its Entra ID credential, ' +
+      'read only when `ACG_PROVISIONING_BASE_URL` is set (`flowthrough simulator --api acg` prints a working set).',
+    variables: ACG_PROVISIONING_VARIABLES,
   },
   {
     title: 'The flowthrough command',
@@ -59,8 +66,9 @@ export function documentedNames(sections: readonly ConfigSection[] = CONFIG_SECT
 const PREAMBLE = [
   '<!-- Written by `npm run docs:config` from the variable tables in src/platform/config: change a variable there, not here (a test compares the two). -->',
   'Every variable flowthrough reads from its environment, one table per place the code defines them. Every',
-  'command but `simulator` validates the first four tables at start (the Operator Connect one only when',
-  '`OPERATOR_CONNECT_BASE_URL` is set) and, given bad values, names each of them and does nothing else.',
+  'command but `simulator` validates the first five tables at start (the Operator Connect one only when',
+  '`OPERATOR_CONNECT_BASE_URL` is set, the Azure Communications Gateway one only when `ACG_PROVISIONING_BASE_URL`',
+  'is) and, given bad values, names each of them and does nothing else.',
   "Booleans take `true` or `false` (also `1`/`0`, `yes`/`no`); (empty) is the empty string. The simulator's",
   'own `SIMULATOR_*` settings are in `flowthrough simulator --help`, the local stack\'s under "Local stack" above.',
 ];

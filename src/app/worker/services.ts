@@ -28,7 +28,8 @@ function relayService({ config, kafka, pool, logger, metrics }: WorkerDependenci
 
 function intakeService({ config, kafka, pool, logger, metrics }: WorkerDependencies): WorkerService {
   return createIntake(
-    config,
+    // BACKEND decides which changes of an order become backend work.
+    { ...config, backend: config.reconciler.backend },
     { kafka, pool, logger },
     {
       onChunk: metrics.onChunk,
@@ -39,7 +40,7 @@ function intakeService({ config, kafka, pool, logger, metrics }: WorkerDependenc
   );
 }
 
-/** Flow-through to Operator Connect / Teams Phone Mobile, driven by PostgreSQL; `onCall` also hears every HTTP exchange. */
+/** Flow-through to the chosen backend (BACKEND), driven by PostgreSQL; `onCall` also hears every HTTP exchange. */
 function reconcilerServices(onCall?: (event: CallEvent) => void): ServiceFactory {
   return ({ config, pool, logger, metrics }) => {
     if (!config.reconciler.enabled) return [];

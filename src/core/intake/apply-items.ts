@@ -9,7 +9,8 @@ import type {
   Order,
   OrderItem,
 } from '../order/order.js';
-import { FLOW_THROUGH_SERVICES, type NumberIntakeFacts } from '../order-state/initial-item-state.js';
+import { FLOW_THROUGH_SERVICES, type AssociationChange, type NumberIntakeFacts } from '../order-state/initial-item-state.js';
+import type { BackendKind } from '../reconcile/backend-kind.js';
 import type { StatusProblem } from '../status/status-data.js';
 import type { NumberState } from './intake-state.js';
 import { isFlowThroughAssociated } from './intake-state.js';
@@ -20,7 +21,7 @@ import type { StateViolation } from './state-rules.js';
 export interface AppliedItems {
   readonly violations: StateViolation[];
   readonly warnings: StatusProblem[];
-  /** Per item (same index as order.items): the numbers whose OC/TPM association it touches. */
+  /** Per item (same index as order.items): the numbers it touches (their OC/TPM associations and, for ACG, the whole number). */
   readonly facts: NumberIntakeFacts[][];
   /** Accounts deleted without deleteNumbers: checked for leftover numbers once all items applied. */
   readonly deletedWithoutNumbers: Set<string>;
@@ -33,6 +34,8 @@ export interface ApplyContext {
   readonly requestedAt: number;
   readonly forceStale: boolean;
   readonly staged: StagedState;
+  /** BACKEND: under 'acg' every number's facts carry acgNumber; 'operator-connect' when absent. */
+  readonly backend?: BackendKind;
 }
 
 function isStale(ctx: ApplyContext, lastRequestedAt: number | undefined): boolean {
@@ -47,7 +50,7 @@ function staleViolation(path: string, what: string, lastOrderId: string, lastReq
   };
 }
 
-function flowFacts(before: NumberState | undefined, after: NumberSpec | undefined): NumberIntakeFacts {
+function flowFacts(ctx: ApplyContext, before: NumberState | undefined, after: NumberSpec | undefined): NumberIntakeFacts {
   const telephoneNumber = (after?.telephoneNumber ?? before?.telephoneNumber) as string;
   const liveBefore = before && !before.deleted ? before : undefined;
   const change = (service: (typeof FLOW_THROUGH_SERVICES)[number]) => {
@@ -60,7 +63,25 @@ function flowFacts(before: NumberState | undefined, after: NumberSpec | undefine
         canonicalJson(after?.serviceDetails[service]?.configuration ?? null);
     return { before: was, after: is, configurationChanged };
   };
-  return { telephoneNumber, teamsOperatorConnect: change('teamsOperatorConnect'), teamsPhoneMobile: change('teamsPhoneMobile') };
+  return {
+    telephoneNumber,
+    teamsOperatorConnect: change('teamsOperatorConnect'),
+    teamsPhoneMobile: change('teamsPhoneMobile'),
+    // Only ACG needs the whole number compared (canonical JSON per number is not free on the intake's hot path).
+    ...(ctx.backend === 'acg' ? { acgNumber: acgNumberChange(liveBefore, after) } : {}),
+  };
+}
+
+/** The number as one ACG NumberResource: every service and the custom SIP header, compared as canonical JSON. */
+function acgNumberChange(liveBefore: NumberState | undefined, after: NumberSpec | undefined): AssociationChange {
+  const was = liveBefore !== undefined;
+  const is = after !== undefined;
+  const configurationChanged =
+    was &&
+    is &&
+    canonicalJson({ serviceDetails: liveBefore.serviceDetails, customSipHeader: liveBefore.customSipHeader }) !==
+      canonicalJson({ serviceDetails: after.serviceDetails, customSipHeader: after.configuration?.customSipHeader ?? null });
+  return { before: was, after: is, configurationChanged };
 }
 
 function version(ctx: ApplyContext, previous: number | undefined): { lastOrderId: string; lastRequestedAt: number } {
@@ -112,7 +133,7 @@ function applyAccountDelete(ctx: ApplyContext, item: AccountDeleteItem, index: n
   }
   if (item.deleteNumbers) {
     for (const n of staged.liveNumbersOf(order.account)) {
-      out.facts[index]?.push(flowFacts(n, undefined));
+      out.facts[index]?.push(flowFacts(ctx, n, undefined));
       staged.numbers.set(n.telephoneNumber, { ...n, deleted: true, ...version(ctx, n.lastRequestedAt) });
     }
   } else {
@@ -148,7 +169,7 @@ function applyNumbersUpsert(ctx: ApplyContext, item: NumbersUpsertItem, index: n
       );
       return;
     }
-    out.facts[index]?.push(flowFacts(existing, spec));
+    out.facts[index]?.push(flowFacts(ctx, existing, spec));
     out.upserted.push({ itemIndex: index, numberIndex, spec });
     staged.numbers.set(spec.telephoneNumber, {
       telephoneNumber: spec.telephoneNumber,
@@ -186,7 +207,7 @@ function applyNumbersDelete(ctx: ApplyContext, item: NumbersDeleteItem, index: n
       out.violations.push(staleViolation(numberPath, `number ${telephoneNumber}`, existing.lastOrderId, existing.lastRequestedAt, ctx));
       return;
     }
-    out.facts[index]?.push(flowFacts(existing, undefined));
+    out.facts[index]?.push(flowFacts(ctx, existing, undefined));
     staged.numbers.set(telephoneNumber, { ...existing, deleted: true, ...version(ctx, existing.lastRequestedAt) });
   });
 }

@@ -1,5 +1,6 @@
 import { FORCE_STALE_HEADER, type OrderItem, type ParseResult } from '../order/index.js';
-import { initialItemState, type AccountIntakeFacts } from '../order-state/initial-item-state.js';
+import { initialItemState, type AccountIntakeFacts, type AssociationChange } from '../order-state/initial-item-state.js';
+import { ACG_NUMBER_SERVICE, type BackendKind } from '../reconcile/backend-kind.js';
 import { rollUpOrderState } from '../order-state/roll-up.js';
 import type { ItemStatus, StatusEventData, StatusProblem } from '../status/status-data.js';
 import type { IntakeState } from './intake-state.js';
@@ -97,19 +98,41 @@ export function resendWhenAccepted(state: IntakeState, decision: RejectedRecord)
     : decision;
 }
 
-function flowNumbersOf(facts: ReturnType<typeof applyItems>['facts'][number], account: AccountIntakeFacts): FlowNumber[] {
+function operationOf(c: AssociationChange): FlowNumber['operation'] | null {
+  if (!c.before && c.after) return 'upload';
+  if (c.before && !c.after) return 'release';
+  if (c.before && c.after && c.configurationChanged) return 'update';
+  return null;
+}
+
+/**
+ * The work rows of an inProgress item. BACKEND=operator-connect: one per
+ * OC/TPM association it adds, removes or reconfigures on a service the
+ * account syncs. BACKEND=acg: one per number it creates (upload), deletes
+ * (release) or changes (update), with service ACG_NUMBER_SERVICE, whatever
+ * syncEnabled says (ACG decides what reaches Microsoft).
+ */
+export function flowNumbersOf(facts: ReturnType<typeof applyItems>['facts'][number], account: AccountIntakeFacts): FlowNumber[] {
   const out: FlowNumber[] = [];
   for (const f of facts) {
+    if (account.backend === 'acg') {
+      const operation = f.acgNumber ? operationOf(f.acgNumber) : null;
+      if (operation) out.push({ telephoneNumber: f.telephoneNumber, service: ACG_NUMBER_SERVICE, operation });
+      continue;
+    }
     for (const service of ['teamsOperatorConnect', 'teamsPhoneMobile'] as const) {
       if (!account.syncEnabled[service]) continue;
-      const c = f[service];
-      if (!c.before && c.after) out.push({ telephoneNumber: f.telephoneNumber, service, operation: 'upload' });
-      else if (c.before && !c.after) out.push({ telephoneNumber: f.telephoneNumber, service, operation: 'release' });
-      else if (c.before && c.after && c.configurationChanged)
-        out.push({ telephoneNumber: f.telephoneNumber, service, operation: 'update' });
+      const operation = operationOf(f[service]);
+      if (operation) out.push({ telephoneNumber: f.telephoneNumber, service, operation });
     }
   }
   return out;
+}
+
+/** How the intake plans: the backend the deployment writes to. */
+export interface PlanOptions {
+  /** BACKEND; 'operator-connect' when absent. */
+  readonly backend?: BackendKind;
 }
 
 /**
@@ -117,12 +140,12 @@ function flowNumbersOf(facts: ReturnType<typeof applyItems>['facts'][number], ac
  * in `state` and marked dirty), a duplicate (no effect), or rejected with
  * every reason. Pure apart from updating `state` and `dirty`.
  */
-export function planRecord(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys): RecordDecision {
-  const decision = planParsed(state, record, dirty);
+export function planRecord(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys, options: PlanOptions = {}): RecordDecision {
+  const decision = planParsed(state, record, dirty, options.backend ?? 'operator-connect');
   return decision.kind === 'rejected' ? resendWhenAccepted(state, decision) : decision;
 }
 
-function planParsed(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys): RecordDecision {
+function planParsed(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys, backend: BackendKind): RecordDecision {
   const { parsed, occurredAt } = record;
   if (!parsed.ok) return rejected(parsed.orderId, parsed.account, parsed.violations, occurredAt);
   const { order } = parsed;
@@ -181,7 +204,7 @@ function planParsed(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys):
   }
 
   const staged = new StagedState(state);
-  const applied = applyItems({ order, requestedAt: Date.parse(order.requestedAt), forceStale: parsed.forceStale, staged });
+  const applied = applyItems({ order, requestedAt: Date.parse(order.requestedAt), forceStale: parsed.forceStale, staged, backend });
   if (applied.violations.length > 0) return rejected(order.orderId, order.account, applied.violations, occurredAt, order.items);
 
   const changed = staged.commit();
@@ -196,6 +219,7 @@ function planParsed(state: IntakeState, record: RecordToPlan, dirty: DirtyKeys):
       teamsOperatorConnect: account?.serviceDetails.teamsOperatorConnect?.syncEnabled === true,
       teamsPhoneMobile: account?.serviceDetails.teamsPhoneMobile?.syncEnabled === true,
     },
+    backend,
   };
   const items: PlannedItem[] = order.items.map((item, position) => {
     const facts = applied.facts[position] ?? [];

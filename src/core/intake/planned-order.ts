@@ -1,12 +1,16 @@
 import type { CloudEventEnvelope, Order, OrderItem } from '../order/index.js';
 import type { ItemState, OrderState } from '../order-state/states.js';
-import type { FlowThroughService } from '../order-state/initial-item-state.js';
+import type { WorkService } from '../reconcile/backend-kind.js';
 import type { StatusEventData, StatusProblem } from '../status/status-data.js';
 
-/** A backend change one number needs: the reconciler's work item. */
+/**
+ * A backend change one number needs: the reconciler's work item. Its service
+ * is a flow-through service (BACKEND=operator-connect: one row per OC/TPM
+ * association) or ACG_NUMBER_SERVICE (BACKEND=acg: one row for the whole number).
+ */
 export interface FlowNumber {
   readonly telephoneNumber: string;
-  readonly service: FlowThroughService;
+  readonly service: WorkService;
   readonly operation: 'upload' | 'release' | 'update';
 }
 

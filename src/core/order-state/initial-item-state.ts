@@ -27,6 +27,15 @@ export interface NumberIntakeFacts {
   readonly telephoneNumber: string;
   readonly teamsOperatorConnect: AssociationChange;
   readonly teamsPhoneMobile: AssociationChange;
+  /**
+   * The number as a whole resource (BACKEND=acg, where one NumberResource
+   * carries every service and the custom SIP header): before = it existed
+   * (live) before the item, after = it exists after it, configurationChanged =
+   * it existed before and after with different service details or custom SIP
+   * header (canonical JSON of {serviceDetails, customSipHeader}). Absent:
+   * treated as unchanged.
+   */
+  readonly acgNumber?: AssociationChange;
 }
 
 /**
@@ -43,9 +52,17 @@ export interface ItemIntakeFacts {
 /** The account as it stands once the order's own account items are applied. */
 export interface AccountIntakeFacts {
   readonly syncEnabled: Readonly<Record<FlowThroughService, boolean>>;
+  /**
+   * The backend the deployment writes to (BACKEND, BackendKind of
+   * src/core/reconcile/backend-kind.ts, spelled out here because that module
+   * imports this one); 'operator-connect' when absent.
+   */
+  readonly backend?: 'operator-connect' | 'acg';
 }
 
-function changes(association: AssociationChange): boolean {
+/** Whether the association (or, for acgNumber, the number resource) is added, removed or reconfigured. */
+export function changes(association: AssociationChange | undefined): boolean {
+  if (association === undefined) return false;
   if (association.before !== association.after) return true;
   return association.before && association.configurationChanged === true;
 }
@@ -68,9 +85,17 @@ export function writesConsent(account: AccountIntakeFacts): boolean {
  * in Microsoft's portal itself, so our records are all there is to change), or
  * it is a consent item whose customer relationship is written back
  * (writesConsent).
+ *
+ * Under BACKEND=acg every number change goes to Azure Communications Gateway
+ * (which itself decides, from syncEnabled, what to sync to Microsoft): a
+ * numbers item, or an account delete that takes numbers with it, needs the
+ * reconciler when a number it touches is created, deleted, or changes its
+ * service details or custom SIP header (acgNumber); an account item always
+ * does (the account resource is written to ACG, src/reconciler/account-sync.ts).
  */
 export function needsFlowThrough(item: ItemIntakeFacts, account: AccountIntakeFacts): boolean {
   if (item.resource === 'consent') return writesConsent(account);
+  if (account.backend === 'acg') return item.resource === 'account' || (item.numbers ?? []).some((number) => changes(number.acgNumber));
   return (item.numbers ?? []).some((number) =>
     FLOW_THROUGH_SERVICES.some((service) => account.syncEnabled[service] && changes(number[service])),
   );
@@ -83,7 +108,8 @@ export function needsFlowThrough(item: ItemIntakeFacts, account: AccountIntakeFa
  * OC/TPM association, a consent of an account that syncs neither OC nor TPM);
  * inProgress when the reconciler must carry it to Operator Connect / Teams
  * Phone Mobile (number changes; a consent item until its customer
- * relationship is written, see src/reconciler/consent-sync.ts). The item
+ * relationship is written, see src/reconciler/consent-sync.ts), or under
+ * BACKEND=acg to Azure Communications Gateway (needsFlowThrough). The item
  * moves acknowledged → this state in the same transaction.
  */
 export function initialItemState(item: ItemIntakeFacts, account: AccountIntakeFacts): Extract<ItemState, 'completed' | 'inProgress'> {

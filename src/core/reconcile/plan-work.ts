@@ -1,10 +1,11 @@
-import type { FlowThroughService } from '../order-state/initial-item-state.js';
 import type { StatusReason } from '../status/status-data.js';
 import { SUPERSEDED_BY_LATER_ORDER } from '../order-state/states.js';
-import { sameAssociation, type Association, type ObservedAssociation } from './association.js';
+import type { Association } from './association.js';
+import type { BackendOperationKind, WorkService } from './backend-kind.js';
+import { OPERATOR_CONNECT_HOLDINGS, type HoldingModel } from './holding-model.js';
 import { consentCovers } from '../telephony/country-of-number.js';
 
-export type BackendOperationKind = 'upload' | 'release' | 'update';
+export type { BackendOperationKind } from './backend-kind.js';
 
 /** One unfinished work row (order_item_numbers) of a number on a service. */
 export interface PendingRow {
@@ -27,19 +28,27 @@ export interface PendingRow {
   readonly due?: boolean;
 }
 
-/** Everything the planner knows about one number on one flow-through service. */
-export interface WorkKey {
+/** A holding as recorded from the backend's answers, with where it came from. */
+export type Observed<H> = H & { readonly remoteOrderId?: string | null; readonly at?: string };
+
+/** Everything the planner knows about one number on one work service; H is the backend's holding (HoldingModel). */
+export interface WorkKey<H = Association> {
   readonly telephoneNumber: string;
-  readonly service: FlowThroughService;
+  readonly service: WorkService;
   readonly managed: boolean;
-  readonly desired: Association | null;
+  readonly desired: H | null;
   /** What the backend holds as recorded from its answers (a settled operation, the drift audit's read); null: nothing recorded. */
-  readonly observed: ObservedAssociation | null;
+  readonly observed: Observed<H> | null;
   readonly rows: readonly PendingRow[];
   /** The drift audit asked to re-plan it (no linger). */
   readonly repair: boolean;
-  /** The Teams tenant of the number's account: where a release goes when nothing is recorded as held. */
-  readonly tenantId?: string | null;
+  /**
+   * Where a release goes when nothing is recorded as held: the Teams tenant of
+   * the number's account (operator-connect) or the account (acg).
+   */
+  readonly releaseScope?: string | null;
+  /** Set while the backend cannot take the key's change yet (acg: its account is not written): it waits, untouched. */
+  readonly blocked?: StatusReason | null;
   /** The order that last changed the number (it overtook rows that no longer match the desired state). */
   readonly lastOrderId?: string | null;
   /** The order that last changed the number's account (it turned synchronisation off when managed is false). */
@@ -49,8 +58,10 @@ export interface WorkKey {
 /** A tenant's consent as far as planning needs it; null: the tenant has none; 'unknown': could not be read. */
 export type ConsentFacts = { readonly status: string; readonly consentedCountries: readonly string[] } | null | 'unknown';
 
-export interface PlanSettings {
+export interface PlanSettings<H = Association> {
   readonly nowMs: number;
+  /** The backend's holdings; Operator Connect's when absent. */
+  readonly holdings?: HoldingModel<H>;
   readonly maxNumbersPerOrder: number;
   readonly lingerMs: number;
   readonly maxLingerMs: number;
@@ -60,10 +71,10 @@ export interface PlanSettings {
   readonly countryOf: (telephoneNumber: string) => string | undefined;
 }
 
-export interface BatchEntry {
-  readonly key: WorkKey;
-  /** The association the operation sets; null for a release. */
-  readonly target: Association | null;
+export interface BatchEntry<H = Association> {
+  readonly key: WorkKey<H>;
+  /** The holding the operation sets; null for a release. */
+  readonly target: H | null;
   /**
    * The work rows the operation carries: they take its result. A row whose
    * change the operation does not make (an upload waiting for the release
@@ -73,18 +84,18 @@ export interface BatchEntry {
   readonly rows: readonly PendingRow[];
 }
 
-/** One backend order to create: numbers of one tenant, one service, one operation. */
-export interface PlannedBatch {
-  readonly tenantId: string;
-  readonly service: FlowThroughService;
+/** One backend operation to create: numbers of one scope (tenant or account), one service, one operation. */
+export interface PlannedBatch<H = Association> {
+  readonly scope: string;
+  readonly service: WorkService;
   readonly operation: BackendOperationKind;
   readonly teamsPhoneMobile: boolean;
-  readonly entries: readonly BatchEntry[];
+  readonly entries: readonly BatchEntry<H>[];
 }
 
 /** A work row settled without a backend call. */
-export interface RowDecision {
-  readonly key: WorkKey;
+export interface RowDecision<H = Association> {
+  readonly key: WorkKey<H>;
   readonly row: PendingRow;
   readonly outcome: 'succeeded' | 'failed' | 'superseded';
   /** The failure's code, or SUPERSEDED_BY_LATER_ORDER; null for a success. */
@@ -94,22 +105,22 @@ export interface RowDecision {
   readonly supersededBy: string | null;
 }
 
-export interface WorkPlan {
-  readonly batches: PlannedBatch[];
+export interface WorkPlan<H = Association> {
+  readonly batches: PlannedBatch<H>[];
   /** Keys that need no backend call (already as desired, or not ours to manage). */
-  readonly converged: WorkKey[];
+  readonly converged: WorkKey<H>[];
   /** Uploads waiting for a consent, with the rows to hold. */
-  readonly held: Array<{ readonly key: WorkKey; readonly rows: readonly PendingRow[]; readonly reason: StatusReason }>;
+  readonly held: Array<{ readonly key: WorkKey<H>; readonly rows: readonly PendingRow[]; readonly reason: StatusReason }>;
   /** Held past the deadline: their current row fails. */
-  readonly failed: Array<{ readonly key: WorkKey; readonly reason: StatusReason }>;
+  readonly failed: Array<{ readonly key: WorkKey<H>; readonly reason: StatusReason }>;
   /** Rows settled without a call: superseded ones, and the current row of a converged or failed key. */
-  readonly decided: RowDecision[];
-  /** Left for a later pass: lingering for more numbers, or the consent could not be read. */
-  readonly deferred: Array<{ readonly key: WorkKey; readonly why: 'linger' | 'consent_unknown' }>;
+  readonly decided: RowDecision<H>[];
+  /** Left for a later pass: lingering for more numbers, the consent could not be read, or the backend is not ready (blocked). */
+  readonly deferred: Array<{ readonly key: WorkKey<H>; readonly why: 'linger' | 'consent_unknown' | 'blocked' }>;
 }
 
 /** Why an upload cannot go yet, or null when the consent allows it. Mirrors the backend's codes. */
-export function consentProblem(tenantId: string, telephoneNumber: string, settings: PlanSettings): StatusReason | 'unknown' | null {
+export function consentProblem<H>(tenantId: string, telephoneNumber: string, settings: PlanSettings<H>): StatusReason | 'unknown' | null {
   const consent = settings.consentOf(tenantId);
   if (consent === 'unknown') return 'unknown';
   if (consent === null || consent.status !== 'active') {
@@ -125,17 +136,22 @@ export function consentProblem(tenantId: string, telephoneNumber: string, settin
   return null;
 }
 
-type Needed = { kind: 'none' } | { kind: BackendOperationKind; tenantId: string; target: Association | null };
+type Needed<H> = { kind: 'none' } | { kind: BackendOperationKind; scope: string; target: H | null };
 
 /** The one backend change that moves observed towards desired. */
-export function neededChange(key: Pick<WorkKey, 'managed' | 'desired' | 'observed' | 'service'>): Needed {
+export function neededChange<H = Association>(
+  key: Pick<WorkKey<H>, 'managed' | 'desired' | 'observed' | 'service'>,
+  holdings: HoldingModel<H> = OPERATOR_CONNECT_HOLDINGS as unknown as HoldingModel<H>,
+): Needed<H> {
   const { desired, observed, service } = key;
   if (!key.managed) return { kind: 'none' };
-  if (desired === null) return observed === null ? { kind: 'none' } : { kind: 'release', tenantId: observed.tenantId, target: null };
-  if (observed === null) return { kind: 'upload', tenantId: desired.tenantId, target: desired };
-  // Another tenant holds it in our records: release there first; the upload follows on the next pass.
-  if (observed.tenantId !== desired.tenantId) return { kind: 'release', tenantId: observed.tenantId, target: null };
-  return sameAssociation(desired, observed, service) ? { kind: 'none' } : { kind: 'update', tenantId: observed.tenantId, target: desired };
+  if (desired === null) return observed === null ? { kind: 'none' } : { kind: 'release', scope: holdings.scopeOf(observed), target: null };
+  if (observed === null) return { kind: 'upload', scope: holdings.scopeOf(desired), target: desired };
+  // Another tenant (account) holds it in our records: release there first; the upload follows on the next pass.
+  if (holdings.scopeOf(observed) !== holdings.scopeOf(desired)) return { kind: 'release', scope: holdings.scopeOf(observed), target: null };
+  return holdings.same(desired, observed, service)
+    ? { kind: 'none' }
+    : { kind: 'update', scope: holdings.scopeOf(observed), target: desired };
 }
 
 /** What a row asks the backend to end up with for its number: the number held (upload, update) or not held (release). */
@@ -171,7 +187,7 @@ interface Superseded {
  * superseded too, by the number's last order. Without synchronisation (managed
  * false) nothing is current: a later account order turned it off.
  */
-function currentRow(key: WorkKey, sorted: readonly PendingRow[]): { current: PendingRow | null; superseded: Superseded[] } {
+function currentRow<H>(key: WorkKey<H>, sorted: readonly PendingRow[]): { current: PendingRow | null; superseded: Superseded[] } {
   const later = (row: PendingRow, by: string): Superseded => ({
     row,
     by,
@@ -202,14 +218,14 @@ function currentRow(key: WorkKey, sorted: readonly PendingRow[]): { current: Pen
 }
 
 /** The message of a row that succeeds without a call: what the backend confirmed, and when. */
-function alreadyHeldMessage(observed: ObservedAssociation): string {
+function alreadyHeldMessage(observed: { readonly remoteOrderId?: string | null }): string {
   const where = observed.remoteOrderId ? `its order ${observed.remoteOrderId}` : "the drift audit's read";
   return `nothing to send: the backend already holds exactly this (confirmed by ${where})`;
 }
 
 const oldest = (rows: readonly PendingRow[], fallback: number): number => rows.reduce((m, r) => Math.min(m, r.receivedAtMs), fallback);
 const newest = (rows: readonly PendingRow[]): number => rows.reduce((m, r) => Math.max(m, r.receivedAtMs), 0);
-const dueRows = (key: WorkKey): PendingRow[] => key.rows.filter((r) => r.due !== false);
+const dueRows = <H>(key: WorkKey<H>): PendingRow[] => key.rows.filter((r) => r.due !== false);
 
 /**
  * Plans one pass. Level-triggered: each number's change comes from desired
@@ -224,11 +240,12 @@ const dueRows = (key: WorkKey): PendingRow[] => key.rows.filter((r) => r.due !==
  * most maxNumbersPerOrder; a batch that is not full lingers until no number
  * has joined its group for lingerMs (or its oldest waited maxLingerMs).
  */
-export function planWork(keys: readonly WorkKey[], settings: PlanSettings): WorkPlan {
-  const plan: WorkPlan = { batches: [], converged: [], held: [], failed: [], decided: [], deferred: [] };
-  type Pending = { entry: BatchEntry; superseded: readonly Superseded[] };
-  const groups = new Map<string, { tenantId: string; service: WorkKey['service']; operation: BackendOperationKind; entries: Pending[] }>();
-  const decideSuperseded = (key: WorkKey, superseded: readonly Superseded[]): void => {
+export function planWork<H = Association>(keys: readonly WorkKey<H>[], settings: PlanSettings<H>): WorkPlan<H> {
+  const holdings = settings.holdings ?? (OPERATOR_CONNECT_HOLDINGS as unknown as HoldingModel<H>);
+  const plan: WorkPlan<H> = { batches: [], converged: [], held: [], failed: [], decided: [], deferred: [] };
+  type Pending = { entry: BatchEntry<H>; superseded: readonly Superseded[] };
+  const groups = new Map<string, { scope: string; service: WorkService; operation: BackendOperationKind; entries: Pending[] }>();
+  const decideSuperseded = (key: WorkKey<H>, superseded: readonly Superseded[]): void => {
     for (const s of superseded)
       plan.decided.push({
         key,
@@ -240,12 +257,16 @@ export function planWork(keys: readonly WorkKey[], settings: PlanSettings): Work
       });
   };
   for (const key of keys) {
+    if (key.blocked) {
+      plan.deferred.push({ key, why: 'blocked' });
+      continue;
+    }
     const sorted = byRank(key.rows);
     const { current, superseded } = currentRow(key, sorted);
-    let change = neededChange(key);
+    let change = neededChange(key, holdings);
     // Nothing recorded as held and the current row asks for a release: the backend's answer decides, not our records.
-    if (change.kind === 'none' && current?.operation === 'release' && key.observed === null && key.tenantId) {
-      change = { kind: 'release', tenantId: key.tenantId, target: null };
+    if (change.kind === 'none' && current?.operation === 'release' && key.observed === null && key.releaseScope) {
+      change = { kind: 'release', scope: key.releaseScope, target: null };
     }
     if (change.kind === 'none') {
       plan.converged.push(key);
@@ -258,8 +279,13 @@ export function planWork(keys: readonly WorkKey[], settings: PlanSettings): Work
       }
       continue;
     }
-    if (change.kind === 'upload') {
-      const problem = consentProblem(change.tenantId, key.telephoneNumber, settings);
+    // Sending needs a consent when it starts a sync to a tenant: an upload, or (acg) an update that adds Teams services.
+    const consentTenant = change.target === null ? null : holdings.consentTenantOf(change.target);
+    const startsSync =
+      consentTenant !== null &&
+      (key.observed === null || change.kind === 'upload' || holdings.consentTenantOf(key.observed) !== consentTenant);
+    if (consentTenant !== null && startsSync) {
+      const problem = consentProblem(consentTenant, key.telephoneNumber, settings);
       if (problem === 'unknown') {
         plan.deferred.push({ key, why: 'consent_unknown' });
         continue;
@@ -280,10 +306,11 @@ export function planWork(keys: readonly WorkKey[], settings: PlanSettings): Work
         continue;
       }
     }
-    const groupKey = `${change.tenantId}\u0000${key.service}\u0000${change.kind}`;
+    const operation = holdings.sentAs(change.kind);
+    const groupKey = `${change.scope}\u0000${key.service}\u0000${operation}`;
     let group = groups.get(groupKey);
     if (!group) {
-      group = { tenantId: change.tenantId, service: key.service, operation: change.kind, entries: [] };
+      group = { scope: change.scope, service: key.service, operation, entries: [] };
       groups.set(groupKey, group);
     }
     const rows = carried(change.kind, current, sorted);
@@ -307,7 +334,7 @@ export function planWork(keys: readonly WorkKey[], settings: PlanSettings): Work
         continue;
       }
       plan.batches.push({
-        tenantId: group.tenantId,
+        scope: group.scope,
         service: group.service,
         operation: group.operation,
         teamsPhoneMobile: group.service === 'teamsPhoneMobile',

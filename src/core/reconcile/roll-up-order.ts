@@ -2,6 +2,7 @@ import { isTerminal, SUPERSEDED_BY_LATER_ORDER, type ItemState, type NumberOutco
 import { rollUpItemState, rollUpOrderState } from '../order-state/roll-up.js';
 import { transition } from '../order-state/transitions.js';
 import type {
+  ItemBackendDetails,
   ItemStatus,
   NumberResult,
   StatusEventData,
@@ -28,6 +29,14 @@ export interface ItemView {
   readonly reason: StatusReason | null;
   /** The item's flow-through work rows; empty when it has none (its state is final at intake). */
   readonly numbers: readonly NumberRow[];
+  /**
+   * The item also waits for a write of its own resource that its numbers do
+   * not show (acg: an account deleted after its numbers): its numbers never
+   * end it; whoever writes the resource does.
+   */
+  readonly awaitsOwnWrite?: boolean;
+  /** What the backend reported about the item's own resource (acg: an account's Direct Routing subdomain). */
+  readonly backendDetails?: ItemBackendDetails;
 }
 
 export interface OrderView {
@@ -113,7 +122,8 @@ export function rollUpOrder(order: OrderView, occurredAt: string): OrderRollUp {
     let state = item.state;
     let reason = item.reason;
     if (item.numbers.length > 0 && !isTerminal(item.state)) {
-      const next = rollUpItemState(item.numbers.map((n) => n.outcome));
+      const fromNumbers = rollUpItemState(item.numbers.map((n) => n.outcome));
+      const next = item.awaitsOwnWrite === true && isTerminal(fromNumbers) ? item.state : fromNumbers;
       const nextReason = itemReason(next, item.numbers);
       if (next !== item.state) {
         state = transition(item.state, next, { orderId: order.orderId, itemId: item.itemId });
@@ -138,6 +148,7 @@ export function rollUpOrder(order: OrderView, occurredAt: string): OrderRollUp {
       state: s.state,
       ...(s.reason ? { reason: s.reason } : {}),
       ...(item.numbers.length > 0 ? { numbers: item.numbers.map(numberRowResult) } : {}),
+      ...(item.backendDetails?.directRouting ? { directRouting: item.backendDetails.directRouting } : {}),
     };
   });
   const event: StatusEventData = {

@@ -61,6 +61,18 @@ export interface ItemStatus {
    * when the event summarises its per-number results (see numbersOmitted).
    */
   readonly numberCounts?: NumberCounts;
+  /** An account item's Direct Routing subdomain as the backend that provisions its DNS records reported it (acg). */
+  readonly directRouting?: DirectRoutingStatus;
+}
+
+export interface DirectRoutingStatus {
+  readonly subdomain: string;
+  readonly subdomainStatus: 'provisioned' | 'notProvisioned' | 'inconsistent';
+}
+
+/** What the backend reported about an item's own resource when it was written (order_items.backend_details). */
+export interface ItemBackendDetails {
+  readonly directRouting?: DirectRoutingStatus;
 }
 
 /** Per-number states of a numbers item, counted: every state, zeros included. */

@@ -84,6 +84,9 @@ function itemStatus(item: ItemStatus): ItemStatus {
     ...(item.reason === undefined ? {} : { reason: { code: item.reason.code, message: item.reason.message } }),
     ...(item.numbers === undefined ? {} : { numbers: item.numbers.map(numberResult) }),
     ...(item.numberCounts === undefined ? {} : { numberCounts: numberCounts(item.numberCounts) }),
+    ...(item.directRouting === undefined
+      ? {}
+      : { directRouting: { subdomain: item.directRouting.subdomain, subdomainStatus: item.directRouting.subdomainStatus } }),
   };
 }
 

@@ -167,6 +167,19 @@ export interface AccountRow {
   deleted_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** The last order a backend that holds accounts (BACKEND=acg) is done with; null: never written (or operator-connect). */
+  synced_order_id: string | null;
+  /** What that backend last reported ({etag, serviceProvisioningStatus, serviceProvisioningErrors, subdomainStatus, …}). */
+  backend_observed: {
+    readonly serviceProvisioningStatus?: string;
+    readonly serviceProvisioningErrors?: readonly { readonly code?: string; readonly message?: string }[];
+    readonly subdomainStatus?: string;
+    readonly etag?: string;
+    readonly deleted?: boolean;
+    readonly at?: string;
+  } | null;
+  /** The last failure writing the account to that backend ({code, message, orderId, at}). */
+  sync_error: { readonly code?: string; readonly message?: string; readonly orderId?: string; readonly at?: string } | null;
 }
 
 export interface AccountDetail {

@@ -41,10 +41,16 @@ export const LIST_ORDERS = `
      AND ($3::timestamptz IS NULL OR received_at >= $3) AND ($4::timestamptz IS NULL OR received_at < $4)
    ORDER BY received_at DESC, order_id LIMIT $5`;
 
-/** $1 account name */
+/**
+ * $1 account name. The backend sync columns (migration 000011: what a backend that holds accounts,
+ * ACG, last reported, and the last failure writing it) through to_jsonb, so a database of an older
+ * schema version reads them as NULL.
+ */
 export const SELECT_ACCOUNT = `
-  SELECT name, correlation_id, teams_tenant_id, service_details, last_order_id, last_requested_at, deleted_at, created_at, updated_at
-    FROM accounts WHERE name = $1`;
+  SELECT name, correlation_id, teams_tenant_id, service_details, last_order_id, last_requested_at, deleted_at, created_at, updated_at,
+         to_jsonb(a) ->> 'synced_order_id' AS synced_order_id, to_jsonb(a) -> 'backend_observed' AS backend_observed,
+         to_jsonb(a) -> 'sync_error' AS sync_error
+    FROM accounts a WHERE name = $1`;
 
 /** $1 account names: per service, live numbers with it enabled. */
 export const NUMBER_COUNTS = `

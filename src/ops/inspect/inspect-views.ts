@@ -154,12 +154,47 @@ export function accountJson(d: AccountDetail): Record<string, unknown> {
     deletedAt: a.deleted_at?.toISOString() ?? null,
     lastOrderId: a.last_order_id,
     lastRequestedAt: a.last_requested_at.toISOString(),
+    backend: {
+      syncedOrderId: a.synced_order_id,
+      serviceProvisioningStatus: a.backend_observed?.serviceProvisioningStatus ?? null,
+      ...(a.backend_observed?.serviceProvisioningErrors?.length
+        ? { serviceProvisioningErrors: a.backend_observed.serviceProvisioningErrors }
+        : {}),
+      subdomainStatus: subdomainStatus(a),
+      ...(a.backend_observed?.etag ? { etag: a.backend_observed.etag } : {}),
+      observedAt: a.backend_observed?.at ?? null,
+      syncError: a.sync_error,
+    },
     liveNumbers: d.liveNumbers,
     numberCounts: d.numberCounts,
     openOrders: d.openOrders,
     openWork: d.openWork,
     recentOrders: d.recentOrders.map((o) => ({ orderId: o.order_id, state: o.state, receivedAt: o.received_at.toISOString() })),
   };
+}
+
+/**
+ * The Direct Routing subdomain's DNS provisioning as the backend reported it
+ * (BACKEND=acg); notProvisioned when it reported nothing (operator-connect
+ * provisions no DNS), as the read API says.
+ */
+function subdomainStatus(a: AccountDetail['account']): string {
+  return a.backend_observed?.subdomainStatus ?? 'notProvisioned';
+}
+
+function backendStatusText(a: AccountDetail['account']): string | null {
+  const observed = a.backend_observed;
+  if (!observed) return null;
+  if (observed.deleted) return `deleted${observed.at ? ` (${observed.at})` : ''}`;
+  const first = observed.serviceProvisioningErrors?.[0];
+  const error = first ? `: ${first.code ?? 'error'}${first.message ? ` ${first.message}` : ''}` : '';
+  return `${observed.serviceProvisioningStatus ?? 'unknown'}${error}${observed.at ? ` (${observed.at})` : ''}`;
+}
+
+function syncErrorText(a: AccountDetail['account']): string | null {
+  const e = a.sync_error;
+  if (!e) return null;
+  return `${e.code ?? 'error'}: ${e.message ?? ''}${e.orderId ? ` (order ${e.orderId}${e.at ? `, ${e.at}` : ''})` : ''}`;
 }
 
 export function accountText(d: AccountDetail): string[] {
@@ -170,6 +205,10 @@ export function accountText(d: AccountDetail): string[] {
       ['correlation id', a.correlation_id],
       ['Teams tenant', a.teams_tenant_id],
       ['last order', `${a.last_order_id} (requested ${a.last_requested_at.toISOString()})`],
+      ['backend status', backendStatusText(a)],
+      ['synced order', a.synced_order_id],
+      ['subdomain status', subdomainStatus(a)],
+      ['sync error', syncErrorText(a)],
       ['live numbers', d.liveNumbers],
       [
         'numbers per service',

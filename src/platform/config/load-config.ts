@@ -1,4 +1,6 @@
 import { ConfigError } from './config-error.js';
+import { loadAcgConfig, type AcgConfig } from './acg-variables.js';
+import { deepFreeze } from './backend-client-variables.js';
 import { loadOpsConfig, opsSecrets, type ReadApiSettings } from './ops-variables.js';
 import { loadOperatorConnectConfig, type OperatorConnectConfig } from './operator-connect-variables.js';
 import { loadReconcilerConfig, type ReconcilerConfig } from './reconciler-variables.js';
@@ -70,6 +72,8 @@ export interface Config {
   readonly reconciler: ReconcilerConfig;
   /** null when OPERATOR_CONNECT_BASE_URL is not set; a worker with its reconciler enabled refuses to start then. */
   readonly operatorConnect: OperatorConnectConfig | null;
+  /** null when ACG_PROVISIONING_BASE_URL is not set; a worker with BACKEND=acg and its reconciler enabled refuses to start then. */
+  readonly acg: AcgConfig | null;
   /** Values that must never appear in a log line. */
   readonly secrets: readonly Secret[];
 }
@@ -117,7 +121,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   // Only the worker's reconciler talks to Operator Connect (it checks the section is there);
   // migrate, dlq and the other commands run without it.
   const operatorConnect = env.OPERATOR_CONNECT_BASE_URL ? collectProblems(() => loadOperatorConnectConfig(env), problems) : null;
-  if (problems.length > 0 || ops === undefined || reconciler === undefined || operatorConnect === undefined)
+  // Likewise the ACG Provisioning API's client (BACKEND=acg).
+  const acg = env.ACG_PROVISIONING_BASE_URL ? collectProblems(() => loadAcgConfig(env), problems) : null;
+  if (problems.length > 0 || ops === undefined || reconciler === undefined || operatorConnect === undefined || acg === undefined)
     throw new ConfigError(problems);
 
   const str = (k: string): string => raw[k] as string;
@@ -126,7 +132,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     .filter((s) => s.length >= 4)
     .map((s) => new Secret(s))
     .concat(opsSecrets(ops))
-    .concat(operatorConnect?.secrets ?? []);
+    .concat(operatorConnect?.secrets ?? [])
+    .concat(acg?.secrets ?? []);
 
   const config: Config = {
     logLevel: str('LOG_LEVEL'),
@@ -184,6 +191,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     readApi: ops.readApi,
     reconciler,
     operatorConnect,
+    acg,
     secrets,
   };
   return deepFreeze(config);
@@ -198,12 +206,4 @@ function collectProblems<T>(load: () => T, problems: string[]): T | undefined {
     problems.push(...error.problems);
     return undefined;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof Secret)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

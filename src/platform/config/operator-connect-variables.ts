@@ -1,7 +1,16 @@
 import { ConfigError } from './config-error.js';
-import { Secret } from './secret.js';
-import { parseVariable } from './parse-variable.js';
+import type { Secret } from './secret.js';
 import type { VariableSpec } from './variables.js';
+import {
+  clientAuth,
+  clientProblems,
+  clientRateLimitScope,
+  clientResilience,
+  clientSecrets,
+  deepFreeze,
+  readClientVariables,
+  type CredentialKind,
+} from './backend-client-variables.js';
 import { DEFAULT_API_VERSION, DEFAULT_PATHS, type PathName } from '../../contracts/operator-connect-api.js';
 
 /** Each path setting: the key it fills, the placeholders its template must carry, what it addresses. */
@@ -202,8 +211,7 @@ export const OPERATOR_CONNECT_VARIABLES = [
 
 export type OperatorConnectVariableName = (typeof OPERATOR_CONNECT_VARIABLES)[number]['name'];
 
-export const CREDENTIAL_KINDS = ['client-secret', 'managed-identity', 'default'] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+export { CREDENTIAL_KINDS, type CredentialKind } from './backend-client-variables.js';
 
 export interface OperatorConnectPaths {
   readonly consents: string;
@@ -250,17 +258,6 @@ export interface OperatorConnectConfig {
   readonly secrets: readonly Secret[];
 }
 
-type Value = string | number | boolean;
-
-/** The shared parser, plus: a base URL must be http(s). */
-function parseValue(spec: VariableSpec, text: string, problems: string[]): Value {
-  const value = parseVariable(spec, text, problems);
-  if (spec.type === 'url' && typeof value === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^https?:/i.test(value)) {
-    problems.push(`${spec.name}=${JSON.stringify(text)}: must be an http(s) URL`);
-  }
-  return value as Value;
-}
-
 function pathProblems(name: string, template: string, placeholders: readonly string[]): string[] {
   const problems: string[] = [];
   if (!template.startsWith('/')) problems.push(`${name}=${JSON.stringify(template)}: must start with /`);
@@ -277,73 +274,29 @@ function pathProblems(name: string, template: string, placeholders: readonly str
  */
 export function loadOperatorConnectConfig(env: Readonly<Record<string, string | undefined>>): OperatorConnectConfig {
   const problems: string[] = [];
-  const raw = new Map<string, Value>();
-  for (const spec of OPERATOR_CONNECT_VARIABLES as readonly VariableSpec[]) {
-    const text = env[spec.name] ?? spec.default;
-    if (text === undefined) {
-      problems.push(`${spec.name}: required (${spec.description})`);
-      continue;
-    }
-    raw.set(spec.name, parseValue(spec, text, problems));
-  }
+  const raw = readClientVariables(OPERATOR_CONNECT_VARIABLES, env, problems);
   const str = (k: OperatorConnectVariableName): string => String(raw.get(k) ?? '');
   const num = (k: OperatorConnectVariableName): number => Number(raw.get(k) ?? 0);
 
-  const credential = str('OPERATOR_CONNECT_CREDENTIAL') as CredentialKind;
-  if (credential === 'client-secret') {
-    for (const name of ['OPERATOR_CONNECT_TENANT_ID', 'OPERATOR_CONNECT_CLIENT_ID', 'OPERATOR_CONNECT_CLIENT_SECRET'] as const) {
-      if (str(name) === '') problems.push(`${name}: required when OPERATOR_CONNECT_CREDENTIAL is client-secret`);
-    }
-  }
+  problems.push(...clientProblems('OPERATOR_CONNECT', raw));
   for (const p of PATH_SETTINGS) problems.push(...pathProblems(p.name, str(p.name), p.placeholders));
-  if (num('OPERATOR_CONNECT_RETRY_CAP_MS') < num('OPERATOR_CONNECT_RETRY_BASE_MS')) {
-    problems.push('OPERATOR_CONNECT_RETRY_CAP_MS: must be ≥ OPERATOR_CONNECT_RETRY_BASE_MS');
-  }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const clientSecret = new Secret(str('OPERATOR_CONNECT_CLIENT_SECRET'));
+  const auth = clientAuth('OPERATOR_CONNECT', raw);
   const paths = Object.fromEntries(PATH_SETTINGS.map((p) => [p.key, str(p.name)])) as unknown as OperatorConnectPaths;
   const config: OperatorConnectConfig = {
     // Paths start with "/", so a trailing slash on the base would double it.
     baseUrl: str('OPERATOR_CONNECT_BASE_URL').replace(/\/+$/, ''),
     apiVersion: str('OPERATOR_CONNECT_API_VERSION'),
-    auth: {
-      credential,
-      authorityHost: str('OPERATOR_CONNECT_AUTHORITY_HOST'),
-      disableInstanceDiscovery: raw.get('OPERATOR_CONNECT_DISABLE_INSTANCE_DISCOVERY') === true,
-      tenantId: str('OPERATOR_CONNECT_TENANT_ID'),
-      clientId: str('OPERATOR_CONNECT_CLIENT_ID'),
-      clientSecret,
-      managedIdentityClientId: str('OPERATOR_CONNECT_MANAGED_IDENTITY_CLIENT_ID'),
-      scope: str('OPERATOR_CONNECT_SCOPE'),
-    },
+    auth,
     paths,
     maxNumbersPerOrder: num('OPERATOR_CONNECT_MAX_NUMBERS_PER_ORDER'),
     pageSize: num('OPERATOR_CONNECT_PAGE_SIZE'),
     pollIntervalMs: num('OPERATOR_CONNECT_POLL_INTERVAL_MS'),
-    requestTimeoutMs: num('OPERATOR_CONNECT_REQUEST_TIMEOUT_MS'),
-    tokenTimeoutMs: num('OPERATOR_CONNECT_TOKEN_TIMEOUT_MS'),
     rateLimitPerSecond: num('OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND'),
-    rateLimitScope: str('OPERATOR_CONNECT_RATE_LIMIT_SCOPE') === 'process' ? 'process' : 'fleet',
-    retry: {
-      attempts: num('OPERATOR_CONNECT_RETRY_ATTEMPTS'),
-      baseDelayMs: num('OPERATOR_CONNECT_RETRY_BASE_MS'),
-      maxDelayMs: num('OPERATOR_CONNECT_RETRY_CAP_MS'),
-    },
-    circuitBreaker: {
-      failureThreshold: num('OPERATOR_CONNECT_CIRCUIT_BREAKER_THRESHOLD'),
-      coolDownMs: num('OPERATOR_CONNECT_CIRCUIT_BREAKER_COOLDOWN_MS'),
-    },
-    // Short values would scrub ordinary words from log lines; load-config.ts uses the same floor.
-    secrets: clientSecret.reveal().length >= 4 ? [clientSecret] : [],
+    rateLimitScope: clientRateLimitScope('OPERATOR_CONNECT', raw),
+    ...clientResilience('OPERATOR_CONNECT', raw),
+    secrets: clientSecrets(auth),
   };
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof Secret)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

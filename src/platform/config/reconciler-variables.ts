@@ -1,10 +1,11 @@
 import { ConfigError } from './config-error.js';
 import { parseVariable } from './parse-variable.js';
 import type { VariableSpec } from './variables.js';
+import { BACKENDS, type BackendKind } from '../../core/reconcile/backend-kind.js';
 
 /**
- * The reconciler's settings (flow-through to Operator Connect / Teams Phone
- * Mobile), in the VariableSpec shape of variables.ts (README's tables are
+ * The reconciler's settings (flow-through to the backend BACKEND chooses:
+ * Operator Connect or Azure Communications Gateway), in the VariableSpec shape of variables.ts (README's tables are
  * rendered from both); loadReconcilerConfig is pure and reports every problem at once.
  */
 export const RECONCILER_VARIABLES = [
@@ -12,7 +13,16 @@ export const RECONCILER_VARIABLES = [
     name: 'RECONCILER_ENABLED',
     type: 'boolean',
     default: 'true',
-    description: 'run the reconciler (flow-through to Operator Connect) in this worker; true needs OPERATOR_CONNECT_BASE_URL',
+    description:
+      'run the reconciler (flow-through to the backend) in this worker; true needs OPERATOR_CONNECT_BASE_URL (BACKEND=operator-connect) or ACG_PROVISIONING_BASE_URL (BACKEND=acg)',
+  },
+  {
+    name: 'BACKEND',
+    type: 'string',
+    default: 'operator-connect',
+    enum: BACKENDS,
+    description:
+      "which backend the reconciler provisions through: operator-connect = the modelled Operator Connect API (OPERATOR_CONNECT_*, Operator Connect and Teams Phone Mobile only); acg = Azure Communications Gateway's Provisioning API (ACG_PROVISIONING_*, every service)",
   },
   {
     name: 'RECONCILER_INSTANCE_ID',
@@ -140,6 +150,8 @@ export type ReconcilerVariableName = (typeof RECONCILER_VARIABLES)[number]['name
 
 export interface ReconcilerConfig {
   readonly enabled: boolean;
+  /** BACKEND: the API the reconciler provisions through. */
+  readonly backend: BackendKind;
   /** Empty: derived at start. */
   readonly instanceId: string;
   readonly lingerMs: number;
@@ -172,6 +184,7 @@ export function loadReconcilerConfig(env: Readonly<Record<string, string | undef
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     enabled: raw.get('RECONCILER_ENABLED') === true,
+    backend: raw.get('BACKEND') === 'acg' ? 'acg' : 'operator-connect',
     instanceId: String(raw.get('RECONCILER_INSTANCE_ID')),
     lingerMs: num('RECONCILER_LINGER_MS'),
     maxLingerMs: num('RECONCILER_MAX_LINGER_MS'),

@@ -1,7 +1,7 @@
 /**
  * Every environment variable flowthrough reads, with its default and meaning.
- * This table (with its siblings: ops-, reconciler- and
- * operator-connect-variables.ts) is the single place defaults live; README's
+ * This table (with its siblings: ops-, reconciler-, operator-connect- and
+ * acg-variables.ts) is the single place defaults live; README's
  * configuration tables are written from them by `npm run docs:config`
  * (tools/docs/config-tables.ts) and a test fails when they differ.
  */

@@ -119,8 +119,46 @@ describe('accounts show / numbers show', () => {
     assert.deepEqual(json.numberCounts, { teamsOperatorConnect: 2, teamsDirectRouting: 1 });
     assert.deepEqual(json.openWork, { pending: 1 });
     assert.equal(json.openOrders, 1);
-    assert.match((await run(accountsCommand, 'show', 'insp')).out, /^account insp/);
+    assert.deepEqual(json.backend, {
+      syncedOrderId: null,
+      serviceProvisioningStatus: null,
+      subdomainStatus: 'notProvisioned',
+      observedAt: null,
+      syncError: null,
+    });
+    const text = (await run(accountsCommand, 'show', 'insp')).out;
+    assert.match(text, /^account insp/);
+    assert.match(text, /subdomain status: +notProvisioned/);
+    assert.match(text, /backend status: +-/);
     assert.equal((await run(accountsCommand, 'show', 'nobody')).code, 1);
+  });
+
+  it('shows what a backend that holds accounts (ACG) reported: status, subdomainStatus, sync error', async () => {
+    try {
+      await pool.query(
+        `UPDATE accounts SET synced_order_id = 'in-2',
+                backend_observed = '{"etag": "\\"e1\\"", "serviceProvisioningStatus": "failed", "serviceProvisioningErrors": [{"code": "TenantNotFound", "message": "no such tenant"}], "subdomainStatus": "provisioned", "requestedOrderId": "in-2", "at": "2026-12-01T10:00:00.000Z"}',
+                sync_error = '{"code": "TenantNotFound", "message": "no such tenant", "orderId": "in-2", "at": "2026-12-01T10:00:00.000Z"}'
+          WHERE name = 'other'`,
+      );
+      const json = (await run(accountsCommand, 'show', 'other', '--json')).json();
+      assert.deepEqual(json.backend, {
+        syncedOrderId: 'in-2',
+        serviceProvisioningStatus: 'failed',
+        serviceProvisioningErrors: [{ code: 'TenantNotFound', message: 'no such tenant' }],
+        subdomainStatus: 'provisioned',
+        etag: '"e1"',
+        observedAt: '2026-12-01T10:00:00.000Z',
+        syncError: { code: 'TenantNotFound', message: 'no such tenant', orderId: 'in-2', at: '2026-12-01T10:00:00.000Z' },
+      });
+      const text = (await run(accountsCommand, 'show', 'other')).out;
+      assert.match(text, /backend status: +failed: TenantNotFound no such tenant \(2026-12-01T10:00:00.000Z\)/);
+      assert.match(text, /synced order: +in-2/);
+      assert.match(text, /subdomain status: +provisioned/);
+      assert.match(text, /sync error: +TenantNotFound: no such tenant \(order in-2, 2026-12-01T10:00:00.000Z\)/);
+    } finally {
+      await pool.query(`UPDATE accounts SET synced_order_id = NULL, backend_observed = NULL, sync_error = NULL WHERE name = 'other'`);
+    }
   });
 
   it('shows a number: desired, observed where the schema has it, work rows, last order and custom header', async () => {

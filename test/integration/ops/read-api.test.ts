@@ -209,9 +209,33 @@ describe('read API resources', () => {
     assert.equal(beta.body.serviceProvisioningStatus, 'synced');
     const dr = (beta.body.serviceDetails as Record<string, { configuration?: unknown; subdomainStatus?: string }>).teamsDirectRouting;
     assert.deepEqual(dr?.configuration, drConfig);
+    assert.equal(dr?.subdomainStatus, 'notProvisioned', 'nothing reported by a backend: no DNS provisioned');
 
     assert.equal((await get('/v1/accounts/nobody')).status, 404);
     assert.equal((await get('/v1/accounts/bad%20name')).status, 400);
+  });
+
+  it('shows the subdomainStatus a backend that provisions DNS (ACG) reported', async () => {
+    const subdomainStatus = async (): Promise<string | undefined> => {
+      const beta = await get('/v1/accounts/beta');
+      assertValid('AccountResource', beta.body);
+      return (beta.body.serviceDetails as Record<string, { subdomainStatus?: string }>).teamsDirectRouting?.subdomainStatus;
+    };
+    try {
+      await pool.query(`UPDATE accounts SET backend_observed = '{"subdomainStatus": "provisioned"}' WHERE name = 'beta'`);
+      assert.equal(await subdomainStatus(), 'provisioned');
+      await pool.query(`UPDATE accounts SET backend_observed = '{"subdomainStatus": "inconsistent"}' WHERE name = 'beta'`);
+      assert.equal(await subdomainStatus(), 'inconsistent');
+      const page = await get('/v1/accounts?maxpagesize=100');
+      const listed = (page.body.value as Array<{ name: string; serviceDetails: Record<string, { subdomainStatus?: string }> }>).find(
+        (a) => a.name === 'beta',
+      );
+      assert.equal(listed?.serviceDetails.teamsDirectRouting?.subdomainStatus, 'inconsistent', 'pages say the same');
+      await pool.query(`UPDATE accounts SET backend_observed = '{"serviceProvisioningStatus": "pending"}' WHERE name = 'beta'`);
+      assert.equal(await subdomainStatus(), 'notProvisioned');
+    } finally {
+      await pool.query(`UPDATE accounts SET backend_observed = NULL WHERE name = 'beta'`);
+    }
   });
 
   it('pages an account’s numbers; each number reflects its flow-through state', async () => {

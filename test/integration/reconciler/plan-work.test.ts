@@ -37,7 +37,7 @@ function key(n: string, overrides: Partial<WorkKey> = {}): WorkKey {
     observed: null,
     rows: [row()],
     repair: false,
-    tenantId: T1,
+    releaseScope: T1,
     ...overrides,
   };
 }
@@ -62,7 +62,7 @@ test('the needed change comes from desired versus observed state', () => {
     'capability order does not matter',
   );
   assert.equal(neededChange(key('+1', { observed: assoc(T1, { usage: 'ConferenceAssignment' }) })).kind, 'update');
-  assert.deepEqual(neededChange(key('+1', { desired: null, observed: assoc(T2) })), { kind: 'release', tenantId: T2, target: null });
+  assert.deepEqual(neededChange(key('+1', { desired: null, observed: assoc(T2) })), { kind: 'release', scope: T2, target: null });
   assert.equal(neededChange(key('+1', { desired: null, observed: null })).kind, 'none');
   assert.equal(neededChange(key('+1', { managed: false })).kind, 'none', 'a service the account does not sync is left alone');
 });
@@ -73,7 +73,7 @@ test('numbers are grouped per tenant and operation into batches of at most maxNu
     .concat([key('+15', { desired: assoc(T2) }), key('+16', { desired: null, observed: assoc(), rows: [row({ operation: 'release' })] })]);
   const plan = planWork(keys, settings());
   assert.deepEqual(
-    plan.batches.map((b) => [b.tenantId, b.operation, b.entries.map((e) => e.key.telephoneNumber)]),
+    plan.batches.map((b) => [b.scope, b.operation, b.entries.map((e) => e.key.telephoneNumber)]),
     [
       [T1, 'upload', ['+11', '+12', '+13']],
       [T1, 'upload', ['+14']],

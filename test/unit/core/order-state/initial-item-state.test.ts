@@ -73,4 +73,52 @@ describe('initialItemState', () => {
   it('treats "associated before and after" without configurationChanged as unchanged', () => {
     assert.equal(initialItemState({ resource: 'numbers', numbers: [number({ before: true, after: true })] }, SYNC_ALL), 'completed');
   });
+
+  describe('under BACKEND=acg every number change goes to Azure Communications Gateway', () => {
+    const ACG_SYNC_NONE: AccountIntakeFacts = { ...SYNC_NONE, backend: 'acg' };
+    const ACG_SYNC_ALL: AccountIntakeFacts = { ...SYNC_ALL, backend: 'acg' };
+    const acg = (change: AssociationChange, oc: AssociationChange = NONE, telephoneNumber = '+15550100001'): NumberIntakeFacts => ({
+      ...number(oc, NONE, telephoneNumber),
+      acgNumber: change,
+    });
+
+    it('a number created, deleted or changed (services or custom SIP header) makes a numbers item inProgress, syncEnabled or not', () => {
+      for (const change of [ADDED, REMOVED, RECONFIGURED]) {
+        assert.equal(initialItemState({ resource: 'numbers', numbers: [acg(change)] }, ACG_SYNC_NONE), 'inProgress');
+        assert.equal(initialItemState({ resource: 'numbers', numbers: [acg(change)] }, ACG_SYNC_ALL), 'inProgress');
+      }
+    });
+    it('a Direct Routing-only number created is backend work (it is not under operator-connect)', () => {
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [acg(ADDED)] }, ACG_SYNC_ALL), 'inProgress');
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [acg(ADDED)] }, SYNC_ALL), 'completed');
+    });
+    it('a numbers item that changes nothing completes on commit, even with an OC association flagged', () => {
+      assert.equal(
+        initialItemState({ resource: 'numbers', numbers: [acg(KEPT), acg(KEPT, NONE, '+15550100002')] }, ACG_SYNC_ALL),
+        'completed',
+      );
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [acg(KEPT, RECONFIGURED)] }, ACG_SYNC_ALL), 'completed');
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [number(ADDED)] }, ACG_SYNC_ALL), 'completed');
+    });
+    it('one changed number among unchanged ones', () =>
+      assert.equal(
+        initialItemState({ resource: 'numbers', numbers: [acg(KEPT), acg(RECONFIGURED, NONE, '+15550100002')] }, ACG_SYNC_NONE),
+        'inProgress',
+      ));
+    it('an account item is always inProgress: the account resource is written to ACG', () => {
+      assert.equal(initialItemState({ resource: 'account' }, ACG_SYNC_NONE), 'inProgress');
+      assert.equal(initialItemState({ resource: 'account', numbers: [] }, ACG_SYNC_ALL), 'inProgress');
+      assert.equal(initialItemState({ resource: 'account', numbers: [acg(REMOVED)] }, ACG_SYNC_NONE), 'inProgress');
+    });
+    it('consent items keep their rule (writesConsent)', () => {
+      assert.equal(initialItemState({ resource: 'consent' }, ACG_SYNC_ALL), 'inProgress');
+      assert.equal(initialItemState({ resource: 'consent' }, ACG_SYNC_NONE), 'completed');
+    });
+    it("backend 'operator-connect' is today's rule", () => {
+      const oc: AccountIntakeFacts = { ...SYNC_ALL, backend: 'operator-connect' };
+      assert.equal(initialItemState({ resource: 'account' }, oc), 'completed');
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [acg(ADDED)] }, oc), 'completed');
+      assert.equal(initialItemState({ resource: 'numbers', numbers: [acg(NONE, ADDED)] }, oc), 'inProgress');
+    });
+  });
 });

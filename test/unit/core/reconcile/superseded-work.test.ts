@@ -33,7 +33,7 @@ function key(overrides: Partial<WorkKey>): WorkKey {
     observed: null,
     rows: [],
     repair: false,
-    tenantId: T1,
+    releaseScope: T1,
     lastOrderId: null,
     accountOrderId: null,
     ...overrides,
@@ -59,7 +59,7 @@ describe('superseded work: a change a later order replaced before it reached the
     assert.deepEqual(decisions(plan), [['up', 'superseded', SUPERSEDED_BY_LATER_ORDER, 'del']]);
     assert.match(plan.decided[0]?.message ?? '', /not sent: order del changed \+14255550100/);
     assert.deepEqual(
-      plan.batches.map((b) => [b.operation, b.tenantId, b.entries.map((e) => e.rows.map((r) => r.orderId))]),
+      plan.batches.map((b) => [b.operation, b.scope, b.entries.map((e) => e.rows.map((r) => r.orderId))]),
       [['release', T1, [['del']]]],
     );
     assert.deepEqual(plan.converged, []);
@@ -109,12 +109,12 @@ describe('superseded work: a change a later order replaced before it reached the
 
   it('a number moved to another tenant: the release from the old one carries the delete row and, as a prerequisite, the upload row', () => {
     const plan = planWork(
-      [key({ desired: assoc(T2), observed: assoc(T1), tenantId: T2, rows: [row('leave', 'release', 0), row('join', 'upload', 1)] })],
+      [key({ desired: assoc(T2), observed: assoc(T1), releaseScope: T2, rows: [row('leave', 'release', 0), row('join', 'upload', 1)] })],
       settings(),
     );
     assert.deepEqual(decisions(plan), []);
     assert.deepEqual(
-      plan.batches.map((b) => [b.operation, b.tenantId, b.entries[0]?.rows.map((r) => r.orderId)]),
+      plan.batches.map((b) => [b.operation, b.scope, b.entries[0]?.rows.map((r) => r.orderId)]),
       [['release', T1, ['leave', 'join']]],
     );
     assert.equal(fulfils('release', 'release'), true);
