@@ -215,6 +215,16 @@ export class AcgProvisioningClient {
     return this.listAll<NumberResource>('listAccountNumbers', `${fillPath('/accounts/{name}', { name: account })}/numbers`, signal);
   }
 
+  /** Every account of the deployment (Accounts_List, all pages): each as Accounts_Get answers it, read-only counts included. */
+  listAccounts(signal?: AbortSignal): Promise<AccountResource[]> {
+    return this.listAll<AccountResource>('listAccounts', '/accounts', signal);
+  }
+
+  /** Every number of the deployment, whatever its account (ListNumbers, all pages): each names its accountName. */
+  listNumbers(signal?: AbortSignal): Promise<NumberResource[]> {
+    return this.listAll<NumberResource>('listNumbers', '/numbers', signal);
+  }
+
   /** Every Teams request for information (consent) given to the operator (all pages). */
   listRequestsForInformation(signal?: AbortSignal): Promise<RequestForInformation[]> {
     return this.listAll<RequestForInformation>('listRequestsForInformation', '/teamsRequestsForInformation', signal);
@@ -257,11 +267,7 @@ export class AcgProvisioningClient {
     }
   }
 
-  private async listAll<T>(
-    operation: 'listAccountNumbers' | 'listRequestsForInformation',
-    path: string,
-    signal?: AbortSignal,
-  ): Promise<T[]> {
+  private async listAll<T>(operation: CallEvent['operation'], path: string, signal?: AbortSignal): Promise<T[]> {
     const items: T[] = [];
     let target: string | undefined = path;
     for (let page = 0; target !== undefined; page += 1) {

@@ -23,6 +23,8 @@ export const OPERATIONS = [
   'deleteAccount',
   'createOrUpdateNumbers',
   'deleteNumbers',
+  'listAccounts',
+  'listNumbers',
   'listAccountNumbers',
   'getAccountNumber',
   'listRequestsForInformation',

@@ -15,7 +15,7 @@ export const CLAIM_ACCOUNTS = `
                        AND (locked_until IS NULL OR locked_until <= now())
                      ORDER BY next_sync_at, name LIMIT $2 FOR UPDATE SKIP LOCKED)
   RETURNING a.name, a.correlation_id, a.teams_tenant_id, a.service_details, a.last_order_id,
-            a.deleted_at IS NOT NULL AS deleted, a.backend_observed, a.sync_attempts`;
+            a.deleted_at IS NOT NULL AS deleted, a.backend_observed, a.sync_attempts, a.resyncs`;
 
 /**
  * $1 account: whether any number of the account still has backend work open: a work row of one of

@@ -48,6 +48,8 @@ interface Claimed {
   deleted: boolean;
   backend_observed: AccountObserved | null;
   sync_attempts: number;
+  /** Re-syncs the drift audit asked for: part of the request ids, so a re-sync is a new write. */
+  resyncs: number;
 }
 
 /** What became of the account state an order set. */
@@ -77,13 +79,14 @@ export interface AccountSyncOptions {
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Repeatability-Request-ID of writing the account state an order set: the same on every resend, after a crash too. */
-export function accountRequestId(name: string, orderId: string): string {
-  return sha256(`account\u0000${name}\u0000${orderId}`);
+export function accountRequestId(name: string, orderId: string, resyncs = 0): string {
+  // Without a re-sync the id is as it always was: a write in flight across an upgrade keeps its id.
+  return sha256(`account\u0000${name}\u0000${orderId}${resyncs > 0 ? `\u0000resync ${resyncs}` : ''}`);
 }
 
 /** Repeatability-Request-ID of deleting the account an order deleted. */
-export function accountDeleteRequestId(name: string, orderId: string): string {
-  return sha256(`account-delete\u0000${name}\u0000${orderId}`);
+export function accountDeleteRequestId(name: string, orderId: string, resyncs = 0): string {
+  return sha256(`account-delete\u0000${name}\u0000${orderId}${resyncs > 0 ? `\u0000resync ${resyncs}` : ''}`);
 }
 
 const record = (value: unknown): Readonly<Record<string, unknown>> =>
@@ -233,7 +236,7 @@ export class AccountSync {
       // Copied into an open record: AccountResource takes any property, the body is a closed interface.
       const resource: AccountResource = { ...body, serviceDetails: { ...body.serviceDetails } };
       answer = await client.putAccount(row.name, resource, {
-        requestId: accountRequestId(row.name, row.last_order_id),
+        requestId: accountRequestId(row.name, row.last_order_id, row.resyncs),
         ...(signal ? { signal } : {}),
       });
     }
@@ -277,7 +280,7 @@ export class AccountSync {
     }
     try {
       await client.deleteAccount(row.name, {
-        requestId: accountDeleteRequestId(row.name, row.last_order_id),
+        requestId: accountDeleteRequestId(row.name, row.last_order_id, row.resyncs),
         deleteNumbers: false,
         ...(signal ? { signal } : {}),
       });

@@ -61,7 +61,7 @@ interface BuiltBackend {
 function operatorConnect(config: ReconcilerSettings, deps: ReconcilerFactoryDeps, hooks: ReconcilerHooks, log: Logger): BuiltBackend {
   const oc = config.operatorConnect;
   const maxNumbers = oc?.maxNumbersPerOrder ?? DEFAULT_MAX_NUMBERS_PER_ORDER;
-  if (deps.client) return { backend: operatorConnectBackend(deps.client, maxNumbers), sideSyncs: [] };
+  if (deps.client) return { backend: operatorConnectBackend(deps.client, maxNumbers, oc?.rateLimitPerSecond ?? 0), sideSyncs: [] };
   if (oc === null) {
     throw new ConfigError([
       'OPERATOR_CONNECT_BASE_URL: required when RECONCILER_ENABLED=true (the default) and BACKEND=operator-connect; set it (and the OPERATOR_CONNECT_* credentials), BACKEND=acg with ACG_PROVISIONING_*, or RECONCILER_ENABLED=false for a worker without flow-through',
@@ -76,7 +76,7 @@ function operatorConnect(config: ReconcilerSettings, deps: ReconcilerFactoryDeps
     oc.rateLimitScope === 'fleet' && oc.rateLimitPerSecond > 0
       ? new FleetBudget({ pool: deps.pool, logger: log, ratePerSecond: oc.rateLimitPerSecond, apply: (share) => built.setRateLimit(share) })
       : undefined;
-  return { backend: operatorConnectBackend(built, maxNumbers), sideSyncs: [], ...(budget ? { budget } : {}) };
+  return { backend: operatorConnectBackend(built, maxNumbers, oc.rateLimitPerSecond), sideSyncs: [], ...(budget ? { budget } : {}) };
 }
 
 function statusSettings(config: ReconcilerSettings): StatusSettings {
@@ -104,7 +104,11 @@ function accountSync(config: ReconcilerSettings, deps: ReconcilerFactoryDeps, cl
 }
 
 function acg(config: ReconcilerSettings, deps: ReconcilerFactoryDeps, hooks: ReconcilerHooks, log: Logger): BuiltBackend {
-  if (deps.acgClient) return { backend: acgBackend(deps.acgClient), sideSyncs: [accountSync(config, deps, deps.acgClient, log)] };
+  if (deps.acgClient)
+    return {
+      backend: acgBackend(deps.acgClient, config.acg?.requestsPerMinute ?? 0),
+      sideSyncs: [accountSync(config, deps, deps.acgClient, log)],
+    };
   const settings = config.acg ?? null;
   if (settings === null) {
     throw new ConfigError([
@@ -129,7 +133,11 @@ function acg(config: ReconcilerSettings, deps: ReconcilerFactoryDeps, hooks: Rec
           apply: (share) => built.setRequestsPerMinute(share * 60),
         })
       : undefined;
-  return { backend: acgBackend(built), sideSyncs: [accountSync(config, deps, built, log)], ...(budget ? { budget } : {}) };
+  return {
+    backend: acgBackend(built, settings.requestsPerMinute),
+    sideSyncs: [accountSync(config, deps, built, log)],
+    ...(budget ? { budget } : {}),
+  };
 }
 
 /**

@@ -4,3 +4,10 @@ export type { Reconciler } from './reconciler-service.js';
 export type { ReconcilerClient } from './backend/operator-connect-backend.js';
 export type { AcgNumberClient } from './backend/acg-backend.js';
 export { runDriftAudit, type DriftAuditReport, type TenantNumberLister } from './drift-audit.js';
+export {
+  runAcgDriftAudit,
+  type AcgDifference,
+  type AcgDriftAuditOptions,
+  type AcgDriftAuditReport,
+  type AcgDriftClient,
+} from './acg-drift-audit.js';

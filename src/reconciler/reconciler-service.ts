@@ -192,6 +192,17 @@ class ReconcilerService implements Reconciler {
       .catch((error: unknown) =>
         this.deps.logger.debug({ err: error, backend: this.deps.backend.kind }, 'cannot obtain a backend access token yet'),
       );
+    const { backend } = this.deps;
+    this.deps.logger.info(
+      {
+        backend: backend.kind,
+        maxNumbersPerOperation: backend.maxNumbersPerOperation,
+        requestsPerSecond: Math.round(backend.requestsPerSecond * 1000) / 1000,
+        services: backend.services,
+        fleetBudget: this.deps.budget !== undefined,
+      },
+      `reconciler provisions through ${backend.kind}; completion: ${backend.completion}`,
+    );
     await this.deps.budget?.start();
     await this.listener.start();
     this.running = true;

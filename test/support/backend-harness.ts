@@ -28,7 +28,7 @@ export interface BackendHarness {
   readonly kind: BackendKind;
   readonly pool: Awaited<ReturnType<typeof setUp>>['pool'];
   submit(order: { orderId: string; account: string; items: unknown[] }): Promise<void>;
-  start(hooks?: ReconcilerHooks): Promise<Reconciler>;
+  start(hooks?: ReconcilerHooks, env?: Record<string, string>): Promise<Reconciler>;
   holds(telephoneNumber: string, account: string): Promise<Held | null>;
   /** The next write of the number fails at the backend with NumberHeldByAnotherTenant. */
   failNumber(telephoneNumber: string): void;
@@ -38,6 +38,10 @@ export interface BackendHarness {
   appliedNumberWrites(): number;
   /** Writes answered from the Repeatability store (a resend of an applied request). */
   replays(): number;
+  /** The tenant consents (Teams admin center) to service in these countries. */
+  giveConsent(tenantId: string, countries: readonly string[]): void;
+  /** The customer relationship the backend holds for the tenant's consent. */
+  relationship(tenantId: string): Promise<{ status?: string; comment?: string }>;
   /** BACKEND=acg: the simulator and a bare HTTP client of it, for what only ACG has. */
   readonly acg?: { readonly simulator: AcgSimulator; readonly api: AcgClient };
 }
@@ -51,8 +55,8 @@ async function operatorConnectHarness(t: TestContext): Promise<BackendHarness> {
     kind: 'operator-connect',
     pool: s.pool,
     submit: (order) => s.submit(order),
-    async start(hooks = {}) {
-      const { reconciler } = s.reconciler({}, { hooks });
+    async start(hooks = {}, env = {}) {
+      const { reconciler } = s.reconciler(env, { hooks });
       await reconciler.start();
       return reconciler;
     },
@@ -82,6 +86,13 @@ async function operatorConnectHarness(t: TestContext): Promise<BackendHarness> {
     appliedNumberWrites: () =>
       writes.reduce((n, operation) => n + new Set(s.simulator.ledger.entries({ operation }).map((e) => e.requestId)).size, 0),
     replays: () => s.simulator.counters.snapshot().replays ?? 0,
+    giveConsent(tenantId, countries) {
+      s.simulator.admin.setConsent(tenantId, { status: 'active', consentedCountries: [...countries] });
+    },
+    async relationship(tenantId) {
+      const { customerRelationship } = await s.client().client.getConsent(tenantId);
+      return { status: customerRelationship.status, ...(customerRelationship.comment ? { comment: customerRelationship.comment } : {}) };
+    },
   };
 }
 
@@ -126,8 +137,8 @@ async function acgHarness(t: TestContext): Promise<BackendHarness> {
     acg: { simulator, api },
     pool: s.pool,
     submit: (order) => s.submit(order),
-    async start(hooks = {}) {
-      const { reconciler } = s.reconciler({ BACKEND: 'acg' }, { hooks, acgClient: client });
+    async start(hooks = {}, env = {}) {
+      const { reconciler } = s.reconciler({ ...env, BACKEND: 'acg' }, { hooks, acgClient: client });
       await reconciler.start();
       return reconciler;
     },
@@ -152,6 +163,17 @@ async function acgHarness(t: TestContext): Promise<BackendHarness> {
     },
     appliedNumberWrites: () => writes.reduce((n, operation) => n + answered(operation), 0) - simulator.counters.snapshot().replays,
     replays: () => simulator.counters.snapshot().replays,
+    giveConsent(tenantId, countries) {
+      simulator.admin.putRequestForInformation({ tenantId, status: 'active', consentedCountries: [...countries] });
+    },
+    async relationship(tenantId) {
+      const answer = await api.call<{ customerRelationship?: { status?: string; comment?: string } }>(
+        'GET',
+        `/teamsRequestsForInformation/${tenantId}`,
+      );
+      const { status, comment } = answer.body.customerRelationship ?? {};
+      return { ...(status ? { status } : {}), ...(comment ? { comment } : {}) };
+    },
   };
 }
 

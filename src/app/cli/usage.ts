@@ -86,10 +86,18 @@ is none, 3 when there are differences. With OPERATOR_CONNECT_RATE_LIMIT_SCOPE=fl
 (the default) its calls share the workers' rate budget: while it runs it is one
 more member of it, and the workers slow down to make room.
 
+With BACKEND=acg it compares accounts and numbers with Azure Communications
+Gateway instead (GET /accounts and GET /numbers; with --account, GET
+/accounts/NAME and its numbers): every writable field, the Direct Routing
+subdomainStatus and numberCount per service; ACG_PROVISIONING_RATE_LIMIT_SCOPE
+decides whether it shares the workers' budget.
+
   --account NAME   only this account's numbers
   --repair         correct the observed state to the backend's and plan the
                    operations that bring the backend back to the desired
-                   state (a running worker carries them out)
+                   state (a running worker carries them out); with
+                   BACKEND=acg, accounts that differ are handed to the
+                   worker's account sync to be written again
   --json           one JSON object instead of lines`;
 
 export const PUBLISH_USAGE = `usage: flowthrough publish <file.json|->… [--json]

@@ -1,5 +1,5 @@
 import type { AcgProvisioningClient, NumberResource, RequestForInformation } from '../../acg/index.js';
-import { MAX_NUMBERS_PER_REQUEST } from '../../acg/index.js';
+import { MAX_NUMBERS_PER_REQUEST, PUBLISHED_REQUESTS_PER_MINUTE } from '../../acg/index.js';
 import { desiredAcgNumber, type AcgNumberHolding } from '../../core/acg/number-resource.js';
 import { ACG_HOLDINGS } from '../../core/reconcile/acg-holdings.js';
 import { ACG_NUMBER_SERVICE } from '../../core/reconcile/backend-kind.js';
@@ -134,11 +134,12 @@ class AccountListings {
  * serviceProvisioningStatus: in the write's answer, else read by listing the
  * account's numbers until none of the operation's is pending.
  */
-export function acgBackend(client: AcgNumberClient): Backend<AcgNumberHolding> {
+export function acgBackend(client: AcgNumberClient, requestsPerMinute: number = PUBLISHED_REQUESTS_PER_MINUTE): Backend<AcgNumberHolding> {
   const listings = new AccountListings(client);
   return {
     kind: 'acg',
     maxNumbersPerOperation: MAX_NUMBERS_PER_REQUEST,
+    requestsPerSecond: requestsPerMinute / 60,
     services: [ACG_NUMBER_SERVICE],
     completion:
       "each number's serviceProvisioningStatus (pending → synced | failed), in the write's answer or by listing the account's numbers",

@@ -89,6 +89,8 @@ export interface Backend<H = unknown> {
   readonly kind: BackendKind;
   /** Most numbers one operation carries. */
   readonly maxNumbersPerOperation: number;
+  /** Requests per second its client paces at (the fleet's rate when the fleet budget shares it); 0: not paced. */
+  readonly requestsPerSecond: number;
   /** The work services its operations provision (the work rows' service). */
   readonly services: readonly WorkService[];
   /** How completion is observed, in words (logs and docs). */

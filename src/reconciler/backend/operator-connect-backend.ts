@@ -65,10 +65,15 @@ function answer(order: Order, remoteId: string): BackendAnswer {
  * service and operation, answered with an order id that is polled until
  * terminal. Provisions Operator Connect and Teams Phone Mobile only.
  */
-export function operatorConnectBackend(client: ReconcilerClient, maxNumbersPerOrder: number): Backend<Association> {
+export function operatorConnectBackend(
+  client: ReconcilerClient,
+  maxNumbersPerOrder: number,
+  requestsPerSecond: number,
+): Backend<Association> {
   return {
     kind: 'operator-connect',
     maxNumbersPerOperation: maxNumbersPerOrder,
+    requestsPerSecond,
     services: FLOW_THROUGH_SERVICES,
     completion: 'an asynchronous number order, read by its id until it ends with per-number results',
     planning: OPERATOR_CONNECT_PLANNING,

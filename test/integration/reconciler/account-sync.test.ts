@@ -422,6 +422,9 @@ describe('AccountSync (BACKEND=acg)', () => {
   it('derives the Repeatability-Request-ID from account and order', () => {
     assert.equal(accountRequestId('contoso', 'o-1'), accountRequestId('contoso', 'o-1'));
     assert.notEqual(accountRequestId('contoso', 'o-1'), accountRequestId('contoso', 'o-2'));
+    // A re-sync the drift audit asked for is a new write, not a resend of the first.
+    assert.notEqual(accountRequestId('contoso', 'o-1', 1), accountRequestId('contoso', 'o-1'));
+    assert.equal(accountRequestId('contoso', 'o-1', 0), accountRequestId('contoso', 'o-1'));
     assert.match(accountRequestId('contoso', 'o-1'), /^[0-9a-f]{64}$/);
   });
 });

@@ -111,28 +111,54 @@ for (const kind of BACKENDS) {
       assert.deepEqual(failed, { sync_state: 'failed', code: 'NumberHeldByAnotherTenant' });
     });
 
-    it('numbers of a tenant without consent are held, not sent; the backend holds nothing for them', async (t) => {
+    it('numbers of a tenant without consent are held, not sent; once the tenant consents they go and complete', async (t) => {
       const h = await BACKEND_HARNESSES[kind](t);
       await h.submit({
         orderId: 'held-1',
         account: 'fabrikam',
-        items: [account('fabrikam', TENANT_NONE), numbersItem([ocNumber('+14255550130')])],
+        items: [account('fabrikam', TENANT_NONE), numbersItem([ocNumber('+14255550130'), ocNumber('+14255550131')])],
       });
-      await h.start();
-      const deadline = Date.now() + 15_000;
-      let state: string | undefined;
-      for (;;) {
-        const item = (await lastItems(h.pool, 'held-1')).find((i) => i.id === 'numbers');
-        state = item?.numbers?.[0]?.state;
-        if (state === 'held' || Date.now() > deadline) {
-          assert.equal(item?.numbers?.[0]?.errorCode, 'NoActiveConsent');
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      assert.equal(state, 'held');
+      await h.start({}, { RECONCILER_CONSENT_RECHECK_MS: '50' });
+      assert.equal(await waitForOrderState(h.pool, 'held-1', ['held']), 'held');
+      const item = (await lastItems(h.pool, 'held-1')).find((i) => i.id === 'numbers');
+      assert.deepEqual(
+        item?.numbers?.map((n) => [n.state, n.errorCode]),
+        [
+          ['held', 'NoActiveConsent'],
+          ['held', 'NoActiveConsent'],
+        ],
+      );
       assert.equal(await h.holds('+14255550130', 'fabrikam'), null);
       assert.equal(h.appliedNumberWrites(), 0);
+
+      h.giveConsent(TENANT_NONE, ['US']);
+      assert.equal(await waitForOrderState(h.pool, 'held-1', TERMINAL), 'completed');
+      const states = (await statusEventsOf(h.pool, 'held-1')).map((e) => e.data.state);
+      assert.deepEqual(states, ['acknowledged', 'inProgress', 'held', 'inProgress', 'completed']);
+      assert.notEqual(await h.holds('+14255550131', 'fabrikam'), null);
+      assert.equal(h.appliedNumberWrites(), 1);
+    });
+
+    it("a consent item's customer relationship is written to the backend once", async (t) => {
+      const h = await BACKEND_HARNESSES[kind](t);
+      await h.submit({
+        orderId: 'rel-1',
+        account: 'contoso',
+        items: [
+          account('contoso', TENANT_US),
+          {
+            id: 'consent',
+            action: 'update',
+            resource: 'consent',
+            tenantId: TENANT_US,
+            consent: { customerRelationship: { status: 'AgreementSigned', comment: 'signed 2026-11-29' } },
+          },
+        ],
+      });
+      await h.start();
+      assert.equal(await waitForOrderState(h.pool, 'rel-1', TERMINAL), 'completed');
+      assert.equal((await lastItems(h.pool, 'rel-1')).find((i) => i.id === 'consent')?.state, 'completed');
+      assert.deepEqual(await h.relationship(TENANT_US), { status: 'AgreementSigned', comment: 'signed 2026-11-29' });
     });
 
     it('transient server errors are retried under the same request id: completed, each change applied once', async (t) => {

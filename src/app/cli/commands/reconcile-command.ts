@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { Pool } from 'pg';
+import { AcgProvisioningClient } from '../../../acg/index.js';
+import { ConfigError } from '../../../platform/config/config-error.js';
 import type { Config } from '../../../platform/config/load-config.js';
 import { loadOperatorConnectConfig } from '../../../platform/config/operator-connect-variables.js';
 import type { Difference } from '../../../core/reconcile/drift.js';
@@ -10,9 +13,14 @@ import { FleetBudget, OperatorConnectClient } from '../../../operator-connect/in
 import { accountDetail } from '../../../ops/index.js';
 import {
   createReconciler,
+  runAcgDriftAudit,
   runDriftAudit,
+  type AcgDifference,
+  type AcgDriftAuditReport,
+  type AcgDriftClient,
   type DriftAuditReport,
   type ReconcilerClient,
+  type ReconcilerFactoryDeps,
   type TenantNumberLister,
 } from '../../../reconciler/index.js';
 import { printError, printLine } from '../output.js';
@@ -26,6 +34,8 @@ export interface ReconcileCommandDeps {
   readonly logger: Logger;
   /** For tests: a client instead of one built from the OPERATOR_CONNECT_* settings. */
   readonly client?: ReconcilerClient & TenantNumberLister;
+  /** BACKEND=acg, for tests: a client instead of one built from the ACG_PROVISIONING_* settings (config.acg). */
+  readonly acgClient?: NonNullable<ReconcilerFactoryDeps['acgClient']> & AcgDriftClient;
   readonly print?: (line: string) => void;
 }
 
@@ -94,6 +104,7 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
     );
     return 1;
   }
+  if (deps.config.reconciler.backend === 'acg') return acgAudit(values, deps);
   const pool = createPool({ url: deps.config.database.url, connection: deps.config.database, max: 2, applicationName: 'flowthrough-cli' });
   let client = deps.client;
   let budget: FleetBudget | undefined;
@@ -141,6 +152,107 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
       `${report.differences.length} difference(s) across ${report.numbersChecked} number(s) of ${report.tenants} tenant(s)` +
         (report.inFlight > 0 ? `; ${report.inFlight} number(s) skipped: an operation is carrying them` : '') +
         (values.repair ? `; repaired ${report.repaired} number(s), planned ${report.operationsPlanned} operation(s)` : ''),
+    );
+  }
+  return report.differences.length === 0 || values.repair ? 0 : 3;
+}
+
+/** A field's value in a NumberResource, by its dotted path (as the audit names fields). */
+function valueAt(resource: unknown, path: string): string {
+  let value: unknown = resource;
+  for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value === undefined ? 'absent' : JSON.stringify(value);
+}
+
+function describeAcg(d: AcgDifference): string {
+  if (d.resource === 'account') {
+    const what = {
+      missing_in_backend: 'ACG does not hold the account',
+      unexpected_in_backend: d.known ? 'ACG holds an account we deleted' : 'ACG holds an account we do not know',
+      settings_differ: `settings differ: ${d.fields.join(', ')}`,
+      subdomain_not_provisioned: `the Direct Routing subdomain is configured, ACG reports subdomainStatus ${d.subdomainStatus ?? 'absent'}`,
+      number_count_differs: `${d.numberCount?.service} numberCount: ACG ${d.numberCount?.backend}, our live numbers ${d.numberCount?.ours}`,
+    }[d.kind];
+    return `${d.accountName}  account  ${d.kind}  ${what}`;
+  }
+  const what = {
+    missing_in_backend: 'we observed it held, ACG does not hold it',
+    unexpected_in_backend: d.known ? 'ACG holds it, we observed it absent' : 'ACG holds a number we do not know',
+    resource_differs: `differs: ${d.fields
+      .map((f) => `${f} ours ${valueAt(d.observed?.resource, f)}, ACG ${valueAt(d.actual?.resource, f)}`)
+      .join('; ')}`,
+    account_differs: `ACG lists it under account ${d.actual?.accountName}`,
+  }[d.kind];
+  return `${d.telephoneNumber}  ${d.accountName}  acgNumber  ${d.kind}  ${what}`;
+}
+
+/** The audit under BACKEND=acg: accounts and numbers against Azure Communications Gateway's Provisioning API. */
+async function acgAudit(
+  values: { account?: string | undefined; repair?: boolean | undefined; json?: boolean | undefined },
+  deps: ReconcileCommandDeps,
+): Promise<number> {
+  const print = deps.print ?? printLine;
+  const settings = deps.config.acg;
+  if (deps.acgClient === undefined && settings === null) {
+    throw new ConfigError([
+      'ACG_PROVISIONING_BASE_URL: required for flowthrough reconcile --audit when BACKEND=acg; set it (and the ACG_PROVISIONING_* credentials)',
+    ]);
+  }
+  const pool: Pool = createPool({
+    url: deps.config.database.url,
+    connection: deps.config.database,
+    max: 2,
+    applicationName: 'flowthrough-cli',
+  });
+  let client = deps.acgClient;
+  let budget: FleetBudget | undefined;
+  let report: AcgDriftAuditReport;
+  try {
+    if (client === undefined && settings !== null) {
+      const built = new AcgProvisioningClient({ settings, logger: deps.logger });
+      client = built;
+      // ACG_PROVISIONING_RATE_LIMIT_SCOPE=fleet: the audit's calls count against the workers' budget of
+      // requests per minute, as the Operator Connect audit's do (one more member while it runs).
+      if (settings.rateLimitScope === 'fleet' && settings.requestsPerMinute > 0) {
+        const quiet = deps.logger.isLevelEnabled('info') && !deps.logger.isLevelEnabled('debug');
+        budget = new FleetBudget({
+          pool,
+          logger: quiet ? deps.logger.child({}, { level: 'warn' }) : deps.logger,
+          ratePerSecond: settings.requestsPerMinute / 60,
+          apply: (share) => built.setRequestsPerMinute(share * 60),
+          memberId: `${hostname()}:${process.pid}:reconcile-audit:${randomBytes(3).toString('hex')}`,
+        });
+      }
+    }
+    if (client === undefined) throw new Error('unreachable: no ACG client');
+    await budget?.start();
+    // Its planner plans the number repairs; the reconciler itself (and its account sync) is not started here.
+    const reconciler = values.repair ? createReconciler(deps.config, { pool, logger: deps.logger, acgClient: client }) : undefined;
+    report = await runAcgDriftAudit({
+      pool,
+      client,
+      logger: deps.logger,
+      ...(values.account !== undefined ? { account: values.account } : {}),
+      repair: values.repair === true,
+      ...(reconciler ? { planner: reconciler.planner } : {}),
+      ...(settings ? { pageSize: settings.pageSize } : {}),
+    });
+  } finally {
+    await budget?.stop();
+    await pool.end();
+  }
+  if (values.json) {
+    print(JSON.stringify(report));
+  } else {
+    for (const d of report.differences) print(describeAcg(d));
+    print(
+      `${report.differences.length} difference(s) across ${report.numbersChecked} number(s) of ${report.accounts} account(s)` +
+        (report.inFlight > 0 ? `; ${report.inFlight} number(s) skipped: an operation is carrying them` : '') +
+        (report.accountsInFlight > 0 ? `; ${report.accountsInFlight} account(s) skipped: the account sync is writing them` : '') +
+        (values.repair
+          ? `; repaired ${report.repaired} number(s), planned ${report.operationsPlanned} operation(s), ${report.accountsRepaired} account(s) to be written again`
+          : '') +
+        `; ${report.requests} ACG request(s)`,
     );
   }
   return report.differences.length === 0 || values.repair ? 0 : 3;

@@ -204,8 +204,8 @@ async function acgSimulatorCommand(values: Partial<Record<Flag, string>>, io: Si
   print(`  authority host   ${endpoints.authorityHost}   token endpoint ${endpoints.tokenUrl}`);
   print(`  scope            ${endpoints.scope}`);
   print(`  CA certificate   ${caFile}`);
-  print('Settings for a client of this simulator:');
-  for (const [name, value] of Object.entries({ ...acgClientEnvironment(endpoints), NODE_EXTRA_CA_CERTS: caFile })) {
+  print('Settings for a worker provisioning through this simulator:');
+  for (const [name, value] of Object.entries({ BACKEND: 'acg', ...acgClientEnvironment(endpoints), NODE_EXTRA_CA_CERTS: caFile })) {
     print(`  ${name}=${value}`);
   }
   io.onStarted?.(endpoints);
