@@ -167,7 +167,10 @@ export const HOLD_ROWS = `
 /**
  * $1 instance, $2 lease ms, $3 limit: due operations, locked to this instance. A planned one counts a
  * submit attempt and comes with its body; a submitted one (a status read) without it, as the body of
- * a full backend order is tens of kilobytes to read and parse for nothing.
+ * a full backend order is tens of kilobytes to read and parse for nothing. Due status reads go
+ * first: they finish work already sent (its numbers, items and status events), where a new send
+ * only starts more; under a rate budget, sends queued before them would otherwise hold every
+ * order open until the last send of a wave went out.
  */
 export const CLAIM_OPERATIONS = `
   UPDATE backend_operations b
@@ -178,7 +181,7 @@ export const CLAIM_OPERATIONS = `
    WHERE b.id IN (SELECT id FROM backend_operations
                    WHERE state IN ('planned', 'submitted') AND next_attempt_at <= now()
                      AND (locked_until IS NULL OR locked_until < now())
-                   ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+                   ORDER BY (state = 'submitted') DESC, next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
   RETURNING b.id::text AS id, b.request_id, b.tenant_id AS scope, b.service, b.operation, CASE WHEN b.state = 'planned' THEN b.body END AS body, b.state, b.remote_order_id,
             b.attempts, b.polls, (extract(epoch FROM b.first_sent_at) * 1000)::float8 AS first_sent_ms,
             (extract(epoch FROM b.submitted_at) * 1000)::float8 AS submitted_ms, b.last_error`;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import { AcgProvisioningClient, type AcgClientOptions, type AcgClientSettings } from '../../src/acg/index.js';
+import { Secret } from '../../src/platform/config/secret.js';
+import { silentLogger } from './test-context.js';
 import {
   createAcgSimulator,
   type AcgSimulator,
@@ -98,4 +101,37 @@ export async function eventually<T>(what: string, read: () => Promise<T>, done: 
     last = await read();
   }
   return last;
+}
+
+/**
+ * Settings of a production AcgProvisioningClient for the simulator: a client
+ * secret against its fake Entra ID, unpaced, quick retries unless overridden.
+ */
+export function acgClientSettings(endpoints: AcgSimulatorEndpoints, overrides: Partial<AcgClientSettings> = {}): AcgClientSettings {
+  return {
+    baseUrl: endpoints.url,
+    apiVersion: endpoints.apiVersion,
+    auth: {
+      credential: 'client-secret',
+      tenantId: endpoints.tenantId,
+      clientId: endpoints.clientId,
+      clientSecret: new Secret(endpoints.clientSecret),
+      authorityHost: endpoints.authorityHost,
+      disableInstanceDiscovery: true,
+      managedIdentityClientId: '',
+      scope: endpoints.scope,
+    },
+    requestsPerMinute: 0,
+    retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 500 },
+    ...overrides,
+  };
+}
+
+/** A production AcgProvisioningClient of the simulator (acgClientSettings), logging nowhere unless told. */
+export function acgTestClient(
+  endpoints: AcgSimulatorEndpoints,
+  overrides: Partial<AcgClientSettings> = {},
+  options: Partial<Omit<AcgClientOptions, 'settings'>> = {},
+): AcgProvisioningClient {
+  return new AcgProvisioningClient({ settings: acgClientSettings(endpoints, overrides), logger: silentLogger(), ...options });
 }

@@ -1,13 +1,11 @@
 import type { TestContext } from 'node:test';
-import { AcgProvisioningClient } from '../../src/acg/index.js';
 import type { BackendKind } from '../../src/core/reconcile/backend-kind.js';
-import { Secret } from '../../src/platform/config/secret.js';
 import type { Reconciler, ReconcilerHooks } from '../../src/reconciler/index.js';
 import type { AcgSimulator } from '../../src/acg-simulator/index.js';
-import { startAcgSimulator, type AcgClient } from './acg-simulator.js';
+import { acgTestClient, startAcgSimulator, type AcgClient } from './acg-simulator.js';
 import { trustSimulatorCertificate } from './operator-connect.js';
 import { CONSENTS, FAST, setUp, STATUS, TENANT_EU } from './reconciler.js';
-import { silentLogger, testConfig } from './test-context.js';
+import { testConfig } from './test-context.js';
 
 /** What a backend holds for a number, in terms both backends can answer. */
 export interface Held {
@@ -103,25 +101,7 @@ async function acgHarness(t: TestContext): Promise<BackendHarness> {
     requestsForInformation: CONSENTS.map((c) => ({ tenantId: c.tenantId, consentedCountries: c.consentedCountries ?? [] })),
   });
   trustSimulatorCertificate(t, endpoints);
-  const client = new AcgProvisioningClient({
-    settings: {
-      baseUrl: endpoints.url,
-      apiVersion: endpoints.apiVersion,
-      auth: {
-        credential: 'client-secret',
-        tenantId: endpoints.tenantId,
-        clientId: endpoints.clientId,
-        clientSecret: new Secret(endpoints.clientSecret),
-        authorityHost: endpoints.authorityHost,
-        disableInstanceDiscovery: true,
-        managedIdentityClientId: '',
-        scope: endpoints.scope,
-      },
-      requestsPerMinute: 0,
-      retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 500 },
-    },
-    logger: silentLogger(),
-  });
+  const client = acgTestClient(endpoints);
   const writes = ['Accounts_CreateOrUpdateNumbers', 'Accounts_DeleteNumbers'];
   const answered = (operation: string): number =>
     Object.entries(simulator.counters.snapshot().calls[operation] ?? {})

@@ -3,11 +3,10 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { CounterSnapshot, FaultOptions, LedgerEntry } from '../../src/simulator/index.js';
 import type { ConsentSeed, NumberSeed } from '../../src/simulator/seeds.js';
 import type { NumberRecord } from '../../src/simulator/state.js';
+import { readStartupReport, simulatorCommand } from '../shared/simulator-child.js';
 
 /**
  * The Operator Connect simulator in a process of its own (`flowthrough
@@ -16,8 +15,6 @@ import type { NumberRecord } from '../../src/simulator/state.js';
  * run. The workers get exactly the settings it prints; the run drives faults
  * and consents, and reads the ledger, numbers and counters, over its admin API.
  */
-
-const CLI = fileURLToPath(new URL('../../src/app/cli/main.ts', import.meta.url));
 
 export interface SimulatorProcessOptions {
   readonly dir: string;
@@ -54,33 +51,25 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
   const log = createWriteStream(logFile);
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      '--disable-warning=TimeoutNegativeWarning',
-      '--import',
-      'tsx',
-      CLI,
-      'simulator',
-      '--port',
-      '0',
-      '--token-port',
-      '0',
-      '--latency-ms',
-      String(options.latencyMs),
-      '--processing-delay-ms',
-      String(options.processingDelayMs),
-      '--rate-limit',
-      String(options.rateLimitPerSecond),
-      '--token-lifetime-seconds',
-      String(options.tokenLifetimeSeconds),
-      '--seed-file',
-      seedFile,
-      '--ca-file',
-      caFile,
-      '--seed',
-      String(options.seed),
-      '--log-level',
-      'warn',
-    ],
+    simulatorCommand(
+      [
+        '--port',
+        '0',
+        '--token-port',
+        '0',
+        '--latency-ms',
+        String(options.latencyMs),
+        '--processing-delay-ms',
+        String(options.processingDelayMs),
+        '--rate-limit',
+        String(options.rateLimitPerSecond),
+        '--token-lifetime-seconds',
+        String(options.tokenLifetimeSeconds),
+        '--seed-file',
+        seedFile,
+      ],
+      { caFile, seed: options.seed },
+    ),
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   const killOnExit = (): void => void child.kill('SIGKILL');
@@ -91,20 +80,11 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
     process.off('exit', killOnExit);
   });
   child.stderr?.pipe(log);
-  const settings = new Map<string, string>();
-  let adminUrl = '';
-  await new Promise<void>((resolve, reject) => {
-    void exit.then(() => reject(new Error(`the simulator process exited before it was ready; its log: ${logFile}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      log.write(`${line}\n`);
-      const admin = /admin \(no auth\)\s+(\S+)/.exec(line);
-      if (admin?.[1]) adminUrl = admin[1].replace(/\/$/, '');
-      const setting = /^\s+([A-Z_]+)=(.*)$/.exec(line);
-      if (setting?.[1] && setting[2] !== undefined) settings.set(setting[1], setting[2]);
-      // The last line of its start-up report.
-      if (setting?.[1] === 'NODE_EXTRA_CA_CERTS') resolve();
-    });
-  });
+  const { adminUrl, settings } = await readStartupReport(
+    child,
+    () => new Error(`the simulator process exited before it was ready; its log: ${logFile}`),
+    (line) => void log.write(`${line}\n`),
+  );
   if (!adminUrl || !settings.has('OPERATOR_CONNECT_BASE_URL'))
     throw new Error(`the simulator did not print its admin URL and client settings; its log: ${logFile}`);
 

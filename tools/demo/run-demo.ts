@@ -11,13 +11,13 @@ import { STATUS_EVENT_TYPE } from '../../src/core/status/index.js';
 import { migrate } from '../../src/platform/db/migrator.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { stackUp } from '../stack/stack.js';
-import { createSimulator } from '../../src/simulator/index.js';
-import { simulatorClientEnvironment } from '../../src/simulator/client-environment.js';
 import { Worker } from '../../src/app/worker/worker.js';
 import { workerServices } from '../../src/app/worker/services.js';
 import { printError, printLine } from '../../src/app/cli/output.js';
 import { publishCommand } from '../../src/app/cli/commands/publish-command.js';
 import { statusCommand } from '../../src/app/cli/commands/status-command.js';
+import { acgDemoBackend, type DemoSeed } from './acg-demo.js';
+import { operatorConnectDemoBackend, type DemoBackend, type DemoExample } from './demo-backend.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
 const SIMULATOR_SEED = fileURLToPath(new URL('../../simulator/demo-seed.json', import.meta.url));
@@ -25,11 +25,45 @@ const SIMULATOR_SEED = fileURLToPath(new URL('../../simulator/demo-seed.json', i
 const HELD_TENANT = '8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 const DEMO_TIMEOUT_MS = 90_000;
 
-interface Example {
-  readonly file: string;
-  readonly headers: Record<string, string>;
-  readonly key: string;
-  readonly value: unknown;
+type Example = DemoExample;
+
+const BACKENDS = ['operator-connect', 'acg'] as const;
+type BackendName = (typeof BACKENDS)[number];
+
+const USAGE = `usage: npm run demo [-- --backend operator-connect|acg]
+  --backend operator-connect   the Operator Connect simulator (default)
+  --backend acg                the Azure Communications Gateway Provisioning API simulator; the worker runs with BACKEND=acg`;
+
+/** `--backend NAME` or `--backend=NAME`; `exit` after printing the usage (--help: 0, a bad argument: 2). */
+function parseDemoArgs(argv: readonly string[]): { backend: BackendName } | { exit: number } {
+  let backend: string = 'operator-connect';
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      printLine(USAGE);
+      return { exit: 0 };
+    }
+    if (arg === '--backend' && argv[i + 1] !== undefined) {
+      backend = argv[i + 1] as string;
+      i += 1;
+    } else if (arg.startsWith('--backend=')) backend = arg.slice('--backend='.length);
+    else {
+      printError(`demo: unexpected argument "${arg}"\n${USAGE}`);
+      return { exit: 2 };
+    }
+  }
+  const found = BACKENDS.find((b) => b === backend);
+  if (found === undefined) {
+    printError(`demo: --backend ${backend}: must be one of ${BACKENDS.join(', ')}\n${USAGE}`);
+    return { exit: 2 };
+  }
+  return { backend: found };
+}
+
+/** pino's numeric level of a JSON log line (error = 50, fatal = 60); 0 when the line is not one. */
+function levelOf(line: string): number {
+  const match = /"level":(\d+)/.exec(line);
+  return match?.[1] ? Number(match[1]) : 0;
 }
 
 function readExamples(): Example[] {
@@ -70,28 +104,36 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
 /**
  * The main job end to end on this machine: the local stack, a fresh database
  * and topics, the worker, the example orders, one line per status event.
- * Exits 0 once every example order has reached a terminal state.
+ * Exits 0 once every example order has reached a terminal state, with no
+ * error-level log line and nothing wrong in what the backend holds (the ACG
+ * simulator: no request or answer that breaks the swagger, no number still
+ * pending). `--backend acg` runs it against the Azure Communications Gateway
+ * simulator (tools/demo/acg-demo.ts) with the worker on BACKEND=acg.
  */
 async function main(): Promise<number> {
+  const args = parseDemoArgs(process.argv.slice(2));
+  if ('exit' in args) return args.exit;
   const env = processEnvironment();
   const stack = loadStackConfig(env);
-  printLine('flowthrough demo: starting the local stack (Kafka KRaft + PostgreSQL)…');
+  printLine(`flowthrough demo (backend ${args.backend}): starting the local stack (Kafka KRaft + PostgreSQL)…`);
   const up = await stackUp(stack, (line) => printLine(`  ${line}`));
   const run = randomBytes(3).toString('hex');
   const database = `flowthrough_demo_${run}`;
   const databaseUrl = await createDatabase(up.databaseUrl, database);
-  const simulator = createSimulator({ seedFile: SIMULATOR_SEED, latencyMs: 20, processingDelayMs: 500, rateLimitPerSecond: 20 });
-  const endpoints = await simulator.start();
+  const examples = readExamples();
+  const backend: DemoBackend =
+    args.backend === 'acg'
+      ? acgDemoBackend(JSON.parse(readFileSync(SIMULATOR_SEED, 'utf8')) as DemoSeed, examples)
+      : operatorConnectDemoBackend(SIMULATOR_SEED);
+  const started = await backend.start();
+  const { endpoints } = started;
   // The simulator's fake Entra ID serves HTTPS with a certificate made at start: trust it in this process.
   setDefaultCACertificates([...getCACertificates('default'), endpoints.caCertificatePem]);
-  printLine(`Operator Connect simulator on ${endpoints.url} (fake Entra ID on ${endpoints.authorityHost})`);
+  printLine(started.banner);
+  if (started.seeded) printLine(`  ${started.seeded}`);
   const config = loadConfig({
     ...env,
-    ...simulatorClientEnvironment(endpoints),
-    OPERATOR_CONNECT_RATE_LIMIT_PER_SECOND: '20',
-    RECONCILER_EXPECTED_PROCESSING_MS: '600',
-    RECONCILER_CONSENT_CACHE_MS: '200',
-    RECONCILER_CONSENT_RECHECK_MS: '1000',
+    ...started.env,
     KAFKA_BROKERS: env.KAFKA_BROKERS ?? up.kafkaBrokers,
     DATABASE_URL: databaseUrl,
     ORDERS_TOPIC: `demo.${run}.provisioning.orders.v1`,
@@ -103,7 +145,18 @@ async function main(): Promise<number> {
     HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
   });
-  const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+  // Log lines go to stdout as before; error-level ones are counted: the demo fails on any.
+  const errorLines: string[] = [];
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: config.secrets,
+    destination: {
+      write: (line: string) => {
+        if (levelOf(line) >= 50) errorLines.push(line.trim());
+        process.stdout.write(line);
+      },
+    },
+  });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   await migrate(pool);
   await pool.end();
@@ -112,11 +165,11 @@ async function main(): Promise<number> {
   // The commands a user runs by hand (flowthrough status --follow, flowthrough publish), in-process.
   const stopStatus = new AbortController();
   let following: Promise<number> | undefined;
-  const examples = readExamples();
   const pending = new Set(examples.map(orderIdOf));
   const final = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
   let activated = false;
+  let report: Awaited<ReturnType<DemoBackend['report']>> = { lines: [], problems: [] };
   try {
     await worker.start();
     printLine(`worker running (health on http://127.0.0.1:${worker.httpPort}/readyz); database ${database}; topics demo.${run}.*`);
@@ -131,7 +184,7 @@ async function main(): Promise<number> {
         if (event.data.state === 'held' && !activated) {
           // The enterprise accepts the operator in the Teams Admin Center: the consent becomes active.
           activated = true;
-          simulator.admin.setConsent(HELD_TENANT, { status: 'active' });
+          backend.activateConsent(HELD_TENANT);
           printLine(`  (demo)  the consent of Teams tenant ${HELD_TENANT} becomes active`);
         }
         if (isTerminal(event.data.state)) {
@@ -159,8 +212,12 @@ async function main(): Promise<number> {
     stopStatus.abort();
     await following;
     await worker.stop().catch((error: unknown) => printError(`worker stop failed: ${String(error)}`));
+    report = await backend.report().catch((error: unknown) => ({
+      lines: [],
+      problems: [`reading what ${backend.name} holds failed: ${error instanceof Error ? error.message : String(error)}`],
+    }));
     await dropDatabase(up.databaseUrl, database).catch(() => undefined);
-    await simulator.stop();
+    await backend.stop();
   }
   printLine('');
   printLine('outcome:');
@@ -168,14 +225,18 @@ async function main(): Promise<number> {
     const id = orderIdOf(example);
     printLine(`  ${id.padEnd(18)} ${final.get(id) ?? 'NOT FINISHED'}`);
   }
+  for (const line of report.lines) printLine(line);
+  const problems = [...report.problems];
   if (pending.size > 0) {
-    printError(
-      `demo: ${pending.size} order(s) did not reach a terminal state within ${DEMO_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}`,
+    problems.unshift(
+      `${pending.size} order(s) did not reach a terminal state within ${DEMO_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}`,
     );
+  }
+  if (errorLines.length > 0) problems.push(`${errorLines.length} error-level log line(s) (above), the first: ${errorLines[0]}`);
+  if (problems.length > 0) {
+    for (const problem of problems) printError(`demo: ${problem}`);
     return 1;
   }
-  const ledger = simulator.ledger.entries({});
-  printLine(`Operator Connect ledger: ${ledger.length} change(s) applied, ${simulator.ledger.repeatedChanges().length} applied twice.`);
   printLine(
     `demo: every example order reached a terminal state.${up.startedKafka ? ' (The Kafka broker started for the demo keeps running: npm run stack -- down stops it.)' : ''}`,
   );

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
-import { AcgProvisioningClient, type AcgClientSettings, type NumberResource } from '../../../src/acg/index.js';
+import type { AcgClientSettings, NumberResource } from '../../../src/acg/index.js';
 import type { AcgSimulatorOptions } from '../../../src/acg-simulator/index.js';
 import { BackendPermanentError, type CallEvent } from '../../../src/operator-connect/index.js';
-import { Secret } from '../../../src/platform/config/secret.js';
-import { ocAccount, ocNumber, startAcgSimulator, TEAMS_TENANT } from '../../support/acg-simulator.js';
+import { acgTestClient, ocAccount, ocNumber, startAcgSimulator, TEAMS_TENANT } from '../../support/acg-simulator.js';
 import { trustSimulatorCertificate } from '../../support/operator-connect.js';
-import { silentLogger } from '../../support/test-context.js';
 
 /**
  * The ACG Provisioning API client against the swagger-driven simulator: every
@@ -19,27 +17,11 @@ async function clientFor(t: TestContext, options: AcgSimulatorOptions = {}, sett
   const { simulator, endpoints } = await startAcgSimulator(t, options);
   trustSimulatorCertificate(t, endpoints);
   const calls: CallEvent[] = [];
-  const client = new AcgProvisioningClient({
-    settings: {
-      baseUrl: endpoints.url,
-      apiVersion: endpoints.apiVersion,
-      auth: {
-        credential: 'client-secret',
-        tenantId: endpoints.tenantId,
-        clientId: endpoints.clientId,
-        clientSecret: new Secret(endpoints.clientSecret),
-        authorityHost: endpoints.authorityHost,
-        disableInstanceDiscovery: true,
-        managedIdentityClientId: '',
-        scope: endpoints.scope,
-      },
-      requestsPerMinute: 0,
-      retry: { attempts: 4, baseDelayMs: 50, maxDelayMs: 2_000 },
-      ...settings,
-    },
-    logger: silentLogger(),
-    onCall: (event) => calls.push(event),
-  });
+  const client = acgTestClient(
+    endpoints,
+    { retry: { attempts: 4, baseDelayMs: 50, maxDelayMs: 2_000 }, ...settings },
+    { onCall: (event) => calls.push(event) },
+  );
   t.after(() => assert.equal(simulator.counters.snapshot().requestViolations, 0, 'the client sent a request the swagger refuses'));
   return { client, simulator, calls };
 }

@@ -3,14 +3,13 @@ import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
-import { AcgProvisioningClient, type AccountResource, type Tagged } from '../../../src/acg/index.js';
+import type { AcgProvisioningClient, AccountResource, Tagged } from '../../../src/acg/index.js';
 import type { AcgSimulatorOptions } from '../../../src/acg-simulator/index.js';
 import { createOrderValidator } from '../../../src/contracts/order-validator.js';
 import { IntakeProcessor } from '../../../src/intake/intake-processor.js';
-import { Secret } from '../../../src/platform/config/secret.js';
 import { withTransaction } from '../../../src/platform/db/pool.js';
 import { AccountSync, accountRequestId, type AccountSyncOptions, type AccountWriter } from '../../../src/reconciler/account-sync.js';
-import { startAcgSimulator, TEAMS_TENANT } from '../../support/acg-simulator.js';
+import { acgTestClient, startAcgSimulator, TEAMS_TENANT } from '../../support/acg-simulator.js';
 import { trustSimulatorCertificate } from '../../support/operator-connect.js';
 import { STATUS, statusEventsOf } from '../../support/reconciler.js';
 import { createTestDatabase, silentLogger } from '../../support/test-context.js';
@@ -39,26 +38,10 @@ async function setUp(t: TestContext, options: AcgSimulatorOptions = {}): Promise
   const { simulator, endpoints, api } = await startAcgSimulator(t, options);
   trustSimulatorCertificate(t, endpoints);
   t.after(() => assert.equal(simulator.counters.snapshot().requestViolations, 0, 'a request the swagger refuses was sent'));
-  const client = new AcgProvisioningClient({
-    settings: {
-      baseUrl: endpoints.url,
-      apiVersion: endpoints.apiVersion,
-      auth: {
-        credential: 'client-secret',
-        tenantId: endpoints.tenantId,
-        clientId: endpoints.clientId,
-        clientSecret: new Secret(endpoints.clientSecret),
-        authorityHost: endpoints.authorityHost,
-        disableInstanceDiscovery: true,
-        managedIdentityClientId: '',
-        scope: endpoints.scope,
-      },
-      requestsPerMinute: 0,
-      // One attempt per call: the account sync's own retries are under test.
-      retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
-      circuitBreaker: { failureThreshold: 100, coolDownMs: 10 },
-    },
-    logger: silentLogger(),
+  const client = acgTestClient(endpoints, {
+    // One attempt per call: the account sync's own retries are under test.
+    retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
+    circuitBreaker: { failureThreshold: 100, coolDownMs: 10 },
   });
   const intake = new IntakeProcessor({
     validator: createOrderValidator(),

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { AcgProvisioningClient } from '../../../src/acg/index.js';
 import { reconcileCommand } from '../../../src/app/cli/commands/reconcile-command.js';
 import { ConfigError } from '../../../src/platform/config/config-error.js';
-import { Secret } from '../../../src/platform/config/secret.js';
 import { acgClientEnvironment } from '../../../src/acg-simulator/client-environment.js';
 import { FleetBudget } from '../../../src/operator-connect/index.js';
-import { ocNumber as acgWireNumber, ocAccount as acgWireAccount, startAcgSimulator } from '../../support/acg-simulator.js';
+import { acgTestClient, ocNumber as acgWireNumber, ocAccount as acgWireAccount, startAcgSimulator } from '../../support/acg-simulator.js';
 import { trustSimulatorCertificate } from '../../support/operator-connect.js';
 import { account, CONSENTS, numbersItem, ocNumber, operations, setUp, TENANT_US, waitForOrderState } from '../../support/reconciler.js';
 import { capturingLogger, silentLogger, testConfig } from '../../support/test-context.js';
@@ -41,25 +39,7 @@ async function setUpAcg(t: TestContext) {
     requestsForInformation: CONSENTS.map((c) => ({ tenantId: c.tenantId, consentedCountries: c.consentedCountries ?? [] })),
   });
   trustSimulatorCertificate(t, endpoints);
-  const client = new AcgProvisioningClient({
-    settings: {
-      baseUrl: endpoints.url,
-      apiVersion: endpoints.apiVersion,
-      auth: {
-        credential: 'client-secret',
-        tenantId: endpoints.tenantId,
-        clientId: endpoints.clientId,
-        clientSecret: new Secret(endpoints.clientSecret),
-        authorityHost: endpoints.authorityHost,
-        disableInstanceDiscovery: true,
-        managedIdentityClientId: '',
-        scope: endpoints.scope,
-      },
-      requestsPerMinute: 0,
-      retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 500 },
-    },
-    logger: silentLogger(),
-  });
+  const client = acgTestClient(endpoints);
   const config = testConfig({ DATABASE_URL: s.db.url, BACKEND: 'acg' });
   const run = async (args: string[]) => {
     const lines: string[] = [];
@@ -136,17 +116,26 @@ test('the ACG audit finds numbers changed behind the worker’s back, and --repa
   assert.deepEqual(planned.sort(), [A, B]);
 
   // The running reconciler carries the planned write out.
-  await waitFor(async () => {
-    const aNow = await api.call<{ serviceProvisioningStatus?: string }>('GET', path(A));
-    const bNow = await api.call<{ configuration?: { customSipHeader?: string }; serviceProvisioningStatus?: string }>('GET', path(B));
-    return (
-      aNow.status === 200 &&
-      aNow.body.serviceProvisioningStatus === 'synced' &&
-      bNow.body.configuration?.customSipHeader === 'contoso-b' &&
-      bNow.body.serviceProvisioningStatus === 'synced' &&
-      (await operations(s.pool)).every((o) => o.state === 'settled')
-    );
-  });
+  await waitFor(
+    async () => {
+      const aNow = await api.call<{ serviceProvisioningStatus?: string }>('GET', path(A));
+      const bNow = await api.call<{ configuration?: { customSipHeader?: string }; serviceProvisioningStatus?: string }>('GET', path(B));
+      return (
+        aNow.status === 200 &&
+        aNow.body.serviceProvisioningStatus === 'synced' &&
+        bNow.body.configuration?.customSipHeader === 'contoso-b' &&
+        bNow.body.serviceProvisioningStatus === 'synced' &&
+        (await operations(s.pool)).every((o) => o.state === 'settled')
+      );
+    },
+    15_000,
+    async () => ({
+      operations: await operations(s.pool),
+      numbers: (await s.pool.query('SELECT telephone_number, sync_state, repair_services, sync_error FROM numbers ORDER BY 1')).rows,
+      a: (await api.call('GET', path(A))).body,
+      b: (await api.call('GET', path(B))).body,
+    }),
+  );
   const after = await audit(['--audit']);
   // Only the number we never had is left, and with it ACG's count of the account's Operator Connect numbers.
   assert.deepEqual(summary(after.report), [
@@ -284,10 +273,10 @@ test('the ACG audit built from ACG_PROVISIONING_* joins the fleet budget while i
   assert.deepEqual((await s.pool.query('SELECT member_id FROM api_budget_members ORDER BY member_id')).rows, [{ member_id: 'worker-1' }]);
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000, state?: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`condition not met in time${state ? `: ${JSON.stringify(await state())}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

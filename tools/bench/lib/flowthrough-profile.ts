@@ -26,7 +26,24 @@ interface OperationRow {
   state: string;
 }
 
-export async function flowThroughProfile(pool: pg.Pool, t0WallMs: number, calls: readonly CallEvent[]): Promise<FlowThroughProfile> {
+/**
+ * The client operations that write numbers and read their status: Operator Connect's uploadNumbers and getOrder
+ * by default; the ACG Provisioning API's createOrUpdateNumbers and listAccountNumbers (one call per page).
+ */
+export interface ProfileOperations {
+  readonly write: string;
+  readonly read: string;
+}
+
+export const OPERATOR_CONNECT_PROFILE: ProfileOperations = { write: 'uploadNumbers', read: 'getOrder' };
+export const ACG_PROFILE: ProfileOperations = { write: 'createOrUpdateNumbers', read: 'listAccountNumbers' };
+
+export async function flowThroughProfile(
+  pool: pg.Pool,
+  t0WallMs: number,
+  calls: readonly CallEvent[],
+  names: ProfileOperations = OPERATOR_CONNECT_PROFILE,
+): Promise<FlowThroughProfile> {
   const s = (ms: number | null | undefined): number => (ms === null || ms === undefined ? Number.NaN : round((ms - t0WallMs) / 1000));
   const ops = (
     await pool.query<OperationRow>(`
@@ -51,8 +68,8 @@ export async function flowThroughProfile(pool: pg.Pool, t0WallMs: number, calls:
 
   const inWindow = calls.filter((c) => c.sentAt >= t0WallMs);
   const of = (name: string): CallEvent[] => inWindow.filter((c) => c.operation === name);
-  const uploads = of('uploadNumbers');
-  const polls = of('getOrder');
+  const uploads = of(names.write);
+  const polls = of(names.read);
   const api = inWindow.filter((c) => c.status !== undefined);
   const first = (list: readonly CallEvent[]): number => Math.min(...list.map((c) => c.sentAt));
   const last = (list: readonly CallEvent[]): number => Math.max(...list.map((c) => c.sentAt));

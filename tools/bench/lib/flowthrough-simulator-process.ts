@@ -1,14 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { CounterSnapshot, SimulatorEndpoints } from '../../../src/simulator/index.js';
 import type { ConsentSeed } from '../../../src/simulator/seeds.js';
-
-const CLI = fileURLToPath(new URL('../../../src/app/cli/main.ts', import.meta.url));
+import { startBenchSimulatorChild } from './simulator-child.js';
 
 interface LedgerEntry {
   readonly tenantId: string;
@@ -41,70 +35,31 @@ export interface SimulatorProcessOptions {
  * loop and CPU share with it. Ledger and counters come over its admin API.
  */
 export async function startSimulatorProcess(options: SimulatorProcessOptions): Promise<BenchSimulator> {
-  const dir = await mkdtemp(join(tmpdir(), 'flowthrough-bench-simulator-'));
-  const seedFile = join(dir, 'seed.json');
-  const caFile = join(dir, 'ca.pem');
-  await writeFile(seedFile, JSON.stringify({ consents: options.consents }));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--disable-warning=TimeoutNegativeWarning',
-      '--import',
-      'tsx',
-      CLI,
-      'simulator',
-      '--port',
-      '0',
-      '--latency-ms',
-      String(options.latencyMs),
-      '--processing-delay-ms',
-      String(options.processingDelayMs),
-      '--max-numbers-per-order',
-      String(options.maxNumbersPerOrder),
-      '--rate-limit',
-      String(options.rateLimitPerSecond),
-      '--seed-file',
-      seedFile,
-      '--ca-file',
-      caFile,
-      '--seed',
-      String(options.seed),
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const settings = new Map<string, string>();
-  let adminUrl = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the simulator process exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const admin = /admin \(no auth\)\s+(\S+)/.exec(line);
-      if (admin?.[1]) adminUrl = admin[1].replace(/\/$/, '');
-      const setting = /^\s+([A-Z_]+)=(.*)$/.exec(line);
-      if (setting?.[1] && setting[2] !== undefined) settings.set(setting[1], setting[2]);
-      // The last line of its start-up report.
-      if (setting?.[1] === 'NODE_EXTRA_CA_CERTS') resolve();
-    });
+  const simulator = await startBenchSimulatorChild({
+    name: 'the simulator',
+    dirPrefix: 'flowthrough-bench-simulator-',
+    settingsPrefix: 'OPERATOR_CONNECT',
+    seed: options.seed,
+    args: async (dir) => {
+      const seedFile = join(dir, 'seed.json');
+      await writeFile(seedFile, JSON.stringify({ consents: options.consents }));
+      return [
+        '--port',
+        '0',
+        '--latency-ms',
+        String(options.latencyMs),
+        '--processing-delay-ms',
+        String(options.processingDelayMs),
+        '--max-numbers-per-order',
+        String(options.maxNumbersPerOrder),
+        '--rate-limit',
+        String(options.rateLimitPerSecond),
+        '--seed-file',
+        seedFile,
+      ];
+    },
   });
-  await ready;
-  const setting = (name: string): string => {
-    const value = settings.get(name);
-    if (value === undefined) throw new Error(`the simulator did not print ${name}`);
-    return value;
-  };
-  const endpoints = {
-    url: setting('OPERATOR_CONNECT_BASE_URL'),
-    adminUrl,
-    tokenUrl: `${setting('OPERATOR_CONNECT_AUTHORITY_HOST')}/${setting('OPERATOR_CONNECT_TENANT_ID')}/oauth2/v2.0/token`,
-    authorityHost: setting('OPERATOR_CONNECT_AUTHORITY_HOST'),
-    caCertificatePem: await readFile(caFile, 'utf8'),
-    tenantId: setting('OPERATOR_CONNECT_TENANT_ID'),
-    scope: setting('OPERATOR_CONNECT_SCOPE'),
-    apiVersion: setting('OPERATOR_CONNECT_API_VERSION'),
-    clientId: setting('OPERATOR_CONNECT_CLIENT_ID'),
-    clientSecret: setting('OPERATOR_CONNECT_CLIENT_SECRET'),
-  } as SimulatorEndpoints;
+  const { endpoints, adminUrl } = simulator;
   const admin = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${adminUrl}${path}`);
     if (!response.ok) throw new Error(`simulator admin ${path}: HTTP ${response.status}`);
@@ -124,12 +79,6 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
       }
       return [...seen.values()].filter((n) => n > 1).length;
     },
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: () => simulator.stop(),
   };
 }
