@@ -135,3 +135,4 @@ export const INSERT_DEAD_LETTERS = `
 
 export { INSERT_OUTBOX, NOTIFY_OUTBOX } from '../outbox/index.js';
 export { NOTIFY_RECONCILER } from '../contracts/reconciler-channel.js';
+export { NOTIFY_LOOKUP } from '../contracts/lookup-channel.js';

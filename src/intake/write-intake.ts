@@ -12,6 +12,7 @@ import { deadLetterCopy, deadLetterHeaders } from './dead-letter-headers.js';
 import { named } from '../platform/db/named-query.js';
 import * as sql from './intake-sql.js';
 import { DistinctValues } from './distinct-values.js';
+import { lookupNotices } from '../contracts/lookup-channel.js';
 
 export interface DecidedRecord {
   readonly decision: RecordDecision;
@@ -271,6 +272,9 @@ export async function writeIntake(
   }
   const work = workRowsOf(accepted);
   await writeState(client, state, dirty, new Set(work.numbers), now);
+  // At commit: the call-time lookup indexes re-read the numbers and accounts this chunk wrote (or reload, for very many).
+  const lookup = lookupNotices(dirty.numbers, dirty.accounts);
+  if (lookup.length > 0) await client.query(sql.NOTIFY_LOOKUP, [lookup]);
   const numbers = await writeOrders(client, accepted, work);
   const outbox = new OutboxRows();
   const status = new StatusEventRows(settings.statusTopic, settings.statusEventMaxBytes);

@@ -21,3 +21,24 @@ export { KafkaReplaySink } from './dlq/kafka-replay-sink.js';
 export { ProgressBar } from './dlq/progress.js';
 export { previewPurge, purgeDeadLetters } from './dlq/purge.js';
 export { replayDeadLetters, type ReplayAction, type ReplayMessage, type ReplayOutcome, type ReplaySink } from './dlq/replay.js';
+export {
+  CONSENT_STATES,
+  consentDetail,
+  consentPage,
+  relationshipSync,
+  type ConsentDetail,
+  type ConsentPageRequest,
+  type ConsentRow,
+  type HeldNumber,
+} from './inspect/consent-queries.js';
+export { consentJson, consentListJson, consentListTable, consentText } from './inspect/consent-views.js';
+export {
+  accountPage,
+  numberPage,
+  orderPage,
+  type AccountListRow,
+  type BrowsePage,
+  type NumberListRow,
+  type OrderPageFilter,
+  type OrderPageRow,
+} from './inspect/browse-queries.js';

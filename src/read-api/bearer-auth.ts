@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ReadApiEntraSettings } from '../platform/config/ops-variables.js';
 import type { Secret } from '../platform/config/secret.js';
 import type { HttpReply } from '../platform/http/http-server.js';
@@ -28,6 +29,12 @@ export interface Principal {
 
 const REALM = 'Bearer realm="flowthrough"';
 
+const STATIC_TOKEN_PRINCIPAL: Principal = Object.freeze({
+  via: 'static-token',
+  permissions: Object.freeze([READER] as Permission[]),
+  clientId: null,
+});
+
 /** RFC 6750 §3: error_description is a quoted string without '"' or '\'. */
 function invalidToken(reason: 'expired' | 'invalid', description: string): HttpReply {
   const text = description.replace(/["\\]/g, "'");
@@ -47,6 +54,15 @@ function invalidToken(reason: 'expired' | 'invalid', description: string): HttpR
 export class BearerAuth {
   private readonly digests: readonly Buffer[];
   private readonly entra: EntraTokenValidator | null;
+  /**
+   * The Authorization header a keep-alive connection already proved with a
+   * static token: its next requests skip hashing (the call-time lookup answers
+   * thousands a second on a few connections). Only a string this same
+   * connection sent and that matched is compared, so the cache reveals nothing
+   * about a token the caller does not already hold; static tokens do not
+   * expire while the process runs.
+   */
+  private readonly provenOn = new WeakMap<Socket, string>();
 
   constructor(
     tokens: readonly Secret[],
@@ -57,9 +73,19 @@ export class BearerAuth {
     this.entra = entraSettings ? new EntraTokenValidator(entraSettings) : null;
   }
 
+  /** The caller when its connection already proved this Authorization header with a static token; else undefined (authenticate). */
+  provenPrincipal(request: IncomingMessage): Principal | undefined {
+    const header = request.headers.authorization;
+    const socket = request.socket as Socket | undefined;
+    return socket !== undefined && header !== undefined && this.provenOn.get(socket) === header ? STATIC_TOKEN_PRINCIPAL : undefined;
+  }
+
   /** The caller, or the reply that refuses it. */
   async authenticate(request: IncomingMessage): Promise<Principal | HttpReply> {
+    const proven = this.provenPrincipal(request);
+    if (proven) return proven;
     const header = request.headers.authorization;
+    const socket = request.socket as Socket | undefined;
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) {
       const what = this.entra ? 'a token from READ_API_TOKENS or an Entra ID access token' : 'a token from READ_API_TOKENS';
@@ -69,7 +95,10 @@ export class BearerAuth {
     const given = digest(token);
     let ok = false;
     for (const d of this.digests) ok = timingSafeEqual(d, given) || ok;
-    if (ok) return { via: 'static-token', permissions: [READER], clientId: null };
+    if (ok) {
+      if (socket !== undefined && header !== undefined) this.provenOn.set(socket, header);
+      return STATIC_TOKEN_PRINCIPAL;
+    }
     if (!this.entra || !this.entraSettings) return apiError(403, 'Forbidden', 'the bearer token is not accepted');
     try {
       const identity = await this.entra.validate(token);

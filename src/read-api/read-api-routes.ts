@@ -6,22 +6,37 @@ import type { Logger } from '../platform/logging/logger.js';
 import { orderDetail, orderJson } from '../ops/index.js';
 import type { HttpReply, Route } from '../platform/http/http-server.js';
 import { apiError } from './api-errors.js';
-import { BearerAuth, type Permission, READER } from './bearer-auth.js';
+import { BearerAuth, type Permission, type Principal, READER } from './bearer-auth.js';
 import { decodeContinuation, encodeContinuation } from './continuation.js';
+import { requestForInformationPage, requestForInformationResource } from './consent-resources.js';
 import { orderExists, orderNumberPage } from './order-numbers.js';
 import { accountExists, accountPage, accountResource, numberPage, numberResource, type Page } from './resources.js';
 import { componentLogger } from '../platform/logging/component-logger.js';
+import { type CallLookupSource, lookupHandler } from './lookup-route.js';
 
 export interface ReadApiOptions extends ReadApiSettings {
   readonly pool: Pool;
   readonly logger?: Logger;
+  /** The call-time lookup index (/v1/lookup); absent: that route answers 503. */
+  readonly lookup?: CallLookupSource | null;
+  /** CUSTOM_HEADER_NAME. */
+  readonly customHeaderName?: string;
 }
 
-const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,100}$/;
+/** CUSTOM_HEADER_NAME's default, for callers that build options by hand. */
+const DEFAULT_HEADER_NAME = 'X-MS-Operator-Content';
+
+const ACCOUNT_KEY = {
+  pattern: /^[A-Za-z0-9_-]{1,100}$/,
+  code: 'InvalidAccountName',
+  message: 'an account name is 1–100 letters, digits, underscores or dashes',
+} as const;
 const E164 = /^\+[1-9]\d{1,14}$/;
+/** A Teams tenant id as the swagger's tenantId parameter pattern has it. */
+const TENANT_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ORDER_FAILED_NUMBERS_SHOWN = 1_000;
 
-type Handler = (request: IncomingMessage, url: URL, params: string[]) => Promise<HttpReply>;
+type Handler = (request: IncomingMessage, url: URL, params: string[]) => Promise<HttpReply> | HttpReply;
 
 interface PageRequest {
   readonly after: string | null;
@@ -78,7 +93,7 @@ function decodeSegment(segment: string): string | null {
 }
 
 /**
- * The read API: accounts and numbers as ACG's Provisioning API shows them,
+ * The read API: accounts, numbers and consents (requests for information) as ACG's Provisioning API shows them,
  * and order status, under /v1. Static bearer tokens and, when configured,
  * Entra ID access tokens with app roles (bearer-auth.ts); with neither
  * configured the API is off and /v1 answers 404 as if it did not exist.
@@ -87,33 +102,51 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
   const { pool, maxPageSize, publicUrl } = options;
   const auth = new BearerAuth(options.tokens, options.entra ?? null, options.logger);
   const enabled = options.tokens.length > 0 || Boolean(options.entra);
+  const lookup = lookupHandler({
+    source: options.lookup ?? null,
+    headerName: options.customHeaderName ?? DEFAULT_HEADER_NAME,
+    directRouting: options.directRouting ?? null,
+  });
+
+  /** A whole collection, paged (maxpagesize, continuationToken, nextLink). */
+  const listRoute =
+    (read: (after: string | null, size: number) => Promise<Page<Record<string, unknown>>>): Handler =>
+    async (request, url) => {
+      const page = pageRequest(url, maxPageSize);
+      if ('status' in page) return page;
+      return pagedReply(request, url, await read(page.after, page.size), page.size, publicUrl);
+    };
+  /** One resource by the key in its path: a 400 for a key of the wrong form, a 404 for one not found. */
+  const resourceRoute =
+    (
+      key: { readonly pattern: RegExp; readonly code: string; readonly message: string },
+      read: (key: string) => Promise<Record<string, unknown> | null>,
+      notFound: (key: string) => string,
+    ): Handler =>
+    async (_request, _url, [value]) => {
+      if (!key.pattern.test(value ?? '')) return apiError(400, key.code, key.message);
+      const body = await read(value ?? '');
+      return body === null ? apiError(404, 'NotFound', notFound(value ?? '')) : { status: 200, body };
+    };
 
   // Each route names the permission it needs: GETs READER, a state-changing route OPERATOR.
   const routes: Array<[RegExp, Handler, Permission]> = [
-    [
-      /^\/v1\/accounts$/,
-      async (request, url) => {
-        const page = pageRequest(url, maxPageSize);
-        if ('status' in page) return page;
-        return pagedReply(request, url, await accountPage(pool, page.after, page.size), page.size, publicUrl);
-      },
-      READER,
-    ],
+    // First: the call-time lookup is the hot path (lookup-route.ts).
+    [/^\/v1\/lookup$/, (request, url) => lookup(request, url), READER],
+    [/^\/v1\/accounts$/, listRoute((after, size) => accountPage(pool, after, size)), READER],
     [
       /^\/v1\/accounts\/([^/]+)$/,
-      async (_request, _url, [name]) => {
-        if (!ACCOUNT_NAME.test(name ?? ''))
-          return apiError(400, 'InvalidAccountName', 'an account name is 1–100 letters, digits, underscores or dashes');
-        const body = await accountResource(pool, name ?? '');
-        return body === null ? apiError(404, 'NotFound', `no account ${name}`) : { status: 200, body };
-      },
+      resourceRoute(
+        ACCOUNT_KEY,
+        (name) => accountResource(pool, name),
+        (name) => `no account ${name}`,
+      ),
       READER,
     ],
     [
       /^\/v1\/accounts\/([^/]+)\/numbers$/,
       async (request, url, [name]) => {
-        if (!ACCOUNT_NAME.test(name ?? ''))
-          return apiError(400, 'InvalidAccountName', 'an account name is 1–100 letters, digits, underscores or dashes');
+        if (!ACCOUNT_KEY.pattern.test(name ?? '')) return apiError(400, ACCOUNT_KEY.code, ACCOUNT_KEY.message);
         const page = pageRequest(url, maxPageSize);
         if ('status' in page) return page;
         if (!(await accountExists(pool, name ?? ''))) return apiError(404, 'NotFound', `no account ${name}`);
@@ -123,12 +156,11 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
     ],
     [
       /^\/v1\/numbers\/([^/]+)$/,
-      async (_request, _url, [number]) => {
-        if (!E164.test(number ?? ''))
-          return apiError(400, 'InvalidTelephoneNumber', 'a telephone number is E.164 (+14255550100; %2B for the plus)');
-        const body = await numberResource(pool, number ?? '');
-        return body === null ? apiError(404, 'NotFound', `no number ${number}`) : { status: 200, body };
-      },
+      resourceRoute(
+        { pattern: E164, code: 'InvalidTelephoneNumber', message: 'a telephone number is E.164 (+14255550100; %2B for the plus)' },
+        (number) => numberResource(pool, number),
+        (number) => `no number ${number}`,
+      ),
       READER,
     ],
     [
@@ -155,13 +187,31 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
       },
       READER,
     ],
+    [
+      // Consents (requests for information) as ACG serves them: TeamsRequestsForInformation_List.
+      /^\/v1\/teamsRequestsForInformation$/,
+      listRoute((after, size) => requestForInformationPage(pool, after, size)),
+      READER,
+    ],
+    [
+      /^\/v1\/teamsRequestsForInformation\/([^/]+)$/,
+      resourceRoute(
+        { pattern: TENANT_ID, code: 'InvalidTenantId', message: 'a Teams tenant id is a GUID (8-4-4-4-12 hexadecimal digits)' },
+        (tenantId) => requestForInformationResource(pool, tenantId),
+        (tenantId) => `no request for information of tenant ${tenantId}`,
+      ),
+      READER,
+    ],
   ];
 
-  const route: Route = async (request, url) => {
-    if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) return undefined;
+  const answer = async (request: IncomingMessage, url: URL): Promise<HttpReply> => {
     if (!enabled) return apiError(404, 'NotFound', `no resource at ${url.pathname}`);
     const principal = await auth.authenticate(request);
     if ('status' in principal) return principal;
+    return serve(request, url, principal);
+  };
+  /** A request of a known caller: its route, or the reply that refuses it (synchronous where the route is: the lookup). */
+  const serve = (request: IncomingMessage, url: URL, principal: Principal): Promise<HttpReply> | HttpReply => {
     if (request.method !== 'GET') return apiError(405, 'MethodNotAllowed', 'the read API only answers GET', { allow: 'GET' });
     for (const [pattern, handler, needed] of routes) {
       const match = pattern.exec(url.pathname);
@@ -174,15 +224,28 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
     }
     return apiError(404, 'NotFound', `no resource at ${url.pathname}`);
   };
+  const route: Route = (request, url) => {
+    if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) return undefined;
+    // A keep-alive connection that already proved its static token is served without a promise in the way (the lookup's hot path).
+    const known = enabled ? auth.provenPrincipal(request) : undefined;
+    return known ? serve(request, url, known) : answer(request, url);
+  };
   return [route];
 }
 
-/** The settings the read API reads: READ_API_*. */
-export type ReadApiConfig = Pick<Config, 'readApi'>;
+/** The settings the read API reads: READ_API_*, DIRECT_ROUTING_* and CUSTOM_HEADER_NAME (the lookup's header). */
+export type ReadApiConfig = Pick<Config, 'readApi'> & Partial<Pick<Config, 'customHeaderName'>>;
 
 export interface ReadApiDeps {
   readonly pool: Pool;
   readonly logger?: Logger;
+  /** The call-time lookup index the worker runs, if any. */
+  readonly lookup?: CallLookupSource | null;
+}
+
+/** Whether the read API answers at all (a token or Entra ID validation configured): the lookup index runs only then. */
+export function readApiEnabled(config: ReadApiConfig): boolean {
+  return config.readApi.tokens.length > 0 || Boolean(config.readApi.entra);
 }
 
 /**
@@ -193,6 +256,8 @@ export function createReadApiRoutes(config: ReadApiConfig, deps: ReadApiDeps): R
   return readApiRoutes({
     ...config.readApi,
     pool: deps.pool,
+    ...(config.customHeaderName === undefined ? {} : { customHeaderName: config.customHeaderName }),
+    ...(deps.lookup ? { lookup: deps.lookup } : {}),
     ...(deps.logger ? { logger: componentLogger(deps.logger, 'read-api') } : {}),
   });
 }

@@ -2,11 +2,38 @@ import type { ConsentFacts } from '../core/reconcile/plan-work.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { BackendPermanentError } from '../operator-connect/index.js';
 
-/** A tenant's consent as planning reads it, from either backend (Operator Connect consent, ACG request for information). */
+/** A tenant contact as the backend reports it (Operator Connect Contact, ACG ContactDetails). */
+export interface ConsentContact {
+  readonly fullName: string;
+  readonly email: string;
+  readonly telephoneNumber?: string;
+  readonly companyName?: string;
+  readonly companySize?: string;
+}
+
+/** The operator-side customer relationship of a consent as the backend reports it. */
+export interface ReportedRelationship {
+  readonly status?: string;
+  readonly comment?: string | null;
+  readonly lastModifiedOn?: string;
+}
+
+/**
+ * A tenant's consent as planning reads it, from either backend (Operator Connect consent, ACG request for information).
+ * Planning needs the first three; the rest is what the backends also give, kept for operators (backend_consents).
+ */
 export interface ConsentView {
   readonly tenantId: string;
   readonly status: string;
   readonly consentedCountries: readonly string[];
+  readonly contacts?: readonly ConsentContact[];
+  readonly customerRelationship?: ReportedRelationship;
+  readonly consentedOn?: string;
+  readonly lastModifiedOn?: string;
+  readonly productContext?: string;
+  readonly operatorId?: string;
+  /** ACG: the account whose teamsTenantId is the tenant's. */
+  readonly accountName?: string;
 }
 
 export interface ConsentReader {

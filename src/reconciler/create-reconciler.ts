@@ -7,6 +7,7 @@ import { OPERATOR_CONNECT_VARIABLES } from '../platform/config/operator-connect-
 import type { Logger } from '../platform/logging/logger.js';
 import { componentLogger } from '../platform/logging/component-logger.js';
 import { AccountSync, type AccountWriter } from './account-sync.js';
+import { createConsentStateSync } from './consent-state-sync.js';
 import { acgBackend, type AcgNumberClient } from './backend/acg-backend.js';
 import type { Backend } from './backend/backend.js';
 import { operatorConnectBackend, type ReconcilerClient } from './backend/operator-connect-backend.js';
@@ -148,12 +149,14 @@ function acg(config: ReconcilerSettings, deps: ReconcilerFactoryDeps, hooks: Rec
 export function createReconciler(config: ReconcilerSettings, deps: ReconcilerFactoryDeps, hooks: ReconcilerHooks = {}): Reconciler {
   const log = componentLogger(deps.logger, 'reconciler');
   const built = config.reconciler.backend === 'acg' ? acg(config, deps, hooks, log) : operatorConnect(config, deps, hooks, log);
+  const consentState = createConsentStateSync(config, { pool: deps.pool, logger: log, consents: built.backend.consents });
   const { afterSubmit, onSettled } = hooks;
   return reconcilerService({
     pool: deps.pool,
     logger: log,
-    backend: built.backend,
-    sideSyncs: built.sideSyncs,
+    // What the backend reports of consents is kept in backend_consents: every read planning makes, and a list every RECONCILER_CONSENT_SYNC_MS.
+    backend: { ...built.backend, consents: consentState.observe(built.backend.consents) },
+    sideSyncs: [...built.sideSyncs, consentState],
     config: config.reconciler,
     status: statusSettings(config),
     hooks: { afterSubmit, onSettled },

@@ -11,3 +11,12 @@ export {
   type AcgDriftAuditReport,
   type AcgDriftClient,
 } from './acg-drift-audit.js';
+export {
+  ConsentStateSync,
+  createConsentStateSync,
+  type ConsentStateSyncDeps,
+  type ConsentStateSyncOptions,
+  type TenantRefresh,
+} from './consent-state-sync.js';
+export { acgConsentReader, operatorConnectConsentReader } from './consent-readers.js';
+export type { ConsentReader, ConsentView } from './consent-cache.js';

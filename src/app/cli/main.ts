@@ -6,6 +6,7 @@ import { outboxCommand } from './commands/outbox-command.js';
 import { OUTBOX_USAGE } from './commands/outbox-command.js';
 import { printError, printLine } from './output.js';
 import {
+  CONSENTS_USAGE,
   HEADER_USAGE,
   helpRequested,
   INSPECT_USAGE,
@@ -33,6 +34,7 @@ commands:
   outbox list|retry                      unpublished and parked outbox rows (flowthrough outbox --help)
   offsets show|reset                     the intake's stored and committed offsets; reset a stopped partition (flowthrough offsets --help)
   orders show|list, accounts show, numbers show   inspection (--json everywhere)
+  consents list|show <tenantId> [--refresh]        consents per tenant: backend status, relationship, held numbers
   reconcile --audit [--account NAME] [--repair]  drift between PostgreSQL and Operator Connect
   publish <file.json|->… [--json]        validate and send orders to ORDERS_TOPIC (flowthrough publish --help)
   status [--follow] [--order ID] [--account NAME] [--json]
@@ -62,6 +64,7 @@ const HELP: Readonly<Record<string, () => string | Promise<string>>> = {
   orders: () => INSPECT_USAGE,
   accounts: () => INSPECT_USAGE,
   numbers: () => INSPECT_USAGE,
+  consents: () => CONSENTS_USAGE,
   reconcile: () => RECONCILE_USAGE,
   publish: () => PUBLISH_USAGE,
   status: () => STATUS_USAGE,
@@ -127,6 +130,8 @@ async function main(argv: readonly string[], env: Environment, context: { failur
       return (await import('./commands/inspect-commands.js')).accountsCommand(rest, config);
     case 'numbers':
       return (await import('./commands/inspect-commands.js')).numbersCommand(rest, config);
+    case 'consents':
+      return (await import('./commands/consents-command.js')).consentsCommand(rest, { config, logger });
     case 'publish':
       return (await import('./commands/publish-command.js')).publishCommand(rest, config, logger);
     case 'status':

@@ -3,6 +3,7 @@
  * text and the defaults of src/platform/config/variables.ts, nothing that connects.
  * main.ts prints these for `<command> --help` before any configuration is read.
  */
+import { RECONCILER_VARIABLES } from '../../platform/config/reconciler-variables.js';
 import { VARIABLES } from '../../platform/config/variables.js';
 
 function defaultOf(name: string): string {
@@ -76,6 +77,17 @@ export const INSPECT_USAGE = `usage:
   flowthrough accounts show <name> [--json]
   flowthrough numbers show <+E164> [--json]
          desired configuration, observed state where recorded, work rows, last order, custom header`;
+
+export const CONSENTS_USAGE = `usage:
+  flowthrough consents list [--status S] [--limit N] [--json]
+         every tenant with a consent the backend reported or a customer relationship our orders set;
+         S is active, suspended, removed (the backend's status), gone (no longer listed) or unknown (never read)
+  flowthrough consents show <tenantId> [--refresh] [--json]
+         status, countries, contacts, the customer relationship (ours as ordered, and the backend's),
+         and the numbers held waiting for the consent (orders and held reason)
+
+The backend's side is what the worker last read (RECONCILER_CONSENT_SYNC_MS, default ${RECONCILER_VARIABLES.find((v) => v.name === 'RECONCILER_CONSENT_SYNC_MS')?.default} ms);
+--refresh reads it from the backend now (BACKEND: OPERATOR_CONNECT_* or ACG_PROVISIONING_*) and records it.`;
 
 export const RECONCILE_USAGE = `usage: flowthrough reconcile --audit [--account NAME] [--repair] [--json]
 

@@ -3,8 +3,11 @@ import { createIntake } from '../../intake/index.js';
 import type { CallEvent } from '../../operator-connect/index.js';
 import { createOutboxRelay } from '../../outbox/index.js';
 import { assertTopicsExist, ensureTopics } from '../../platform/kafka/ensure-topics.js';
-import { createReadApiRoutes } from '../../read-api/index.js';
+import { createReadApiRoutes, readApiEnabled } from '../../read-api/index.js';
+import { LookupIndex } from '../../lookup/index.js';
+import { componentLogger } from '../../platform/logging/component-logger.js';
 import { createReconciler } from '../../reconciler/index.js';
+import { createConsoleRoutes } from '../../console/index.js';
 import type { ServiceFactory, WorkerDependencies } from './worker.js';
 
 /** Creates the worker's topics first when configured to (development stacks). */
@@ -67,6 +70,21 @@ function reconcilerServices(onCall?: (event: CallEvent) => void): ServiceFactory
   };
 }
 
+/**
+ * The call-time lookup index (/v1/lookup), one per worker, shared by its
+ * service and the read API's routes; only where the read API answers, since
+ * it holds every live number in memory.
+ */
+const lookupIndexes = new WeakMap<WorkerDependencies, LookupIndex | null>();
+function lookupIndexOf(deps: WorkerDependencies): LookupIndex | null {
+  let index = lookupIndexes.get(deps);
+  if (index === undefined) {
+    index = readApiEnabled(deps.config) ? new LookupIndex({ pool: deps.pool, logger: componentLogger(deps.logger, 'lookup') }) : null;
+    lookupIndexes.set(deps, index);
+  }
+  return index;
+}
+
 export interface WorkerServicesOptions {
   /**
    * Told of every Operator Connect HTTP exchange too, after the metrics (the
@@ -81,7 +99,12 @@ export function workerServices(options: WorkerServicesOptions = {}): {
   routes: RouteFactory<WorkerDependencies>[];
 } {
   return {
-    services: [topicsService, relayService, reconcilerServices(options.onCall), intakeService],
-    routes: [(deps) => createReadApiRoutes(deps.config, deps)],
+    // The index loads last, so the intake need not wait for it: what the intake writes before is in its full load.
+    services: [topicsService, relayService, reconcilerServices(options.onCall), intakeService, (deps) => lookupIndexOf(deps) ?? []],
+    routes: [
+      (deps) => createReadApiRoutes(deps.config, { ...deps, lookup: lookupIndexOf(deps) }),
+      // The console's overview reads the figures /metrics serves, from the worker's own registry.
+      (deps) => createConsoleRoutes(deps.config, { ...deps, figures: () => deps.metrics.registry.getMetricsAsJSON() }),
+    ],
   };
 }

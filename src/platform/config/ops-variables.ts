@@ -1,6 +1,7 @@
 import { ConfigError } from './config-error.js';
 import { Secret } from './secret.js';
 import type { VariableSpec } from './variables.js';
+import type { DirectRoutingDomains } from '../../core/custom-header/call-lookup.js';
 
 /**
  * Settings of the ops tooling (read API). Kept apart from variables.ts so the
@@ -86,6 +87,22 @@ export const OPS_VARIABLES = [
     maximum: 3600000,
     description: 'least time between two JWKS fetches caused by tokens naming an unknown key',
   },
+  {
+    name: 'DIRECT_ROUTING_BASE_DOMAIN',
+    type: 'string',
+    default: '',
+    pattern: '^$|^([A-Za-z0-9-]{1,63}\\.)+[A-Za-z0-9-]{1,63}$',
+    description:
+      "the ACG resource's Domain (Azure portal: Overview, Properties), e.g. 0123456789abcdef.commsgw.azure.com: /v1/lookup answers a Direct Routing number's customer subdomain FQDNs <subdomain>.1r<region>.<domain>; empty: the subdomain label only",
+  },
+  {
+    name: 'DIRECT_ROUTING_REGIONS',
+    type: 'integer',
+    default: '2',
+    minimum: 1,
+    maximum: 9,
+    description: 'how many per-region Direct Routing domain names the deployment has (1r1…1rN; a lab deployment has 1)',
+  },
 ] as const satisfies readonly VariableSpec[];
 
 /** Entra ID access-token validation of the read API; null in ReadApiSettings when off. */
@@ -108,6 +125,8 @@ export interface ReadApiSettings {
   readonly publicUrl: string | null;
   /** Entra ID token validation; absent or null: static tokens only. */
   readonly entra?: ReadApiEntraSettings | null;
+  /** Where Direct Routing customer subdomains live (/v1/lookup); absent or null: DIRECT_ROUTING_BASE_DOMAIN is not set. */
+  readonly directRouting?: DirectRoutingDomains | null;
 }
 
 export interface OpsConfig {
@@ -131,9 +150,10 @@ export function loadOpsConfig(env: Readonly<Record<string, string | undefined>>)
     problems.push(`READ_API_MAX_PAGE_SIZE=${JSON.stringify(pageText)}: must be an integer from 1 to 1000`);
   const publicUrl = parsePublicUrl(env.READ_API_PUBLIC_URL ?? '', problems);
   const entra = parseEntra(env, problems);
+  const directRouting = parseDirectRouting(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
-    readApi: Object.freeze({ tokens: Object.freeze(tokens.map((t) => new Secret(t))), maxPageSize, publicUrl, entra }),
+    readApi: Object.freeze({ tokens: Object.freeze(tokens.map((t) => new Secret(t))), maxPageSize, publicUrl, entra, directRouting }),
   });
 }
 
@@ -189,6 +209,22 @@ function parseEntra(env: Readonly<Record<string, string | undefined>>, problems:
     operatorRole,
     jwksCooldownMs,
   });
+}
+
+const DOMAIN = /^([A-Za-z0-9-]{1,63}\.)+[A-Za-z0-9-]{1,63}$/;
+
+function parseDirectRouting(env: Readonly<Record<string, string | undefined>>, problems: string[]): DirectRoutingDomains | null {
+  const baseDomain = (env.DIRECT_ROUTING_BASE_DOMAIN ?? '').trim().replace(/\.$/, '').toLowerCase();
+  const regionsText = (env.DIRECT_ROUTING_REGIONS ?? '').trim() || '2';
+  const regions = Number(regionsText);
+  if (!/^\d+$/.test(regionsText) || regions < 1 || regions > 9)
+    problems.push(`DIRECT_ROUTING_REGIONS=${JSON.stringify(regionsText)}: must be an integer from 1 to 9`);
+  if (baseDomain === '') return null;
+  if (!DOMAIN.test(baseDomain) || baseDomain.length > 253) {
+    problems.push(`DIRECT_ROUTING_BASE_DOMAIN=${JSON.stringify(baseDomain)}: a domain name, e.g. 0123456789abcdef.commsgw.azure.com`);
+    return null;
+  }
+  return Object.freeze({ baseDomain, regions });
 }
 
 function parsePublicUrl(text: string, problems: string[]): string | null {

@@ -144,6 +144,15 @@ export const RECONCILER_VARIABLES = [
     maximum: 31_536_000_000,
     description: 'numbers held for a consent longer than this fail with the consent error (default 7 days)',
   },
+  {
+    name: 'RECONCILER_CONSENT_SYNC_MS',
+    type: 'integer',
+    default: '60000',
+    minimum: 0,
+    maximum: 86_400_000,
+    description:
+      "how often every consent is listed from the backend into backend_consents (what `flowthrough consents` and the read API's /v1/teamsRequestsForInformation show); 0 = off (`consents show --refresh` still reads on demand)",
+  },
 ] as const satisfies readonly VariableSpec[];
 
 export type ReconcilerVariableName = (typeof RECONCILER_VARIABLES)[number]['name'];
@@ -163,7 +172,13 @@ export interface ReconcilerConfig {
   readonly expectedProcessingMs: number;
   readonly pollMaxMs: number;
   readonly retry: { readonly baseMs: number; readonly capMs: number; readonly maxAttempts: number };
-  readonly consent: { readonly cacheMs: number; readonly recheckMs: number; readonly deadlineMs: number };
+  readonly consent: {
+    readonly cacheMs: number;
+    readonly recheckMs: number;
+    readonly deadlineMs: number;
+    /** RECONCILER_CONSENT_SYNC_MS: the consent state sync's list interval; 0: off. */
+    readonly syncMs: number;
+  };
 }
 
 function parse(spec: VariableSpec, text: string, problems: string[]): string | number | boolean {
@@ -203,6 +218,7 @@ export function loadReconcilerConfig(env: Readonly<Record<string, string | undef
       cacheMs: num('RECONCILER_CONSENT_CACHE_MS'),
       recheckMs: num('RECONCILER_CONSENT_RECHECK_MS'),
       deadlineMs: num('RECONCILER_CONSENT_DEADLINE_MS'),
+      syncMs: num('RECONCILER_CONSENT_SYNC_MS'),
     }),
   });
 }

@@ -52,7 +52,8 @@ export class HttpServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       for (const route of this.routes) {
-        const reply = await route(req, url);
+        const answer = route(req, url);
+        const reply = answer instanceof Promise ? await answer : answer;
         if (reply) return send(res, reply);
       }
       send(res, { status: 404, body: { error: { code: 'NotFound', message: `no resource at ${url.pathname}` } } });
@@ -72,5 +73,5 @@ function send(res: ServerResponse, reply: HttpReply): void {
 
 /** Matches one method and exact path. */
 export function get(path: string, handler: (request: IncomingMessage, url: URL) => Promise<HttpReply> | HttpReply): Route {
-  return async (request, url) => (request.method === 'GET' && url.pathname === path ? handler(request, url) : undefined);
+  return (request, url) => (request.method === 'GET' && url.pathname === path ? handler(request, url) : undefined);
 }

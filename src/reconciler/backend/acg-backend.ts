@@ -7,6 +7,7 @@ import { BackendPermanentError } from '../../operator-connect/index.js';
 import type { NumberOutcome } from '../apply-results.js';
 import type { ConsentView } from '../consent-cache.js';
 import type { Backend, BackendAnswer, BackendPlanning } from './backend.js';
+import { consentViewOf } from './consent-view-of.js';
 
 /** The part of AcgProvisioningClient the number operations and consents use. */
 export type AcgNumberClient = Pick<
@@ -83,12 +84,9 @@ function resultsFrom(numbers: readonly string[], listed: ReadonlyMap<string, Num
   return results;
 }
 
+/** A request for information as a ConsentView: status and countries for planning, the rest for backend_consents. */
 function consentOf(rfi: RequestForInformation): ConsentView {
-  return {
-    tenantId: rfi.tenantId.toLowerCase(),
-    status: typeof rfi.status === 'string' ? rfi.status : 'unknown',
-    consentedCountries: Array.isArray(rfi.consentedCountries) ? (rfi.consentedCountries as string[]) : [],
-  };
+  return consentViewOf(rfi);
 }
 
 /**

@@ -4,9 +4,10 @@ import { desiredAssociation, type Association } from '../../core/reconcile/assoc
 import { OPERATOR_CONNECT_HOLDINGS } from '../../core/reconcile/holding-model.js';
 import type { PlannedBatch } from '../../core/reconcile/plan-work.js';
 import { isTerminal, type MutationOptions, type SubmittedOrder, type TokenProblem } from '../../operator-connect/index.js';
-import type { ConsentReader } from '../consent-cache.js';
+import type { ConsentReader, ConsentView } from '../consent-cache.js';
 import type { RelationshipWriter } from '../consent-sync.js';
 import type { Backend, BackendAnswer, BackendPlanning, NumberFacts } from './backend.js';
+import { consentViewOf } from './consent-view-of.js';
 
 /** The part of OperatorConnectClient the reconciler calls. */
 export interface OrderClient {
@@ -46,6 +47,11 @@ export const OPERATOR_CONNECT_PLANNING: BackendPlanning<Association> = {
   body: batchBody,
 };
 
+/** An Operator Connect consent as a ConsentView (tenant id lower case; contacts, relationship and dates kept for backend_consents). */
+function consentOf(consent: ConsentView): ConsentView {
+  return consentViewOf(consent as unknown as Readonly<Record<string, unknown>>);
+}
+
 function answer(order: Order, remoteId: string): BackendAnswer {
   if (!isTerminal(order)) return { remoteId, remoteStatus: order.status, results: null };
   return {
@@ -77,7 +83,16 @@ export function operatorConnectBackend(
     services: FLOW_THROUGH_SERVICES,
     completion: 'an asynchronous number order, read by its id until it ends with per-number results',
     planning: OPERATOR_CONNECT_PLANNING,
-    consents: client,
+    consents: {
+      async listConsents(options) {
+        return (await client.listConsents(options)).map(consentOf);
+      },
+      async getConsent(tenantId, options) {
+        return consentOf(await client.getConsent(tenantId, options));
+      },
+      updateCustomerRelationship: (tenantId, change, requestId, options) =>
+        client.updateCustomerRelationship(tenantId, change, requestId, options),
+    },
     async send(op) {
       const options: MutationOptions = {
         ...(op.signal ? { signal: op.signal } : {}),

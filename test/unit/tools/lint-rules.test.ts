@@ -123,6 +123,41 @@ const rules: ReadonlyArray<{ readonly rule: string; readonly probes: readonly Pr
     ],
   },
   {
+    rule: 'src/lookup imports only core, contracts, platform, itself and other components through index.ts',
+    probes: [
+      fails('src/lookup/to-app.ts', '../app/worker/worker.js'),
+      fails('src/lookup/to-simulator.ts', '../simulator/index.js'),
+      fails('src/lookup/to-component-internals.ts', '../read-api/read-api-routes.js'),
+      fails('src/lookup/to-outside-src.ts', '../../test/support/test-context.js'),
+      // Flat: the component has no subfolders, so one is outside the covered layout.
+      fails('src/lookup/nested/too-deep.ts', '../lookup-index.js'),
+      passes('src/lookup/to-core.ts', '../core/custom-header/call-lookup.js'),
+      passes('src/lookup/to-contracts.ts', '../contracts/lookup-channel.js'),
+      passes('src/lookup/to-platform.ts', '../platform/db/notification-listener.js'),
+      passes('src/lookup/to-own-folder.ts', './lookup-records.js'),
+      passes('src/lookup/to-component-index.ts', '../reconciler/index.js'),
+    ],
+  },
+  {
+    rule: 'src/console imports as a component, plus the ops paged queries (browse-queries.ts) and no simulator',
+    probes: [
+      fails('src/console/to-app.ts', '../app/worker/worker.js'),
+      fails('src/console/to-simulator.ts', '../simulator/index.js'),
+      fails('src/console/to-acg-simulator.ts', '../acg-simulator/index.js'),
+      // Only browse-queries.ts is named: the other ops/inspect files stay behind src/ops/index.ts.
+      fails('src/console/to-ops-internals.ts', '../ops/inspect/consent-queries.js'),
+      fails('src/console/to-component-internals.ts', '../read-api/bearer-auth.js'),
+      fails('src/console/to-outside-src.ts', '../../test/support/console-browser.js'),
+      fails('src/console/nested/too-deep.ts', '../html.js'),
+      passes('src/console/to-ops-index.ts', '../ops/index.js'),
+      fails('src/console/to-browse-queries.ts', '../ops/inspect/browse-queries.js'),
+      passes('src/console/to-core.ts', '../core/errors.js'),
+      passes('src/console/to-contracts.ts', '../contracts/http-route.js'),
+      passes('src/console/to-platform.ts', '../platform/http/http-server.js'),
+      passes('src/console/to-own-folder.ts', './html.js'),
+    ],
+  },
+  {
     rule: 'a src/ file outside the covered layout fails instead of escaping the rules',
     probes: [
       fails('src/db/unknown-folder.ts', './pool.js'),

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../../platform/config/load-config.js';
-import { decideCustomHeader, decidingNumber, type Call, type CallDirection } from '../../../core/custom-header/index.js';
-import { findCustomSipHeader } from '../../../platform/db/custom-header-query.js';
+import { decidingNumber, type Call, type CallDirection } from '../../../core/custom-header/index.js';
+import { answerCall, type LookupRecord } from '../../../core/custom-header/call-lookup.js';
+import { findLookupRecord } from '../../../lookup/index.js';
 import { createPool } from '../../../platform/db/pool.js';
 import { FlowthroughError } from '../../../core/errors.js';
 import { printError, printLine } from '../output.js';
@@ -59,21 +60,23 @@ export async function headerCommand(args: readonly string[], config: Config): Pr
     throw error;
   }
 
+  // The record as the read API's lookup index holds it, read by the index's own query, and the same rule.
   const pool = createPool({ url: config.database.url, connection: config.database, max: 1, applicationName: 'flowthrough-cli' });
-  let contents: string | null | undefined;
+  let record: LookupRecord | undefined;
   try {
-    contents = await findCustomSipHeader(pool, telephoneNumber);
+    record = await findLookupRecord(pool, telephoneNumber);
   } finally {
     await pool.end();
   }
 
-  const decision = decideCustomHeader(call, () => contents, config.customHeaderName);
+  const answer = answerCall(call, () => record, config.customHeaderName, config.readApi.directRouting ?? null);
   if (json) {
-    printLine(JSON.stringify({ direction: call.direction, telephoneNumber, header: decision.header, reason: decision.reason }));
-  } else if (decision.header !== null) {
-    printLine(`${decision.header.name}: ${decision.header.value}`);
+    // GET /v1/lookup's body, with telephoneNumber kept for scripts written against earlier versions.
+    printLine(JSON.stringify({ direction: call.direction, telephoneNumber, ...answer }));
+  } else if (answer.header !== null) {
+    printLine(`${answer.header.name}: ${answer.header.value}`);
   } else {
-    printLine(`no header (${telephoneNumber} ${REASONS[decision.reason]})`);
+    printLine(`no header (${telephoneNumber} ${REASONS[answer.reason as keyof typeof REASONS]})`);
   }
   return 0;
 }
