@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { simulatorCommand } from '../../../src/app/cli/commands/simulator-command.js';
+import { loadConfig } from '../../../src/platform/config/load-config.js';
 import { postForm } from '../../support/simulator.js';
 
 test('flowthrough simulator --api acg prints every setting a client needs, and a client using only them gets through', async () => {
@@ -36,8 +37,13 @@ test('flowthrough simulator --api acg prints every setting a client needs, and a
     'ACG_PROVISIONING_DISABLE_INSTANCE_DISCOVERY',
     'ACG_PROVISIONING_SCOPE',
     'ACG_PROVISIONING_TENANT_ID',
+    'BACKEND',
     'NODE_EXTRA_CA_CERTS',
   ]);
+  // Exactly these settings make a worker configuration that provisions through this simulator.
+  const config = loadConfig(settings);
+  assert.equal(config.reconciler.backend, 'acg');
+  assert.equal(config.acg?.baseUrl, settings.ACG_PROVISIONING_BASE_URL);
   const { readFile } = await import('node:fs/promises');
   const token = await postForm(
     `${settings.ACG_PROVISIONING_AUTHORITY_HOST}/${settings.ACG_PROVISIONING_TENANT_ID}/oauth2/v2.0/token`,
