@@ -7,10 +7,12 @@ import { simulatorCommand } from '../../../src/app/cli/commands/simulator-comman
 import { loadConfig } from '../../../src/platform/config/load-config.js';
 import { postForm } from '../../support/simulator.js';
 
-test('flowthrough simulator --api acg prints every setting a client needs, and a client using only them gets through', async () => {
+test('flowthrough simulator --api acg prints every setting a client needs, and a client using only them gets through', async (t) => {
   const caFile = join(await mkdtemp(join(tmpdir(), 'acg-simulator-command-')), 'ca.pem');
   const lines: string[] = [];
   const controller = new AbortController();
+  // Stopped whatever the assertions say: a simulator left listening would keep the test file from ever exiting.
+  t.after(() => controller.abort());
   let started: (() => void) | undefined;
   const ready = new Promise<void>((resolve) => {
     started = resolve;
