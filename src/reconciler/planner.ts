@@ -12,7 +12,7 @@ import {
 } from '../core/reconcile/plan-work.js';
 import { withTransaction } from '../platform/db/pool.js';
 import type { Logger } from '../platform/logging/logger.js';
-import type { BackendPlanning } from './backend/backend.js';
+import type { BackendPlanning, NumberFacts } from './backend/backend.js';
 import type { ConsentCache } from './consent-cache.js';
 import { rollUpOrders, type StatusSettings } from './roll-up-orders.js';
 import * as sql from './sql.js';
@@ -120,6 +120,23 @@ function applicationOrder(lastOrderId: string): (a: UnplannedRow, b: UnplannedRo
     a.source_offset - b.source_offset ||
     (a.order_id < b.order_id ? -1 : a.order_id > b.order_id ? 1 : 0);
 }
+
+/** A locked number and its account as the backend's planning reads them. */
+const numberFacts = (n: LockedNumber): NumberFacts => ({
+  telephoneNumber: n.telephone_number,
+  serviceDetails: n.service_details,
+  customSipHeader: n.custom_sip_header,
+  deleted: n.deleted,
+  account: n.account_details
+    ? {
+        name: n.account_name,
+        teamsTenantId: n.teams_tenant_id,
+        serviceDetails: n.account_details,
+        deleted: n.account_deleted,
+        written: n.account_written,
+      }
+    : null,
+});
 
 const add = (a: PlanPassResult, b: PlanPassResult): PlanPassResult => ({
   operations: a.operations + b.operations,
@@ -270,30 +287,14 @@ export class Planner {
     let waiting = 0;
     for (const n of locked) {
       const services = new Set<WorkService>([...n.repair_services, ...(servicesOf.get(n.telephone_number) ?? [])]);
+      const facts = numberFacts(n);
       for (const service of services) {
         const k = `${n.telephone_number}\u0000${service}`;
         if (open.has(k)) {
           waiting += 1;
           continue;
         }
-        const desired = o.planning.desired(
-          {
-            telephoneNumber: n.telephone_number,
-            serviceDetails: n.service_details,
-            customSipHeader: n.custom_sip_header,
-            deleted: n.deleted,
-            account: n.account_details
-              ? {
-                  name: n.account_name,
-                  teamsTenantId: n.teams_tenant_id,
-                  serviceDetails: n.account_details,
-                  deleted: n.account_deleted,
-                  written: n.account_written,
-                }
-              : null,
-          },
-          service,
-        );
+        const desired = o.planning.desired(facts, service);
         keys.push({
           telephoneNumber: n.telephone_number,
           service,

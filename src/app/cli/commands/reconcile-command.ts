@@ -53,6 +53,19 @@ function describe(d: Difference & { known: boolean }): string {
   return `${d.telephoneNumber}  ${d.tenantId}  ${d.service}  ${d.kind}  ${what}`;
 }
 
+/** The audit as one more member of the fleet's API budget while it runs (a killed audit's row ages out as a killed worker's does). */
+function auditBudget(pool: Pool, logger: Logger, ratePerSecond: number, apply: (perSecond: number) => void): FleetBudget {
+  // Its membership lines (info) would land among the report on stdout: warnings only, unless debugging.
+  const quiet = logger.isLevelEnabled('info') && !logger.isLevelEnabled('debug');
+  return new FleetBudget({
+    pool,
+    logger: quiet ? logger.child({}, { level: 'warn' }) : logger,
+    ratePerSecond,
+    apply,
+    memberId: `${hostname()}:${process.pid}:reconcile-audit:${randomBytes(3).toString('hex')}`,
+  });
+}
+
 async function accountExists(config: Config, name: string): Promise<boolean> {
   const pool = createPool({ url: config.database.url, connection: config.database, max: 1, applicationName: 'flowthrough-cli' });
   try {
@@ -118,15 +131,7 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
       // It joins as one more member while it runs (the workers lower their shares before its first
       // call) and leaves when done; killed, its row ages out as a killed worker's does.
       if (oc.rateLimitScope === 'fleet' && oc.rateLimitPerSecond > 0) {
-        // Its membership lines (info) would land among the report on stdout: warnings only, unless debugging.
-        const quiet = deps.logger.isLevelEnabled('info') && !deps.logger.isLevelEnabled('debug');
-        budget = new FleetBudget({
-          pool,
-          logger: quiet ? deps.logger.child({}, { level: 'warn' }) : deps.logger,
-          ratePerSecond: oc.rateLimitPerSecond,
-          apply: (share) => built.setRateLimit(share),
-          memberId: `${hostname()}:${process.pid}:reconcile-audit:${randomBytes(3).toString('hex')}`,
-        });
+        budget = auditBudget(pool, deps.logger, oc.rateLimitPerSecond, (share) => built.setRateLimit(share));
       }
     }
     await budget?.start();
@@ -214,14 +219,7 @@ async function acgAudit(
       // ACG_PROVISIONING_RATE_LIMIT_SCOPE=fleet: the audit's calls count against the workers' budget of
       // requests per minute, as the Operator Connect audit's do (one more member while it runs).
       if (settings.rateLimitScope === 'fleet' && settings.requestsPerMinute > 0) {
-        const quiet = deps.logger.isLevelEnabled('info') && !deps.logger.isLevelEnabled('debug');
-        budget = new FleetBudget({
-          pool,
-          logger: quiet ? deps.logger.child({}, { level: 'warn' }) : deps.logger,
-          ratePerSecond: settings.requestsPerMinute / 60,
-          apply: (share) => built.setRequestsPerMinute(share * 60),
-          memberId: `${hostname()}:${process.pid}:reconcile-audit:${randomBytes(3).toString('hex')}`,
-        });
+        budget = auditBudget(pool, deps.logger, settings.requestsPerMinute / 60, (share) => built.setRequestsPerMinute(share * 60));
       }
     }
     if (client === undefined) throw new Error('unreachable: no ACG client');
