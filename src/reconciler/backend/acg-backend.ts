@@ -6,6 +6,7 @@ import { ACG_NUMBER_SERVICE } from '../../core/reconcile/backend-kind.js';
 import { BackendPermanentError } from '../../operator-connect/index.js';
 import type { NumberOutcome } from '../apply-results.js';
 import type { ConsentView } from '../consent-cache.js';
+import { AccountListings } from './account-listings.js';
 import type { Backend, BackendAnswer, BackendPlanning } from './backend.js';
 import { consentViewOf } from './consent-view-of.js';
 
@@ -87,41 +88,6 @@ function resultsFrom(numbers: readonly string[], listed: ReadonlyMap<string, Num
 /** A request for information as a ConsentView: status and countries for planning, the rest for backend_consents. */
 function consentOf(rfi: RequestForInformation): ConsentView {
   return consentViewOf(rfi);
-}
-
-/**
- * One listing of an account's numbers answers every operation of that account
- * sent before it started: reads of many operations that fall due together
- * cost one paged list, not one each. A listing is only reused for an
- * operation whose send this process saw answered before the listing began (an
- * older listing could show a number's previous status as final).
- */
-class AccountListings {
-  private readonly listings = new Map<string, { startedAt: number; numbers: Promise<Map<string, NumberResource>> }>();
-  private readonly answeredAt = new Map<string, number>();
-
-  constructor(private readonly client: AcgNumberClient) {}
-
-  answered(requestId: string): void {
-    this.answeredAt.set(requestId, Date.now());
-  }
-
-  async list(account: string, requestId: string, signal?: AbortSignal): Promise<Map<string, NumberResource>> {
-    const answered = this.answeredAt.get(requestId);
-    const current = this.listings.get(account);
-    if (current && answered !== undefined && current.startedAt > answered) return current.numbers;
-    const startedAt = Date.now();
-    const numbers = this.client.listAccountNumbers(account, signal).then((all) => new Map(all.map((n) => [n.telephoneNumber, n])));
-    this.listings.set(account, { startedAt, numbers });
-    numbers.catch(() => {
-      if (this.listings.get(account)?.numbers === numbers) this.listings.delete(account);
-    });
-    return numbers;
-  }
-
-  forget(requestId: string): void {
-    this.answeredAt.delete(requestId);
-  }
 }
 
 /**
