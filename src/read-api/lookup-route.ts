@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import type { CallDirection } from '../core/custom-header/custom-header.js';
 import { answerCall, type DirectRoutingDomains, type LookupRecord } from '../core/custom-header/call-lookup.js';
+import { callLookupJson } from '../core/custom-header/call-lookup-json.js';
 import { FlowthroughError } from '../core/errors.js';
 import type { HttpReply } from '../platform/http/http-server.js';
 import { apiError } from './api-errors.js';
@@ -30,7 +30,11 @@ export interface LookupRouteSettings {
   readonly directRouting: DirectRoutingDomains | null;
 }
 
-const DIRECTIONS: Readonly<Record<string, CallDirection>> = { 'from-operator': 'fromOperator', 'to-operator': 'toOperator' };
+// A Map, not an object literal: ?direction=constructor must not find Object's own properties.
+const DIRECTIONS: ReadonlyMap<string, CallDirection> = new Map([
+  ['from-operator', 'fromOperator'],
+  ['to-operator', 'toOperator'],
+]);
 const PARAMETERS = ['direction', 'calling', 'called'] as const;
 type Parameter = (typeof PARAMETERS)[number];
 
@@ -73,10 +77,13 @@ function badRequest(code: string, message: string): HttpReply & { readonly statu
   return apiError(400, code, message);
 }
 
-export function lookupHandler(settings: LookupRouteSettings): (request: IncomingMessage, url: URL) => HttpReply {
+const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store' });
+
+/** The lookup's answer to a query string (`?direction=…`, as the request has it). */
+export function lookupHandler(settings: LookupRouteSettings): (search: string) => HttpReply {
   const { source, headerName, directRouting } = settings;
-  return (_request, url) => {
-    const values = queryParameters(url.search);
+  return (search) => {
+    const values = queryParameters(search);
     if ('status' in values) return values;
     for (const name of PARAMETERS)
       if (values[name] === undefined || values[name] === '')
@@ -84,7 +91,7 @@ export function lookupHandler(settings: LookupRouteSettings): (request: Incoming
           'MissingQueryParameter',
           `${name} is missing: GET /v1/lookup?direction=from-operator|to-operator&calling=<E.164>&called=<E.164>`,
         );
-    const direction = DIRECTIONS[values.direction ?? ''];
+    const direction = DIRECTIONS.get(values.direction ?? '');
     if (direction === undefined)
       return badRequest(
         'InvalidQueryParameterValue',
@@ -100,7 +107,7 @@ export function lookupHandler(settings: LookupRouteSettings): (request: Incoming
         headerName,
         directRouting,
       );
-      return { status: 200, body: { direction: values.direction, ...answer }, headers: { 'cache-control': 'no-store' } };
+      return { status: 200, body: callLookupJson(values.direction ?? '', answer), headers: NO_STORE };
     } catch (error) {
       if (error instanceof FlowthroughError && error.code === 'invalid_telephone_number')
         return badRequest('InvalidTelephoneNumber', error.message);

@@ -4,9 +4,9 @@ import type { Config } from '../platform/config/load-config.js';
 import type { ReadApiSettings } from '../platform/config/ops-variables.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { orderDetail, orderJson } from '../ops/index.js';
-import type { HttpReply, Route } from '../platform/http/http-server.js';
+import type { HttpReply, Route, RouteShortcut } from '../platform/http/http-server.js';
 import { apiError } from './api-errors.js';
-import { BearerAuth, type Permission, type Principal, READER } from './bearer-auth.js';
+import { BearerAuth, type Permission, READER } from './bearer-auth.js';
 import { decodeContinuation, encodeContinuation } from './continuation.js';
 import { requestForInformationPage, requestForInformationResource } from './consent-resources.js';
 import { orderExists, orderNumberPage } from './order-numbers.js';
@@ -132,7 +132,7 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
   // Each route names the permission it needs: GETs READER, a state-changing route OPERATOR.
   const routes: Array<[RegExp, Handler, Permission]> = [
     // First: the call-time lookup is the hot path (lookup-route.ts).
-    [/^\/v1\/lookup$/, (request, url) => lookup(request, url), READER],
+    [/^\/v1\/lookup$/, (_request, url) => lookup(url.search), READER],
     [/^\/v1\/accounts$/, listRoute((after, size) => accountPage(pool, after, size)), READER],
     [
       /^\/v1\/accounts\/([^/]+)$/,
@@ -204,14 +204,11 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
     ],
   ];
 
-  const answer = async (request: IncomingMessage, url: URL): Promise<HttpReply> => {
+  const route: Route = async (request, url) => {
+    if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) return undefined;
     if (!enabled) return apiError(404, 'NotFound', `no resource at ${url.pathname}`);
     const principal = await auth.authenticate(request);
     if ('status' in principal) return principal;
-    return serve(request, url, principal);
-  };
-  /** A request of a known caller: its route, or the reply that refuses it (synchronous where the route is: the lookup). */
-  const serve = (request: IncomingMessage, url: URL, principal: Principal): Promise<HttpReply> | HttpReply => {
     if (request.method !== 'GET') return apiError(405, 'MethodNotAllowed', 'the read API only answers GET', { allow: 'GET' });
     for (const [pattern, handler, needed] of routes) {
       const match = pattern.exec(url.pathname);
@@ -224,13 +221,17 @@ export function readApiRoutes(options: ReadApiOptions): Route[] {
     }
     return apiError(404, 'NotFound', `no resource at ${url.pathname}`);
   };
-  const route: Route = (request, url) => {
-    if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) return undefined;
-    // A keep-alive connection that already proved its static token is served without a promise in the way (the lookup's hot path).
-    const known = enabled ? auth.provenPrincipal(request) : undefined;
-    return known ? serve(request, url, known) : answer(request, url);
+  // The lookup of a caller whose connection already proved a static token with reader rights is answered
+  // before any URL is parsed; any other caller goes the whole way above (the same answer, authenticated).
+  const shortcut: RouteShortcut = {
+    path: '/v1/lookup',
+    answer: (request, search) => {
+      if (!enabled || request.method !== 'GET') return undefined;
+      const known = auth.provenPrincipal(request);
+      return known && !auth.authorize(known, READER) ? lookup(search) : undefined;
+    },
   };
-  return [route];
+  return [Object.assign(route, { shortcut })];
 }
 
 /** The settings the read API reads: READ_API_*, DIRECT_ROUTING_* and CUSTOM_HEADER_NAME (the lookup's header). */

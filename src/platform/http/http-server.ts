@@ -2,24 +2,34 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { explainedError, explainHttpListenError, HTTP_SETTINGS, type ListenSettingNames } from '../errors/explain.js';
 import type { Logger } from '../logging/logger.js';
-import type { HttpReply, Route } from '../../contracts/http-route.js';
+import type { HttpReply, Route, RouteShortcut } from '../../contracts/http-route.js';
 
-export type { HttpReply, Route };
+export type { HttpReply, Route, RouteShortcut };
 
-/** A small HTTP server: routes are tried in order, the first reply wins. */
+/**
+ * A small HTTP server: a request for a path that has a shortcut is offered to
+ * it first; otherwise (or when it declines) routes are tried in order, the
+ * first reply wins.
+ */
 export class HttpServer {
   private readonly server: Server;
   private readonly routes: Route[] = [];
+  private readonly shortcuts = new Map<string, RouteShortcut['answer']>();
   private readonly logger: Logger;
 
   constructor(logger: Logger) {
     this.logger = logger;
-    this.server = createServer((req, res) => void this.dispatch(req, res));
+    this.server = createServer((req, res) => this.receive(req, res));
     this.server.keepAliveTimeout = 5_000;
   }
 
   route(route: Route): this {
     this.routes.push(route);
+    const { shortcut } = route;
+    if (shortcut) {
+      if (this.shortcuts.has(shortcut.path)) throw new Error(`two routes have a shortcut for ${shortcut.path}`);
+      this.shortcuts.set(shortcut.path, shortcut.answer);
+    }
     return this;
   }
 
@@ -48,6 +58,28 @@ export class HttpServer {
     });
   }
 
+  private receive(req: IncomingMessage, res: ServerResponse): void {
+    if (this.shortcuts.size > 0) {
+      const target = req.url ?? '/';
+      const query = target.indexOf('?');
+      const path = query === -1 ? target : target.slice(0, query);
+      const shortcut = this.shortcuts.get(path);
+      if (shortcut !== undefined) {
+        try {
+          const reply = shortcut(req, query === -1 ? '' : target.slice(query));
+          if (reply) {
+            send(res, reply);
+            return;
+          }
+        } catch (error) {
+          this.failed(res, error, path);
+          return;
+        }
+      }
+    }
+    void this.dispatch(req, res);
+  }
+
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
@@ -58,16 +90,20 @@ export class HttpServer {
       }
       send(res, { status: 404, body: { error: { code: 'NotFound', message: `no resource at ${url.pathname}` } } });
     } catch (error) {
-      this.logger.error({ err: error, path: url.pathname }, 'HTTP handler failed');
-      send(res, { status: 500, body: { error: { code: 'InternalError', message: 'internal error' } } });
+      this.failed(res, error, url.pathname);
     }
+  }
+
+  private failed(res: ServerResponse, error: unknown, path: string): void {
+    this.logger.error({ err: error, path }, 'HTTP handler failed');
+    send(res, { status: 500, body: { error: { code: 'InternalError', message: 'internal error' } } });
   }
 }
 
 function send(res: ServerResponse, reply: HttpReply): void {
   const contentType = reply.contentType ?? 'application/json';
   const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-  res.writeHead(reply.status, { 'content-type': contentType, ...reply.headers });
+  res.writeHead(reply.status, reply.headers ? { 'content-type': contentType, ...reply.headers } : { 'content-type': contentType });
   res.end(payload);
 }
 

@@ -46,26 +46,45 @@ const routes = createReadApiRoutes(
   },
   { pool, lookup: index },
 );
-for (const r of routes) server.route(r);
+// Counts the lookups the read API's shortcut answered (a connection that already proved its token), to tell the two ways apart.
+let shortcutAnswers = 0;
+for (const r of routes) {
+  const { shortcut } = r;
+  if (!shortcut) {
+    server.route(r);
+    continue;
+  }
+  const answer: typeof shortcut.answer = (request, search) => {
+    const reply = shortcut.answer(request, search);
+    if (reply) shortcutAnswers += 1;
+    return reply;
+  };
+  server.route(Object.assign((request: Parameters<typeof r>[0], u: URL) => r(request, u), { shortcut: { path: shortcut.path, answer } }));
+}
 const port = await server.listen(0, '127.0.0.1');
 onCleanup(() => server.close());
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 after(() => agent.destroy());
 
-function get(path: string, token: string | null = TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
+function getText(path: string, token: string | null = TOKEN, via: Agent = agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, agent, headers: token === null ? {} : { authorization: `Bearer ${token}` } },
+      { host: '127.0.0.1', port, path, agent: via, headers: token === null ? {} : { authorization: `Bearer ${token}` } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       },
     );
     req.on('error', reject);
     req.end();
   });
+}
+
+async function get(path: string, token: string | null = TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { status, text } = await getText(path, token);
+  return { status, body: JSON.parse(text) as Record<string, unknown> };
 }
 
 const lookup = (called: string, calling = '+12065550199') => get(`/v1/lookup?direction=from-operator&calling=${calling}&called=${called}`);
@@ -216,6 +235,8 @@ describe('the call-time lookup index', () => {
         /calling is given more than once/,
       ],
       ['/v1/lookup?direction=to-operator&calling=%E0%A4%A&called=x', 'InvalidQuery', /percent-encoding/],
+      // An object's own properties are not directions.
+      [`/v1/lookup?direction=constructor&calling=${OC}&called=${OC}`, 'InvalidQueryParameterValue', /not "constructor"/],
     ];
     for (const [path, code, message] of cases) {
       const res = await get(path);
@@ -225,6 +246,31 @@ describe('the call-time lookup index', () => {
       assert.match(error.message, message, path);
     }
     assert.equal((await get(`/v1/lookup?direction=from-operator&calling=${OC}&called=${OC}`, null)).status, 401);
+  });
+
+  it("answers a connection's first lookup (authenticated in full) and its next ones (the shortcut) with the same bytes", async () => {
+    const paths = [
+      `/v1/lookup?direction=from-operator&calling=%2B12065550199&called=${encodeURIComponent(OC)}`,
+      `/v1/lookup?direction=to-operator&calling=${encodeURIComponent(DR)}&called=anonymous`,
+      '/v1/lookup?direction=from-operator&calling=anonymous&called=%2B14255559999',
+      `/v1/lookup?direction=sideways&calling=${OC}&called=${OC}`,
+    ];
+    for (const path of paths) {
+      const connection = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const before = shortcutAnswers;
+        const first = await getText(path, TOKEN, connection);
+        assert.equal(shortcutAnswers, before, `${path}: a new connection is authenticated in full`);
+        const next = await getText(path, TOKEN, connection);
+        assert.equal(shortcutAnswers, before + 1, `${path}: the proven connection takes the shortcut`);
+        assert.deepEqual(next, first, path);
+        // Another token on the proven connection is not waved through.
+        assert.equal((await getText(path, 'not-the-token', connection)).status, 403);
+        assert.equal(shortcutAnswers, before + 1);
+      } finally {
+        connection.destroy();
+      }
+    }
   });
 
   it('stays correct while orders change numbers: every lookup after a change was applied sees it', async () => {
