@@ -1,4 +1,4 @@
-import type { CallDirection } from '../core/custom-header/custom-header.js';
+import { parseCallDirection } from '../core/custom-header/custom-header.js';
 import { answerCall, type DirectRoutingDomains, type LookupRecord } from '../core/custom-header/call-lookup.js';
 import { callLookupJson } from '../core/custom-header/call-lookup-json.js';
 import { FlowthroughError } from '../core/errors.js';
@@ -30,11 +30,6 @@ export interface LookupRouteSettings {
   readonly directRouting: DirectRoutingDomains | null;
 }
 
-// A Map, not an object literal: ?direction=constructor must not find Object's own properties.
-const DIRECTIONS: ReadonlyMap<string, CallDirection> = new Map([
-  ['from-operator', 'fromOperator'],
-  ['to-operator', 'toOperator'],
-]);
 const PARAMETERS = ['direction', 'calling', 'called'] as const;
 type Parameter = (typeof PARAMETERS)[number];
 
@@ -91,7 +86,7 @@ export function lookupHandler(settings: LookupRouteSettings): (search: string) =
           'MissingQueryParameter',
           `${name} is missing: GET /v1/lookup?direction=from-operator|to-operator&calling=<E.164>&called=<E.164>`,
         );
-    const direction = DIRECTIONS.get(values.direction ?? '');
+    const direction = parseCallDirection(values.direction ?? '');
     if (direction === undefined)
       return badRequest(
         'InvalidQueryParameterValue',

@@ -67,7 +67,12 @@ export const HEADER_USAGE = `usage: flowthrough header --direction from-operator
 Prints the custom SIP header Azure Communications Gateway would add to the call:
 from the operator's network the called number decides, towards it the calling
 number. A number is E.164 (+15551234567) or a tel:/sip: URI holding one.
-Reads the numbers' configuration from DATABASE_URL.`;
+Reads the numbers' configuration from DATABASE_URL.
+
+--json prints what GET /v1/lookup answers, plus telephoneNumber (the deciding number):
+  direction, provisioned, decidingParty (calling|called), number, header ({name, value} or null),
+  reason (contents|no_contents|not_provisioned), account, services, directRouting (Direct Routing
+  numbers of an account with a subdomain: subdomain, subdomainFqdns when DIRECT_ROUTING_BASE_DOMAIN is set)`;
 
 export const INSPECT_USAGE = `usage:
   flowthrough orders show <orderId> [--json]

@@ -7,6 +7,13 @@ import { normaliseTelephoneNumber } from './telephone-number.js';
  */
 export type CallDirection = 'fromOperator' | 'toOperator';
 
+/** A direction as given (from-operator | to-operator); undefined for anything else. */
+export function parseCallDirection(name: string): CallDirection | undefined {
+  if (name === 'from-operator') return 'fromOperator';
+  if (name === 'to-operator') return 'toOperator';
+  return undefined;
+}
+
 export interface Call {
   readonly direction: CallDirection;
   /** The calling party, E.164 or a tel:/sip: URI. */

@@ -3,6 +3,7 @@ export {
   decideCustomHeader,
   decidingNumber,
   decidingParty,
+  parseCallDirection,
   type Call,
   type CallDirection,
   type ContentsLookup,

@@ -192,16 +192,18 @@ describe('the call-time lookup index', () => {
     ] as const) {
       const cli = await runCli(['header', '--direction', direction, '--calling', calling, '--called', called, '--json'], env);
       assert.equal(cli.code, 0, cli.stderr);
-      const { direction: _internal, telephoneNumber, ...answer } = JSON.parse(cli.stdout) as Record<string, unknown>;
+      const { telephoneNumber, ...answer } = JSON.parse(cli.stdout) as Record<string, unknown>;
       const api = await get(
         `/v1/lookup?direction=${direction}&calling=${encodeURIComponent(calling)}&called=${encodeURIComponent(called)}`,
       );
-      const { direction: _given, ...body } = api.body;
-      assert.deepEqual(answer, body);
-      assert.equal(telephoneNumber, body.number);
+      assert.deepEqual(answer, api.body);
+      assert.equal(telephoneNumber, api.body.number);
     }
     const text = await runCli(['header', '--direction', 'from-operator', '--calling', '+12065550199', '--called', OC], env);
     assert.equal(text.stdout.trim(), 'X-Test-Header: oc-0');
+    const refused = await runCli(['header', '--direction', 'constructor', '--calling', OC, '--called', OC], env);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--direction must be from-operator or to-operator, not "constructor"/);
   });
 
   it('answers a number it does not have with 200, provisioned false and no header', async () => {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../../platform/config/load-config.js';
-import { decidingNumber, type Call, type CallDirection } from '../../../core/custom-header/index.js';
+import { decidingNumber, parseCallDirection, type Call } from '../../../core/custom-header/index.js';
 import { answerCall, type LookupRecord } from '../../../core/custom-header/call-lookup.js';
 import { findLookupRecord } from '../../../lookup/index.js';
 import { createPool } from '../../../platform/db/pool.js';
@@ -9,8 +9,6 @@ import { printError, printLine } from '../output.js';
 import { HEADER_USAGE } from '../usage.js';
 
 export { HEADER_USAGE };
-
-const DIRECTIONS: Readonly<Record<string, CallDirection>> = { 'from-operator': 'fromOperator', 'to-operator': 'toOperator' };
 
 const REASONS = {
   not_provisioned: 'is not provisioned',
@@ -23,7 +21,7 @@ function usageError(problem: string): number {
 }
 
 /** Parses the arguments into a call, or returns the usage problem. */
-function parseCall(args: readonly string[]): { call: Call; json: boolean } | string {
+function parseCall(args: readonly string[]): { call: Call; directionName: string; json: boolean } | string {
   let values: { direction?: string | undefined; calling?: string | undefined; called?: string | undefined; json?: boolean | undefined };
   try {
     ({ values } = parseArgs({
@@ -37,9 +35,13 @@ function parseCall(args: readonly string[]): { call: Call; json: boolean } | str
   }
   const missing = (['direction', 'calling', 'called'] as const).filter((name) => values[name] === undefined || values[name] === '');
   if (missing.length > 0) return `missing ${missing.map((m) => `--${m}`).join(', ')}`;
-  const direction = DIRECTIONS[values.direction ?? ''];
+  const direction = parseCallDirection(values.direction ?? '');
   if (direction === undefined) return `--direction must be from-operator or to-operator, not ${JSON.stringify(values.direction)}`;
-  return { call: { direction, calling: values.calling ?? '', called: values.called ?? '' }, json: values.json === true };
+  return {
+    call: { direction, calling: values.calling ?? '', called: values.called ?? '' },
+    directionName: values.direction ?? '',
+    json: values.json === true,
+  };
 }
 
 /** `flowthrough header`: looks up the custom SIP header for a call, as ACG would decide it. */
@@ -50,7 +52,7 @@ export async function headerCommand(args: readonly string[], config: Config): Pr
   }
   const parsed = parseCall(args);
   if (typeof parsed === 'string') return usageError(parsed);
-  const { call, json } = parsed;
+  const { call, directionName, json } = parsed;
 
   let telephoneNumber: string;
   try {
@@ -71,8 +73,8 @@ export async function headerCommand(args: readonly string[], config: Config): Pr
 
   const answer = answerCall(call, () => record, config.customHeaderName, config.readApi.directRouting ?? null);
   if (json) {
-    // GET /v1/lookup's body, with telephoneNumber kept for scripts written against earlier versions.
-    printLine(JSON.stringify({ direction: call.direction, telephoneNumber, ...answer }));
+    // GET /v1/lookup's body (the same answerCall), then telephoneNumber (kept for scripts written against earlier versions).
+    printLine(JSON.stringify({ direction: directionName, ...answer, telephoneNumber }));
   } else if (answer.header !== null) {
     printLine(`${answer.header.name}: ${answer.header.value}`);
   } else {
