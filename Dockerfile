@@ -47,8 +47,8 @@ EXPOSE 8080
 # docker-compose.yml gives the simulator its own check. No curl in the slim image: fetch.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||'8080')+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# The same Node options as `npm start` and the `flowthrough` bin: keep --max-semi-space-size=8
+# The same Node options as `npm start` and the `flowthrough` bin: keep --max-semi-space-size=8 --min-semi-space-size=8
 # (README, Commands). SIGTERM reaches node directly (exec form): the worker stops gracefully
 # within SHUTDOWN_TIMEOUT_MS (30 s), so give the container at least that (docker stop -t 40).
-ENTRYPOINT ["node", "--disable-warning=TimeoutNegativeWarning", "--max-semi-space-size=8", "dist/app/cli/main.js"]
+ENTRYPOINT ["node", "--disable-warning=TimeoutNegativeWarning", "--max-semi-space-size=8", "--min-semi-space-size=8", "dist/app/cli/main.js"]
 CMD ["worker"]

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning --max-semi-space-size=8
+#!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning --max-semi-space-size=8 --min-semi-space-size=8
 import { processEnvironment } from '../../platform/config/environment.js';
 import type { FailureContext } from '../../platform/errors/explain.js';
 import { nodeVersionProblem } from './node-version.js';

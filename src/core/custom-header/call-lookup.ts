@@ -58,6 +58,26 @@ export function directRoutingFqdns(subdomain: string, domains: DirectRoutingDoma
 }
 
 /**
+ * The FQDNs of each subdomain, made once per subdomain and settings: a
+ * lookup answers thousands of calls a second for a few thousand accounts.
+ */
+const fqdnsBySettings = new WeakMap<DirectRoutingDomains, Map<string, readonly string[]>>();
+
+function cachedFqdns(subdomain: string, domains: DirectRoutingDomains): readonly string[] {
+  let bySubdomain = fqdnsBySettings.get(domains);
+  if (bySubdomain === undefined) {
+    bySubdomain = new Map();
+    fqdnsBySettings.set(domains, bySubdomain);
+  }
+  let fqdns = bySubdomain.get(subdomain);
+  if (fqdns === undefined) {
+    fqdns = Object.freeze(directRoutingFqdns(subdomain, domains));
+    bySubdomain.set(subdomain, fqdns);
+  }
+  return fqdns;
+}
+
+/**
  * Everything a session border controller needs for a call, by the one
  * custom-header rule (decideCustomHeader): the deciding number, the header,
  * the number's account and services and, for Direct Routing, the customer's
@@ -79,13 +99,29 @@ export function answerCall(
     },
     headerName,
   );
-  const base = { decidingParty: decidingParty(call.direction), number: decision.telephoneNumber, header: decision.header };
-  if (record === undefined) return { provisioned: false, ...base, reason: decision.reason, account: null, services: [] };
+  const decidingPartyOf = decidingParty(call.direction);
+  if (record === undefined)
+    return {
+      provisioned: false,
+      decidingParty: decidingPartyOf,
+      number: decision.telephoneNumber,
+      header: decision.header,
+      reason: decision.reason,
+      account: null,
+      services: [],
+    };
   const { number, account } = record;
   const subdomain = account?.directRoutingSubdomain ?? null;
-  const directRouting =
-    subdomain !== null && number.services.includes(DIRECT_ROUTING_SERVICE)
-      ? { directRouting: { subdomain, ...(domains === null ? {} : { subdomainFqdns: directRoutingFqdns(subdomain, domains) }) } }
-      : {};
-  return { provisioned: true, ...base, reason: decision.reason, account: number.accountName, services: number.services, ...directRouting };
+  const answer = {
+    provisioned: true,
+    decidingParty: decidingPartyOf,
+    number: decision.telephoneNumber,
+    header: decision.header,
+    reason: decision.reason,
+    account: number.accountName,
+    services: number.services,
+  };
+  if (subdomain === null || !number.services.includes(DIRECT_ROUTING_SERVICE)) return answer;
+  const directRouting = domains === null ? { subdomain } : { subdomain, subdomainFqdns: cachedFqdns(subdomain, domains) };
+  return { ...answer, directRouting };
 }

@@ -78,7 +78,7 @@ interface Worker {
 function startWorker(env: Record<string, string>): Worker {
   const child = spawn(
     process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', '--max-semi-space-size=8', '--import', 'tsx', CLI, 'worker'],
+    ['--disable-warning=TimeoutNegativeWarning', '--max-semi-space-size=8', '--min-semi-space-size=8', '--import', 'tsx', CLI, 'worker'],
     {
       env: { ...process.env, NODE_OPTIONS: '', ...env },
     },

@@ -24,6 +24,10 @@ describe('the worker process Node options', () => {
     assert.ok(startOptions.includes('--max-semi-space-size=8'), `npm start: ${pkg.scripts.start}`);
   });
 
+  it('starts the young generation at its cap (V8 otherwise keeps it small beside the lookup index, and scavenges often)', () => {
+    assert.ok(startOptions.includes('--min-semi-space-size=8'), `npm start: ${pkg.scripts.start}`);
+  });
+
   it('are the same for npm start and the flowthrough bin', () => {
     assert.deepEqual(binOptions, startOptions, `bin: ${shebang}`);
   });
