@@ -49,6 +49,39 @@ export const FAST: Record<string, string> = {
 
 let offset = 0;
 
+/**
+ * The intake code path without Kafka: each order becomes a record of
+ * `orders.test` at the next offset (requestedAt, unless given, later with
+ * each offset) and is applied in a transaction.
+ */
+export function intakeSubmitter(pool: pg.Pool, backend?: BackendKind) {
+  const intake = new IntakeProcessor({
+    validator: createOrderValidator(),
+    logger: silentLogger(),
+    settings: { statusTopic: STATUS.topic, deadLetterTopic: 'orders.dlt.test', consumerGroup: 'test', statusSource: STATUS.source },
+    ...(backend ? { backend } : {}),
+  });
+  return async function submit(data: { orderId: string; account: string; items: unknown[]; requestedAt?: string }): Promise<void> {
+    const message = {
+      key: Buffer.from(data.account),
+      value: Buffer.from(JSON.stringify({ requestedAt: new Date(Date.UTC(2026, 10, 29, 10, 0, 0) + offset).toISOString(), ...data })),
+      headers: {
+        ce_specversion: '1.0',
+        ce_id: `ce-${data.orderId}`,
+        ce_source: '/bss/test',
+        ce_type: 'io.flowthrough.order.v1',
+        'content-type': 'application/json',
+      },
+      timestamp: String(Date.now()),
+      attributes: 0,
+      offset: String(offset),
+      size: 0,
+    } as unknown as KafkaMessage;
+    const record = { topic: 'orders.test', partition: 0, offset: String(offset++), message };
+    await withTransaction(pool, (c) => intake.apply(c, [record]));
+  };
+}
+
 export type Setup = Awaited<ReturnType<typeof setUp>>;
 
 /**
@@ -70,12 +103,7 @@ export async function setUp(t: TestContext, simulatorOptions: SimulatorOptions =
   t.after(() => simulator.stop());
   const sim = { simulator, endpoints, clock };
   trustSimulatorCertificate(t, sim.endpoints);
-  const intake = new IntakeProcessor({
-    validator: createOrderValidator(),
-    logger: silentLogger(),
-    settings: { statusTopic: STATUS.topic, deadLetterTopic: 'orders.dlt.test', consumerGroup: 'test', statusSource: STATUS.source },
-    ...(intakeOptions.backend ? { backend: intakeOptions.backend } : {}),
-  });
+  const submit = intakeSubmitter(db.pool, intakeOptions.backend);
   /** A client as production builds it: ClientSecretCredential, the simulator's clock, virtual in-call waits. */
   function client(options: Partial<OperatorConnectClientOptions> & { env?: Record<string, string> } = {}) {
     const calls: CallEvent[] = [];
@@ -109,26 +137,6 @@ export async function setUp(t: TestContext, simulatorOptions: SimulatorOptions =
     const r = createReconciler(config, { pool: db.pool, logger: silentLogger(), client: c, ...deps }, hooks);
     reconcilers.push(r);
     return { reconciler: r, calls };
-  }
-
-  async function submit(data: { orderId: string; account: string; items: unknown[]; requestedAt?: string }): Promise<void> {
-    const message = {
-      key: Buffer.from(data.account),
-      value: Buffer.from(JSON.stringify({ requestedAt: new Date(Date.UTC(2026, 10, 29, 10, 0, 0) + offset).toISOString(), ...data })),
-      headers: {
-        ce_specversion: '1.0',
-        ce_id: `ce-${data.orderId}`,
-        ce_source: '/bss/test',
-        ce_type: 'io.flowthrough.order.v1',
-        'content-type': 'application/json',
-      },
-      timestamp: String(Date.now()),
-      attributes: 0,
-      offset: String(offset),
-      size: 0,
-    } as unknown as KafkaMessage;
-    const record = { topic: 'orders.test', partition: 0, offset: String(offset++), message };
-    await withTransaction(db.pool, (c) => intake.apply(c, [record]));
   }
 
   return { db, pool: db.pool, ...sim, client, reconciler, submit };

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import type { AcgProvisioningClient, AccountResource, Tagged } from '../../../src/acg/index.js';
 import type { AcgSimulatorOptions } from '../../../src/acg-simulator/index.js';
-import { createOrderValidator } from '../../../src/contracts/order-validator.js';
-import { IntakeProcessor } from '../../../src/intake/intake-processor.js';
-import { withTransaction } from '../../../src/platform/db/pool.js';
 import { AccountSync, accountRequestId, type AccountSyncOptions, type AccountWriter } from '../../../src/reconciler/account-sync.js';
 import { acgTestClient, startAcgSimulator, TEAMS_TENANT } from '../../support/acg-simulator.js';
 import { trustSimulatorCertificate } from '../../support/operator-connect.js';
-import { STATUS, statusEventsOf } from '../../support/reconciler.js';
+import { intakeSubmitter, STATUS, statusEventsOf } from '../../support/reconciler.js';
 import { createTestDatabase, silentLogger } from '../../support/test-context.js';
 
 /**
@@ -31,8 +27,6 @@ interface Setup {
   sync(options?: Partial<AccountSyncOptions>): AccountSync;
 }
 
-let offset = 0;
-
 async function setUp(t: TestContext, options: AcgSimulatorOptions = {}): Promise<Setup> {
   const db = await createTestDatabase();
   const { simulator, endpoints, api } = await startAcgSimulator(t, options);
@@ -43,31 +37,7 @@ async function setUp(t: TestContext, options: AcgSimulatorOptions = {}): Promise
     retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
     circuitBreaker: { failureThreshold: 100, coolDownMs: 10 },
   });
-  const intake = new IntakeProcessor({
-    validator: createOrderValidator(),
-    logger: silentLogger(),
-    settings: { statusTopic: STATUS.topic, deadLetterTopic: 'orders.dlt.test', consumerGroup: 'test', statusSource: STATUS.source },
-    backend: 'acg',
-  });
-  async function submit(data: { orderId: string; account: string; items: unknown[] }): Promise<void> {
-    const message = {
-      key: Buffer.from(data.account),
-      value: Buffer.from(JSON.stringify({ requestedAt: new Date(Date.UTC(2026, 10, 29, 10, 0, 0) + offset).toISOString(), ...data })),
-      headers: {
-        ce_specversion: '1.0',
-        ce_id: `ce-${data.orderId}`,
-        ce_source: '/bss/test',
-        ce_type: 'io.flowthrough.order.v1',
-        'content-type': 'application/json',
-      },
-      timestamp: String(Date.now()),
-      attributes: 0,
-      offset: String(offset),
-      size: 0,
-    } as unknown as KafkaMessage;
-    const record = { topic: 'orders.test', partition: 0, offset: String(offset++), message };
-    await withTransaction(db.pool, (c) => intake.apply(c, [record]));
-  }
+  const submit = intakeSubmitter(db.pool, 'acg');
   const sync = (overrides: Partial<AccountSyncOptions> = {}): AccountSync =>
     new AccountSync({
       pool: db.pool,

@@ -16,9 +16,7 @@ import {
   runAcgDriftAudit,
   runDriftAudit,
   type AcgDifference,
-  type AcgDriftAuditReport,
   type AcgDriftClient,
-  type DriftAuditReport,
   type ReconcilerClient,
   type ReconcilerFactoryDeps,
   type TenantNumberLister,
@@ -118,11 +116,8 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
     return 1;
   }
   if (deps.config.reconciler.backend === 'acg') return acgAudit(values, deps);
-  const pool = createPool({ url: deps.config.database.url, connection: deps.config.database, max: 2, applicationName: 'flowthrough-cli' });
-  let client = deps.client;
-  let budget: FleetBudget | undefined;
-  let report: DriftAuditReport;
-  try {
+  const report = await withAuditPool(deps.config, async (pool, join) => {
+    let client = deps.client;
     if (client === undefined) {
       const oc = loadOperatorConnectConfig(deps.env);
       const built = new OperatorConnectClient({ config: oc, logger: deps.logger });
@@ -131,13 +126,12 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
       // It joins as one more member while it runs (the workers lower their shares before its first
       // call) and leaves when done; killed, its row ages out as a killed worker's does.
       if (oc.rateLimitScope === 'fleet' && oc.rateLimitPerSecond > 0) {
-        budget = auditBudget(pool, deps.logger, oc.rateLimitPerSecond, (share) => built.setRateLimit(share));
+        await join(auditBudget(pool, deps.logger, oc.rateLimitPerSecond, (share) => built.setRateLimit(share)));
       }
     }
-    await budget?.start();
     // Its planner plans the repairs; the reconciler itself is not started here.
     const reconciler = values.repair ? createReconciler(deps.config, { pool, logger: deps.logger, client }) : undefined;
-    report = await runDriftAudit({
+    return runDriftAudit({
       pool,
       client,
       logger: deps.logger,
@@ -145,19 +139,50 @@ export async function reconcileCommand(args: readonly string[], deps: ReconcileC
       repair: values.repair === true,
       ...(reconciler ? { planner: reconciler.planner } : {}),
     });
+  });
+  return printAudit(
+    print,
+    values,
+    report,
+    describe,
+    `${report.differences.length} difference(s) across ${report.numbersChecked} number(s) of ${report.tenants} tenant(s)` +
+      (report.inFlight > 0 ? `; ${report.inFlight} number(s) skipped: an operation is carrying them` : '') +
+      (values.repair ? `; repaired ${report.repaired} number(s), planned ${report.operationsPlanned} operation(s)` : ''),
+  );
+}
+
+/**
+ * Runs an audit on a pool of its own. `join` starts the fleet budget the audit
+ * joins (its calls count against the workers'); it is left, and the pool
+ * ended, however the audit ends.
+ */
+async function withAuditPool<R>(config: Config, run: (pool: Pool, join: (budget: FleetBudget) => Promise<void>) => Promise<R>): Promise<R> {
+  const pool = createPool({ url: config.database.url, connection: config.database, max: 2, applicationName: 'flowthrough-cli' });
+  let joined: FleetBudget | undefined;
+  try {
+    return await run(pool, async (budget) => {
+      joined = budget;
+      await budget.start();
+    });
   } finally {
-    await budget?.stop();
+    await joined?.stop();
     await pool.end();
   }
+}
+
+/** The report as JSON, or a line per difference and the summary; exit 3 when differences were found and not repaired. */
+function printAudit<D>(
+  print: (line: string) => void,
+  values: { readonly repair?: boolean | undefined; readonly json?: boolean | undefined },
+  report: { readonly differences: readonly D[] },
+  describeOne: (difference: D) => string,
+  summary: string,
+): number {
   if (values.json) {
     print(JSON.stringify(report));
   } else {
-    for (const d of report.differences) print(describe(d));
-    print(
-      `${report.differences.length} difference(s) across ${report.numbersChecked} number(s) of ${report.tenants} tenant(s)` +
-        (report.inFlight > 0 ? `; ${report.inFlight} number(s) skipped: an operation is carrying them` : '') +
-        (values.repair ? `; repaired ${report.repaired} number(s), planned ${report.operationsPlanned} operation(s)` : ''),
-    );
+    for (const d of report.differences) print(describeOne(d));
+    print(summary);
   }
   return report.differences.length === 0 || values.repair ? 0 : 3;
 }
@@ -203,30 +228,21 @@ async function acgAudit(
       'ACG_PROVISIONING_BASE_URL: required for flowthrough reconcile --audit when BACKEND=acg; set it (and the ACG_PROVISIONING_* credentials)',
     ]);
   }
-  const pool: Pool = createPool({
-    url: deps.config.database.url,
-    connection: deps.config.database,
-    max: 2,
-    applicationName: 'flowthrough-cli',
-  });
-  let client = deps.acgClient;
-  let budget: FleetBudget | undefined;
-  let report: AcgDriftAuditReport;
-  try {
+  const report = await withAuditPool(deps.config, async (pool, join) => {
+    let client = deps.acgClient;
     if (client === undefined && settings !== null) {
       const built = new AcgProvisioningClient({ settings, logger: deps.logger });
       client = built;
       // ACG_PROVISIONING_RATE_LIMIT_SCOPE=fleet: the audit's calls count against the workers' budget of
       // requests per minute, as the Operator Connect audit's do (one more member while it runs).
       if (settings.rateLimitScope === 'fleet' && settings.requestsPerMinute > 0) {
-        budget = auditBudget(pool, deps.logger, settings.requestsPerMinute / 60, (share) => built.setRequestsPerMinute(share * 60));
+        await join(auditBudget(pool, deps.logger, settings.requestsPerMinute / 60, (share) => built.setRequestsPerMinute(share * 60)));
       }
     }
     if (client === undefined) throw new Error('unreachable: no ACG client');
-    await budget?.start();
     // Its planner plans the number repairs; the reconciler itself (and its account sync) is not started here.
     const reconciler = values.repair ? createReconciler(deps.config, { pool, logger: deps.logger, acgClient: client }) : undefined;
-    report = await runAcgDriftAudit({
+    return runAcgDriftAudit({
       pool,
       client,
       logger: deps.logger,
@@ -235,23 +251,18 @@ async function acgAudit(
       ...(reconciler ? { planner: reconciler.planner } : {}),
       ...(settings ? { pageSize: settings.pageSize } : {}),
     });
-  } finally {
-    await budget?.stop();
-    await pool.end();
-  }
-  if (values.json) {
-    print(JSON.stringify(report));
-  } else {
-    for (const d of report.differences) print(describeAcg(d));
-    print(
-      `${report.differences.length} difference(s) across ${report.numbersChecked} number(s) of ${report.accounts} account(s)` +
-        (report.inFlight > 0 ? `; ${report.inFlight} number(s) skipped: an operation is carrying them` : '') +
-        (report.accountsInFlight > 0 ? `; ${report.accountsInFlight} account(s) skipped: the account sync is writing them` : '') +
-        (values.repair
-          ? `; repaired ${report.repaired} number(s), planned ${report.operationsPlanned} operation(s), ${report.accountsRepaired} account(s) to be written again`
-          : '') +
-        `; ${report.requests} ACG request(s)`,
-    );
-  }
-  return report.differences.length === 0 || values.repair ? 0 : 3;
+  });
+  return printAudit(
+    print,
+    values,
+    report,
+    describeAcg,
+    `${report.differences.length} difference(s) across ${report.numbersChecked} number(s) of ${report.accounts} account(s)` +
+      (report.inFlight > 0 ? `; ${report.inFlight} number(s) skipped: an operation is carrying them` : '') +
+      (report.accountsInFlight > 0 ? `; ${report.accountsInFlight} account(s) skipped: the account sync is writing them` : '') +
+      (values.repair
+        ? `; repaired ${report.repaired} number(s), planned ${report.operationsPlanned} operation(s), ${report.accountsRepaired} account(s) to be written again`
+        : '') +
+      `; ${report.requests} ACG request(s)`,
+  );
 }
