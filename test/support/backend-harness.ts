@@ -94,14 +94,23 @@ async function operatorConnectHarness(t: TestContext): Promise<BackendHarness> {
   };
 }
 
-async function acgHarness(t: TestContext): Promise<BackendHarness> {
+/**
+ * The reconciler test set-up with BACKEND=acg's intake, beside an ACG
+ * simulator that syncs in 30 ms and holds a request for information for each
+ * of the Operator Connect simulator's consents, and a client of it.
+ */
+export async function acgReconcilerSetUp(t: TestContext) {
   const s = await setUp(t, {}, { backend: 'acg' });
   const { simulator, endpoints, api } = await startAcgSimulator(t, {
     provisioningDelayMs: 30,
     requestsForInformation: CONSENTS.map((c) => ({ tenantId: c.tenantId, consentedCountries: c.consentedCountries ?? [] })),
   });
   trustSimulatorCertificate(t, endpoints);
-  const client = acgTestClient(endpoints);
+  return { s, simulator, api, client: acgTestClient(endpoints) };
+}
+
+async function acgHarness(t: TestContext): Promise<BackendHarness> {
+  const { s, simulator, api, client } = await acgReconcilerSetUp(t);
   const writes = ['Accounts_CreateOrUpdateNumbers', 'Accounts_DeleteNumbers'];
   const answered = (operation: string): number =>
     Object.entries(simulator.counters.snapshot().calls[operation] ?? {})

@@ -4,9 +4,10 @@ import { reconcileCommand } from '../../../src/app/cli/commands/reconcile-comman
 import { ConfigError } from '../../../src/platform/config/config-error.js';
 import { acgClientEnvironment } from '../../../src/acg-simulator/client-environment.js';
 import { FleetBudget } from '../../../src/operator-connect/index.js';
-import { acgTestClient, ocNumber as acgWireNumber, ocAccount as acgWireAccount, startAcgSimulator } from '../../support/acg-simulator.js';
+import { ocNumber as acgWireNumber, ocAccount as acgWireAccount, startAcgSimulator } from '../../support/acg-simulator.js';
+import { acgReconcilerSetUp } from '../../support/backend-harness.js';
 import { trustSimulatorCertificate } from '../../support/operator-connect.js';
-import { account, CONSENTS, numbersItem, ocNumber, operations, setUp, TENANT_US, waitForOrderState } from '../../support/reconciler.js';
+import { account, numbersItem, ocNumber, operations, setUp, TENANT_US, waitForOrderState } from '../../support/reconciler.js';
 import { capturingLogger, silentLogger, testConfig } from '../../support/test-context.js';
 
 /**
@@ -33,13 +34,7 @@ interface Report {
 }
 
 async function setUpAcg(t: TestContext) {
-  const s = await setUp(t, {}, { backend: 'acg' });
-  const { simulator, endpoints, api } = await startAcgSimulator(t, {
-    provisioningDelayMs: 30,
-    requestsForInformation: CONSENTS.map((c) => ({ tenantId: c.tenantId, consentedCountries: c.consentedCountries ?? [] })),
-  });
-  trustSimulatorCertificate(t, endpoints);
-  const client = acgTestClient(endpoints);
+  const { s, simulator, api, client } = await acgReconcilerSetUp(t);
   const config = testConfig({ DATABASE_URL: s.db.url, BACKEND: 'acg' });
   const run = async (args: string[]) => {
     const lines: string[] = [];
