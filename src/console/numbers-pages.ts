@@ -4,6 +4,7 @@ import type { HttpReply } from '../platform/http/http-server.js';
 import { badge, fields, href, html, pager, table, time } from './html.js';
 import { notice } from './layout.js';
 import { type PageContext, htmlReply, param } from './page-context.js';
+import { WORK_HEADERS, workCells } from './work-cells.js';
 
 const PAGE_SIZE = 50;
 /** A search term: E.164 or a prefix of one ("+" and up to 15 digits); digits alone get their "+". */
@@ -85,16 +86,8 @@ ${table(
 <h2>Work</h2>
 ${table(
   'Newest work rows',
-  ['Order', 'Item', 'Service', 'Operation', 'Outcome', 'Error', 'Updated'],
-  detail.work.map((w) => [
-    html`<a href="/console/orders/${encodeURIComponent(w.order_id)}">${w.order_id}</a>`,
-    w.item_id,
-    w.service,
-    w.operation,
-    badge(w.outcome),
-    w.error_code ? `${w.error_code}: ${w.message ?? ''}` : '–',
-    time(w.updated_at),
-  ]),
+  ['Order', ...WORK_HEADERS],
+  detail.work.map((w) => [html`<a href="/console/orders/${encodeURIComponent(w.order_id)}">${w.order_id}</a>`, ...workCells(w)]),
 )}`;
   return htmlReply(`Number ${number}`, ctx, body);
 }

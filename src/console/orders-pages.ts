@@ -5,6 +5,7 @@ import type { HttpReply } from '../platform/http/http-server.js';
 import { badge, fields, href, html, pager, table, time } from './html.js';
 import { notice } from './layout.js';
 import { type PageContext, htmlReply, param } from './page-context.js';
+import { WORK_HEADERS, workCells } from './work-cells.js';
 
 const PAGE_SIZE = 50;
 /** Per-number results shown on an order (those that did not succeed first), as the read API caps them. */
@@ -103,15 +104,10 @@ ${table(
 <p>${Object.entries(d.outcomes).map(([k, n]) => html`${badge(k)} ${n} `)}${d.numbers.length < Object.values(d.outcomes).reduce((t, n) => t + n, 0) ? html`<span class="muted">(first ${d.numbers.length} shown, those that did not succeed first)</span>` : ''}</p>
 ${table(
   'Per-number results',
-  ['Number', 'Item', 'Service', 'Operation', 'Outcome', 'Error', 'Updated'],
+  ['Number', ...WORK_HEADERS],
   d.numbers.map((n) => [
     html`<a href="/console/numbers/${encodeURIComponent(n.telephone_number)}">${n.telephone_number}</a>`,
-    n.item_id,
-    n.service,
-    n.operation,
-    badge(n.outcome),
-    n.error_code ? `${n.error_code}: ${n.message ?? ''}` : '–',
-    time(n.updated_at),
+    ...workCells(n),
   ]),
 )}
 <h2>Status-event timeline</h2>

@@ -4,6 +4,7 @@ export { parseTimeArgument } from './duration.js';
 export { formatTable, isoOrDash } from './format-table.js';
 export { defaultIo, errorLine, line, nowOf, operatorName, printJson, type OpsIo } from './ops-io.js';
 export { accountDetail, listOrders, numberCounts, numberDetail, orderDetail } from './inspect/inspect-queries.js';
+export type { WorkRow } from './inspect/inspect-queries.js';
 export {
   accountJson,
   accountText,
